@@ -1,0 +1,123 @@
+"""The core's vocabulary: plain, frozen values shared by every module."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Status(StrEnum):
+    NEW = "new"
+    IN_PROGRESS = "in_progress"
+    RESOLVED = "resolved"
+    CLOSED = "closed"
+    LET_GO = "let_go"
+
+
+class StepState(StrEnum):
+    PENDING = "pending"
+    DONE = "done"
+    SKIPPED = "skipped"
+
+
+class Via(StrEnum):
+    """Through what an agent acted."""
+
+    REACTION = "reaction"
+    BUTTON = "button"
+    COMMAND = "command"
+    AUTO = "auto"
+
+
+class Reason(StrEnum):
+    PRODUCT = "product"
+    DELIVERY = "delivery"
+    BILLING = "billing"
+    SERVICE = "service"
+    TECHNICAL = "technical"
+    OTHER = "other"
+
+
+class CustomerKind(StrEnum):
+    """The eight kinds of difficult customer of seed 003, or unknown."""
+
+    ARGUMENTATIVE = "argumentative"
+    TALKATIVE = "talkative"
+    INDECISIVE = "indecisive"
+    KNOW_IT_ALL = "know-it-all"
+    METICULOUS = "meticulous"
+    IMPULSIVE = "impulsive"
+    DISTRUSTFUL = "distrustful"
+    RUDE = "rude"
+    UNKNOWN = "unknown"
+
+
+class Impact(StrEnum):
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Someone who acts in a chat: a customer, an agent, or the bot itself."""
+
+    platform: str
+    user_id: str
+    name: str
+    is_agent: bool = False
+
+    @property
+    def key(self) -> str:
+        return f"{self.platform}:{self.user_id}"
+
+
+@dataclass(frozen=True)
+class History:
+    """What a customer's earlier cases say about them (seed 001 tip 9)."""
+
+    earlier_cases: int = 0
+    resolved: int = 0
+    let_go: int = 0
+    still_open: int = 0
+    chronic: bool = False
+
+
+@dataclass(frozen=True)
+class Signal:
+    """One piece of evidence behind a reading: what was seen, and where."""
+
+    name: str
+    detail: str
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What Sereno reads in a complaint, each part with its evidence."""
+
+    language: str
+    language_confidence: float
+    reason: Reason
+    reason_evidence: tuple[Signal, ...]
+    kind: CustomerKind
+    kind_evidence: tuple[Signal, ...]
+    intensity: int
+    intensity_evidence: tuple[Signal, ...]
+    impact: Impact
+    impact_evidence: tuple[Signal, ...]
+    history: History = field(default_factory=History)
+    order_ref: str | None = None
+    flags: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """A chat message as an adapter hands it to the core."""
+
+    platform: str
+    channel_id: str
+    message_id: str
+    author: Actor
+    text: str
+    thread_id: str | None = None
+    event_id: str | None = None

@@ -1,0 +1,1 @@
+"""Playbook data files and their loader and validator."""
