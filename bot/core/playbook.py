@@ -187,3 +187,22 @@ def template_fields(template: str) -> set[str]:
 def render_template(template: str, values: Mapping[str, str]) -> str:
     """Fill a validated template; placeholders are plain names only."""
     return template.format_map({k: values.get(k, "") for k in TEMPLATE_VARIABLES})
+
+
+@dataclass(frozen=True)
+class PlaybookLibrary:
+    """Every loaded playbook plus the reading rules; chooses a playbook per case."""
+
+    playbooks: tuple[Playbook, ...]
+    rules: ReadingRules
+
+    def choose(self, reason: Reason, intensity: int, channel: str) -> Playbook:
+        """Return the highest-priority playbook whose selector matches (first on ties)."""
+        matching = [p for p in self.playbooks if p.selector.matches(reason, intensity, channel)]
+        if not matching:
+            return self.playbooks[0]
+        return max(matching, key=lambda p: p.selector.priority)
+
+    def get(self, playbook_id: str) -> Playbook | None:
+        """Return the playbook with this id, if loaded."""
+        return next((p for p in self.playbooks if p.id == playbook_id), None)
