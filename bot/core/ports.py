@@ -19,3 +19,9 @@ class LanguageDetector(Protocol):
     def detect(self, text: str) -> tuple[str | None, float]:
         """Return an ISO 639-1 code and a confidence in [0, 1], or (None, 0)."""
         ...
+
+
+class TimeParser(Protocol):
+    def parse(self, text: str, now: datetime) -> datetime | None:
+        """Read a time like 'in 3 days' or 'mañana a las 10'; None if unsure."""
+        ...

@@ -1,0 +1,77 @@
+"""Platform-neutral message content: what the core asks adapters to show."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from enum import StrEnum
+from typing import Any
+
+
+class CardKind(StrEnum):
+    HEADER = "header"
+    STEP = "step"
+    SUGGESTION = "suggestion"
+    NOTICE = "notice"
+    PING = "ping"
+
+
+class ActionId(StrEnum):
+    """Button ids, stable forever: they live in posted messages."""
+
+    STEP_DONE = "sereno:step-done"
+    STEP_SKIP = "sereno:step-skip"
+    CLAIM = "sereno:claim"
+    RESOLVE = "sereno:resolve"
+    LET_GO = "sereno:letgo"
+    OTHER_SUGGESTION = "sereno:suggest-other"
+
+
+@dataclass(frozen=True)
+class Action:
+    id: ActionId
+    label: str
+    value: str
+
+
+@dataclass(frozen=True)
+class Card:
+    """A message: a title, a few short lines, an optional reply to copy, buttons."""
+
+    kind: CardKind
+    title: str
+    lines: tuple[str, ...] = ()
+    quote: str | None = None
+    actions: tuple[Action, ...] = ()
+    footer: str | None = None
+    mentions: tuple[str, ...] = field(default=())
+
+    def to_json(self) -> str:
+        """Serialise for the outbox."""
+        return json.dumps(asdict(self), ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, raw: str) -> Card:
+        """Rebuild a card stored by `to_json`."""
+        data: dict[str, Any] = json.loads(raw)
+        return cls(
+            kind=CardKind(data["kind"]),
+            title=data["title"],
+            lines=tuple(data.get("lines", ())),
+            quote=data.get("quote"),
+            actions=tuple(
+                Action(ActionId(a["id"]), a["label"], a["value"]) for a in data.get("actions", ())
+            ),
+            footer=data.get("footer"),
+            mentions=tuple(data.get("mentions", ())),
+        )
+
+
+def render_text(card: Card) -> str:
+    """Render a card as plain text (the console, and fallbacks in chat)."""
+    parts = [card.title, *card.lines]
+    if card.quote:
+        parts.extend("> " + line for line in card.quote.splitlines())
+    if card.footer:
+        parts.append(card.footer)
+    return "\n".join(parts)

@@ -1,0 +1,78 @@
+"""The one command language every adapter shares: `/complaint <sub> [#case] ...`."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+MAX_COMMAND_CHARS = 4000
+
+USAGE: dict[str, str] = {
+    "help": "help [command] — what Sereno can do",
+    "list": "list [new|open|resolved|closed|let_go|all] [mine] [here] [overdue]",
+    "show": "show [#case] — the case, its reading and its steps",
+    "claim": "claim [#case] — take the case",
+    "assign": "assign [#case] <@agent> — give the case to someone",
+    "done": "done [#case] <step> — mark a step done (id or number)",
+    "undo": "undo [#case] <step> — put a step back to pending",
+    "skip": "skip [#case] <step> — skip a step",
+    "note": "note [#case] <text> — add a note to the timeline",
+    "followup": "followup [#case] <when> [note] — e.g. 'in 3 days', 'mañana a las 10'",
+    "resolve": "resolve [#case] [summary] — the customer's problem is solved",
+    "close": "close [#case] — close a resolved case",
+    "letgo": "letgo [#case] [why] — close without agreement, politely",
+    "reopen": "reopen [#case] [why] — the problem came back",
+    "timeline": "timeline [#case] — who did what, when",
+    "playbook": "playbook [#case] — every step of the playbook",
+    "flag": "flag [#case] <unjustified|refused> — unlock the matching steps",
+    "suggest": "suggest [#case] [suggestion] — post another reply suggestion",
+}
+
+_ALIASES = {"let-go": "letgo", "follow-up": "followup", "?": "help", "ls": "list"}
+_CASE_REF = re.compile(r"^#(\d{1,9})$")
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str
+    case_id: int | None
+    args: str
+
+
+class CommandError(ValueError):
+    """A command could not be understood; the message is the polite answer."""
+
+
+def parse(text: str) -> Command:
+    """Parse untrusted command text; raise CommandError with usage help on bad input."""
+    text = (text or "").replace("\x00", "").strip()
+    if len(text) > MAX_COMMAND_CHARS:
+        raise CommandError(f"That command is too long (over {MAX_COMMAND_CHARS} characters).")
+    if text.lower().startswith("/complaint"):
+        text = text[len("/complaint"):].strip()
+    if not text:
+        return Command("help", None, "")
+    head, _, rest = text.partition(" ")
+    name = _ALIASES.get(head.lower(), head.lower())
+    if name not in USAGE:
+        shown = head[:30] + ("…" if len(head) > 30 else "")
+        raise CommandError(f"I don't know '{shown}'. Try: {', '.join(USAGE)}.")
+    case_id, args = _case_ref(rest.strip())
+    return Command(name, case_id, args)
+
+
+def _case_ref(rest: str) -> tuple[int | None, str]:
+    first, _, after = rest.partition(" ")
+    match = _CASE_REF.match(first)
+    if match:
+        return int(match.group(1)), after.strip()
+    return None, rest
+
+
+def help_text(name: str | None = None) -> str:
+    """Usage for one command, or for all of them."""
+    if name and name in USAGE:
+        return "/complaint " + USAGE[name]
+    lines = ["Sereno commands (inside a case's thread the case is implied):"]
+    lines += [f"  /complaint {usage}" for usage in USAGE.values()]
+    return "\n".join(lines)

@@ -1,0 +1,148 @@
+"""Running a parsed command for an actor in a chat context."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from bot.core import views
+from bot.core.case import Case
+from bot.core.commands import Command, CommandError, help_text, parse
+from bot.core.engine import Engine, Reply
+from bot.core.model import Actor, Status, StepState, Via
+from bot.core.ports import TimeParser
+from bot.core.store_port import CaseQuery
+
+_MENTION = re.compile(r"^<@([A-Za-z0-9_.-]+)(?:\|([^>]+))?>$|^@?([\w.-]{1,64})$")
+_STATUS_WORDS = {
+    "new": {Status.NEW}, "open": {Status.NEW, Status.IN_PROGRESS},
+    "in_progress": {Status.IN_PROGRESS}, "resolved": {Status.RESOLVED},
+    "closed": {Status.CLOSED}, "let_go": {Status.LET_GO}, "all": set(),
+}
+_WHEN_EXAMPLES = "'in 3 days', 'tomorrow 10:00', 'mañana a las 10', '2026-12-01 09:00'"
+
+
+@dataclass(frozen=True)
+class Context:
+    """Who runs a command, and where."""
+
+    actor: Actor
+    platform: str
+    channel_id: str
+    thread_id: str | None = None
+
+
+def run(engine: Engine, times: TimeParser, text: str, ctx: Context) -> Reply:
+    """Parse and run one command; every failure is a polite Reply, never an exception."""
+    try:
+        command = parse(text)
+    except CommandError as exc:
+        return Reply(str(exc), ok=False)
+    if command.name == "help":
+        return Reply(help_text(command.args.strip().lower() or None))
+    if not ctx.actor.is_agent:
+        return Reply("Only the support team can run Sereno commands. Try '/complaint help'.",
+                     ok=False)
+    if command.name == "list":
+        return _list(engine, command, ctx)
+    case = _case_for(engine, command, ctx)
+    if command.name == "playbook" and case is None and command.case_id is None:
+        return Reply(views.playbook_text(engine, None))
+    if case is None:
+        if command.case_id is not None:
+            return Reply(f"There is no case #{command.case_id}.", ok=False)
+        return Reply(f"Which case? Add its number, e.g. '/complaint {command.name} #12', "
+                     "or run it inside the case's thread.", ok=False)
+    refused = engine.check_agent(case, ctx.actor)
+    if refused:
+        return refused
+    return _HANDLERS[command.name](engine, times, case, command, ctx)
+
+
+def _case_for(engine: Engine, command: Command, ctx: Context) -> Case | None:
+    if command.case_id is not None:
+        return engine.store.get_case(command.case_id)
+    if ctx.thread_id:
+        return engine.store.find_case_by_thread(ctx.platform, ctx.thread_id)
+    return None
+
+
+def _list(engine: Engine, command: Command, ctx: Context) -> Reply:
+    words = command.args.lower().split()
+    statuses = {Status.NEW, Status.IN_PROGRESS}
+    query = CaseQuery(statuses=frozenset(statuses), limit=50)
+    for word in words:
+        if word in _STATUS_WORDS:
+            query = CaseQuery(**{**query.__dict__, "statuses": frozenset(_STATUS_WORDS[word])})
+        elif word == "mine":
+            query = CaseQuery(**{**query.__dict__, "assignee_id": ctx.actor.user_id})
+        elif word == "here":
+            query = CaseQuery(**{**query.__dict__, "channel_id": ctx.channel_id,
+                                 "platform": ctx.platform})
+        elif word == "overdue":
+            due = engine.clock.now() - engine.config.guidance.first_response
+            query = CaseQuery(**{**query.__dict__, "overdue_before": due})
+        else:
+            return Reply(f"I can't filter by '{word[:30]}'. {help_text('list')}", ok=False)
+    return Reply(views.case_list(engine, engine.store.list_cases(query), engine.clock.now()))
+
+
+def _step(state: StepState) -> Callable[..., Reply]:
+    def handler(engine: Engine, _t: TimeParser, case: Case, cmd: Command, ctx: Context) -> Reply:
+        if not cmd.args:
+            return Reply(f"Which step? {help_text(cmd.name)}", ok=False, case_id=case.id)
+        return engine.set_step(case, cmd.args.split()[0], state, ctx.actor, Via.COMMAND)
+
+    return handler
+
+
+def _assign(engine: Engine, _t: TimeParser, case: Case, cmd: Command, ctx: Context) -> Reply:
+    match = _MENTION.match(cmd.args.strip())
+    if not match:
+        return Reply(f"Who? {help_text('assign')}", ok=False, case_id=case.id)
+    user_id = match.group(1) or match.group(3)
+    name = match.group(2) or match.group(3) or user_id
+    return engine.claim(case, ctx.actor, Actor(ctx.platform, user_id, name, is_agent=True))
+
+
+def _followup(engine: Engine, times: TimeParser, case: Case, cmd: Command,
+              ctx: Context) -> Reply:
+    words = cmd.args.split()
+    now = engine.clock.now()
+    for cut in range(min(len(words), 8), 0, -1):
+        when = times.parse(" ".join(words[:cut]), now)
+        if when is not None:
+            if when <= now:
+                return Reply(f"That time has passed. Try {_WHEN_EXAMPLES}.", ok=False,
+                             case_id=case.id)
+            return engine.followup(case, ctx.actor, when, " ".join(words[cut:]))
+    return Reply(f"I couldn't read a time in '{cmd.args[:60]}'. Try {_WHEN_EXAMPLES}.",
+                 ok=False, case_id=case.id)
+
+
+def _transition(target: Status, verb: str) -> Callable[..., Reply]:
+    def handler(engine: Engine, _t: TimeParser, case: Case, cmd: Command, ctx: Context) -> Reply:
+        return engine.transition(case, ctx.actor, target, verb, cmd.args)
+
+    return handler
+
+
+_HANDLERS: dict[str, Callable[[Engine, TimeParser, Case, Command, Context], Reply]] = {
+    "show": lambda e, _t, case, _c, _x: Reply(views.show(e, case), case_id=case.id),
+    "timeline": lambda e, _t, case, _c, _x: Reply(views.timeline(e, case), case_id=case.id),
+    "playbook": lambda e, _t, case, _c, _x: Reply(views.playbook_text(e, case), case_id=case.id),
+    "claim": lambda e, _t, case, _c, ctx: e.claim(case, ctx.actor),
+    "assign": _assign,
+    "done": _step(StepState.DONE),
+    "undo": _step(StepState.PENDING),
+    "skip": _step(StepState.SKIPPED),
+    "note": lambda e, _t, case, cmd, ctx: e.note(case, ctx.actor, cmd.args),
+    "followup": _followup,
+    "resolve": _transition(Status.RESOLVED, "resolve"),
+    "close": _transition(Status.CLOSED, "close"),
+    "letgo": _transition(Status.LET_GO, "let go"),
+    "reopen": _transition(Status.IN_PROGRESS, "reopen"),
+    "flag": lambda e, _t, case, cmd, ctx: e.flag(case, ctx.actor, cmd.args.strip().lower()),
+    "suggest": lambda e, _t, case, cmd, ctx: e.suggest(case, ctx.actor, cmd.args.strip() or None),
+}

@@ -1,0 +1,397 @@
+"""The case engine: every operation on a case, written once for all adapters.
+
+Each operation checks what it may do, then writes the change, its timeline
+entry and the messages it causes in one transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from bot.core.case import Case, EventKind
+from bot.core.guidance import GuidanceConfig, header_card, notice_card, step_card, suggestion_card
+from bot.core.lifecycle import refusal
+from bot.core.model import Actor, Incoming, Status, StepState, Via
+from bot.core.playbook import Playbook, PlaybookLibrary
+from bot.core.ports import Clock, LanguageDetector
+from bot.core.reading import assess_history, intensity_of, read_complaint
+from bot.core.store_port import CaseStore, NewCase
+
+FIRST_REPLY = "first-reply"
+AGENT_FLAGS = frozenset({"unjustified", "refused"})
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What the actor is told; `public` replies belong in the thread."""
+
+    text: str
+    ok: bool = True
+    case_id: int | None = None
+    public: bool = False
+
+
+@dataclass(frozen=True)
+class EngineConfig:
+    default_language: str
+    guidance: GuidanceConfig
+    followup_after: timedelta = timedelta(days=3)
+
+
+@dataclass
+class Engine:
+    store: CaseStore
+    library: PlaybookLibrary
+    detector: LanguageDetector
+    clock: Clock
+    config: EngineConfig
+    on_outbox: list[Callable[[], None]] = field(default_factory=list)
+
+    # -- helpers ---------------------------------------------------------------
+
+    def _notify(self) -> None:
+        for callback in self.on_outbox:
+            callback()
+
+    def playbook_for(self, case: Case) -> Playbook:
+        """The playbook a case was opened with (or the default if it is gone)."""
+        return self.library.get(case.playbook_id) or self.library.playbooks[0]
+
+    def _event(self, case: Case, actor: Actor, kind: EventKind, **details: Any) -> None:
+        self.store.append_event(case.id, self.clock.now(), actor, kind, details)
+
+    def _refresh_header(self, case_id: int) -> None:
+        case = self.store.get_case(case_id)
+        assert case is not None
+        headers = [i for i in self.store.outbox_for_case(case_id)
+                   if i.card.kind == "header" and i.edit_of is None]
+        card = header_card(case, self.playbook_for(case), self.library.rules,
+                           self.store.steps(case_id), self.config.guidance, self.clock.now())
+        self.store.enqueue(case, card, self.clock.now(),
+                           edit_of=headers[0].id if headers else None)
+
+    def _posted(self, case_id: int) -> tuple[set[str], set[str]]:
+        steps, suggestions = set(), set()
+        for item in self.store.outbox_for_case(case_id):
+            if item.card.kind == "step" and item.step_id:
+                steps.add(item.step_id)
+            elif item.card.kind == "suggestion" and item.step_id:
+                suggestions.add(item.step_id)
+        return steps, suggestions
+
+    def _post_step(self, case: Case, step_id: str, agent_name: str | None) -> None:
+        playbook = self.playbook_for(case)
+        steps = self.store.steps(case.id)
+        step = playbook.step(step_id)
+        if step is None:
+            return
+        number = next(i for i, s in enumerate(steps, 1) if s.step_id == step_id)
+        lang = self.config.guidance.agent_language
+        self.store.enqueue(case, step_card(case, step, number, len(steps), lang),
+                           self.clock.now(), step_id=step_id)
+        if step.suggestion:
+            self._post_suggestion(case, step.suggestion, agent_name, once=True)
+
+    def _post_suggestion(
+        self, case: Case, suggestion_id: str, agent_name: str | None, once: bool
+    ) -> bool:
+        suggestion = self.playbook_for(case).suggestions.get(suggestion_id)
+        if suggestion is None or (once and suggestion_id in self._posted(case.id)[1]):
+            return False
+        card = suggestion_card(case, suggestion, self.library.rules,
+                               self.config.guidance, agent_name)
+        self.store.enqueue(case, card, self.clock.now(), step_id=suggestion_id)
+        return True
+
+    def _advance(self, case: Case, agent_name: str | None) -> None:
+        """Post the first pending step if it is not on screen yet: guidance unfolds."""
+        posted, _ = self._posted(case.id)
+        pending = [s for s in self.store.steps(case.id) if s.state is StepState.PENDING]
+        if pending and pending[0].step_id not in posted:
+            self._post_step(case, pending[0].step_id, agent_name)
+
+    def _applicable(self, case: Case, flags: frozenset[str]) -> list[str]:
+        r = case.reading
+        return [s.id for s in self.playbook_for(case).steps
+                if s.when.matches(r.kind, r.reason, r.intensity, flags)]
+
+    def _first_response(self, case: Case, now: datetime) -> Case:
+        changes: dict[str, Any] = {"updated_at": now}
+        if case.first_response_at is None:
+            changes["first_response_at"] = now
+        if case.status is Status.NEW:
+            changes["status"] = Status.IN_PROGRESS
+        return self.store.update_case(case.id, **changes)
+
+    # -- opening and conversation -----------------------------------------------
+
+    def open_case(self, msg: Incoming) -> Case | None:
+        """Open a case from a complaint; None if this message was seen before."""
+        existing = self.store.find_case_by_message(msg.platform, msg.channel_id, msg.message_id)
+        if existing is not None:
+            return None
+        counts = self.store.customer_history(msg.platform, msg.author.user_id, None)
+        reading = read_complaint(
+            msg.text, rules=self.library.rules, detector=self.detector,
+            default_language=self.config.default_language,
+            history=assess_history(counts["total"], counts["resolved"],
+                                   counts["let_go"], counts["still_open"]),
+        )
+        playbook = self.library.choose(reading.reason, reading.intensity, msg.channel_id)
+        now = self.clock.now()
+        with self.store.atomic():
+            if msg.event_id and not self.store.remember_event(msg.platform, msg.event_id, now):
+                return None
+            case = self.store.insert_case(NewCase(
+                msg.platform, msg.channel_id, msg.message_id, msg.thread_id or msg.message_id,
+                msg.author, msg.text, playbook.id, reading, now))
+            if case is None:
+                return None
+            self.store.insert_steps(case.id, self._applicable(case, case.flags))
+            self._event(case, msg.author, EventKind.OPENED, text=msg.text,
+                        playbook=playbook.id, reading=_reading_summary(case))
+            self._refresh_header(case.id)
+            self._advance(case, None)
+            self._post_suggestion(case, FIRST_REPLY, None, once=True)
+            self.store.add_reminder(case.id, "first-response",
+                                    now + self.config.guidance.first_response, "", msg.author, now)
+        self._notify()
+        return case
+
+    def record_thread_message(self, msg: Incoming) -> Case | None:
+        """Record a later message in a case's thread on its timeline."""
+        if msg.thread_id is None:
+            return None
+        case = self.store.find_case_by_thread(msg.platform, msg.thread_id)
+        if case is None or msg.message_id == case.message_id:
+            return None
+        with self.store.atomic():
+            if msg.event_id and not self.store.remember_event(msg.platform, msg.event_id,
+                                                              self.clock.now()):
+                return None
+            if msg.author.user_id == case.customer_id:
+                self._customer_message(case, msg)
+            elif msg.author.is_agent:
+                self._event(case, msg.author, EventKind.AGENT_MESSAGE, text=msg.text,
+                            message_id=msg.message_id)
+                case = self._first_response(case, self.clock.now())
+                self._refresh_header(case.id)
+            else:
+                self._event(case, msg.author, EventKind.CUSTOMER_MESSAGE, text=msg.text,
+                            message_id=msg.message_id, role="other")
+        self._notify()
+        return case
+
+    def _customer_message(self, case: Case, msg: Incoming) -> None:
+        intensity, signals = intensity_of(msg.text, self.library.rules, case.reading.language)
+        self._event(case, msg.author, EventKind.CUSTOMER_MESSAGE, text=msg.text,
+                    message_id=msg.message_id, intensity=intensity)
+        if intensity > case.reading.intensity and case.first_response_at is not None:
+            evidence = ", ".join(f'"{s.detail}" ({s.name})' for s in signals)
+            self._event(case, msg.author, EventKind.ANGER_RISING, intensity=intensity,
+                        evidence=evidence)
+            self.store.enqueue(case, notice_card(
+                f"🔥 The customer is angrier now ({intensity}/3): {evidence}",
+                "Anger that grows during the conversation points at how it is being handled "
+                "(advice: anger-during). Pause, acknowledge again, and offer a concrete option."),
+                self.clock.now())
+
+    def record_edit(self, platform: str, channel_id: str, message_id: str,
+                    thread_id: str | None, new_text: str, old_text: str | None,
+                    actor: Actor) -> Case | None:
+        """Record that a complaint or thread message was edited (the case keeps the original)."""
+        return self._record_change(platform, channel_id, message_id, thread_id, actor,
+                                   EventKind.MESSAGE_EDITED,
+                                   {"new_text": new_text, "old_text": old_text})
+
+    def record_delete(self, platform: str, channel_id: str, message_id: str,
+                      thread_id: str | None, actor: Actor) -> Case | None:
+        """Record that a complaint or thread message was deleted."""
+        return self._record_change(platform, channel_id, message_id, thread_id, actor,
+                                   EventKind.MESSAGE_DELETED, {})
+
+    def _record_change(self, platform: str, channel_id: str, message_id: str,
+                       thread_id: str | None, actor: Actor, kind: EventKind,
+                       details: dict[str, Any]) -> Case | None:
+        case = self.store.find_case_by_message(platform, channel_id, message_id)
+        if case is None and thread_id:
+            case = self.store.find_case_by_thread(platform, thread_id)
+        if case is None:
+            return None
+        with self.store.atomic():
+            self._event(case, actor, kind, message_id=message_id,
+                        complaint=message_id == case.message_id, **details)
+        return case
+
+    # -- agent operations --------------------------------------------------------
+
+    def check_agent(self, case: Case, actor: Actor) -> Reply | None:
+        """Refuse customers and non-agents; None when the actor may act."""
+        if not actor.is_agent:
+            return Reply("Only the support team can do that.", ok=False, case_id=case.id)
+        if actor.platform == case.platform and actor.user_id == case.customer_id:
+            return Reply("You can't work on your own complaint.", ok=False, case_id=case.id)
+        return None
+
+    def set_step(self, case: Case, step_ref: str, state: StepState, actor: Actor,
+                 via: Via) -> Reply:
+        """Mark a step done, skipped, or back to pending (undo)."""
+        steps = self.store.steps(case.id)
+        step = _find_step(steps, step_ref)
+        if step is None:
+            ids = ", ".join(s.step_id for s in steps)
+            return Reply(f"Case {case.ref} has no step '{step_ref[:40]}'. Steps: {ids}.",
+                         ok=False, case_id=case.id)
+        if not case.is_open:
+            return Reply(f"Case {case.ref} is {case.status.value}; reopen it first.",
+                         ok=False, case_id=case.id)
+        if step.state is state:
+            return Reply(f"Step '{step.step_id}' is already {state.value}.", case_id=case.id)
+        kind = {StepState.DONE: EventKind.STEP_DONE, StepState.SKIPPED: EventKind.STEP_SKIPPED,
+                StepState.PENDING: EventKind.STEP_UNDONE}[state]
+        now = self.clock.now()
+        with self.store.atomic():
+            self.store.set_step(case.id, step.step_id, state, actor, via, now)
+            self._event(case, actor, kind, step=step.step_id, via=via.value,
+                        previous=step.state.value)
+            case = self._first_response(case, now)
+            self._refresh_header(case.id)
+            self._advance(case, case.assignee_name or actor.name)
+        self._notify()
+        verb = {StepState.DONE: "done", StepState.SKIPPED: "skipped",
+                StepState.PENDING: "back to pending"}[state]
+        return Reply(f"✓ Step '{step.step_id}' {verb} by {actor.name} on {case.ref}.",
+                     case_id=case.id)
+
+    def claim(self, case: Case, actor: Actor, assignee: Actor | None = None,
+              via: Via = Via.COMMAND) -> Reply:
+        """Take a case (or give it to `assignee`)."""
+        if not case.is_open:
+            return Reply(f"Case {case.ref} is {case.status.value}; reopen it first.",
+                         ok=False, case_id=case.id)
+        who = assignee or actor
+        now = self.clock.now()
+        with self.store.atomic():
+            case = self._first_response(case, now)
+            case = self.store.update_case(case.id, assignee_id=who.user_id,
+                                          assignee_name=who.name)
+            kind = EventKind.CLAIMED if assignee is None else EventKind.ASSIGNED
+            self._event(case, actor, kind, assignee=who.name, assignee_id=who.user_id,
+                        via=via.value)
+            self._refresh_header(case.id)
+        self._notify()
+        return Reply(f"{case.ref} is now assigned to {who.name}.", case_id=case.id)
+
+    def note(self, case: Case, actor: Actor, text: str) -> Reply:
+        """Add an agent's note to the timeline."""
+        if not text.strip():
+            return Reply("Write the note after the command: note <text>.", ok=False)
+        with self.store.atomic():
+            self._event(case, actor, EventKind.NOTE, text=text)
+            self._first_response(case, self.clock.now())
+        return Reply(f"Noted on {case.ref}.", case_id=case.id)
+
+    def followup(self, case: Case, actor: Actor, when: datetime, note: str) -> Reply:
+        """Schedule a follow-up for a case."""
+        now = self.clock.now()
+        if when <= now:
+            return Reply("That time is in the past; give a future time, e.g. 'in 3 days'.",
+                         ok=False, case_id=case.id)
+        with self.store.atomic():
+            case = self.store.update_case(case.id, followup_at=when, updated_at=now)
+            self.store.add_reminder(case.id, "followup", when, note, actor, now)
+            self._event(case, actor, EventKind.FOLLOWUP_SET, due=when.isoformat(), note=note)
+            self._refresh_header(case.id)
+        self._notify()
+        return Reply(f"Follow-up for {case.ref} set for {when:%Y-%m-%d %H:%M} UTC.",
+                     case_id=case.id)
+
+    def flag(self, case: Case, actor: Actor, flag: str) -> Reply:
+        """Set a flag an agent judges (unjustified, refused); it may unlock steps."""
+        if flag not in AGENT_FLAGS:
+            return Reply(f"Unknown flag '{flag[:40]}'. Flags: {', '.join(sorted(AGENT_FLAGS))}.",
+                         ok=False, case_id=case.id)
+        with self.store.atomic():
+            case = self._add_flag(case, actor, flag)
+        self._notify()
+        return Reply(f"{case.ref} flagged '{flag}'.", case_id=case.id)
+
+    def _add_flag(self, case: Case, actor: Actor, flag: str) -> Case:
+        flags = case.flags | {flag}
+        before = {s.step_id for s in self.store.steps(case.id)}
+        case = self.store.update_case(case.id, flags=flags, updated_at=self.clock.now())
+        added = [s for s in self._applicable(case, flags) if s not in before]
+        self.store.insert_steps(case.id, added)
+        self._event(case, actor, EventKind.FLAG_SET, flag=flag, new_steps=added)
+        self._refresh_header(case.id)
+        for step_id in added:
+            self._post_step(case, step_id, case.assignee_name or actor.name)
+        return case
+
+    def transition(self, case: Case, actor: Actor, target: Status, verb: str,
+                   text: str = "") -> Reply:
+        """Resolve, close, let go or reopen a case, if its status allows it."""
+        why = refusal(case.status, target, verb)
+        if why:
+            return Reply(why, ok=False, case_id=case.id)
+        now = self.clock.now()
+        with self.store.atomic():
+            self._apply_transition(case, actor, target, verb, text, now)
+        self._notify()
+        return Reply(f"{case.ref} {_PAST[verb]} by {actor.name}.", case_id=case.id)
+
+    def _apply_transition(self, case: Case, actor: Actor, target: Status, verb: str,
+                          text: str, now: datetime) -> None:
+        changes: dict[str, Any] = {"status": target, "updated_at": now}
+        if target is Status.RESOLVED:
+            changes["resolved_at"] = now
+        if target in (Status.CLOSED, Status.LET_GO):
+            changes["closed_at"] = now
+        case = self.store.update_case(case.id, **changes)
+        self._event(case, actor, _EVENT[verb], text=text)
+        if target in (Status.CLOSED, Status.LET_GO):
+            self.store.cancel_reminders(case.id, now)
+        if target is Status.RESOLVED:
+            self.store.add_reminder(case.id, "follow-up", now + self.config.followup_after,
+                                    "", actor, now)
+        self._refresh_header(case.id)
+        if verb == "let go":
+            self._post_suggestion(case, "let-go", actor.name, once=False)
+        if verb == "reopen" and "reopened" not in case.flags:
+            self._add_flag(case, actor, "reopened")
+
+    def suggest(self, case: Case, actor: Actor, suggestion_id: str | None) -> Reply:
+        """Post a reply suggestion (by id; with none, list them)."""
+        suggestions = self.playbook_for(case).suggestions
+        if not suggestion_id or suggestion_id not in suggestions:
+            return Reply("Suggestions: " + ", ".join(suggestions), ok=bool(not suggestion_id),
+                         case_id=case.id)
+        with self.store.atomic():
+            self._post_suggestion(case, suggestion_id, case.assignee_name or actor.name,
+                                  once=False)
+            self._event(case, actor, EventKind.SUGGESTION_SHOWN, suggestion=suggestion_id)
+        self._notify()
+        return Reply(f"Suggestion '{suggestion_id}' posted in {case.ref}'s thread.",
+                     case_id=case.id)
+
+
+_PAST = {"resolve": "resolved", "close": "closed", "let go": "let go", "reopen": "reopened"}
+_EVENT = {"resolve": EventKind.RESOLVED, "close": EventKind.CLOSED, "let go": EventKind.LET_GO,
+          "reopen": EventKind.REOPENED}
+
+
+def _find_step(steps: list[Any], ref: str) -> Any:
+    ref = ref.strip().lower()
+    if ref.isdigit() and 1 <= int(ref) <= len(steps):
+        return steps[int(ref) - 1]
+    return next((s for s in steps if s.step_id == ref), None)
+
+
+def _reading_summary(case: Case) -> dict[str, Any]:
+    r = case.reading
+    return {"language": r.language, "reason": r.reason.value, "kind": r.kind.value,
+            "intensity": r.intensity, "impact": r.impact.value, "order": r.order_ref,
+            "history": r.history.earlier_cases, "chronic": r.history.chronic}

@@ -1,0 +1,74 @@
+"""Reactions and button clicks on Sereno's own messages."""
+
+from __future__ import annotations
+
+from bot.core.cards import ActionId
+from bot.core.case import EventKind
+from bot.core.engine import Engine, Reply
+from bot.core.model import Actor, Status, StepState, Via
+from bot.core.reactions import Gesture, gesture
+
+
+def on_reaction(
+    engine: Engine, platform: str, message_id: str, emoji: str, actor: Actor, added: bool
+) -> Reply | None:
+    """A reaction on a step message marks it done/skipped; removing it undoes."""
+    meaning = gesture(emoji)
+    if meaning is None:
+        return None
+    item = engine.store.outbox_by_message(platform, message_id)
+    if item is None or item.case_id is None or item.card.kind != "step" or not item.step_id:
+        return None
+    case = engine.store.get_case(item.case_id)
+    if case is None:
+        return None
+    refused = engine.check_agent(case, actor)
+    if refused:
+        with engine.store.atomic():
+            engine.store.append_event(case.id, engine.clock.now(), actor,
+                                      EventKind.REACTION_IGNORED,
+                                      {"emoji": emoji, "step": item.step_id, "added": added})
+        return refused
+    target = StepState.DONE if meaning is Gesture.DONE else StepState.SKIPPED
+    if not added:
+        current = next((s.state for s in engine.store.steps(case.id)
+                        if s.step_id == item.step_id), None)
+        if current is not target:
+            return None  # removing a reaction only undoes what that reaction did
+        target = StepState.PENDING
+    return engine.set_step(case, item.step_id, target, actor, Via.REACTION)
+
+
+def on_button(engine: Engine, action_id: str, value: str, actor: Actor) -> Reply:
+    """A click on one of Sereno's buttons (ids are `ActionId`, values 'case[:item]')."""
+    case_part, _, item = value.partition(":")
+    case = engine.store.get_case(int(case_part)) if case_part.isdigit() else None
+    if case is None:
+        return Reply("That case no longer exists.", ok=False)
+    refused = engine.check_agent(case, actor)
+    if refused:
+        return refused
+    try:
+        action = ActionId(action_id)
+    except ValueError:
+        return Reply("Unknown button.", ok=False, case_id=case.id)
+    if action is ActionId.STEP_DONE:
+        return engine.set_step(case, item, StepState.DONE, actor, Via.BUTTON)
+    if action is ActionId.STEP_SKIP:
+        return engine.set_step(case, item, StepState.SKIPPED, actor, Via.BUTTON)
+    if action is ActionId.CLAIM:
+        return engine.claim(case, actor, via=Via.BUTTON)
+    if action is ActionId.RESOLVE:
+        return engine.transition(case, actor, Status.RESOLVED, "resolve")
+    if action is ActionId.LET_GO:
+        return engine.transition(case, actor, Status.LET_GO, "let go")
+    return engine.suggest(case, actor, _next_suggestion(engine, case.id, item))
+
+
+def _next_suggestion(engine: Engine, case_id: int, current: str) -> str | None:
+    case = engine.store.get_case(case_id)
+    assert case is not None
+    ids = list(engine.playbook_for(case).suggestions)
+    if not ids:
+        return None
+    return ids[(ids.index(current) + 1) % len(ids)] if current in ids else ids[0]

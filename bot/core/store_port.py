@@ -1,0 +1,115 @@
+"""What the core needs from storage. `storage.store.SqliteStore` implements it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol
+
+from bot.core.cards import Card
+from bot.core.case import Case, CaseStep, Event, EventKind
+from bot.core.model import Actor, Reading, Status, StepState, Via
+from bot.core.outbox import OutboxItem
+
+
+@dataclass(frozen=True)
+class NewCase:
+    platform: str
+    channel_id: str
+    message_id: str
+    thread_id: str | None
+    customer: Actor
+    text: str
+    playbook_id: str
+    reading: Reading
+    opened_at: datetime
+
+
+@dataclass(frozen=True)
+class CaseQuery:
+    statuses: frozenset[Status] = frozenset()
+    assignee_id: str | None = None
+    channel_id: str | None = None
+    platform: str | None = None
+    overdue_before: datetime | None = None
+    limit: int = 20
+
+
+class CaseStore(Protocol):
+    def atomic(self) -> AbstractContextManager[Any]:
+        """A transaction: everything inside commits together or not at all."""
+        ...
+
+    def remember_event(self, platform: str, event_id: str, at: datetime) -> bool:
+        """Record a delivered event id; False if it was seen before."""
+        ...
+
+    def insert_case(self, new: NewCase) -> Case | None:
+        """Insert a case; None if one exists for that platform message."""
+        ...
+
+    def get_case(self, case_id: int) -> Case | None: ...
+
+    def find_case_by_message(
+        self, platform: str, channel_id: str, message_id: str
+    ) -> Case | None: ...
+
+    def find_case_by_thread(self, platform: str, thread_id: str) -> Case | None: ...
+
+    def update_case(self, case_id: int, **changes: Any) -> Case: ...
+
+    def list_cases(self, query: CaseQuery) -> list[Case]: ...
+
+    def customer_history(
+        self, platform: str, customer_id: str, before_case: int | None
+    ) -> dict[str, int]:
+        """Counts of a customer's earlier cases: total, resolved, let_go, still_open."""
+        ...
+
+    def insert_steps(self, case_id: int, step_ids: Iterable[str]) -> None: ...
+
+    def steps(self, case_id: int) -> list[CaseStep]: ...
+
+    def set_step(
+        self, case_id: int, step_id: str, state: StepState, actor: Actor, via: Via, at: datetime
+    ) -> None: ...
+
+    def append_event(
+        self, case_id: int, at: datetime, actor: Actor, kind: EventKind, details: dict[str, Any]
+    ) -> int: ...
+
+    def events(self, case_id: int) -> list[Event]: ...
+
+    def enqueue(
+        self,
+        case: Case,
+        card: Card,
+        at: datetime,
+        *,
+        step_id: str | None = None,
+        edit_of: int | None = None,
+    ) -> int: ...
+
+    def outbox_by_message(self, platform: str, platform_message_id: str) -> OutboxItem | None: ...
+
+    def outbox_for_case(self, case_id: int) -> list[OutboxItem]: ...
+
+    def next_outbox(self, platform: str, now: datetime) -> OutboxItem | None: ...
+
+    def iter_pending_outbox(self, platform: str) -> Iterator[OutboxItem]: ...
+
+    def mark_outbox_sent(self, item_id: int, platform_message_id: str, at: datetime) -> None: ...
+
+    def mark_outbox_retry(
+        self, item_id: int, attempts: int, not_before: datetime, error: str
+    ) -> None: ...
+
+    def mark_outbox_failed(self, item_id: int, error: str, at: datetime) -> None: ...
+
+    def add_reminder(
+        self, case_id: int, kind: str, due_at: datetime, note: str, by: Actor, at: datetime
+    ) -> int: ...
+
+    def cancel_reminders(self, case_id: int, at: datetime) -> int: ...

@@ -1,0 +1,81 @@
+"""Read-only views of cases for agents: show, timeline, list, playbook."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.core.cards import render_text
+from bot.core.case import Case, Event
+from bot.core.engine import Engine
+from bot.core.guidance import header_card
+from bot.core.lifecycle import LABELS
+from bot.core.model import StepState
+
+_MAX_LIST = 20
+
+
+def show(engine: Engine, case: Case) -> str:
+    """The header plus every step with who did it, when and how."""
+    steps = engine.store.steps(case.id)
+    card = header_card(case, engine.playbook_for(case), engine.library.rules, steps,
+                       engine.config.guidance, engine.clock.now())
+    lines = [render_text(card), f"Complaint by {case.customer_name}: {_clip(case.text, 300)}"]
+    for number, step in enumerate(steps, 1):
+        line = f"  {number}. {step.step_id}: {step.state.value}"
+        if step.state is not StepState.PENDING and step.at:
+            line += f" by {step.actor_name} via {step.via.value if step.via else '?'}"
+            line += f" at {_when(step.at)}"
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def timeline(engine: Engine, case: Case) -> str:
+    """Every timeline entry: when, who, what."""
+    events = engine.store.events(case.id)
+    return "\n".join([f"Timeline of {case.ref}:", *(_event_line(e) for e in events)])
+
+
+def _event_line(event: Event) -> str:
+    details = {k: v for k, v in event.details.items() if k not in ("reading",) and v}
+    summary = ", ".join(f"{k}={_clip(str(v), 80)}" for k, v in details.items())
+    return f"  {_when(event.at)} · {event.actor_name} · {event.kind.value}" + (
+        f" · {summary}" if summary else ""
+    )
+
+
+def case_list(engine: Engine, cases: list[Case], now: datetime) -> str:
+    """One line per case."""
+    if not cases:
+        return "No cases match."
+    lines = []
+    for case in cases[:_MAX_LIST]:
+        age = int((now - case.opened_at).total_seconds() // 60)
+        lines.append(
+            f"{case.ref} · {LABELS[case.status]} · {case.reading.reason.value} · "
+            f"intensity {case.reading.intensity} · {case.assignee_name or 'unassigned'} · "
+            f"{case.customer_name} · opened {age} min ago"
+        )
+    return "\n".join(lines)
+
+
+def playbook_text(engine: Engine, case: Case | None) -> str:
+    """Every step of a case's playbook (or the default one), with its advice ids."""
+    playbook = engine.playbook_for(case) if case else engine.library.playbooks[0]
+    lang = engine.config.guidance.agent_language
+    states = {s.step_id: s.state for s in engine.store.steps(case.id)} if case else {}
+    lines = [f"Playbook '{playbook.id}': {playbook.name.get(lang)}"]
+    for number, step in enumerate(playbook.steps, 1):
+        mark = {StepState.DONE: "☑", StepState.SKIPPED: "⤼", StepState.PENDING: "☐"}.get(
+            states.get(step.id, StepState.PENDING), "☐") if step.id in states else "·"
+        lines.append(f"  {mark} {number}. {step.id} — {step.title.get(lang)} "
+                     f"[{', '.join(step.advice)}]")
+    return "\n".join(lines)
+
+
+def _when(moment: datetime) -> str:
+    return f"{moment:%Y-%m-%d %H:%M:%S} UTC"
+
+
+def _clip(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -1,0 +1,204 @@
+"""The console adapter: a complaints channel in the terminal, scriptable through stdin.
+
+Plain lines are complaints (or replies, inside a thread) from the current
+customer; `/complaint ...` lines are agent commands; `/react EMOJI m12` reacts to
+a bot message. Output is plain text so it can be piped and tested.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import time
+from dataclasses import dataclass, field
+from typing import TextIO
+
+from bot.core.cards import render_text
+from bot.core.dispatch import Context, run
+from bot.core.engine import Reply
+from bot.core.interactions import on_reaction
+from bot.core.model import Actor, Incoming
+from bot.core.outbox import OutboxDrainer, OutboxItem
+from bot.settings import Settings
+from bot.wiring import App, build
+
+PLATFORM = "console"
+CHANNEL = "complaints"
+HELP = """Console commands:
+  <text>                 post as the current customer (in the channel, or in the thread after /in)
+  /as NAME               switch which customer speaks
+  /agent NAME            switch which agent you are
+  /in #N  |  /out        enter a case's thread  |  back to the channel
+  /say TEXT              post in the thread as the agent
+  /react EMOJI mN        react to Sereno's message mN (✅ done, ⏩ skip)
+  /unreact EMOJI mN      remove that reaction
+  /complaint ...         run a Sereno command (/complaint help)
+  /help  |  /quit"""
+
+
+class ConsoleMessenger:
+    """Prints outbox rows; the message id is the short reference shown to the user."""
+
+    platform = PLATFORM
+
+    def __init__(self, out: TextIO) -> None:
+        self.out = out
+
+    async def send(self, item: OutboxItem) -> str:
+        """Print a message (or a short line for an edit) and return its reference."""
+        if item.edit_of is not None and item.edit_target:
+            keep = [line for line in item.card.lines if line.startswith(("Progress", "Status"))]
+            self.out.write(f"[{item.edit_target} updated] " + " · ".join(keep) + "\n")
+            return item.edit_target
+        ref = f"m{item.id}"
+        where = f" (#{item.case_id})" if item.case_id else ""
+        body = render_text(item.card).splitlines()
+        self.out.write(f"[{ref}] Sereno{where} › {body[0]}\n")
+        for line in body[1:]:
+            self.out.write(f"      {line}\n")
+        return ref
+
+
+@dataclass
+class ConsoleSession:
+    app: App
+    out: TextIO
+    agent: str = "agent"
+    customer: str = "customer"
+    thread: str | None = None
+    drainer: OutboxDrainer = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.drainer = OutboxDrainer(self.app.store, ConsoleMessenger(self.out),
+                                     self.app.engine.clock)
+
+    def _agent(self) -> Actor:
+        return Actor(PLATFORM, self.agent.lower(), self.agent, is_agent=True)
+
+    def _customer(self) -> Actor:
+        return Actor(PLATFORM, self.customer.lower(), self.customer)
+
+    async def handle(self, line: str) -> bool:
+        """Handle one input line; False means quit."""
+        line = line.strip()
+        if not line:
+            return True
+        if line in ("/quit", "/exit"):
+            return False
+        try:
+            self._dispatch(line)
+        except Exception as exc:  # the console must survive anything a user types
+            self.out.write(f"(error) {type(exc).__name__}: {exc}\n")
+        await self.drainer.drain_once()
+        return True
+
+    def _dispatch(self, line: str) -> None:
+        head, _, rest = line.partition(" ")
+        rest = rest.strip()
+        actions = {"/help": lambda: self._say(HELP), "/as": lambda: self._switch("customer", rest),
+                   "/agent": lambda: self._switch("agent", rest), "/in": lambda: self._enter(rest),
+                   "/out": self._leave, "/say": lambda: self._agent_says(rest),
+                   "/react": lambda: self._react(rest, True),
+                   "/unreact": lambda: self._react(rest, False)}
+        if head.lower() == "/complaint":
+            self._reply(run(self.app.engine, self.app.times, line,
+                            Context(self._agent(), PLATFORM, CHANNEL, self.thread)))
+        elif head.lower() in actions:
+            actions[head.lower()]()
+        elif line.startswith("/"):
+            self._say(f"Unknown console command '{head[:30]}'. Type /help.")
+        else:
+            self._post(line)
+
+    def _say(self, text: str) -> None:
+        self.out.write(text + "\n")
+
+    def _reply(self, reply: Reply) -> None:
+        prefix = "(only you) " if not reply.public else ""
+        mark = "" if reply.ok else "⚠ "
+        self._say(f"{prefix}Sereno › {mark}{reply.text}")
+
+    def _switch(self, who: str, name: str) -> None:
+        if not name or len(name) > 40:
+            self._say(f"Usage: /{'as' if who == 'customer' else 'agent'} NAME (up to 40 chars)")
+            return
+        setattr(self, who, name)
+        self._say(f"Now speaking as {name}.")
+
+    def _enter(self, ref: str) -> None:
+        case_id = ref.lstrip("#")
+        case = self.app.store.get_case(int(case_id)) if case_id.isdigit() else None
+        if case is None:
+            self._say("Usage: /in #N with an existing case number.")
+            return
+        self.thread = case.thread_id
+        self._say(f"In the thread of #{case.id}. /out to go back to the channel.")
+
+    def _leave(self) -> None:
+        self.thread = None
+        self._say("Back in #complaints.")
+
+    def _new_id(self) -> str:
+        return f"c{time.time_ns()}"
+
+    def _post(self, text: str) -> None:
+        msg = Incoming(PLATFORM, CHANNEL, self._new_id(), self._customer(), text, self.thread)
+        self._say(f"{self.customer} › {text}")
+        if self.thread is None:
+            case = self.app.engine.open_case(msg)
+            if case:
+                self._say(f"(case #{case.id} opened; /in #{case.id} to enter its thread)")
+        else:
+            self.app.engine.record_thread_message(msg)
+
+    def _agent_says(self, text: str) -> None:
+        if self.thread is None or not text:
+            self._say("Usage: /say TEXT, inside a case's thread (/in #N).")
+            return
+        msg = Incoming(PLATFORM, CHANNEL, self._new_id(), self._agent(), text, self.thread)
+        self._say(f"{self.agent} (agent) › {text}")
+        self.app.engine.record_thread_message(msg)
+
+    def _react(self, rest: str, added: bool) -> None:
+        parts = rest.split()
+        if len(parts) != 2:
+            self._say("Usage: /react EMOJI mN   (e.g. /react ✅ m3)")
+            return
+        emoji, ref = parts
+        reply = on_reaction(self.app.engine, PLATFORM, ref, emoji, self._agent(), added)
+        if reply is None:
+            self._say(f"Nothing to do for {emoji} on {ref}: react ✅ or ⏩ on a step message.")
+        else:
+            self._reply(reply)
+
+
+async def _loop(session: ConsoleSession, stdin: TextIO) -> None:
+    interactive = stdin.isatty()
+    await session.drainer.drain_once()  # anything left unsent by an earlier run
+    loop = asyncio.get_running_loop()
+    while True:
+        if interactive:
+            session.out.write("> ")
+            session.out.flush()
+        line = await loop.run_in_executor(None, stdin.readline)
+        if not line:
+            return
+        if not await session.handle(line):
+            return
+        session.out.flush()
+
+
+def run_console(settings: Settings, agent: str, customer: str,
+                stdin: TextIO | None = None, out: TextIO | None = None) -> int:
+    """Run the console until end of input or /quit."""
+    out = out or sys.stdout
+    app = build(settings)
+    try:
+        session = ConsoleSession(app, out, agent=agent, customer=customer)
+        if (stdin or sys.stdin).isatty():
+            out.write(f"Sereno console · database {settings.db_path} · you are agent "
+                      f"'{agent}'. Type a complaint, or /help.\n")
+        asyncio.run(_loop(session, stdin or sys.stdin))
+    finally:
+        app.close()
+    return 0

@@ -1,0 +1,202 @@
+"""Load and validate the reading rules (`playbooks/reading.toml`) into `ReadingRules`.
+
+Every problem raises `PlaybookError` naming the file, the entry and the field.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from bot.core.model import CustomerKind, Reason
+from bot.core.playbook import REQUIRED_LANGUAGES, KindRule, ReadingRules, Text, template_fields
+from bot.core.reading_text import keyword_words
+from playbooks.errors import PlaybookError
+
+RULES_FILE = Path(__file__).with_name("reading.toml")
+
+_TOP_KEYS = frozenset(
+    {"source", "languages", "advice", "order_with_ref", "order_without_ref", "reasons",
+     "kinds", "insults", "leave_threats", "public_threats"}
+)  # fmt: skip
+_SIGNAL_LISTS = ("insults", "leave_threats", "public_threats")
+_LANGUAGE_CODE = re.compile(r"^[a-z]{2}$")
+
+
+class _Checker:
+    """Validation helpers that know the file name and the declared languages."""
+
+    def __init__(self, file: str, advice_ids: frozenset[str]) -> None:
+        self.file = file
+        self.advice_ids = advice_ids
+        self.languages: tuple[str, ...] = REQUIRED_LANGUAGES
+
+    def fail(self, where: str, field: str, problem: str) -> PlaybookError:
+        return PlaybookError(self.file, where, field, problem)
+
+    def table(self, value: Any, where: str, field: str) -> dict[str, Any]:
+        if not isinstance(value, dict):
+            raise self.fail(where, field, f"must be a table, not {type(value).__name__}")
+        return value
+
+    def keys(
+        self,
+        table: Mapping[str, Any],
+        where: str,
+        allowed: frozenset[str],
+        required: frozenset[str],
+    ) -> None:
+        for key in table:
+            if key not in allowed:
+                raise self.fail(where, key, f"unknown key (allowed: {', '.join(sorted(allowed))})")
+        for key in sorted(required - set(table)):
+            raise self.fail(where, key, "missing")
+
+    def string(self, value: Any, where: str, field: str) -> str:
+        if not isinstance(value, str) or not value.strip():
+            raise self.fail(where, field, "must be a non-empty string")
+        return value
+
+    def string_list(self, value: Any, where: str, field: str) -> tuple[str, ...]:
+        if not isinstance(value, list):
+            raise self.fail(where, field, f"must be a list of strings, not {type(value).__name__}")
+        return tuple(self.string(item, where, field) for item in value)
+
+    def per_language(self, value: Any, where: str, field: str) -> dict[str, Any]:
+        """Check a table keyed by exactly the declared languages."""
+        table = self.table(value, where, field)
+        for language in table:
+            if language not in self.languages:
+                raise self.fail(where, f"{field}.{language}", "language not in `languages`")
+        for language in self.languages:
+            if language not in table:
+                raise self.fail(where, field, f"missing language '{language}'")
+        return table
+
+    def keywords(self, value: Any, where: str, field: str) -> dict[str, tuple[str, ...]]:
+        lists: dict[str, tuple[str, ...]] = {}
+        for language, items in self.per_language(value, where, field).items():
+            lists[language] = self.string_list(items, where, f"{field}.{language}")
+            for keyword in lists[language]:
+                try:
+                    keyword_words(keyword)
+                except ValueError as error:
+                    raise self.fail(where, f"{field}.{language}", str(error)) from None
+        return lists
+
+    def text(self, value: Any, where: str, field: str) -> Text:
+        table = self.per_language(value, where, field)
+        return Text({lang: self.string(t, where, f"{field}.{lang}") for lang, t in table.items()})
+
+    def advice(self, value: Any, where: str, field: str = "advice") -> tuple[str, ...]:
+        ids = self.string_list(value, where, field)
+        for advice_id in ids:
+            if advice_id not in self.advice_ids:
+                raise self.fail(where, field, f"unknown advice id '{advice_id}'")
+        return ids
+
+
+def _languages(check: _Checker, data: Mapping[str, Any]) -> tuple[str, ...]:
+    declared = data.get("languages", list(REQUIRED_LANGUAGES))
+    languages = check.string_list(declared, "top", "languages")
+    for language in languages:
+        if not _LANGUAGE_CODE.match(language):
+            raise check.fail("top", "languages", f"'{language}' is not an ISO 639-1 code")
+    for language in REQUIRED_LANGUAGES:
+        if language not in languages:
+            raise check.fail("top", "languages", f"missing required language '{language}'")
+    return tuple(dict.fromkeys(languages))
+
+
+def _reasons(
+    check: _Checker, value: Any
+) -> tuple[dict[Reason, dict[str, tuple[str, ...]]], dict[Reason, Text]]:
+    table = check.table(value, "reasons", "reasons")
+    check.keys(table, "reasons", frozenset(Reason), frozenset(Reason))
+    keywords: dict[Reason, dict[str, tuple[str, ...]]] = {}
+    names: dict[Reason, Text] = {}
+    for reason in Reason:
+        where = f"reasons.{reason.value}"
+        entry = check.table(table[reason.value], "reasons", reason.value)
+        fields = {"name"} if reason is Reason.OTHER else {"name", "keywords"}
+        check.keys(entry, where, frozenset(fields), frozenset(fields))
+        names[reason] = check.text(entry["name"], where, "name")
+        if reason is not Reason.OTHER:
+            keywords[reason] = check.keywords(entry["keywords"], where, "keywords")
+    return keywords, names
+
+
+def _kinds(check: _Checker, value: Any) -> dict[CustomerKind, KindRule]:
+    table = check.table(value, "kinds", "kinds")
+    kinds = frozenset(CustomerKind) - {CustomerKind.UNKNOWN}
+    check.keys(table, "kinds", kinds, kinds)
+    rules: dict[CustomerKind, KindRule] = {}
+    for kind in CustomerKind:
+        if kind is CustomerKind.UNKNOWN:
+            continue
+        where = f"kinds.{kind.value}"
+        entry = check.table(table[kind.value], "kinds", kind.value)
+        fields = frozenset({"cues", "treatment", "advice"})
+        check.keys(entry, where, fields, fields)
+        rules[kind] = KindRule(
+            kind=kind,
+            cues=check.keywords(entry["cues"], where, "cues"),
+            treatment=check.text(entry["treatment"], where, "treatment"),
+            advice=check.advice(entry["advice"], where),
+        )
+    return rules
+
+
+def _order_texts(check: _Checker, data: Mapping[str, Any]) -> tuple[Text, Text]:
+    with_ref = check.text(data["order_with_ref"], "top", "order_with_ref")
+    without_ref = check.text(data["order_without_ref"], "top", "order_without_ref")
+    for field, text, wanted in (
+        ("order_with_ref", with_ref, {"ref"}),
+        ("order_without_ref", without_ref, set()),
+    ):
+        for language, template in text.by_language.items():
+            try:
+                found = template_fields(template)
+            except ValueError as error:
+                raise check.fail("top", f"{field}.{language}", str(error)) from None
+            if found != wanted:
+                shown = ", ".join(f"{{{name}}}" for name in sorted(wanted)) or "no placeholder"
+                raise check.fail("top", f"{field}.{language}", f"must use exactly {shown}")
+    return with_ref, without_ref
+
+
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except tomllib.TOMLDecodeError as error:
+        raise PlaybookError(path.name, "file", "(syntax)", str(error)) from None
+    except OSError as error:
+        raise PlaybookError(path.name, "file", "(file)", error.strerror or str(error)) from None
+
+
+def load_rules(path: Path, advice_ids: frozenset[str]) -> ReadingRules:
+    """Load, validate and return the reading rules in `path`."""
+    data = _read(path)
+    check = _Checker(path.name, advice_ids)
+    required = _TOP_KEYS - {"languages", "advice"}
+    check.keys(data, "top", _TOP_KEYS, required)
+    check.languages = _languages(check, data)
+    reasons, names = _reasons(check, data["reasons"])
+    with_ref, without_ref = _order_texts(check, data)
+    signals = {name: check.keywords(data[name], name, name) for name in _SIGNAL_LISTS}
+    return ReadingRules(
+        source=check.string(data["source"], "top", "source"),
+        reasons=reasons,
+        kinds=_kinds(check, data["kinds"]),
+        insults=signals["insults"],
+        leave_threats=signals["leave_threats"],
+        public_threats=signals["public_threats"],
+        reason_names=names,
+        order_with_ref=with_ref,
+        order_without_ref=without_ref,
+        advice=check.advice(data.get("advice", []), "top"),
+    )

@@ -1,0 +1,1 @@
+"""SQLite storage through sqlite-utils: schema, migrations, the store and the outbox."""

@@ -1,0 +1,144 @@
+"""Forward-only schema migrations, applied at startup in order.
+
+Never edit a migration that has shipped: add a new one.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+MIGRATIONS = Migrations("sereno")
+
+
+@MIGRATIONS()
+def m001_cases_and_timeline(db: Database) -> None:
+    """Cases, their steps, and the append-only timeline."""
+    db["cases"].create(
+        {
+            "id": int,
+            "platform": str,
+            "channel_id": str,
+            "message_id": str,
+            "thread_id": str,
+            "customer_id": str,
+            "customer_name": str,
+            "text": str,
+            "status": str,
+            "assignee_id": str,
+            "assignee_name": str,
+            "playbook_id": str,
+            "language": str,
+            "reason": str,
+            "kind": str,
+            "intensity": int,
+            "impact": str,
+            "reading": str,
+            "flags": str,
+            "opened_at": str,
+            "updated_at": str,
+            "first_response_at": str,
+            "resolved_at": str,
+            "closed_at": str,
+            "followup_at": str,
+        },
+        pk="id",
+        not_null={"platform", "channel_id", "message_id", "customer_id", "status", "opened_at"},
+    )
+    db["cases"].create_index(["platform", "channel_id", "message_id"], unique=True)
+    db["cases"].create_index(["status", "channel_id"])
+    db["cases"].create_index(["platform", "customer_id", "opened_at"])
+    db["cases"].create_index(["platform", "thread_id"])
+    db["case_steps"].create(
+        {
+            "case_id": int,
+            "step_id": str,
+            "position": int,
+            "state": str,
+            "actor_id": str,
+            "actor_name": str,
+            "via": str,
+            "at": str,
+        },
+        pk=("case_id", "step_id"),
+        foreign_keys=[("case_id", "cases", "id")],
+    )
+    db["events"].create(
+        {
+            "id": int,
+            "case_id": int,
+            "at": str,
+            "actor_id": str,
+            "actor_name": str,
+            "kind": str,
+            "details": str,
+        },
+        pk="id",
+        foreign_keys=[("case_id", "cases", "id")],
+        not_null={"case_id", "at", "kind"},
+    )
+    db["events"].create_index(["case_id", "id"])
+    # The timeline is append-only: the database itself refuses changes.
+    db.execute(
+        "CREATE TRIGGER events_append_only_update BEFORE UPDATE ON events "
+        "BEGIN SELECT RAISE(ABORT, 'the timeline is append-only'); END"
+    )
+    db.execute(
+        "CREATE TRIGGER events_append_only_delete BEFORE DELETE ON events "
+        "BEGIN SELECT RAISE(ABORT, 'the timeline is append-only'); END"
+    )
+
+
+@MIGRATIONS()
+def m002_outbox_dedupe_reminders(db: Database) -> None:
+    """The outbox, delivered-event de-duplication, and reminders."""
+    db["outbox"].create(
+        {
+            "id": int,
+            "platform": str,
+            "channel_id": str,
+            "thread_id": str,
+            "case_id": int,
+            "kind": str,
+            "step_id": str,
+            "payload": str,
+            "edit_of": int,
+            "status": str,
+            "attempts": int,
+            "not_before": str,
+            "platform_message_id": str,
+            "error": str,
+            "created_at": str,
+            "sent_at": str,
+        },
+        pk="id",
+        foreign_keys=[("case_id", "cases", "id"), ("edit_of", "outbox", "id")],
+        not_null={"platform", "channel_id", "kind", "payload", "status", "created_at"},
+        defaults={"attempts": 0},
+    )
+    db["outbox"].create_index(["platform", "status", "id"])
+    db["outbox"].create_index(["platform", "channel_id", "status", "id"])
+    db["outbox"].create_index(["platform", "platform_message_id"])
+    db["outbox"].create_index(["case_id", "kind"])
+    db["seen_events"].create(
+        {"platform": str, "event_id": str, "at": str}, pk=("platform", "event_id")
+    )
+    db["reminders"].create(
+        {
+            "id": int,
+            "case_id": int,
+            "kind": str,
+            "due_at": str,
+            "status": str,
+            "note": str,
+            "created_by": str,
+            "created_at": str,
+            "claimed_at": str,
+            "sent_at": str,
+        },
+        pk="id",
+        foreign_keys=[("case_id", "cases", "id")],
+        not_null={"case_id", "kind", "due_at", "status", "created_at"},
+    )
+    db["reminders"].create_index(["status", "due_at"])
+    db["reminders"].create_index(["case_id", "status"])

@@ -1,0 +1,332 @@
+"""`SqliteStore`: the core's CaseStore on SQLite, through sqlite-utils."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import AbstractContextManager
+from datetime import datetime
+from typing import Any
+
+from sqlite_utils import Database
+
+from bot.core.cards import Card
+from bot.core.case import Case, CaseStep, Event, EventKind, reading_to_json
+from bot.core.model import Actor, Status, StepState, Via
+from bot.core.outbox import OutboxItem
+from bot.core.store_port import CaseQuery, NewCase
+from storage.codec import case_from_row, event_from_row, outbox_from_row, step_from_row, ts
+
+_OUTBOX_SELECT = (
+    "SELECT o.*, t.platform_message_id AS edit_target FROM outbox o "
+    "LEFT JOIN outbox t ON t.id = o.edit_of "
+)
+
+
+class SqliteStore:
+    """Every read and write the core makes, in small direct functions."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def atomic(self) -> AbstractContextManager[Any]:
+        """A transaction (nested calls become savepoints)."""
+        return self.db.atomic()
+
+    def close(self) -> None:
+        """Close the connection."""
+        self.db.close()
+
+    def _one(self, sql: str, params: Iterable[Any] = ()) -> dict[str, Any] | None:
+        rows = list(self.db.query(sql, list(params)))
+        return rows[0] if rows else None
+
+    # -- events delivered by platforms -------------------------------------
+
+    def remember_event(self, platform: str, event_id: str, at: datetime) -> bool:
+        """Record a delivered event id; False if it was seen before."""
+        try:
+            with self.atomic():
+                self.db["seen_events"].insert(
+                    {"platform": platform, "event_id": event_id, "at": ts(at)}
+                )
+        except sqlite3.IntegrityError:
+            return False
+        return True
+
+    # -- cases ---------------------------------------------------------------
+
+    def insert_case(self, new: NewCase) -> Case | None:
+        """Insert a case; None if one exists for that platform message."""
+        row = {
+            "platform": new.platform,
+            "channel_id": new.channel_id,
+            "message_id": new.message_id,
+            "thread_id": new.thread_id,
+            "customer_id": new.customer.user_id,
+            "customer_name": new.customer.name,
+            "text": new.text,
+            "status": Status.NEW.value,
+            "playbook_id": new.playbook_id,
+            "language": new.reading.language,
+            "reason": new.reading.reason.value,
+            "kind": new.reading.kind.value,
+            "intensity": new.reading.intensity,
+            "impact": new.reading.impact.value,
+            "reading": reading_to_json(new.reading),
+            "flags": json.dumps(sorted(new.reading.flags)),
+            "opened_at": ts(new.opened_at),
+            "updated_at": ts(new.opened_at),
+        }
+        try:
+            with self.atomic():
+                case_id = self.db["cases"].insert(row).last_pk
+        except sqlite3.IntegrityError:
+            return None
+        return self.get_case(int(case_id))
+
+    def get_case(self, case_id: int) -> Case | None:
+        """Return a case by number."""
+        row = self._one("SELECT * FROM cases WHERE id = ?", [case_id])
+        return case_from_row(row) if row else None
+
+    def find_case_by_message(self, platform: str, channel_id: str, message_id: str) -> Case | None:
+        """Return the case opened from this platform message."""
+        row = self._one(
+            "SELECT * FROM cases WHERE platform = ? AND channel_id = ? AND message_id = ?",
+            [platform, channel_id, message_id],
+        )
+        return case_from_row(row) if row else None
+
+    def find_case_by_thread(self, platform: str, thread_id: str) -> Case | None:
+        """Return the case whose thread this is."""
+        row = self._one(
+            "SELECT * FROM cases WHERE platform = ? AND thread_id = ? ORDER BY id LIMIT 1",
+            [platform, thread_id],
+        )
+        return case_from_row(row) if row else None
+
+    def update_case(self, case_id: int, **changes: Any) -> Case:
+        """Change some columns of a case and return it."""
+        values = {k: _column_value(v) for k, v in changes.items()}
+        self.db["cases"].update(case_id, values)
+        case = self.get_case(case_id)
+        assert case is not None
+        return case
+
+    def list_cases(self, query: CaseQuery) -> list[Case]:
+        """Cases matching a query, oldest first."""
+        where, params = ["1 = 1"], []
+        if query.statuses:
+            where.append(f"status IN ({', '.join('?' * len(query.statuses))})")
+            params.extend(sorted(s.value for s in query.statuses))
+        for column in ("assignee_id", "channel_id", "platform"):
+            if getattr(query, column) is not None:
+                where.append(f"{column} = ?")
+                params.append(getattr(query, column))
+        if query.overdue_before is not None:
+            where.append("first_response_at IS NULL AND opened_at < ?")
+            params.append(ts(query.overdue_before))
+        sql = f"SELECT * FROM cases WHERE {' AND '.join(where)} ORDER BY id LIMIT ?"
+        return [case_from_row(r) for r in self.db.query(sql, [*params, query.limit])]
+
+    def customer_history(
+        self, platform: str, customer_id: str, before_case: int | None
+    ) -> dict[str, int]:
+        """Counts of a customer's earlier cases: total, resolved, let_go, still_open."""
+        row = self._one(
+            "SELECT count(*) AS total, "
+            "sum(status IN ('resolved', 'closed')) AS resolved, "
+            "sum(status = 'let_go') AS let_go, "
+            "sum(status IN ('new', 'in_progress')) AS still_open "
+            "FROM cases WHERE platform = ? AND customer_id = ? AND id < ?",
+            [platform, customer_id, before_case if before_case is not None else 2**62],
+        )
+        return {k: int(v or 0) for k, v in (row or {}).items()}
+
+    # -- steps and timeline --------------------------------------------------
+
+    def insert_steps(self, case_id: int, step_ids: Iterable[str]) -> None:
+        """Add steps to a case's checklist (existing ones are kept)."""
+        start = self._one("SELECT count(*) AS n FROM case_steps WHERE case_id = ?", [case_id])
+        position = int(start["n"]) if start else 0
+        rows = []
+        for step_id in step_ids:
+            position += 1
+            rows.append(
+                {
+                    "case_id": case_id,
+                    "step_id": step_id,
+                    "position": position,
+                    "state": StepState.PENDING.value,
+                }
+            )
+        self.db["case_steps"].insert_all(rows, ignore=True)
+
+    def steps(self, case_id: int) -> list[CaseStep]:
+        """A case's checklist, in order."""
+        rows = self.db.query(
+            "SELECT * FROM case_steps WHERE case_id = ? ORDER BY position", [case_id]
+        )
+        return [step_from_row(r) for r in rows]
+
+    def set_step(
+        self, case_id: int, step_id: str, state: StepState, actor: Actor, via: Via, at: datetime
+    ) -> None:
+        """Record a step's new state and who changed it, how, and when."""
+        self.db["case_steps"].update(
+            (case_id, step_id),
+            {
+                "state": state.value,
+                "actor_id": actor.user_id,
+                "actor_name": actor.name,
+                "via": via.value,
+                "at": ts(at),
+            },
+        )
+
+    def append_event(
+        self, case_id: int, at: datetime, actor: Actor, kind: EventKind, details: dict[str, Any]
+    ) -> int:
+        """Append one timeline entry."""
+        row = {
+            "case_id": case_id,
+            "at": ts(at),
+            "actor_id": actor.key,
+            "actor_name": actor.name,
+            "kind": kind.value,
+            "details": json.dumps(details, ensure_ascii=False, default=str),
+        }
+        return int(self.db["events"].insert(row).last_pk)
+
+    def events(self, case_id: int) -> list[Event]:
+        """A case's timeline, oldest first."""
+        rows = self.db.query("SELECT * FROM events WHERE case_id = ? ORDER BY id", [case_id])
+        return [event_from_row(r) for r in rows]
+
+    # -- outbox ---------------------------------------------------------------
+
+    def enqueue(
+        self,
+        case: Case,
+        card: Card,
+        at: datetime,
+        *,
+        step_id: str | None = None,
+        edit_of: int | None = None,
+    ) -> int:
+        """Queue a message for the case's thread (or an edit of an earlier one)."""
+        row = {
+            "platform": case.platform,
+            "channel_id": case.channel_id,
+            "thread_id": case.thread_id,
+            "case_id": case.id,
+            "kind": card.kind.value,
+            "step_id": step_id,
+            "payload": card.to_json(),
+            "edit_of": edit_of,
+            "status": "pending",
+            "attempts": 0,
+            "created_at": ts(at),
+        }
+        return int(self.db["outbox"].insert(row).last_pk)
+
+    def outbox_by_message(self, platform: str, platform_message_id: str) -> OutboxItem | None:
+        """The posted row that became this platform message."""
+        row = self._one(
+            _OUTBOX_SELECT + "WHERE o.platform = ? AND o.platform_message_id = ? "
+            "AND o.edit_of IS NULL ORDER BY o.id LIMIT 1",
+            [platform, platform_message_id],
+        )
+        return outbox_from_row(row) if row else None
+
+    def outbox_for_case(self, case_id: int) -> list[OutboxItem]:
+        """Every row queued for a case, in order."""
+        rows = self.db.query(_OUTBOX_SELECT + "WHERE o.case_id = ? ORDER BY o.id", [case_id])
+        return [outbox_from_row(r) for r in rows]
+
+    def next_outbox(self, platform: str, now: datetime) -> OutboxItem | None:
+        """The oldest row that heads its channel's queue and may go now.
+
+        Only the head of each channel's queue is eligible, so a row held back
+        for a retry is never overtaken in its channel (and an edit never runs
+        before the message it edits), while other channels keep moving.
+        """
+        row = self._one(
+            _OUTBOX_SELECT + "WHERE o.platform = ? AND o.status = 'pending' "
+            "AND (o.not_before IS NULL OR o.not_before <= ?) "
+            "AND o.id = (SELECT min(h.id) FROM outbox h WHERE h.platform = o.platform "
+            "AND h.channel_id = o.channel_id AND h.status = 'pending') "
+            "ORDER BY o.id LIMIT 1",
+            [platform, ts(now)],
+        )
+        return outbox_from_row(row) if row else None
+
+    def iter_pending_outbox(self, platform: str) -> Iterator[OutboxItem]:
+        """Every pending row, oldest first."""
+        rows = self.db.query(
+            _OUTBOX_SELECT + "WHERE o.platform = ? AND o.status = 'pending' ORDER BY o.id",
+            [platform],
+        )
+        return (outbox_from_row(r) for r in rows)
+
+    def mark_outbox_sent(self, item_id: int, platform_message_id: str, at: datetime) -> None:
+        """Record that the platform accepted a row."""
+        with self.atomic():
+            self.db["outbox"].update(
+                item_id,
+                {"status": "sent", "platform_message_id": platform_message_id, "sent_at": ts(at)},
+            )
+
+    def mark_outbox_retry(
+        self, item_id: int, attempts: int, not_before: datetime, error: str
+    ) -> None:
+        """Hold a row back until `not_before` after a failed try."""
+        with self.atomic():
+            self.db["outbox"].update(
+                item_id, {"attempts": attempts, "not_before": ts(not_before), "error": error}
+            )
+
+    def mark_outbox_failed(self, item_id: int, error: str, at: datetime) -> None:
+        """Give up on a row (it stays, with its error, for the team to see)."""
+        with self.atomic():
+            self.db["outbox"].update(
+                item_id, {"status": "failed", "error": error, "sent_at": ts(at)}
+            )
+
+    # -- reminders --------------------------------------------------------------
+
+    def add_reminder(
+        self, case_id: int, kind: str, due_at: datetime, note: str, by: Actor, at: datetime
+    ) -> int:
+        """Schedule a reminder for a case."""
+        row = {
+            "case_id": case_id,
+            "kind": kind,
+            "due_at": ts(due_at),
+            "status": "pending",
+            "note": note,
+            "created_by": by.key,
+            "created_at": ts(at),
+        }
+        return int(self.db["reminders"].insert(row).last_pk)
+
+    def cancel_reminders(self, case_id: int, at: datetime) -> int:
+        """Cancel a case's pending reminders; return how many."""
+        cursor = self.db.execute(
+            "UPDATE reminders SET status = 'cancelled', sent_at = ? "
+            "WHERE case_id = ? AND status = 'pending'",
+            [ts(at), case_id],
+        )
+        return cursor.rowcount
+
+
+def _column_value(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return ts(value)
+    if isinstance(value, frozenset | set):
+        return json.dumps(sorted(value))
+    if hasattr(value, "value"):
+        return value.value
+    return value

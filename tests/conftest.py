@@ -1,0 +1,63 @@
+"""Shared fixtures: a real SQLite file per test, a fake clock, the real detector."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bot.core.model import Actor, Incoming
+from bot.core.ports import LanguageDetector
+from bot.settings import Settings
+from bot.wiring import App, build, shared_detector
+from tests.support import FakeClock
+
+
+@pytest.fixture(autouse=True)
+def _no_proxies(monkeypatch: pytest.MonkeyPatch) -> None:
+    """slack_sdk honours proxies and ignores NO_PROXY: tests talk to 127.0.0.1 only."""
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy", "ALL_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture(scope="session")
+def detector() -> LanguageDetector:
+    return shared_detector()
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "sereno.db"
+
+
+@pytest.fixture
+def settings(db_path: Path) -> Settings:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SERENO_")}
+    return Settings.from_env({**env, "SERENO_DB": str(db_path)})
+
+
+@pytest.fixture
+def app(settings: Settings, clock: FakeClock, detector: LanguageDetector) -> Iterator[App]:
+    built = build(settings, clock=clock, detector=detector)
+    yield built
+    built.close()
+
+
+AGENT = Actor("test", "U-ana", "ana", is_agent=True)
+OTHER_AGENT = Actor("test", "U-luis", "luis", is_agent=True)
+LUCIA = Actor("test", "U-lucia", "Lucía Pérez")
+
+
+def complaint(
+    text: str, message_id: str = "m-1", author: Actor = LUCIA, channel: str = "C1",
+    event_id: str | None = None,
+) -> Incoming:
+    """A top-level complaint message."""
+    return Incoming("test", channel, message_id, author, text, None, event_id)

@@ -1,0 +1,24 @@
+"""The core imports no chat SDK and no storage: dependencies point inward."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+CORE = Path(__file__).resolve().parent.parent / "bot" / "core"
+FORBIDDEN = {"slack_bolt", "slack_sdk", "discord", "sqlite_utils", "sqlite3", "handlers",
+             "storage", "lingua", "dateparser", "aiohttp"}
+
+
+def test_core_imports_nothing_platform_or_storage() -> None:
+    offenders = []
+    for path in CORE.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module]
+            offenders += [f"{path.name}: {n}" for n in names if n.split(".")[0] in FORBIDDEN]
+    assert offenders == []
+    assert len(list(CORE.glob("*.py"))) > 10
