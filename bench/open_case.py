@@ -25,7 +25,7 @@ DATA = Path(__file__).resolve().parent.parent / "tests" / "data" / "complaints.t
 
 def _texts() -> list[str]:
     with DATA.open("rb") as fh:
-        return [c["text"] for c in tomllib.load(fh)["complaints"]]
+        return [c["text"] for c in tomllib.load(fh)["complaint"]]
 
 
 def measure(rounds: int = ROUNDS) -> dict[str, float]:

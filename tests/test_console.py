@@ -52,7 +52,7 @@ def test_console_session_end_to_end(tmp_path: Path) -> None:
     # A reaction and a command each mark a step; the next step unfolds.
     assert "Step '" in out and "done by ana on #1" in out and "done by ana on #2" in out
     assert re.search(r"^\[m\d+\] Sereno \(#1\) › Step 2/", out, re.M)
-    assert "[m1 updated] Progress  ☑" in out
+    assert "[m1 updated] Progress 1/" in out and "☑ " in out
     # Bad commands get help, not a crash.
     assert "I don't know 'frobnicate'" in out
     # The timeline says who did what, when.

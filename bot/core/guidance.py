@@ -13,7 +13,9 @@ from bot.core.model import CustomerKind, Reading, Signal, StepState
 from bot.core.playbook import Playbook, ReadingRules, Step, Suggestion, render_template
 
 _BOX = {StepState.PENDING: "☐", StepState.DONE: "☑", StepState.SKIPPED: "⤼"}
-_NO_AGENT = {"es": "el equipo de atención al cliente", "en": "the support team"}
+# Until someone claims the case, the agent signs the reply by filling this in.
+_NO_AGENT = {"es": "[su nombre]", "en": "[your name]"}
+_SHOWN_AHEAD = 2
 _NO_CHANNEL = {"es": "por teléfono o por correo", "en": "by phone or email"}
 
 
@@ -25,7 +27,8 @@ class GuidanceConfig:
 
 
 def _quoted(signals: Sequence[Signal]) -> str:
-    return ", ".join(f'"{s.detail}" ({s.name})' for s in signals)
+    unique = dict.fromkeys((s.name, s.detail) for s in signals if s.name != "intensity")
+    return ", ".join(f'"{detail}" ({name})' for name, detail in unique)
 
 
 def _reading_lines(reading: Reading, rules: ReadingRules, lang: str) -> list[str]:
@@ -55,8 +58,22 @@ def _history_line(reading: Reading) -> str:
 
 
 def progress_line(playbook: Playbook, steps: Sequence[CaseStep]) -> str:
-    """One line of checkboxes, one per step of the case."""
-    return "Progress  " + "  ".join(f"{_BOX[s.state]} {s.step_id}" for s in steps)
+    """Where the case stands in one short line: done so far, the current step, what's next."""
+    finished = [s for s in steps if s.state is not StepState.PENDING]
+    pending = [s for s in steps if s.state is StepState.PENDING]
+    parts = [f"Progress {len(finished)}/{len(steps)}"]
+    if finished:
+        shown = [f"{_BOX[s.state]} {s.step_id}" for s in finished[-2:]]
+        parts.append(("… " if len(finished) > 2 else "") + " ".join(shown))
+    if pending:
+        parts.append(f"▸ now: {pending[0].step_id}")
+        ahead = [f"☐ {s.step_id}" for s in pending[1 : 1 + _SHOWN_AHEAD]]
+        more = len(pending) - 1 - len(ahead)
+        if ahead:
+            parts.append(" ".join(ahead) + (f" +{more}" if more > 0 else ""))
+    else:
+        parts.append("all steps worked")
+    return " · ".join(parts)
 
 
 def header_card(
