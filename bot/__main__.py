@@ -23,6 +23,11 @@ def _parser() -> argparse.ArgumentParser:
     console.add_argument("--db", type=Path, help="SQLite file (default: SERENO_DB)")
     console.add_argument("--agent", default=None, help="your agent name (default: agent)")
     console.add_argument("--customer", default="customer", help="who speaks first")
+    slack = sub.add_parser("slack", help="only the Slack adapter")
+    slack.add_argument("--http", action="store_true", help="Events API over HTTP, not Socket Mode")
+    slack.add_argument("--port", type=int, default=3000, help="HTTP port (with --http)")
+    slack.add_argument("--host", default="0.0.0.0", help="HTTP address (with --http)")
+    sub.add_parser("discord", help="only the Discord adapter")
     return parser
 
 
@@ -32,8 +37,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     load_dotenv(Path.cwd() / ".env", override=False)
     try:
         settings = Settings.from_env(os.environ)
-        logging.basicConfig(level=settings.log_level, stream=sys.stderr,
-                            format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        logging.basicConfig(
+            level=settings.log_level,
+            stream=sys.stderr,
+            format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        )
         return _start(args, settings)
     except (SettingsError, PlaybookError) as exc:
         print(f"sereno: {exc}", file=sys.stderr)
@@ -50,7 +58,32 @@ def _start(args: argparse.Namespace, settings: Settings) -> int:
         if args.db:
             settings = Settings(**{**settings.__dict__, "db_path": args.db})
         return run_console(settings, agent=args.agent or "agent", customer=args.customer)
-    return run_console(settings, agent="agent", customer="customer")
+    if command == "slack":
+        _require(settings.slack_bot_token, "SLACK_BOT_TOKEN")
+        return _serve(
+            settings, {"slack": {"http": args.http, "port": args.port, "host": args.host}}
+        )
+    if command == "discord":
+        _require(settings.discord_bot_token, "DISCORD_BOT_TOKEN")
+        return _serve(settings, {"discord": {}})
+    if not settings.platforms:
+        return run_console(settings, agent="agent", customer="customer")
+    return _serve(settings, {name: {} for name in settings.platforms})
+
+
+def _require(value: object, name: str) -> None:
+    if not value:
+        raise SettingsError(f"{name}: not set; put it in .env (see .env.example)")
+
+
+def _serve(settings: Settings, platforms: dict[str, dict[str, object]]) -> int:
+    """Run the given platforms in one process and one event loop."""
+    import asyncio
+
+    from bot.serve import serve_platforms
+
+    asyncio.run(serve_platforms(settings, platforms))
+    return 0
 
 
 if __name__ == "__main__":

@@ -50,8 +50,10 @@ class DateparserTimes:
             return None
         if found is None:
             return None
-        if found.time() == time(0) and not _HAS_TIME.search(cleaned) and not _RELATIVE.search(
-            cleaned
+        if (
+            found.time() == time(0)
+            and not _HAS_TIME.search(cleaned)
+            and not _RELATIVE.search(cleaned)
         ):
             found = datetime.combine(found.date(), DEFAULT_HOUR)
         return found.replace(tzinfo=self._tz).astimezone(UTC)

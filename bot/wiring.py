@@ -43,8 +43,9 @@ def load_library(settings: Settings) -> PlaybookLibrary:
     advice = load_advice_ids()
     dirs = [BUILTIN_PLAYBOOKS] + ([settings.playbook_dir] if settings.playbook_dir else [])
     team_rules = settings.playbook_dir / "reading.toml" if settings.playbook_dir else None
-    rules_path = team_rules if team_rules and team_rules.exists() else (
-        BUILTIN_PLAYBOOKS / "reading.toml")
+    rules_path = (
+        team_rules if team_rules and team_rules.exists() else (BUILTIN_PLAYBOOKS / "reading.toml")
+    )
     return PlaybookLibrary(load_playbooks(dirs, advice), load_rules(rules_path, advice))
 
 
@@ -56,16 +57,19 @@ def shared_detector() -> LanguageDetector:
     return _DETECTOR
 
 
-def build(settings: Settings, clock: Clock | None = None,
-          detector: LanguageDetector | None = None) -> App:
+def build(
+    settings: Settings, clock: Clock | None = None, detector: LanguageDetector | None = None
+) -> App:
     """Open the database (migrating it) and wire the engine."""
     store = SqliteStore(open_database(settings.db_path))
     config = EngineConfig(
         default_language=settings.default_language,
-        guidance=GuidanceConfig(settings.agent_language, settings.contact_channel,
-                                settings.first_response),
+        guidance=GuidanceConfig(
+            settings.agent_language, settings.contact_channel, settings.first_response
+        ),
         followup_after=settings.followup_after,
     )
-    engine = Engine(store, load_library(settings), detector or shared_detector(),
-                    clock or SystemClock(), config)
+    engine = Engine(
+        store, load_library(settings), detector or shared_detector(), clock or SystemClock(), config
+    )
     return App(settings, store, engine, DateparserTimes(settings.timezone))

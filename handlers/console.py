@@ -69,8 +69,9 @@ class ConsoleSession:
     drainer: OutboxDrainer = field(init=False)
 
     def __post_init__(self) -> None:
-        self.drainer = OutboxDrainer(self.app.store, ConsoleMessenger(self.out),
-                                     self.app.engine.clock)
+        self.drainer = OutboxDrainer(
+            self.app.store, ConsoleMessenger(self.out), self.app.engine.clock
+        )
 
     def _agent(self) -> Actor:
         return Actor(PLATFORM, self.agent.lower(), self.agent, is_agent=True)
@@ -95,14 +96,25 @@ class ConsoleSession:
     def _dispatch(self, line: str) -> None:
         head, _, rest = line.partition(" ")
         rest = rest.strip()
-        actions = {"/help": lambda: self._say(HELP), "/as": lambda: self._switch("customer", rest),
-                   "/agent": lambda: self._switch("agent", rest), "/in": lambda: self._enter(rest),
-                   "/out": self._leave, "/say": lambda: self._agent_says(rest),
-                   "/react": lambda: self._react(rest, True),
-                   "/unreact": lambda: self._react(rest, False)}
+        actions = {
+            "/help": lambda: self._say(HELP),
+            "/as": lambda: self._switch("customer", rest),
+            "/agent": lambda: self._switch("agent", rest),
+            "/in": lambda: self._enter(rest),
+            "/out": self._leave,
+            "/say": lambda: self._agent_says(rest),
+            "/react": lambda: self._react(rest, True),
+            "/unreact": lambda: self._react(rest, False),
+        }
         if head.lower() == "/complaint":
-            self._reply(run(self.app.engine, self.app.times, line,
-                            Context(self._agent(), PLATFORM, CHANNEL, self.thread)))
+            self._reply(
+                run(
+                    self.app.engine,
+                    self.app.times,
+                    line,
+                    Context(self._agent(), PLATFORM, CHANNEL, self.thread),
+                )
+            )
         elif head.lower() in actions:
             actions[head.lower()]()
         elif line.startswith("/"):
@@ -188,16 +200,23 @@ async def _loop(session: ConsoleSession, stdin: TextIO) -> None:
         session.out.flush()
 
 
-def run_console(settings: Settings, agent: str, customer: str,
-                stdin: TextIO | None = None, out: TextIO | None = None) -> int:
+def run_console(
+    settings: Settings,
+    agent: str,
+    customer: str,
+    stdin: TextIO | None = None,
+    out: TextIO | None = None,
+) -> int:
     """Run the console until end of input or /quit."""
     out = out or sys.stdout
     app = build(settings)
     try:
         session = ConsoleSession(app, out, agent=agent, customer=customer)
         if (stdin or sys.stdin).isatty():
-            out.write(f"Sereno console · database {settings.db_path} · you are agent "
-                      f"'{agent}'. Type a complaint, or /help.\n")
+            out.write(
+                f"Sereno console · database {settings.db_path} · you are agent "
+                f"'{agent}'. Type a complaint, or /help.\n"
+            )
         asyncio.run(_loop(session, stdin or sys.stdin))
     finally:
         app.close()

@@ -56,7 +56,10 @@ LUCIA = Actor("test", "U-lucia", "Lucía Pérez")
 
 
 def complaint(
-    text: str, message_id: str = "m-1", author: Actor = LUCIA, channel: str = "C1",
+    text: str,
+    message_id: str = "m-1",
+    author: Actor = LUCIA,
+    channel: str = "C1",
     event_id: str | None = None,
 ) -> Incoming:
     """A top-level complaint message."""

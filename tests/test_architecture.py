@@ -6,8 +6,18 @@ import ast
 from pathlib import Path
 
 CORE = Path(__file__).resolve().parent.parent / "bot" / "core"
-FORBIDDEN = {"slack_bolt", "slack_sdk", "discord", "sqlite_utils", "sqlite3", "handlers",
-             "storage", "lingua", "dateparser", "aiohttp"}
+FORBIDDEN = {
+    "slack_bolt",
+    "slack_sdk",
+    "discord",
+    "sqlite_utils",
+    "sqlite3",
+    "handlers",
+    "storage",
+    "lingua",
+    "dateparser",
+    "aiohttp",
+}
 
 
 def test_core_imports_nothing_platform_or_storage() -> None:

@@ -12,13 +12,38 @@ from tests.conftest import AGENT, LUCIA, complaint
 from tests.support import FakeClock
 
 HOSTILE = [
-    "", " ", "/complaint", "x" * 10_000, "🔥" * 500, "'; DROP TABLE cases; --",
-    "done #1 '; DELETE FROM events; --", "note #1 \x00\x01\x02", "show #99999999999",
-    "show #-1", "show #abc", "assign #1", "assign #1 <@>", "followup #1 ayer",
-    "followup #1 when pigs fly", "followup #1", "done", "done #1 999", "frobnicate",
-    "LIST ALL", "list sideways", "help nonsense", "💩 #1", "note", "flag #1 evil",
-    "/complaint ​done #1 pause", "suggest #1 nope", "reopen #1", "close #1", "%s%s%n",
-    "{customer} {0} {__class__}", "done #1 ../../etc/passwd",
+    "",
+    " ",
+    "/complaint",
+    "x" * 10_000,
+    "🔥" * 500,
+    "'; DROP TABLE cases; --",
+    "done #1 '; DELETE FROM events; --",
+    "note #1 \x00\x01\x02",
+    "show #99999999999",
+    "show #-1",
+    "show #abc",
+    "assign #1",
+    "assign #1 <@>",
+    "followup #1 ayer",
+    "followup #1 when pigs fly",
+    "followup #1",
+    "done",
+    "done #1 999",
+    "frobnicate",
+    "LIST ALL",
+    "list sideways",
+    "help nonsense",
+    "💩 #1",
+    "note",
+    "flag #1 evil",
+    "/complaint ​done #1 pause",
+    "suggest #1 nope",
+    "reopen #1",
+    "close #1",
+    "%s%s%n",
+    "{customer} {0} {__class__}",
+    "done #1 ../../etc/passwd",
 ]
 
 
@@ -54,7 +79,7 @@ def test_hostile_input_never_raises_and_never_corrupts(app: App) -> None:
 def test_sql_metacharacters_are_stored_literally(app: App) -> None:
     case = app.engine.open_case(complaint("My order 1 never arrived!"))
     assert case is not None
-    text = "'); DROP TABLE cases; -- \"quoted\" %_"
+    text = '\'); DROP TABLE cases; -- "quoted" %_'
     assert run(app.engine, app.times, f"note #{case.id} {text}", ctx()).ok
     assert app.store.events(case.id)[-1].details["text"] == text
 
@@ -82,9 +107,23 @@ def test_every_subcommand_runs(app: App, clock: FakeClock) -> None:
     case = app.engine.open_case(complaint("My order 1 never arrived!"))
     assert case is not None
     script = [
-        "claim", "assign <@U9|marta>", "done 1", "undo 1", "skip 1", "note called",
-        "followup in 3 days call back", "flag refused", "suggest", "suggest let-go", "show",
-        "playbook", "timeline", "resolve fixed", "close", "reopen again", "letgo no deal",
+        "claim",
+        "assign <@U9|marta>",
+        "done 1",
+        "undo 1",
+        "skip 1",
+        "note called",
+        "followup in 3 days call back",
+        "flag refused",
+        "suggest",
+        "suggest let-go",
+        "show",
+        "playbook",
+        "timeline",
+        "resolve fixed",
+        "close",
+        "reopen again",
+        "letgo no deal",
     ]
     for text in script:
         name, _, rest = text.partition(" ")

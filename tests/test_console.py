@@ -27,12 +27,17 @@ Hola? sigo esperando
 
 
 def run_console(tmp_path: Path, script: str, agent: str = "ana") -> str:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SERENO_", "SLACK_",
-                                                                       "DISCORD_"))}
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith(("SERENO_", "SLACK_", "DISCORD_"))
+    }
     result = subprocess.run(
-        [sys.executable, "-m", "bot", "console", "--db", str(tmp_path / "c.db"),
-         "--agent", agent],
-        input=script, capture_output=True, text=True, timeout=120, env=env, cwd=tmp_path,
+        [sys.executable, "-m", "bot", "console", "--db", str(tmp_path / "c.db"), "--agent", agent],
+        input=script,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+        cwd=tmp_path,
     )
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stdout + result.stderr

@@ -59,7 +59,11 @@ def test_step_done_records_who_how_when_and_unfolds_the_next(app: App, clock: Fa
     assert reply.ok
     done = app.store.steps(case.id)[0]
     assert (done.state, done.actor_name, done.via, done.at) == (
-        StepState.DONE, "ana", Via.COMMAND, clock.now())
+        StepState.DONE,
+        "ana",
+        Via.COMMAND,
+        clock.now(),
+    )
     step_items = [i for i in app.store.outbox_for_case(case.id) if i.card.kind == "step"]
     assert [i.step_id for i in step_items] == [first.step_id, second.step_id]
     updated = app.store.get_case(case.id)
@@ -131,8 +135,11 @@ def test_let_go_posts_the_let_go_reply_and_cancels_reminders(app: App) -> None:
     assert app.engine.transition(case, AGENT, Status.LET_GO, "let go", "nothing satisfies").ok
     last = app.store.outbox_for_case(case.id)[-1]
     assert last.card.kind == "suggestion" and last.step_id == "let-go"
-    pending = list(app.store.db.query(
-        "SELECT * FROM reminders WHERE case_id = ? AND status = 'pending'", [case.id]))
+    pending = list(
+        app.store.db.query(
+            "SELECT * FROM reminders WHERE case_id = ? AND status = 'pending'", [case.id]
+        )
+    )
     assert pending == []
 
 
@@ -152,12 +159,17 @@ def test_claim_assign_note_and_thread_messages_on_the_timeline(app: App) -> None
     assert app.engine.claim(case, AGENT).ok
     assert app.engine.claim(case, AGENT, OTHER_AGENT).ok
     assert app.engine.note(case, AGENT, "llamé; reembolso aprobado").ok
-    reply = Incoming("test", "C1", "m-2", LUCIA, "SIGO ESPERANDO!!! Es una VERGÜENZA, idiotas",
-                     case.thread_id)
+    reply = Incoming(
+        "test", "C1", "m-2", LUCIA, "SIGO ESPERANDO!!! Es una VERGÜENZA, idiotas", case.thread_id
+    )
     app.engine.record_thread_message(reply)
     events = app.store.events(case.id)
     assert [e.kind for e in events][1:5] == [
-        EventKind.CLAIMED, EventKind.ASSIGNED, EventKind.NOTE, EventKind.CUSTOMER_MESSAGE]
+        EventKind.CLAIMED,
+        EventKind.ASSIGNED,
+        EventKind.NOTE,
+        EventKind.CUSTOMER_MESSAGE,
+    ]
     assert events[2].details["assignee"] == "luis" and events[2].actor_name == "ana"
     assert EventKind.ANGER_RISING in [e.kind for e in events]
 

@@ -55,9 +55,7 @@ async def test_transient_errors_back_off_then_succeed(app: App, clock: FakeClock
     assert backoff(1) < backoff(3) <= backoff(30) == 300.0
 
 
-async def test_a_held_back_channel_does_not_block_the_others(
-    app: App, clock: FakeClock
-) -> None:
+async def test_a_held_back_channel_does_not_block_the_others(app: App, clock: FakeClock) -> None:
     app.engine.open_case(complaint("My order 1 never arrived!", "m-1", channel="C1"))
     app.engine.open_case(complaint("My order 2 never arrived!", "m-2", channel="C2"))
     messenger = RecordingMessenger(failures=[TransientError("503")])

@@ -47,11 +47,16 @@ def test_startup_with_a_bad_setting_prints_one_line_and_no_traceback(tmp_path: P
     result = subprocess.run(
         [sys.executable, "-m", "bot", "console", "--db", str(tmp_path / "x.db")],
         env={"PATH": "/usr/bin:/bin", "SERENO_FIRST_RESPONSE": "-3m"},
-        capture_output=True, text=True, cwd=tmp_path, timeout=60, stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=60,
+        stdin=subprocess.DEVNULL,
     )
     assert result.returncode == 2
     assert result.stderr.strip().splitlines() == [
-        "sereno: SERENO_FIRST_RESPONSE: must not be negative (got '-3m')"]
+        "sereno: SERENO_FIRST_RESPONSE: must not be negative (got '-3m')"
+    ]
 
 
 def test_every_setting_is_documented() -> None:
@@ -61,3 +66,22 @@ def test_every_setting_is_documented() -> None:
     for spec in SPECS:
         assert f"`{spec.env}`" in readme, spec.env
         assert f"{spec.env}=" in example, spec.env
+
+
+def test_slack_manifest_matches_what_the_adapter_listens_to() -> None:
+    root = Path(__file__).resolve().parent.parent
+    manifest = (root / "slack-app-manifest.yml").read_text(encoding="utf-8")
+    listeners = (root / "handlers" / "slack" / "listeners.py").read_text(encoding="utf-8")
+    assert "command: /complaint" in manifest and 'bolt.command("/complaint")' in listeners
+    for event in ("reaction_added", "reaction_removed", "app_mention"):
+        assert f"- {event}" in manifest and f'"{event}"' in listeners
+    assert "- message.channels" in manifest and "/slack/events" in manifest
+
+
+def test_a_half_configured_platform_is_refused() -> None:
+    with pytest.raises(SettingsError, match=r"^SERENO_SLACK_CHANNELS:"):
+        Settings.from_env({"SLACK_BOT_TOKEN": "xoxb-1"})
+    with pytest.raises(SettingsError, match=r"^SERENO_SLACK_CHANNELS:"):
+        Settings.from_env({"SLACK_BOT_TOKEN": "x", "SERENO_SLACK_CHANNELS": "C1;drop"})
+    settings = Settings.from_env({"SLACK_BOT_TOKEN": "x", "SERENO_SLACK_CHANNELS": "C1,C2"})
+    assert settings.platforms == ("slack",) and settings.slack_channels == ("C1", "C2")

@@ -22,7 +22,8 @@ def test_migrations_from_empty(tmp_path: Path) -> None:
     db = open_database(tmp_path / "new.db")
     assert schema_version(db) == ALL
     assert {"cases", "case_steps", "events", "outbox", "seen_events", "reminders"} <= set(
-        db.table_names())
+        db.table_names()
+    )
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     assert db.execute("PRAGMA busy_timeout").fetchone()[0] >= 1000
@@ -31,7 +32,8 @@ def test_migrations_from_empty(tmp_path: Path) -> None:
     assert ("status", "channel_id") in {tuple(i.columns) for i in db["cases"].indexes}
     plan = db.execute(
         "EXPLAIN QUERY PLAN SELECT * FROM reminders WHERE status = 'pending' AND due_at <= ?",
-        ["2026"]).fetchall()
+        ["2026"],
+    ).fetchall()
     assert "USING INDEX" in str(plan)
 
 
@@ -39,8 +41,16 @@ def test_migrations_from_an_older_schema_keep_the_data(tmp_path: Path) -> None:
     path = tmp_path / "old.db"
     old = Database(sqlite3.connect(path))
     MIGRATIONS.apply(old, stop_before="m002_outbox_dedupe_reminders")
-    old["cases"].insert({"platform": "test", "channel_id": "C1", "message_id": "m-old",
-                         "customer_id": "U1", "status": "new", "opened_at": "2026-01-01"})
+    old["cases"].insert(
+        {
+            "platform": "test",
+            "channel_id": "C1",
+            "message_id": "m-old",
+            "customer_id": "U1",
+            "status": "new",
+            "opened_at": "2026-01-01",
+        }
+    )
     old.close()
     db = open_database(path)
     assert schema_version(db) == ALL

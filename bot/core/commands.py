@@ -49,7 +49,7 @@ def parse(text: str) -> Command:
     if len(text) > MAX_COMMAND_CHARS:
         raise CommandError(f"That command is too long (over {MAX_COMMAND_CHARS} characters).")
     if text.lower().startswith("/complaint"):
-        text = text[len("/complaint"):].strip()
+        text = text[len("/complaint") :].strip()
     if not text:
         return Command("help", None, "")
     head, _, rest = text.partition(" ")

@@ -16,9 +16,13 @@ from bot.core.store_port import CaseQuery
 
 _MENTION = re.compile(r"^<@([A-Za-z0-9_.-]+)(?:\|([^>]+))?>$|^@?([\w.-]{1,64})$")
 _STATUS_WORDS = {
-    "new": {Status.NEW}, "open": {Status.NEW, Status.IN_PROGRESS},
-    "in_progress": {Status.IN_PROGRESS}, "resolved": {Status.RESOLVED},
-    "closed": {Status.CLOSED}, "let_go": {Status.LET_GO}, "all": set(),
+    "new": {Status.NEW},
+    "open": {Status.NEW, Status.IN_PROGRESS},
+    "in_progress": {Status.IN_PROGRESS},
+    "resolved": {Status.RESOLVED},
+    "closed": {Status.CLOSED},
+    "let_go": {Status.LET_GO},
+    "all": set(),
 }
 _WHEN_EXAMPLES = "'in 3 days', 'tomorrow 10:00', 'mañana a las 10', '2026-12-01 09:00'"
 
@@ -42,8 +46,9 @@ def run(engine: Engine, times: TimeParser, text: str, ctx: Context) -> Reply:
     if command.name == "help":
         return Reply(help_text(command.args.strip().lower() or None))
     if not ctx.actor.is_agent:
-        return Reply("Only the support team can run Sereno commands. Try '/complaint help'.",
-                     ok=False)
+        return Reply(
+            "Only the support team can run Sereno commands. Try '/complaint help'.", ok=False
+        )
     if command.name == "list":
         return _list(engine, command, ctx)
     case = _case_for(engine, command, ctx)
@@ -52,8 +57,11 @@ def run(engine: Engine, times: TimeParser, text: str, ctx: Context) -> Reply:
     if case is None:
         if command.case_id is not None:
             return Reply(f"There is no case #{command.case_id}.", ok=False)
-        return Reply(f"Which case? Add its number, e.g. '/complaint {command.name} #12', "
-                     "or run it inside the case's thread.", ok=False)
+        return Reply(
+            f"Which case? Add its number, e.g. '/complaint {command.name} #12', "
+            "or run it inside the case's thread.",
+            ok=False,
+        )
     refused = engine.check_agent(case, ctx.actor)
     if refused:
         return refused
@@ -78,8 +86,9 @@ def _list(engine: Engine, command: Command, ctx: Context) -> Reply:
         elif word == "mine":
             query = CaseQuery(**{**query.__dict__, "assignee_id": ctx.actor.user_id})
         elif word == "here":
-            query = CaseQuery(**{**query.__dict__, "channel_id": ctx.channel_id,
-                                 "platform": ctx.platform})
+            query = CaseQuery(
+                **{**query.__dict__, "channel_id": ctx.channel_id, "platform": ctx.platform}
+            )
         elif word == "overdue":
             due = engine.clock.now() - engine.config.guidance.first_response
             query = CaseQuery(**{**query.__dict__, "overdue_before": due})
@@ -106,19 +115,22 @@ def _assign(engine: Engine, _t: TimeParser, case: Case, cmd: Command, ctx: Conte
     return engine.claim(case, ctx.actor, Actor(ctx.platform, user_id, name, is_agent=True))
 
 
-def _followup(engine: Engine, times: TimeParser, case: Case, cmd: Command,
-              ctx: Context) -> Reply:
+def _followup(engine: Engine, times: TimeParser, case: Case, cmd: Command, ctx: Context) -> Reply:
     words = cmd.args.split()
     now = engine.clock.now()
     for cut in range(min(len(words), 8), 0, -1):
         when = times.parse(" ".join(words[:cut]), now)
         if when is not None:
             if when <= now:
-                return Reply(f"That time has passed. Try {_WHEN_EXAMPLES}.", ok=False,
-                             case_id=case.id)
+                return Reply(
+                    f"That time has passed. Try {_WHEN_EXAMPLES}.", ok=False, case_id=case.id
+                )
             return engine.followup(case, ctx.actor, when, " ".join(words[cut:]))
-    return Reply(f"I couldn't read a time in '{cmd.args[:60]}'. Try {_WHEN_EXAMPLES}.",
-                 ok=False, case_id=case.id)
+    return Reply(
+        f"I couldn't read a time in '{cmd.args[:60]}'. Try {_WHEN_EXAMPLES}.",
+        ok=False,
+        case_id=case.id,
+    )
 
 
 def _transition(target: Status, verb: str) -> Callable[..., Reply]:

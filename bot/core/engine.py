@@ -66,12 +66,20 @@ class Engine:
     def _refresh_header(self, case_id: int) -> None:
         case = self.store.get_case(case_id)
         assert case is not None
-        headers = [i for i in self.store.outbox_for_case(case_id)
-                   if i.card.kind == "header" and i.edit_of is None]
-        card = header_card(case, self.playbook_for(case), self.library.rules,
-                           self.store.steps(case_id), self.config.guidance, self.clock.now())
-        self.store.enqueue(case, card, self.clock.now(),
-                           edit_of=headers[0].id if headers else None)
+        headers = [
+            i
+            for i in self.store.outbox_for_case(case_id)
+            if i.card.kind == "header" and i.edit_of is None
+        ]
+        card = header_card(
+            case,
+            self.playbook_for(case),
+            self.library.rules,
+            self.store.steps(case_id),
+            self.config.guidance,
+            self.clock.now(),
+        )
+        self.store.enqueue(case, card, self.clock.now(), edit_of=headers[0].id if headers else None)
 
     def _posted(self, case_id: int) -> tuple[set[str], set[str]]:
         steps, suggestions = set(), set()
@@ -90,8 +98,9 @@ class Engine:
             return
         number = next(i for i, s in enumerate(steps, 1) if s.step_id == step_id)
         lang = self.config.guidance.agent_language
-        self.store.enqueue(case, step_card(case, step, number, len(steps), lang),
-                           self.clock.now(), step_id=step_id)
+        self.store.enqueue(
+            case, step_card(case, step, number, len(steps), lang), self.clock.now(), step_id=step_id
+        )
         if step.suggestion:
             self._post_suggestion(case, step.suggestion, agent_name, once=True)
 
@@ -101,8 +110,9 @@ class Engine:
         suggestion = self.playbook_for(case).suggestions.get(suggestion_id)
         if suggestion is None or (once and suggestion_id in self._posted(case.id)[1]):
             return False
-        card = suggestion_card(case, suggestion, self.library.rules,
-                               self.config.guidance, agent_name)
+        card = suggestion_card(
+            case, suggestion, self.library.rules, self.config.guidance, agent_name
+        )
         self.store.enqueue(case, card, self.clock.now(), step_id=suggestion_id)
         return True
 
@@ -115,8 +125,11 @@ class Engine:
 
     def _applicable(self, case: Case, flags: frozenset[str]) -> list[str]:
         r = case.reading
-        return [s.id for s in self.playbook_for(case).steps
-                if s.when.matches(r.kind, r.reason, r.intensity, flags)]
+        return [
+            s.id
+            for s in self.playbook_for(case).steps
+            if s.when.matches(r.kind, r.reason, r.intensity, flags)
+        ]
 
     def _first_response(self, case: Case, now: datetime) -> Case:
         changes: dict[str, Any] = {"updated_at": now}
@@ -135,29 +148,54 @@ class Engine:
             return None
         counts = self.store.customer_history(msg.platform, msg.author.user_id, None)
         reading = read_complaint(
-            msg.text, rules=self.library.rules, detector=self.detector,
+            msg.text,
+            rules=self.library.rules,
+            detector=self.detector,
             default_language=self.config.default_language,
-            history=assess_history(counts["total"], counts["resolved"],
-                                   counts["let_go"], counts["still_open"]),
+            history=assess_history(
+                counts["total"], counts["resolved"], counts["let_go"], counts["still_open"]
+            ),
         )
         playbook = self.library.choose(reading.reason, reading.intensity, msg.channel_id)
         now = self.clock.now()
         with self.store.atomic():
             if msg.event_id and not self.store.remember_event(msg.platform, msg.event_id, now):
                 return None
-            case = self.store.insert_case(NewCase(
-                msg.platform, msg.channel_id, msg.message_id, msg.thread_id or msg.message_id,
-                msg.author, msg.text, playbook.id, reading, now))
+            case = self.store.insert_case(
+                NewCase(
+                    msg.platform,
+                    msg.channel_id,
+                    msg.message_id,
+                    msg.thread_id or msg.message_id,
+                    msg.author,
+                    msg.text,
+                    playbook.id,
+                    reading,
+                    now,
+                )
+            )
             if case is None:
                 return None
             self.store.insert_steps(case.id, self._applicable(case, case.flags))
-            self._event(case, msg.author, EventKind.OPENED, text=msg.text,
-                        playbook=playbook.id, reading=_reading_summary(case))
+            self._event(
+                case,
+                msg.author,
+                EventKind.OPENED,
+                text=msg.text,
+                playbook=playbook.id,
+                reading=_reading_summary(case),
+            )
             self._refresh_header(case.id)
             self._advance(case, None)
             self._post_suggestion(case, FIRST_REPLY, None, once=True)
-            self.store.add_reminder(case.id, "first-response",
-                                    now + self.config.guidance.first_response, "", msg.author, now)
+            self.store.add_reminder(
+                case.id,
+                "first-response",
+                now + self.config.guidance.first_response,
+                "",
+                msg.author,
+                now,
+            )
         self._notify()
         return case
 
@@ -169,61 +207,113 @@ class Engine:
         if case is None or msg.message_id == case.message_id:
             return None
         with self.store.atomic():
-            if msg.event_id and not self.store.remember_event(msg.platform, msg.event_id,
-                                                              self.clock.now()):
+            if msg.event_id and not self.store.remember_event(
+                msg.platform, msg.event_id, self.clock.now()
+            ):
                 return None
             if msg.author.user_id == case.customer_id:
                 self._customer_message(case, msg)
             elif msg.author.is_agent:
-                self._event(case, msg.author, EventKind.AGENT_MESSAGE, text=msg.text,
-                            message_id=msg.message_id)
+                self._event(
+                    case,
+                    msg.author,
+                    EventKind.AGENT_MESSAGE,
+                    text=msg.text,
+                    message_id=msg.message_id,
+                )
                 case = self._first_response(case, self.clock.now())
                 self._refresh_header(case.id)
             else:
-                self._event(case, msg.author, EventKind.CUSTOMER_MESSAGE, text=msg.text,
-                            message_id=msg.message_id, role="other")
+                self._event(
+                    case,
+                    msg.author,
+                    EventKind.CUSTOMER_MESSAGE,
+                    text=msg.text,
+                    message_id=msg.message_id,
+                    role="other",
+                )
         self._notify()
         return case
 
     def _customer_message(self, case: Case, msg: Incoming) -> None:
         intensity, signals = intensity_of(msg.text, self.library.rules, case.reading.language)
-        self._event(case, msg.author, EventKind.CUSTOMER_MESSAGE, text=msg.text,
-                    message_id=msg.message_id, intensity=intensity)
+        self._event(
+            case,
+            msg.author,
+            EventKind.CUSTOMER_MESSAGE,
+            text=msg.text,
+            message_id=msg.message_id,
+            intensity=intensity,
+        )
         if intensity > case.reading.intensity and case.first_response_at is not None:
             evidence = ", ".join(f'"{s.detail}" ({s.name})' for s in signals)
-            self._event(case, msg.author, EventKind.ANGER_RISING, intensity=intensity,
-                        evidence=evidence)
-            self.store.enqueue(case, notice_card(
-                f"🔥 The customer is angrier now ({intensity}/3): {evidence}",
-                "Anger that grows during the conversation points at how it is being handled "
-                "(advice: anger-during). Pause, acknowledge again, and offer a concrete option."),
-                self.clock.now())
+            self._event(
+                case, msg.author, EventKind.ANGER_RISING, intensity=intensity, evidence=evidence
+            )
+            self.store.enqueue(
+                case,
+                notice_card(
+                    f"🔥 The customer is angrier now ({intensity}/3): {evidence}",
+                    "Anger that grows during the conversation points at how it is being "
+                    "handled (advice: anger-during). Pause, acknowledge again, and offer a "
+                    "concrete option.",
+                ),
+                self.clock.now(),
+            )
 
-    def record_edit(self, platform: str, channel_id: str, message_id: str,
-                    thread_id: str | None, new_text: str, old_text: str | None,
-                    actor: Actor) -> Case | None:
+    def record_edit(
+        self,
+        platform: str,
+        channel_id: str,
+        message_id: str,
+        thread_id: str | None,
+        new_text: str,
+        old_text: str | None,
+        actor: Actor,
+    ) -> Case | None:
         """Record that a complaint or thread message was edited (the case keeps the original)."""
-        return self._record_change(platform, channel_id, message_id, thread_id, actor,
-                                   EventKind.MESSAGE_EDITED,
-                                   {"new_text": new_text, "old_text": old_text})
+        return self._record_change(
+            platform,
+            channel_id,
+            message_id,
+            thread_id,
+            actor,
+            EventKind.MESSAGE_EDITED,
+            {"new_text": new_text, "old_text": old_text},
+        )
 
-    def record_delete(self, platform: str, channel_id: str, message_id: str,
-                      thread_id: str | None, actor: Actor) -> Case | None:
+    def record_delete(
+        self, platform: str, channel_id: str, message_id: str, thread_id: str | None, actor: Actor
+    ) -> Case | None:
         """Record that a complaint or thread message was deleted."""
-        return self._record_change(platform, channel_id, message_id, thread_id, actor,
-                                   EventKind.MESSAGE_DELETED, {})
+        return self._record_change(
+            platform, channel_id, message_id, thread_id, actor, EventKind.MESSAGE_DELETED, {}
+        )
 
-    def _record_change(self, platform: str, channel_id: str, message_id: str,
-                       thread_id: str | None, actor: Actor, kind: EventKind,
-                       details: dict[str, Any]) -> Case | None:
+    def _record_change(
+        self,
+        platform: str,
+        channel_id: str,
+        message_id: str,
+        thread_id: str | None,
+        actor: Actor,
+        kind: EventKind,
+        details: dict[str, Any],
+    ) -> Case | None:
         case = self.store.find_case_by_message(platform, channel_id, message_id)
         if case is None and thread_id:
             case = self.store.find_case_by_thread(platform, thread_id)
         if case is None:
             return None
         with self.store.atomic():
-            self._event(case, actor, kind, message_id=message_id,
-                        complaint=message_id == case.message_id, **details)
+            self._event(
+                case,
+                actor,
+                kind,
+                message_id=message_id,
+                complaint=message_id == case.message_id,
+                **details,
+            )
         return case
 
     # -- agent operations --------------------------------------------------------
@@ -236,51 +326,70 @@ class Engine:
             return Reply("You can't work on your own complaint.", ok=False, case_id=case.id)
         return None
 
-    def set_step(self, case: Case, step_ref: str, state: StepState, actor: Actor,
-                 via: Via) -> Reply:
+    def set_step(
+        self, case: Case, step_ref: str, state: StepState, actor: Actor, via: Via
+    ) -> Reply:
         """Mark a step done, skipped, or back to pending (undo)."""
         steps = self.store.steps(case.id)
         step = _find_step(steps, step_ref)
         if step is None:
             ids = ", ".join(s.step_id for s in steps)
-            return Reply(f"Case {case.ref} has no step '{step_ref[:40]}'. Steps: {ids}.",
-                         ok=False, case_id=case.id)
+            return Reply(
+                f"Case {case.ref} has no step '{step_ref[:40]}'. Steps: {ids}.",
+                ok=False,
+                case_id=case.id,
+            )
         if not case.is_open:
-            return Reply(f"Case {case.ref} is {case.status.value}; reopen it first.",
-                         ok=False, case_id=case.id)
+            return Reply(
+                f"Case {case.ref} is {case.status.value}; reopen it first.",
+                ok=False,
+                case_id=case.id,
+            )
         if step.state is state:
             return Reply(f"Step '{step.step_id}' is already {state.value}.", case_id=case.id)
-        kind = {StepState.DONE: EventKind.STEP_DONE, StepState.SKIPPED: EventKind.STEP_SKIPPED,
-                StepState.PENDING: EventKind.STEP_UNDONE}[state]
+        kind = {
+            StepState.DONE: EventKind.STEP_DONE,
+            StepState.SKIPPED: EventKind.STEP_SKIPPED,
+            StepState.PENDING: EventKind.STEP_UNDONE,
+        }[state]
         now = self.clock.now()
         with self.store.atomic():
             self.store.set_step(case.id, step.step_id, state, actor, via, now)
-            self._event(case, actor, kind, step=step.step_id, via=via.value,
-                        previous=step.state.value)
+            self._event(
+                case, actor, kind, step=step.step_id, via=via.value, previous=step.state.value
+            )
             case = self._first_response(case, now)
             self._refresh_header(case.id)
             self._advance(case, case.assignee_name or actor.name)
         self._notify()
-        verb = {StepState.DONE: "done", StepState.SKIPPED: "skipped",
-                StepState.PENDING: "back to pending"}[state]
-        return Reply(f"✓ Step '{step.step_id}' {verb} by {actor.name} on {case.ref}.",
-                     case_id=case.id)
+        verb = {
+            StepState.DONE: "done",
+            StepState.SKIPPED: "skipped",
+            StepState.PENDING: "back to pending",
+        }[state]
+        return Reply(
+            f"✓ Step '{step.step_id}' {verb} by {actor.name} on {case.ref}.", case_id=case.id
+        )
 
-    def claim(self, case: Case, actor: Actor, assignee: Actor | None = None,
-              via: Via = Via.COMMAND) -> Reply:
+    def claim(
+        self, case: Case, actor: Actor, assignee: Actor | None = None, via: Via = Via.COMMAND
+    ) -> Reply:
         """Take a case (or give it to `assignee`)."""
         if not case.is_open:
-            return Reply(f"Case {case.ref} is {case.status.value}; reopen it first.",
-                         ok=False, case_id=case.id)
+            return Reply(
+                f"Case {case.ref} is {case.status.value}; reopen it first.",
+                ok=False,
+                case_id=case.id,
+            )
         who = assignee or actor
         now = self.clock.now()
         with self.store.atomic():
             case = self._first_response(case, now)
-            case = self.store.update_case(case.id, assignee_id=who.user_id,
-                                          assignee_name=who.name)
+            case = self.store.update_case(case.id, assignee_id=who.user_id, assignee_name=who.name)
             kind = EventKind.CLAIMED if assignee is None else EventKind.ASSIGNED
-            self._event(case, actor, kind, assignee=who.name, assignee_id=who.user_id,
-                        via=via.value)
+            self._event(
+                case, actor, kind, assignee=who.name, assignee_id=who.user_id, via=via.value
+            )
             self._refresh_header(case.id)
         self._notify()
         return Reply(f"{case.ref} is now assigned to {who.name}.", case_id=case.id)
@@ -298,22 +407,29 @@ class Engine:
         """Schedule a follow-up for a case."""
         now = self.clock.now()
         if when <= now:
-            return Reply("That time is in the past; give a future time, e.g. 'in 3 days'.",
-                         ok=False, case_id=case.id)
+            return Reply(
+                "That time is in the past; give a future time, e.g. 'in 3 days'.",
+                ok=False,
+                case_id=case.id,
+            )
         with self.store.atomic():
             case = self.store.update_case(case.id, followup_at=when, updated_at=now)
             self.store.add_reminder(case.id, "followup", when, note, actor, now)
             self._event(case, actor, EventKind.FOLLOWUP_SET, due=when.isoformat(), note=note)
             self._refresh_header(case.id)
         self._notify()
-        return Reply(f"Follow-up for {case.ref} set for {when:%Y-%m-%d %H:%M} UTC.",
-                     case_id=case.id)
+        return Reply(
+            f"Follow-up for {case.ref} set for {when:%Y-%m-%d %H:%M} UTC.", case_id=case.id
+        )
 
     def flag(self, case: Case, actor: Actor, flag: str) -> Reply:
         """Set a flag an agent judges (unjustified, refused); it may unlock steps."""
         if flag not in AGENT_FLAGS:
-            return Reply(f"Unknown flag '{flag[:40]}'. Flags: {', '.join(sorted(AGENT_FLAGS))}.",
-                         ok=False, case_id=case.id)
+            return Reply(
+                f"Unknown flag '{flag[:40]}'. Flags: {', '.join(sorted(AGENT_FLAGS))}.",
+                ok=False,
+                case_id=case.id,
+            )
         with self.store.atomic():
             case = self._add_flag(case, actor, flag)
         self._notify()
@@ -331,8 +447,9 @@ class Engine:
             self._post_step(case, step_id, case.assignee_name or actor.name)
         return case
 
-    def transition(self, case: Case, actor: Actor, target: Status, verb: str,
-                   text: str = "") -> Reply:
+    def transition(
+        self, case: Case, actor: Actor, target: Status, verb: str, text: str = ""
+    ) -> Reply:
         """Resolve, close, let go or reopen a case, if its status allows it."""
         why = refusal(case.status, target, verb)
         if why:
@@ -343,8 +460,9 @@ class Engine:
         self._notify()
         return Reply(f"{case.ref} {_PAST[verb]} by {actor.name}.", case_id=case.id)
 
-    def _apply_transition(self, case: Case, actor: Actor, target: Status, verb: str,
-                          text: str, now: datetime) -> None:
+    def _apply_transition(
+        self, case: Case, actor: Actor, target: Status, verb: str, text: str, now: datetime
+    ) -> None:
         changes: dict[str, Any] = {"status": target, "updated_at": now}
         if target is Status.RESOLVED:
             changes["resolved_at"] = now
@@ -355,8 +473,9 @@ class Engine:
         if target in (Status.CLOSED, Status.LET_GO):
             self.store.cancel_reminders(case.id, now)
         if target is Status.RESOLVED:
-            self.store.add_reminder(case.id, "follow-up", now + self.config.followup_after,
-                                    "", actor, now)
+            self.store.add_reminder(
+                case.id, "follow-up", now + self.config.followup_after, "", actor, now
+            )
         self._refresh_header(case.id)
         if verb == "let go":
             self._post_suggestion(case, "let-go", actor.name, once=False)
@@ -367,20 +486,27 @@ class Engine:
         """Post a reply suggestion (by id; with none, list them)."""
         suggestions = self.playbook_for(case).suggestions
         if not suggestion_id or suggestion_id not in suggestions:
-            return Reply("Suggestions: " + ", ".join(suggestions), ok=bool(not suggestion_id),
-                         case_id=case.id)
+            return Reply(
+                "Suggestions: " + ", ".join(suggestions),
+                ok=bool(not suggestion_id),
+                case_id=case.id,
+            )
         with self.store.atomic():
-            self._post_suggestion(case, suggestion_id, case.assignee_name or actor.name,
-                                  once=False)
+            self._post_suggestion(case, suggestion_id, case.assignee_name or actor.name, once=False)
             self._event(case, actor, EventKind.SUGGESTION_SHOWN, suggestion=suggestion_id)
         self._notify()
-        return Reply(f"Suggestion '{suggestion_id}' posted in {case.ref}'s thread.",
-                     case_id=case.id)
+        return Reply(
+            f"Suggestion '{suggestion_id}' posted in {case.ref}'s thread.", case_id=case.id
+        )
 
 
 _PAST = {"resolve": "resolved", "close": "closed", "let go": "let go", "reopen": "reopened"}
-_EVENT = {"resolve": EventKind.RESOLVED, "close": EventKind.CLOSED, "let go": EventKind.LET_GO,
-          "reopen": EventKind.REOPENED}
+_EVENT = {
+    "resolve": EventKind.RESOLVED,
+    "close": EventKind.CLOSED,
+    "let go": EventKind.LET_GO,
+    "reopen": EventKind.REOPENED,
+}
 
 
 def _find_step(steps: list[Any], ref: str) -> Any:
@@ -392,6 +518,13 @@ def _find_step(steps: list[Any], ref: str) -> Any:
 
 def _reading_summary(case: Case) -> dict[str, Any]:
     r = case.reading
-    return {"language": r.language, "reason": r.reason.value, "kind": r.kind.value,
-            "intensity": r.intensity, "impact": r.impact.value, "order": r.order_ref,
-            "history": r.history.earlier_cases, "chronic": r.history.chronic}
+    return {
+        "language": r.language,
+        "reason": r.reason.value,
+        "kind": r.kind.value,
+        "intensity": r.intensity,
+        "impact": r.impact.value,
+        "order": r.order_ref,
+        "history": r.history.earlier_cases,
+        "chronic": r.history.chronic,
+    }

@@ -152,9 +152,7 @@ def template_values(
     lang = case.reading.language
     ref = case.reading.order_ref
     order = (
-        rules.order_with_ref.get(lang).format(ref=ref)
-        if ref
-        else rules.order_without_ref.get(lang)
+        rules.order_with_ref.get(lang).format(ref=ref) if ref else rules.order_without_ref.get(lang)
     )
     reason = rules.reason_names.get(case.reading.reason)
     return {

@@ -25,14 +25,19 @@ def on_reaction(
     refused = engine.check_agent(case, actor)
     if refused:
         with engine.store.atomic():
-            engine.store.append_event(case.id, engine.clock.now(), actor,
-                                      EventKind.REACTION_IGNORED,
-                                      {"emoji": emoji, "step": item.step_id, "added": added})
+            engine.store.append_event(
+                case.id,
+                engine.clock.now(),
+                actor,
+                EventKind.REACTION_IGNORED,
+                {"emoji": emoji, "step": item.step_id, "added": added},
+            )
         return refused
     target = StepState.DONE if meaning is Gesture.DONE else StepState.SKIPPED
     if not added:
-        current = next((s.state for s in engine.store.steps(case.id)
-                        if s.step_id == item.step_id), None)
+        current = next(
+            (s.state for s in engine.store.steps(case.id) if s.step_id == item.step_id), None
+        )
         if current is not target:
             return None  # removing a reaction only undoes what that reaction did
         target = StepState.PENDING

@@ -116,6 +116,10 @@ class OutboxDrainer:
             log.error("outbox row %s refused by %s: %s", item.id, item.platform, exc)
             self._store.mark_outbox_failed(item.id, str(exc), self._clock.now())
             return False
+        except Exception as exc:  # an adapter bug must not stop every other delivery
+            log.exception("outbox row %s: unexpected error, will retry", item.id)
+            self._retry_later(item, f"{type(exc).__name__}: {exc}")
+            return False
         self._store.mark_outbox_sent(item.id, message_id, self._clock.now())
         return True
 

@@ -17,8 +17,14 @@ _MAX_LIST = 20
 def show(engine: Engine, case: Case) -> str:
     """The header plus every step with who did it, when and how."""
     steps = engine.store.steps(case.id)
-    card = header_card(case, engine.playbook_for(case), engine.library.rules, steps,
-                       engine.config.guidance, engine.clock.now())
+    card = header_card(
+        case,
+        engine.playbook_for(case),
+        engine.library.rules,
+        steps,
+        engine.config.guidance,
+        engine.clock.now(),
+    )
     lines = [render_text(card), f"Complaint by {case.customer_name}: {_clip(case.text, 300)}"]
     for number, step in enumerate(steps, 1):
         line = f"  {number}. {step.step_id}: {step.state.value}"
@@ -65,10 +71,16 @@ def playbook_text(engine: Engine, case: Case | None) -> str:
     states = {s.step_id: s.state for s in engine.store.steps(case.id)} if case else {}
     lines = [f"Playbook '{playbook.id}': {playbook.name.get(lang)}"]
     for number, step in enumerate(playbook.steps, 1):
-        mark = {StepState.DONE: "☑", StepState.SKIPPED: "⤼", StepState.PENDING: "☐"}.get(
-            states.get(step.id, StepState.PENDING), "☐") if step.id in states else "·"
-        lines.append(f"  {mark} {number}. {step.id} — {step.title.get(lang)} "
-                     f"[{', '.join(step.advice)}]")
+        mark = (
+            {StepState.DONE: "☑", StepState.SKIPPED: "⤼", StepState.PENDING: "☐"}.get(
+                states.get(step.id, StepState.PENDING), "☐"
+            )
+            if step.id in states
+            else "·"
+        )
+        lines.append(
+            f"  {mark} {number}. {step.id} — {step.title.get(lang)} [{', '.join(step.advice)}]"
+        )
     return "\n".join(lines)
 
 

@@ -1,0 +1,45 @@
+"""Running chat platforms together: one process, one event loop, one database."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from bot.settings import Settings
+from bot.wiring import App, build
+
+log = logging.getLogger(__name__)
+
+Server = Callable[..., Awaitable[None]]
+
+
+def _server(name: str) -> Server:
+    if name == "slack":
+        from handlers.slack.runner import serve as serve_slack
+
+        return serve_slack
+    if name == "discord":
+        from handlers.discord import serve as serve_discord
+
+        return serve_discord
+    raise ValueError(f"unknown platform {name}")
+
+
+async def serve_platforms(settings: Settings, platforms: dict[str, dict[str, Any]]) -> None:
+    """Start every named platform on one App and run until one stops or fails."""
+    app: App = build(settings)
+    try:
+        tasks = [
+            asyncio.create_task(_server(name)(app, **opts), name=name)
+            for name, opts in platforms.items()
+        ]
+        log.info("Sereno running on %s", ", ".join(platforms))
+        done, pending = await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)
+        for task in pending:
+            task.cancel()
+        for task in done:
+            task.result()
+    finally:
+        app.close()

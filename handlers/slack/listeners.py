@@ -1,0 +1,195 @@
+"""Bolt listeners: translate Slack events into core calls. No decisions here."""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from slack_bolt.async_app import AsyncApp
+
+from bot.core.dispatch import Context, run
+from bot.core.interactions import on_button, on_reaction
+from bot.core.model import Actor, Incoming
+from bot.wiring import App
+from handlers.slack.people import PLATFORM, SlackPeople
+
+log = logging.getLogger(__name__)
+_NEW_MESSAGE_SUBTYPES = {None, "file_share", "thread_broadcast", "bot_message"}
+_MENTION = re.compile(r"^\s*<@([A-Z0-9]+)>\s*")
+
+
+@dataclass
+class SlackBridge:
+    app: App
+    people: SlackPeople
+    channels: frozenset[str]
+    source_bots: frozenset[str]
+
+    def fresh(self, body: dict[str, Any]) -> bool:
+        """False when this event id was handled before (retries, Socket Mode redeliveries)."""
+        event_id = body.get("event_id")
+        if not event_id:
+            return True
+        return self.app.store.remember_event(PLATFORM, event_id, self.app.engine.clock.now())
+
+
+def register(bolt: AsyncApp, bridge: SlackBridge) -> None:
+    """Attach every listener to the bolt app."""
+    bolt.event("message")(_message_listener(bridge))
+    bolt.event("reaction_added")(_reaction_listener(bridge, added=True))
+    bolt.event("reaction_removed")(_reaction_listener(bridge, added=False))
+    bolt.event("app_mention")(_mention_listener(bridge))
+    bolt.command("/complaint")(_command_listener(bridge))
+    bolt.action(re.compile(r"^sereno:"))(_action_listener(bridge))
+
+
+def _message_listener(bridge: SlackBridge):  # type: ignore[no-untyped-def]
+    async def on_message(
+        body: dict[str, Any], event: dict[str, Any], context: dict[str, Any]
+    ) -> None:
+        if event.get("channel") not in bridge.channels:
+            return
+        subtype = event.get("subtype")
+        if subtype == "message_changed":
+            await _edited(bridge, body, event)
+        elif subtype == "message_deleted":
+            await _deleted(bridge, body, event)
+        elif subtype in _NEW_MESSAGE_SUBTYPES:
+            await _posted(bridge, body, event, context.get("bot_user_id"))
+
+    return on_message
+
+
+async def _author(bridge: SlackBridge, event: dict[str, Any]) -> Actor | None:
+    bot_id = event.get("bot_id")
+    if bot_id:
+        if bot_id not in bridge.source_bots:
+            return None  # other bots (and Sereno itself) are never complaint sources
+        name = event.get("username") or (event.get("bot_profile") or {}).get("name") or bot_id
+        return Actor(PLATFORM, f"{bot_id}:{name}", name)
+    user = event.get("user")
+    return await bridge.people.actor(user) if user else None
+
+
+async def _posted(
+    bridge: SlackBridge, body: dict[str, Any], event: dict[str, Any], bot_user_id: str | None
+) -> None:
+    text = event.get("text") or ""
+    mention = _MENTION.match(text)
+    if mention and mention.group(1) == bot_user_id:
+        return  # a command addressed to Sereno: app_mention handles it
+    author = await _author(bridge, event)
+    if author is None:
+        return
+    ts, thread_ts = event["ts"], event.get("thread_ts")
+    msg = Incoming(
+        PLATFORM,
+        event["channel"],
+        ts,
+        author,
+        text,
+        thread_ts if thread_ts != ts else None,
+        body.get("event_id"),
+    )
+    if msg.thread_id:
+        bridge.app.engine.record_thread_message(msg)
+    else:
+        bridge.app.engine.open_case(msg)
+
+
+async def _edited(bridge: SlackBridge, body: dict[str, Any], event: dict[str, Any]) -> None:
+    new, old = event.get("message") or {}, event.get("previous_message") or {}
+    if new.get("bot_id") or not new.get("user") or not bridge.fresh(body):
+        return
+    if new.get("text") == old.get("text"):
+        return  # unfurls and other non-text changes
+    actor = await bridge.people.actor(new["user"])
+    bridge.app.engine.record_edit(
+        PLATFORM,
+        event["channel"],
+        new["ts"],
+        new.get("thread_ts"),
+        new.get("text") or "",
+        old.get("text"),
+        actor,
+    )
+
+
+async def _deleted(bridge: SlackBridge, body: dict[str, Any], event: dict[str, Any]) -> None:
+    old = event.get("previous_message") or {}
+    if old.get("bot_id") or not bridge.fresh(body):
+        return
+    actor = (
+        await bridge.people.actor(old["user"])
+        if old.get("user")
+        else Actor(PLATFORM, "unknown", "unknown")
+    )
+    bridge.app.engine.record_delete(
+        PLATFORM, event["channel"], event["deleted_ts"], old.get("thread_ts"), actor
+    )
+
+
+def _reaction_listener(bridge: SlackBridge, added: bool):  # type: ignore[no-untyped-def]
+    async def on_reaction_event(body: dict[str, Any], event: dict[str, Any], client: Any) -> None:
+        item = event.get("item") or {}
+        if item.get("type") != "message" or item.get("channel") not in bridge.channels:
+            return
+        if not bridge.fresh(body):
+            return
+        actor = await bridge.people.actor(event["user"])
+        reply = on_reaction(
+            bridge.app.engine, PLATFORM, item["ts"], event["reaction"], actor, added
+        )
+        if reply is not None and not reply.ok and actor.is_agent:
+            await client.chat_postEphemeral(
+                channel=item["channel"], user=actor.user_id, text=reply.text
+            )
+
+    return on_reaction_event
+
+
+def _mention_listener(bridge: SlackBridge):  # type: ignore[no-untyped-def]
+    async def on_mention(body: dict[str, Any], event: dict[str, Any], client: Any) -> None:
+        """`@Sereno done 2` inside a case thread: Slack gives slash commands no thread."""
+        if event.get("bot_id") or not event.get("user") or not bridge.fresh(body):
+            return
+        text = _MENTION.sub("", event.get("text") or "", count=1)
+        actor = await bridge.people.actor(event["user"])
+        thread = event.get("thread_ts")
+        reply = run(
+            bridge.app.engine,
+            bridge.app.times,
+            text,
+            Context(actor, PLATFORM, event["channel"], thread),
+        )
+        await client.chat_postEphemeral(
+            channel=event["channel"], user=actor.user_id, text=reply.text, thread_ts=thread
+        )
+
+    return on_mention
+
+
+def _command_listener(bridge: SlackBridge):  # type: ignore[no-untyped-def]
+    async def on_command(ack: Any, body: dict[str, Any], respond: Any) -> None:
+        await ack()  # within Slack's 3 seconds, before any work
+        actor = await bridge.people.actor(body["user_id"])
+        ctx = Context(actor, PLATFORM, body.get("channel_id", ""), body.get("thread_ts"))
+        reply = run(bridge.app.engine, bridge.app.times, body.get("text") or "", ctx)
+        await respond(text=reply.text, response_type="in_channel" if reply.public else "ephemeral")
+
+    return on_command
+
+
+def _action_listener(bridge: SlackBridge):  # type: ignore[no-untyped-def]
+    async def on_action(ack: Any, body: dict[str, Any], respond: Any) -> None:
+        await ack()
+        action = (body.get("actions") or [{}])[0]
+        actor = await bridge.people.actor((body.get("user") or {}).get("id", ""))
+        reply = on_button(
+            bridge.app.engine, action.get("action_id", ""), action.get("value", ""), actor
+        )
+        await respond(text=reply.text, response_type="ephemeral", replace_original=False)
+
+    return on_action

@@ -1,0 +1,77 @@
+"""Delivering outbox rows to Slack, paced per channel, errors mapped for the drainer."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+
+import aiohttp
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.core.outbox import OutboxItem, PermanentError, RateLimited, TransientError
+from handlers.slack.render import blocks, fallback_text
+
+log = logging.getLogger(__name__)
+PLATFORM = "slack"
+
+
+class SlackMessenger:
+    """Posts new messages in the case's thread and edits headers in place."""
+
+    platform = PLATFORM
+
+    def __init__(self, client: AsyncWebClient, post_interval: float = 1.0) -> None:
+        self.client = client
+        self.post_interval = post_interval
+        self._last_post: dict[str, float] = {}
+
+    async def _pace(self, channel: str) -> None:
+        # Slack allows about one message per second per channel: wait our turn
+        # instead of collecting 429s.
+        wait = self._last_post.get(channel, 0.0) + self.post_interval - time.monotonic()
+        if wait > 0:
+            await asyncio.sleep(wait)
+        self._last_post[channel] = time.monotonic()
+
+    async def send(self, item: OutboxItem) -> str:
+        """Post or update; return the message ts."""
+        try:
+            if item.edit_of is not None and item.edit_target:
+                await self.client.chat_update(
+                    channel=item.channel_id,
+                    ts=item.edit_target,
+                    text=fallback_text(item.card),
+                    blocks=blocks(item.card),
+                )
+                return item.edit_target
+            await self._pace(item.channel_id)
+            response = await self.client.chat_postMessage(
+                channel=item.channel_id,
+                thread_ts=item.thread_id,
+                text=fallback_text(item.card),
+                blocks=blocks(item.card),
+                unfurl_links=False,
+                unfurl_media=False,
+            )
+            return str(response["ts"])
+        except SlackApiError as exc:
+            raise _classify(exc) from exc
+        except (aiohttp.ClientError, TimeoutError, OSError) as exc:
+            raise TransientError(f"network: {exc}") from exc
+
+
+def _classify(exc: SlackApiError) -> Exception:
+    status = exc.response.status_code
+    if status == 429:
+        retry_after = float(exc.response.headers.get("Retry-After", "1") or 1)
+        return RateLimited(retry_after)
+    if status >= 500:
+        return TransientError(f"slack {status}")
+    error = exc.response.get("error", "unknown_error") if exc.response.data else "unknown_error"
+    if error in {"ratelimited", "rate_limited"}:
+        return RateLimited(1.0)
+    if error in {"internal_error", "fatal_error", "service_unavailable", "request_timeout"}:
+        return TransientError(error)
+    return PermanentError(str(error))

@@ -1,0 +1,242 @@
+"""Sereno on Slack, end to end: the real bolt app and slack_sdk client against FakeSlack."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot.core.case import EventKind
+from bot.core.model import Status, StepState
+from bot.core.ports import LanguageDetector
+from tests.fakes import slack_payloads as sp
+from tests.fakes.slack_api import FakeSlack
+from tests.slack_harness import SECRET, USERS, Running, blocks_text, running, slack_settings
+
+ES = "Llevo TRES semanas esperando el pedido 48213 y nadie me responde!!! No vuelvo a comprar."
+EN = "My order 5521 arrived broken and nobody answers my emails. I want a refund."
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeSlack]:
+    async with FakeSlack(users=USERS) as server:
+        yield server
+
+
+@pytest.fixture
+async def slack(
+    fake: FakeSlack, db_path: Path, detector: LanguageDetector
+) -> AsyncIterator[Running]:
+    async with running(slack_settings(db_path, fake), fake, detector) as r:
+        yield r
+
+
+async def open_case(slack: Running, text: str = EN, user: str = "U-lucia") -> str:
+    ts = sp.next_ts()
+    before = len(slack.posts())
+    assert await slack.event(sp.message_event("C1", user, text, ts)) == 200
+    await slack.fake.wait_for("chat.postMessage", count=before + 3, ok=True)
+    return ts
+
+
+def kinds(slack: Running, case_id: int = 1) -> list[EventKind]:
+    return [e.kind for e in slack.app.store.events(case_id)]
+
+
+async def test_spanish_and_english_complaints_get_guidance_in_their_thread(
+    slack: Running,
+) -> None:
+    es_ts = await open_case(slack, ES)
+    en_ts = await open_case(slack, EN, "U-john")
+    es_posts, en_posts = slack.posts(es_ts), slack.posts(en_ts)
+    assert [p["text"].split(" ")[0] for p in es_posts] == ["Case", "Step", "Suggested"]
+    assert es_posts[0]["text"].startswith("Case #1 · delivery")
+    assert "Suggested reply (es)" in es_posts[2]["text"] and "48213" in es_posts[2]["text"]
+    assert "Suggested reply (en)" in en_posts[2]["text"]
+    assert "sereno:step-done" in blocks_text(es_posts[1])  # Block Kit buttons
+    assert "sereno:claim" in blocks_text(es_posts[0])
+
+
+async def test_reaction_marks_a_step_and_removing_it_undoes(slack: Running) -> None:
+    ts = await open_case(slack)
+    step_ts = slack.posted_ts("Step 1/", ts)
+    await slack.event(sp.reaction_event(True, "U-ana", "white_check_mark", "C1", step_ts))
+    await slack.fake.wait_for("chat.postMessage", count=4, ok=True)
+    await slack.fake.wait_for("chat.update", count=1, ok=True)
+    assert slack.posts(ts)[-1]["text"].startswith("Step 2/")
+    update = slack.fake.calls("chat.update")[-1].params
+    assert update["ts"] == slack.posted_ts("Case #1", ts) and "☑ pause" in update["text"]
+    assert slack.app.store.steps(1)[0].state is StepState.DONE
+    await slack.event(sp.reaction_event(False, "U-ana", "white_check_mark", "C1", step_ts))
+    await slack.fake.wait_for("chat.update", count=2, ok=True)
+    assert slack.app.store.steps(1)[0].state is StepState.PENDING
+    await slack.event(sp.reaction_event(True, "U-ana", "fast_forward", "C1", step_ts))
+    await slack.fake.wait_for("chat.update", count=3, ok=True)
+    assert slack.app.store.steps(1)[0].state is StepState.SKIPPED
+
+
+async def test_customer_reactions_are_ignored_and_recorded(slack: Running) -> None:
+    ts = await open_case(slack)
+    step_ts = slack.posted_ts("Step 1/", ts)
+    await slack.event(sp.reaction_event(True, "U-lucia", "white_check_mark", "C1", step_ts))
+    for _ in range(100):
+        if EventKind.REACTION_IGNORED in kinds(slack):
+            break
+        await asyncio.sleep(0.02)
+    assert EventKind.REACTION_IGNORED in kinds(slack)
+    assert slack.app.store.steps(1)[0].state is StepState.PENDING
+
+
+async def test_button_click_claims(slack: Running) -> None:
+    ts = await open_case(slack)
+    answer = await slack.click("sereno:claim", "1", "U-ana", slack.posted_ts("Case #1", ts))
+    assert "assigned to ana" in answer
+    case = slack.app.store.get_case(1)
+    assert case is not None and case.assignee_id == "U-ana"
+    assert "you can" not in answer.lower()
+
+
+async def test_thread_replies_edits_and_deletes_are_recorded(slack: Running) -> None:
+    ts = await open_case(slack)
+    reply_ts = sp.next_ts()
+    await slack.event(sp.message_event("C1", "U-lucia", "Sigo esperando", reply_ts, ts))
+    await slack.event(sp.message_event("C1", "U-ana", "Lo miro ahora", sp.next_ts(), ts))
+    await slack.event(sp.edit_event("C1", ts, "edited complaint", EN, user="U-lucia"))
+    await slack.event(
+        sp.delete_event("C1", reply_ts, user="U-lucia", old_text="Sigo", thread_ts=ts)
+    )
+    expected = [
+        EventKind.CUSTOMER_MESSAGE,
+        EventKind.AGENT_MESSAGE,
+        EventKind.MESSAGE_EDITED,
+        EventKind.MESSAGE_DELETED,
+    ]
+    for _ in range(100):
+        if kinds(slack)[-4:] == expected:
+            break
+        await asyncio.sleep(0.02)
+    assert kinds(slack)[-4:] == expected
+    case = slack.app.store.get_case(1)
+    assert case is not None and case.text == EN  # recorded, never silently applied
+
+
+async def test_commands_outside_and_inside_a_thread(slack: Running) -> None:
+    ts = await open_case(slack)
+    shown = await slack.command("show #1", "U-ana")
+    assert "Case #1" in shown and "1. pause: pending" in shown
+    implied = await slack.command("done 1", "U-ana")
+    assert "Which case?" in implied
+    assert "I don't know" in await slack.command("frobnicate", "U-ana")
+    mention = sp.app_mention_event("C1", "U-ana", "<@UBOT> done 1", thread_ts=ts)
+    await slack.event(mention)
+    await slack.fake.wait_for("chat.postEphemeral", count=1, ok=True)
+    ephemeral = slack.fake.calls("chat.postEphemeral")[-1].params
+    assert ephemeral["user"] == "U-ana" and ephemeral["thread_ts"] == ts
+    assert "done by ana" in ephemeral["text"]
+    assert slack.app.store.steps(1)[0].state is StepState.DONE
+    assert len([c for c in kinds(slack) if c is EventKind.AGENT_MESSAGE]) == 0
+
+
+async def test_a_customer_cannot_run_agent_commands(slack: Running) -> None:
+    await open_case(slack)
+    answer = await slack.command("resolve #1", "U-lucia")
+    assert "Only the support team" in answer
+    case = slack.app.store.get_case(1)
+    assert case is not None and case.status is Status.NEW
+
+
+async def test_retries_and_duplicates_open_one_case(slack: Running) -> None:
+    event = sp.message_event("C1", "U-lucia", EN, sp.next_ts())
+    assert await slack.event(event, "Ev-same") == 200
+    assert await slack.event(event, "Ev-same", retry=1) == 200
+    assert await slack.event(event, "Ev-other") == 200  # Socket Mode style redelivery
+    await slack.fake.wait_for("chat.postMessage", count=3, ok=True)
+    await asyncio.sleep(0.2)
+    assert slack.app.store.db["cases"].count == 1 and len(slack.posts()) == 3
+
+
+async def test_bots_sereno_itself_and_other_channels_are_ignored(slack: Running) -> None:
+    await slack.event(sp.message_event("C1", None, "I am Sereno", bot_id="BBOT"))
+    await slack.event(sp.message_event("C1", None, "deploy finished", bot_id="BOTHER"))
+    await slack.event(sp.message_event("C9", "U-lucia", EN))
+    forwarded = sp.message_event("C1", None, "Web form: my invoice is wrong!", bot_id="BFWD")
+    forwarded["username"] = "webform"
+    await slack.event(forwarded)
+    await slack.fake.wait_for("chat.postMessage", count=3, ok=True)
+    await asyncio.sleep(0.2)
+    cases = list(slack.app.store.db.query("SELECT customer_id FROM cases"))
+    assert cases == [{"customer_id": "BFWD:webform"}]
+
+
+async def test_forged_stale_and_malformed_requests(slack: Running) -> None:
+    raw, headers = sp.json_request(
+        "wrong-secret", sp.event_body(sp.message_event("C1", "U-lucia", EN))
+    )
+    assert (await slack.post(raw, headers))[0] == 401
+    raw, headers = sp.json_request(
+        SECRET, sp.event_body(sp.message_event("C1", "U-lucia", EN)), timestamp=1_000_000
+    )
+    assert (await slack.post(raw, headers))[0] == 401
+    bad = b'{"type": "event_callback", "event": {'
+    status, _ = await slack.post(bad, {"Content-Type": "application/json", **sp.sign(SECRET, bad)})
+    assert status in (400, 404)
+    assert slack.app.store.db["cases"].count == 0
+    await open_case(slack)  # still serving
+
+
+async def test_a_40000_character_complaint(slack: Running) -> None:
+    text = ("My order 777 is late and nobody answers! " * 1000)[:40_000]
+    ts = await open_case(slack, text)
+    assert all(len(p["text"]) <= 4000 for p in slack.posts(ts))
+    case = slack.app.store.get_case(1)
+    assert case is not None and len(case.text) == 40_000
+
+
+async def test_rate_limits_and_server_errors_are_retried(slack: Running) -> None:
+    slack.fake.fail_next("chat.postMessage", status=429, retry_after=1)
+    slack.fake.fail_next("chat.update", status=500)
+    ts = await open_case(slack)
+    step_ts = slack.posted_ts("Step 1/", ts)
+    await slack.event(sp.reaction_event(True, "U-ana", "white_check_mark", "C1", step_ts))
+    await slack.fake.wait_for("chat.update", count=1, ok=True, timeout=8)
+    await slack.fake.wait_for("chat.postMessage", count=4, ok=True, timeout=8)
+    titles = [p["text"].split("\n")[0][:6] for p in slack.posts(ts)]
+    assert titles == ["Case #", "Step 1", "Sugges", "Step 2"]
+
+
+async def test_restart_then_react_to_a_step_posted_before(
+    fake: FakeSlack, db_path: Path, detector: LanguageDetector
+) -> None:
+    settings = slack_settings(db_path, fake)
+    async with running(settings, fake, detector) as first:
+        ts = await open_case(first)
+        step_ts = first.posted_ts("Step 1/", ts)
+    async with running(settings, fake, detector) as second:
+        await second.event(sp.reaction_event(True, "U-luis", "white_check_mark", "C1", step_ts))
+        await fake.wait_for("chat.postMessage", count=4, ok=True)
+        assert second.posts(ts)[-1]["text"].startswith("Step 2/")
+        assert second.app.store.steps(1)[0].actor_name == "luis"
+    assert not fake.calls("conversations.replies")  # storage knows; Slack is not re-read
+
+
+async def test_burst_of_200_complaints_under_a_posting_rate(
+    fake: FakeSlack, db_path: Path, detector: LanguageDetector
+) -> None:
+    fake.enforce_rate(per_channel_per_second=150, retry_after=0.2)
+    async with running(slack_settings(db_path, fake), fake, detector) as slack:
+        stamps = [sp.next_ts() for _ in range(200)]
+        await asyncio.gather(
+            *(
+                slack.event(sp.message_event("C1", f"U{n}", f"Order {n} never arrived!", ts))
+                for n, ts in enumerate(stamps)
+            )
+        )
+        await fake.wait_for("chat.postMessage", count=600, ok=True, timeout=60)
+        await asyncio.sleep(0.1)
+        assert fake.rate_limited_count > 0
+        assert len(slack.posts()) == 600  # none twice
+        for ts in stamps:
+            titles = [p["text"].split(" ")[0] for p in slack.posts(ts)]
+            assert titles == ["Case", "Step", "Suggested"], ts
