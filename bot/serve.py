@@ -13,6 +13,7 @@ from bot.wiring import App, build
 log = logging.getLogger(__name__)
 
 Server = Callable[..., Awaitable[None]]
+SCHEDULER_INTERVAL = 15.0
 
 
 def _server(name: str) -> Server:

@@ -10,26 +10,15 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.core.clocks import BusinessHours, Clocks, optional_duration, parse_duration
 from bot.core.playbook import REQUIRED_LANGUAGES
 
 LANGUAGES = REQUIRED_LANGUAGES
-_DURATION = re.compile(r"^\s*(\d+)\s*(ms|s|m|h|d)\s*$")
-_UNITS = {"ms": "milliseconds", "s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
 _ID = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
 
 
 class SettingsError(ValueError):
     """A bad setting; the message is one line naming it and what is wrong."""
-
-
-def parse_duration(raw: str) -> timedelta:
-    """Read '90s', '15m', '24h' or '3d' (also '500ms')."""
-    match = _DURATION.match(raw)
-    if not match:
-        if raw.strip().startswith("-"):
-            raise ValueError(f"must not be negative (got '{raw}')")
-        raise ValueError(f"must be a number with a unit s, m, h or d, like 15m (got '{raw}')")
-    return timedelta(**{_UNITS[match.group(2)]: int(match.group(1))})
 
 
 def _language(raw: str) -> str:
@@ -78,8 +67,27 @@ def _url(raw: str) -> str:
     return value
 
 
+def _lead(raw: str) -> str | None:
+    value = raw.strip()
+    if value.startswith("role:"):
+        return "role:" + (_optional_id(value[5:]) or "")
+    return _optional_id(value)
+
+
 def _secret(raw: str) -> str | None:
     return raw.strip() or None
+
+
+def _hours(raw: str) -> str:
+    BusinessHours.parse(raw, "UTC")  # the time zone is checked on its own
+    return raw.strip()
+
+
+def _boolean(raw: str) -> bool:
+    value = raw.strip().lower()
+    if value not in {"true", "false", "1", "0", "yes", "no", ""}:
+        raise ValueError(f"use true or false (got '{raw}')")
+    return value in {"true", "1", "yes"}
 
 
 def _log_level(raw: str) -> str:
@@ -143,6 +151,44 @@ SPECS: tuple[Spec, ...] = (
         "followup_after",
         "3d",
         "When to follow up after a case is resolved.",
+        parse_duration,
+    ),
+    Spec(
+        "SERENO_STALLED_AFTER",
+        "stalled_after",
+        "24h",
+        "An open case with no activity for this long pings its assignee.",
+        parse_duration,
+    ),
+    Spec(
+        "SERENO_ESCALATE_AFTER",
+        "escalate_after",
+        "1h",
+        "A ping nobody marked done within this long escalates to the lead.",
+        parse_duration,
+    ),
+    Spec(
+        "SERENO_IMPROVEMENT_AFTER",
+        "improvement_after",
+        "",
+        "Optional: this long after "
+        "resolving, remind the agent to tell the customer what was improved (empty: off).",
+        optional_duration,
+    ),
+    Spec(
+        "SERENO_BUSINESS_HOURS",
+        "business_hours",
+        "",
+        "Optional opening hours, like "
+        "'mon-fri 09:00-18:00; sat 10:00-14:00' in SERENO_TIMEZONE; a reminder due outside "
+        "them is delivered at the next opening (empty: always).",
+        _hours,
+    ),
+    Spec(
+        "SERENO_SNOOZE_FOR",
+        "snooze_for",
+        "1h",
+        "How long the 💤 reaction on a ping snoozes it.",
         parse_duration,
     ),
     Spec(
@@ -226,6 +272,20 @@ SPECS: tuple[Spec, ...] = (
         parse_duration,
     ),
     Spec(
+        "SERENO_SLACK_LEAD",
+        "slack_lead",
+        "",
+        "Who overdue pings escalate to on Slack: a user id (U…) or a user group id (S…).",
+        _optional_id,
+    ),
+    Spec(
+        "SERENO_SLACK_PING_DM",
+        "slack_ping_dm",
+        "false",
+        "Also send each ping as a direct message to the agent it mentions (true/false).",
+        _boolean,
+    ),
+    Spec(
         "DISCORD_BOT_TOKEN",
         "discord_bot_token",
         "",
@@ -245,6 +305,13 @@ SPECS: tuple[Spec, ...] = (
         "",
         "Discord role id of the agents. Empty: members with Manage Messages.",
         _optional_id,
+    ),
+    Spec(
+        "SERENO_DISCORD_LEAD",
+        "discord_lead",
+        "",
+        "Who overdue pings escalate to on Discord: a user id, or role:ID for a role.",
+        _lead,
     ),
     Spec(
         "DISCORD_GUILD_ID",
@@ -285,6 +352,11 @@ class Settings:
     playbook_dir: Path | None
     first_response: timedelta
     followup_after: timedelta
+    stalled_after: timedelta
+    escalate_after: timedelta
+    improvement_after: timedelta | None
+    business_hours: str
+    snooze_for: timedelta
     timezone: str
     contact_channel: str
     log_level: str
@@ -297,9 +369,12 @@ class Settings:
     slack_agent_group: str | None = None
     slack_source_bots: tuple[str, ...] = ()
     slack_post_interval: timedelta = timedelta(seconds=1)
+    slack_lead: str | None = None
+    slack_ping_dm: bool = False
     discord_bot_token: str | None = None
     discord_channels: tuple[str, ...] = ()
     discord_agent_role: str | None = None
+    discord_lead: str | None = None
     discord_guild_id: str | None = None
     discord_api_url: str = "https://discord.com/api/v10"
     discord_gateway_url: str = "wss://gateway.discord.gg/"
@@ -330,6 +405,22 @@ class Settings:
                 "SERENO_DISCORD_CHANNELS: set the complaint channel ids "
                 "when DISCORD_BOT_TOKEN is set"
             )
+
+    @property
+    def clocks(self) -> Clocks:
+        """The default response clocks (playbooks may override them)."""
+        return Clocks(
+            self.first_response,
+            self.stalled_after,
+            self.followup_after,
+            self.escalate_after,
+            self.improvement_after,
+        )
+
+    @property
+    def hours(self) -> BusinessHours:
+        """The team's business hours in its time zone."""
+        return BusinessHours.parse(self.business_hours, self.timezone)
 
     @property
     def platforms(self) -> tuple[str, ...]:

@@ -11,6 +11,7 @@ from bot.core.engine import Engine, EngineConfig
 from bot.core.guidance import GuidanceConfig
 from bot.core.playbook import REQUIRED_LANGUAGES, PlaybookLibrary
 from bot.core.ports import Clock, LanguageDetector, TimeParser
+from bot.core.reminders import Scheduler
 from bot.langdetect import LinguaDetector
 from bot.settings import Settings
 from bot.timeparse import DateparserTimes
@@ -32,6 +33,7 @@ class App:
     store: SqliteStore
     engine: Engine
     times: TimeParser
+    scheduler: Scheduler
 
     def close(self) -> None:
         """Release the database."""
@@ -64,12 +66,12 @@ def build(
     store = SqliteStore(open_database(settings.db_path))
     config = EngineConfig(
         default_language=settings.default_language,
-        guidance=GuidanceConfig(
-            settings.agent_language, settings.contact_channel, settings.first_response
-        ),
-        followup_after=settings.followup_after,
+        guidance=GuidanceConfig(settings.agent_language, settings.contact_channel),
+        clocks=settings.clocks,
+        snooze_for=settings.snooze_for,
     )
     engine = Engine(
         store, load_library(settings), detector or shared_detector(), clock or SystemClock(), config
     )
-    return App(settings, store, engine, DateparserTimes(settings.timezone))
+    scheduler = Scheduler(engine, settings.hours)
+    return App(settings, store, engine, DateparserTimes(settings.timezone), scheduler)

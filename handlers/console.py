@@ -30,7 +30,7 @@ HELP = """Console commands:
   /agent NAME            switch which agent you are
   /in #N  |  /out        enter a case's thread  |  back to the channel
   /say TEXT              post in the thread as the agent
-  /react EMOJI mN        react to Sereno's message mN (✅ done, ⏩ skip)
+  /react EMOJI mN        react to Sereno's message mN (✅ done, ⏩ skip, 💤 snooze a ping)
   /unreact EMOJI mN      remove that reaction
   /complaint ...         run a Sereno command (/complaint help)
   /help  |  /quit"""
@@ -53,6 +53,9 @@ class ConsoleMessenger:
         ref = f"m{item.id}"
         where = f" (#{item.case_id})" if item.case_id else ""
         body = render_text(item.card).splitlines()
+        mentions = " ".join("@" + m.removeprefix("user:") for m in item.card.mentions)
+        if mentions:
+            body[0] = f"{mentions} {body[0]}"
         self.out.write(f"[{ref}] Sereno{where} › {body[0]}\n")
         for line in body[1:]:
             self.out.write(f"      {line}\n")
@@ -88,6 +91,7 @@ class ConsoleSession:
             return False
         try:
             self._dispatch(line)
+            self.app.scheduler.tick()  # the console's clock advances with each line
         except Exception as exc:  # the console must survive anything a user types
             self.out.write(f"(error) {type(exc).__name__}: {exc}\n")
         await self.drainer.drain_once()
@@ -184,9 +188,28 @@ class ConsoleSession:
             self._reply(reply)
 
 
+async def _clock(session: ConsoleSession, interval: float = 15.0) -> None:
+    """In an interactive session, reminders fall due while nobody types."""
+    while True:
+        await asyncio.sleep(interval)
+        session.app.scheduler.tick()
+        await session.drainer.drain_once()
+        session.out.flush()
+
+
 async def _loop(session: ConsoleSession, stdin: TextIO) -> None:
     interactive = stdin.isatty()
-    await session.drainer.drain_once()  # anything left unsent by an earlier run
+    session.app.scheduler.tick()  # what fell due while Sereno was not running
+    await session.drainer.drain_once()  # and anything left unsent by an earlier run
+    ticking = asyncio.create_task(_clock(session)) if interactive else None
+    try:
+        await _read_lines(session, stdin, interactive)
+    finally:
+        if ticking:
+            ticking.cancel()
+
+
+async def _read_lines(session: ConsoleSession, stdin: TextIO, interactive: bool) -> None:
     loop = asyncio.get_running_loop()
     while True:
         if interactive:

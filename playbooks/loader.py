@@ -18,7 +18,7 @@ BUILTIN_DIR = Path(__file__).parent
 #: TOML files in a playbook directory that are not playbooks.
 NOT_PLAYBOOKS = frozenset({"reading.toml", "advice.toml"})
 
-PLAYBOOK_KEYS = (("id", "name", "steps"), ("selector", "suggestions", "behaviours"))
+PLAYBOOK_KEYS = (("id", "name", "steps"), ("selector", "suggestions", "behaviours", "clocks"))
 STEP_KEYS = (("id", "title", "guidance", "advice"), ("suggestion", "when"))
 SUGGESTION_KEYS = (("label", "advice", "variants"), ())
 VARIANT_KEYS = (("text",), ("kinds",))
@@ -67,6 +67,7 @@ def load_playbook(path: Path, advice_ids: frozenset[str]) -> Playbook:
         steps=build_steps(data["steps"], place, advice_ids, suggestions),
         suggestions=suggestions,
         behaviours=build_behaviours(data.get("behaviours", []), place, advice_ids),
+        clocks=v.clocks(data.get("clocks", {}), place.at("clocks")),
     )
 
 

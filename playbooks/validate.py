@@ -7,9 +7,11 @@ import re
 import string
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 from enum import StrEnum
 from typing import Any, TypeVar
 
+from bot.core.clocks import optional_duration, parse_duration
 from bot.core.model import CustomerKind, Reason
 from bot.core.playbook import (
     FLAGS,
@@ -204,6 +206,25 @@ def selector(value: Any, place: Place) -> Selector:
         channels=frozenset(channels),
         priority=integer(raw.get("priority", 0), place, "priority"),
     )
+
+
+CLOCK_FIELDS = ("first_response", "stalled_after", "followup_after", "escalate_after",
+                "improvement_after")
+
+
+def clocks(value: Any, place: Place) -> dict[str, timedelta | None]:
+    """Read a playbook's `[clocks]` overrides: durations like '10m', 'off' for optional ones."""
+    raw = table(value, place, "clocks")
+    check_keys(raw, place, (), CLOCK_FIELDS)
+    found: dict[str, timedelta | None] = {}
+    for name, duration in raw.items():
+        text = text_value(duration, place, name)
+        try:
+            found[name] = (optional_duration(text) if name == "improvement_after"
+                           else parse_duration(text))
+        except ValueError as exc:
+            raise place.error(name, str(exc)) from None
+    return found
 
 
 def type_name(value: Any) -> str:

@@ -142,3 +142,13 @@ def m002_outbox_dedupe_reminders(db: Database) -> None:
     )
     db["reminders"].create_index(["status", "due_at"])
     db["reminders"].create_index(["case_id", "status"])
+
+
+@MIGRATIONS()
+def m003_reminder_delivery(db: Database) -> None:
+    """Reminders remember their ping, its escalation, and who finished them."""
+    table = db["reminders"]
+    for column in ("escalate_at", "escalated_at", "done_at", "done_by", "claimed_by"):
+        table.add_column(column, str)
+    table.add_column("ping_outbox_id", int)
+    table.create_index(["status", "escalate_at"])

@@ -17,6 +17,7 @@ from bot.core.model import Actor, Status, StepState, Via
 from bot.core.outbox import OutboxItem
 from bot.core.store_port import CaseQuery, NewCase
 from storage.codec import case_from_row, event_from_row, outbox_from_row, step_from_row, ts
+from storage.reminders import ReminderRows
 
 _OUTBOX_SELECT = (
     "SELECT o.*, t.platform_message_id AS edit_target FROM outbox o "
@@ -24,7 +25,7 @@ _OUTBOX_SELECT = (
 )
 
 
-class SqliteStore:
+class SqliteStore(ReminderRows):
     """Every read and write the core makes, in small direct functions."""
 
     def __init__(self, db: Database) -> None:
@@ -294,32 +295,6 @@ class SqliteStore:
             self.db["outbox"].update(
                 item_id, {"status": "failed", "error": error, "sent_at": ts(at)}
             )
-
-    # -- reminders --------------------------------------------------------------
-
-    def add_reminder(
-        self, case_id: int, kind: str, due_at: datetime, note: str, by: Actor, at: datetime
-    ) -> int:
-        """Schedule a reminder for a case."""
-        row = {
-            "case_id": case_id,
-            "kind": kind,
-            "due_at": ts(due_at),
-            "status": "pending",
-            "note": note,
-            "created_by": by.key,
-            "created_at": ts(at),
-        }
-        return int(self.db["reminders"].insert(row).last_pk)
-
-    def cancel_reminders(self, case_id: int, at: datetime) -> int:
-        """Cancel a case's pending reminders; return how many."""
-        cursor = self.db.execute(
-            "UPDATE reminders SET status = 'cancelled', sent_at = ? "
-            "WHERE case_id = ? AND status = 'pending'",
-            [ts(at), case_id],
-        )
-        return cursor.rowcount
 
 
 def _column_value(value: Any) -> Any:

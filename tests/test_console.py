@@ -26,10 +26,11 @@ Hola? sigo esperando
 """
 
 
-def run_console(tmp_path: Path, script: str, agent: str = "ana") -> str:
+def run_console(tmp_path: Path, script: str, agent: str = "ana", **extra: str) -> str:
     env = {
         k: v for k, v in os.environ.items() if not k.startswith(("SERENO_", "SLACK_", "DISCORD_"))
     }
+    env.update(extra)
     result = subprocess.run(
         [sys.executable, "-m", "bot", "console", "--db", str(tmp_path / "c.db"), "--agent", agent],
         input=script,
@@ -71,3 +72,11 @@ def test_console_restart_keeps_the_case(tmp_path: Path) -> None:
     run_console(tmp_path, "My order 12 never arrived!\n")
     out = run_console(tmp_path, "/complaint show #1\n/react ✅ m2\n", agent="luis")
     assert "Case #1" in out and "done by luis on #1" in out
+
+
+def test_console_shows_a_ping_and_marks_it_done(tmp_path: Path) -> None:
+    script = "My order 12 never arrived!\n/react ✅ m4\n/complaint due all\n"
+    out = run_console(tmp_path, script, SERENO_FIRST_RESPONSE="0s")
+    assert re.search(r"^\[m4\] Sereno \(#1\) › @agents ⏰ First response due · #1", out, re.M)
+    assert "first-response reminder for #1 done." in out
+    assert "Nothing is due." in out

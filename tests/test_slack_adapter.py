@@ -240,3 +240,28 @@ async def test_burst_of_200_complaints_under_a_posting_rate(
         for ts in stamps:
             titles = [p["text"].split(" ")[0] for p in slack.posts(ts)]
             assert titles == ["Case", "Step", "Suggested"], ts
+
+
+async def test_a_ping_in_the_thread_mentions_the_agents_and_a_reaction_finishes_it(
+    fake: FakeSlack, db_path: Path, detector: LanguageDetector
+) -> None:
+    settings = slack_settings(db_path, fake, SERENO_FIRST_RESPONSE="0s",
+                              SERENO_SLACK_AGENT_GROUP="SAGENTS", SERENO_SLACK_PING_DM="true")
+    fake.set_usergroup("SAGENTS", ["U-ana", "U-luis"])
+    async with running(settings, fake, detector) as slack:
+        ts = await open_case(slack)
+        assert slack.app.scheduler.tick() == 1
+        slack.app.engine.notify()
+        await fake.wait_for("chat.postMessage", count=4, ok=True)
+        ping = slack.posts(ts)[-1]
+        assert ping["text"].startswith("<!subteam^SAGENTS> ⏰ First response due · #1")
+        ping_ts = slack.posted_ts("<!subteam^SAGENTS>", ts)
+        await slack.event(sp.reaction_event(True, "U-ana", "white_check_mark", "C1", ping_ts))
+        for _ in range(100):
+            if not slack.app.store.reminders_for(1, open_only=True)[:1] or all(
+                r.kind.value != "first-response" for r in slack.app.store.reminders_for(1)
+            ):
+                break
+            await asyncio.sleep(0.02)
+        kinds = [r.kind.value for r in slack.app.store.reminders_for(1)]
+        assert "first-response" not in kinds

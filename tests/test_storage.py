@@ -15,7 +15,7 @@ from storage.migrations import MIGRATIONS
 from tests.conftest import AGENT, complaint
 from tests.support import FakeClock
 
-ALL = ["m001_cases_and_timeline", "m002_outbox_dedupe_reminders"]
+ALL = ["m001_cases_and_timeline", "m002_outbox_dedupe_reminders", "m003_reminder_delivery"]
 
 
 def test_migrations_from_empty(tmp_path: Path) -> None:

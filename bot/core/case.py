@@ -44,6 +44,11 @@ class EventKind(StrEnum):
     MESSAGE_DELETED = "message_deleted"
     REACTION_IGNORED = "reaction_ignored"
     SUGGESTION_SHOWN = "suggestion_shown"
+    REMINDER_SENT = "reminder_sent"
+    REMINDER_ESCALATED = "reminder_escalated"
+    REMINDER_DONE = "reminder_done"
+    REMINDER_SNOOZED = "reminder_snoozed"
+    REMINDER_CANCELLED = "reminder_cancelled"
 
 
 @dataclass(frozen=True)

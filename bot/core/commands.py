@@ -26,6 +26,9 @@ USAGE: dict[str, str] = {
     "playbook": "playbook [#case] — every step of the playbook",
     "flag": "flag [#case] <unjustified|refused> — unlock the matching steps",
     "suggest": "suggest [#case] [suggestion] — post another reply suggestion",
+    "due": "due [mine|all] — due and overdue reminders",
+    "snooze": "snooze [#case] <when> — push the case's reminder, e.g. 'in 2 hours'",
+    "reminder": "reminder [#case] done|cancel — finish the case's current reminder",
 }
 
 _ALIASES = {"let-go": "letgo", "follow-up": "followup", "?": "help", "ls": "list"}

@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
-from bot.core import views
+from bot.core import reminders, views
 from bot.core.case import Case
 from bot.core.commands import Command, CommandError, help_text, parse
 from bot.core.engine import Engine, Reply
@@ -51,6 +52,11 @@ def run(engine: Engine, times: TimeParser, text: str, ctx: Context) -> Reply:
         )
     if command.name == "list":
         return _list(engine, command, ctx)
+    if command.name == "due":
+        scope = command.args.strip().lower() or "mine"
+        if scope not in ("mine", "all"):
+            return Reply(help_text("due"), ok=False)
+        return Reply(reminders.due_list(engine, ctx.actor, mine=scope == "mine"))
     case = _case_for(engine, command, ctx)
     if command.name == "playbook" and case is None and command.case_id is None:
         return Reply(views.playbook_text(engine, None))
@@ -90,7 +96,7 @@ def _list(engine: Engine, command: Command, ctx: Context) -> Reply:
                 **{**query.__dict__, "channel_id": ctx.channel_id, "platform": ctx.platform}
             )
         elif word == "overdue":
-            due = engine.clock.now() - engine.config.guidance.first_response
+            due = engine.clock.now() - engine.config.clocks.first_response
             query = CaseQuery(**{**query.__dict__, "overdue_before": due})
         else:
             return Reply(f"I can't filter by '{word[:30]}'. {help_text('list')}", ok=False)
@@ -115,22 +121,37 @@ def _assign(engine: Engine, _t: TimeParser, case: Case, cmd: Command, ctx: Conte
     return engine.claim(case, ctx.actor, Actor(ctx.platform, user_id, name, is_agent=True))
 
 
-def _followup(engine: Engine, times: TimeParser, case: Case, cmd: Command, ctx: Context) -> Reply:
-    words = cmd.args.split()
-    now = engine.clock.now()
+def _when(times: TimeParser, text: str, now: datetime) -> tuple[datetime, str] | str:
+    """The longest leading phrase that reads as a future time, and the rest; or why not."""
+    words = text.split()
     for cut in range(min(len(words), 8), 0, -1):
         when = times.parse(" ".join(words[:cut]), now)
         if when is not None:
             if when <= now:
-                return Reply(
-                    f"That time has passed. Try {_WHEN_EXAMPLES}.", ok=False, case_id=case.id
-                )
-            return engine.followup(case, ctx.actor, when, " ".join(words[cut:]))
-    return Reply(
-        f"I couldn't read a time in '{cmd.args[:60]}'. Try {_WHEN_EXAMPLES}.",
-        ok=False,
-        case_id=case.id,
-    )
+                return f"That time has passed. Try {_WHEN_EXAMPLES}."
+            return when, " ".join(words[cut:])
+    return f"I couldn't read a time in '{text[:60]}'. Try {_WHEN_EXAMPLES}."
+
+
+def _followup(engine: Engine, times: TimeParser, case: Case, cmd: Command, ctx: Context) -> Reply:
+    found = _when(times, cmd.args, engine.clock.now())
+    if isinstance(found, str):
+        return Reply(found, ok=False, case_id=case.id)
+    return engine.followup(case, ctx.actor, found[0], found[1])
+
+
+def _snooze(engine: Engine, times: TimeParser, case: Case, cmd: Command, ctx: Context) -> Reply:
+    found = _when(times, cmd.args, engine.clock.now())
+    if isinstance(found, str):
+        return Reply(found, ok=False, case_id=case.id)
+    return reminders.snooze(engine, case, ctx.actor, found[0])
+
+
+def _reminder(engine: Engine, _t: TimeParser, case: Case, cmd: Command, ctx: Context) -> Reply:
+    action = cmd.args.strip().lower()
+    if action not in ("done", "cancel"):
+        return Reply(help_text("reminder"), ok=False, case_id=case.id)
+    return reminders.finish(engine, case, ctx.actor, "done" if action == "done" else "cancelled")
 
 
 def _transition(target: Status, verb: str) -> Callable[..., Reply]:
@@ -151,6 +172,8 @@ _HANDLERS: dict[str, Callable[[Engine, TimeParser, Case, Command, Context], Repl
     "skip": _step(StepState.SKIPPED),
     "note": lambda e, _t, case, cmd, ctx: e.note(case, ctx.actor, cmd.args),
     "followup": _followup,
+    "snooze": _snooze,
+    "reminder": _reminder,
     "resolve": _transition(Status.RESOLVED, "resolve"),
     "close": _transition(Status.CLOSED, "close"),
     "letgo": _transition(Status.LET_GO, "let go"),

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bot.core.case import Case, EventKind
+from bot.core.clocks import AUTO_DONE, Clocks, ReminderKind
 from bot.core.guidance import GuidanceConfig, header_card, notice_card, step_card, suggestion_card
 from bot.core.lifecycle import refusal
 from bot.core.model import Actor, Incoming, Status, StepState, Via
@@ -38,7 +39,8 @@ class Reply:
 class EngineConfig:
     default_language: str
     guidance: GuidanceConfig
-    followup_after: timedelta = timedelta(days=3)
+    clocks: Clocks = field(default_factory=Clocks)
+    snooze_for: timedelta = timedelta(hours=1)
 
 
 @dataclass
@@ -52,9 +54,20 @@ class Engine:
 
     # -- helpers ---------------------------------------------------------------
 
-    def _notify(self) -> None:
+    def notify(self) -> None:
+        """Tell the adapters' drainers that messages are waiting."""
         for callback in self.on_outbox:
             callback()
+
+    def clocks_for(self, case: Case) -> Clocks:
+        """The team's clocks with the case's playbook overrides."""
+        return self.config.clocks.overridden(dict(self.playbook_for(case).clocks))
+
+    def _schedule(self, case: Case, kind: ReminderKind, after: Any, actor: Actor,
+                  note: str = "") -> None:
+        if after is not None:
+            now = self.clock.now()
+            self.store.add_reminder(case.id, kind, now + after, note, actor, now)
 
     def playbook_for(self, case: Case) -> Playbook:
         """The playbook a case was opened with (or the default if it is gone)."""
@@ -63,7 +76,8 @@ class Engine:
     def _event(self, case: Case, actor: Actor, kind: EventKind, **details: Any) -> None:
         self.store.append_event(case.id, self.clock.now(), actor, kind, details)
 
-    def _refresh_header(self, case_id: int) -> None:
+    def refresh_header(self, case_id: int) -> None:
+        """Queue an in-place edit of the case header (or its first post)."""
         case = self.store.get_case(case_id)
         assert case is not None
         headers = [
@@ -71,6 +85,8 @@ class Engine:
             for i in self.store.outbox_for_case(case_id)
             if i.card.kind == "header" and i.edit_of is None
         ]
+        upcoming = self.store.reminders_for(case_id)
+        next_due = (upcoming[0].kind.value, upcoming[0].due_at) if upcoming else None
         card = header_card(
             case,
             self.playbook_for(case),
@@ -78,6 +94,7 @@ class Engine:
             self.store.steps(case_id),
             self.config.guidance,
             self.clock.now(),
+            next_due,
         )
         self.store.enqueue(case, card, self.clock.now(), edit_of=headers[0].id if headers else None)
 
@@ -131,13 +148,20 @@ class Engine:
             if s.when.matches(r.kind, r.reason, r.intensity, flags)
         ]
 
-    def _first_response(self, case: Case, now: datetime) -> Case:
+    def _first_response(self, case: Case, now: datetime, actor: Actor | None = None) -> Case:
+        """An agent acted: the first-response clock stops and the stalled clock restarts."""
         changes: dict[str, Any] = {"updated_at": now}
         if case.first_response_at is None:
             changes["first_response_at"] = now
         if case.status is Status.NEW:
             changes["status"] = Status.IN_PROGRESS
-        return self.store.update_case(case.id, **changes)
+        by = actor.key if actor else ""
+        self.store.finish_reminders(case.id, AUTO_DONE, "done", now, by)
+        case = self.store.update_case(case.id, **changes)
+        if case.is_open:
+            self._schedule(case, ReminderKind.STALLED, self.clocks_for(case).stalled_after,
+                           actor or _SYSTEM)
+        return case
 
     # -- opening and conversation -----------------------------------------------
 
@@ -185,18 +209,13 @@ class Engine:
                 playbook=playbook.id,
                 reading=_reading_summary(case),
             )
-            self._refresh_header(case.id)
+            clocks = self.clocks_for(case)
+            self._schedule(case, ReminderKind.FIRST_RESPONSE, clocks.first_response, _SYSTEM)
+            self._schedule(case, ReminderKind.STALLED, clocks.stalled_after, _SYSTEM)
+            self.refresh_header(case.id)
             self._advance(case, None)
             self._post_suggestion(case, FIRST_REPLY, None, once=True)
-            self.store.add_reminder(
-                case.id,
-                "first-response",
-                now + self.config.guidance.first_response,
-                "",
-                msg.author,
-                now,
-            )
-        self._notify()
+        self.notify()
         return case
 
     def record_thread_message(self, msg: Incoming) -> Case | None:
@@ -221,8 +240,8 @@ class Engine:
                     text=msg.text,
                     message_id=msg.message_id,
                 )
-                case = self._first_response(case, self.clock.now())
-                self._refresh_header(case.id)
+                case = self._first_response(case, self.clock.now(), msg.author)
+                self.refresh_header(case.id)
             else:
                 self._event(
                     case,
@@ -232,7 +251,7 @@ class Engine:
                     message_id=msg.message_id,
                     role="other",
                 )
-        self._notify()
+        self.notify()
         return case
 
     def _customer_message(self, case: Case, msg: Incoming) -> None:
@@ -358,10 +377,10 @@ class Engine:
             self._event(
                 case, actor, kind, step=step.step_id, via=via.value, previous=step.state.value
             )
-            case = self._first_response(case, now)
-            self._refresh_header(case.id)
+            case = self._first_response(case, now, actor)
+            self.refresh_header(case.id)
             self._advance(case, case.assignee_name or actor.name)
-        self._notify()
+        self.notify()
         verb = {
             StepState.DONE: "done",
             StepState.SKIPPED: "skipped",
@@ -384,14 +403,14 @@ class Engine:
         who = assignee or actor
         now = self.clock.now()
         with self.store.atomic():
-            case = self._first_response(case, now)
+            case = self._first_response(case, now, actor)
             case = self.store.update_case(case.id, assignee_id=who.user_id, assignee_name=who.name)
             kind = EventKind.CLAIMED if assignee is None else EventKind.ASSIGNED
             self._event(
                 case, actor, kind, assignee=who.name, assignee_id=who.user_id, via=via.value
             )
-            self._refresh_header(case.id)
-        self._notify()
+            self.refresh_header(case.id)
+        self.notify()
         return Reply(f"{case.ref} is now assigned to {who.name}.", case_id=case.id)
 
     def note(self, case: Case, actor: Actor, text: str) -> Reply:
@@ -400,7 +419,7 @@ class Engine:
             return Reply("Write the note after the command: note <text>.", ok=False)
         with self.store.atomic():
             self._event(case, actor, EventKind.NOTE, text=text)
-            self._first_response(case, self.clock.now())
+            self._first_response(case, self.clock.now(), actor)
         return Reply(f"Noted on {case.ref}.", case_id=case.id)
 
     def followup(self, case: Case, actor: Actor, when: datetime, note: str) -> Reply:
@@ -414,10 +433,10 @@ class Engine:
             )
         with self.store.atomic():
             case = self.store.update_case(case.id, followup_at=when, updated_at=now)
-            self.store.add_reminder(case.id, "followup", when, note, actor, now)
+            self.store.add_reminder(case.id, ReminderKind.CUSTOM, when, note, actor, now)
             self._event(case, actor, EventKind.FOLLOWUP_SET, due=when.isoformat(), note=note)
-            self._refresh_header(case.id)
-        self._notify()
+            self.refresh_header(case.id)
+        self.notify()
         return Reply(
             f"Follow-up for {case.ref} set for {when:%Y-%m-%d %H:%M} UTC.", case_id=case.id
         )
@@ -432,7 +451,7 @@ class Engine:
             )
         with self.store.atomic():
             case = self._add_flag(case, actor, flag)
-        self._notify()
+        self.notify()
         return Reply(f"{case.ref} flagged '{flag}'.", case_id=case.id)
 
     def _add_flag(self, case: Case, actor: Actor, flag: str) -> Case:
@@ -442,7 +461,7 @@ class Engine:
         added = [s for s in self._applicable(case, flags) if s not in before]
         self.store.insert_steps(case.id, added)
         self._event(case, actor, EventKind.FLAG_SET, flag=flag, new_steps=added)
-        self._refresh_header(case.id)
+        self.refresh_header(case.id)
         for step_id in added:
             self._post_step(case, step_id, case.assignee_name or actor.name)
         return case
@@ -457,7 +476,7 @@ class Engine:
         now = self.clock.now()
         with self.store.atomic():
             self._apply_transition(case, actor, target, verb, text, now)
-        self._notify()
+        self.notify()
         return Reply(f"{case.ref} {_PAST[verb]} by {actor.name}.", case_id=case.id)
 
     def _apply_transition(
@@ -473,10 +492,13 @@ class Engine:
         if target in (Status.CLOSED, Status.LET_GO):
             self.store.cancel_reminders(case.id, now)
         if target is Status.RESOLVED:
-            self.store.add_reminder(
-                case.id, "follow-up", now + self.config.followup_after, "", actor, now
-            )
-        self._refresh_header(case.id)
+            clocks = self.clocks_for(case)
+            self.store.finish_reminders(case.id, AUTO_DONE, "done", now, actor.key)
+            self._schedule(case, ReminderKind.FOLLOW_UP, clocks.followup_after, actor)
+            self._schedule(case, ReminderKind.IMPROVEMENT, clocks.improvement_after, actor)
+        if target is Status.IN_PROGRESS:
+            self._schedule(case, ReminderKind.STALLED, self.clocks_for(case).stalled_after, actor)
+        self.refresh_header(case.id)
         if verb == "let go":
             self._post_suggestion(case, "let-go", actor.name, once=False)
         if verb == "reopen" and "reopened" not in case.flags:
@@ -494,12 +516,13 @@ class Engine:
         with self.store.atomic():
             self._post_suggestion(case, suggestion_id, case.assignee_name or actor.name, once=False)
             self._event(case, actor, EventKind.SUGGESTION_SHOWN, suggestion=suggestion_id)
-        self._notify()
+        self.notify()
         return Reply(
             f"Suggestion '{suggestion_id}' posted in {case.ref}'s thread.", case_id=case.id
         )
 
 
+_SYSTEM = Actor("sereno", "sereno", "Sereno", is_agent=True)
 _PAST = {"resolve": "resolved", "close": "closed", "let go": "let go", "reopen": "reopened"}
 _EVENT = {
     "resolve": EventKind.RESOLVED,

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from bot.core.cards import Action, ActionId, Card, CardKind
 from bot.core.case import Case, CaseStep
+from bot.core.clocks import describe
 from bot.core.lifecycle import LABELS
-from bot.core.model import CustomerKind, Reading, Signal, StepState
+from bot.core.model import CustomerKind, Reading, Signal, Status, StepState
 from bot.core.playbook import Playbook, ReadingRules, Step, Suggestion, render_template
 
 _BOX = {StepState.PENDING: "☐", StepState.DONE: "☑", StepState.SKIPPED: "⤼"}
@@ -23,7 +24,6 @@ _NO_CHANNEL = {"es": "por teléfono o por correo", "en": "by phone or email"}
 class GuidanceConfig:
     agent_language: str
     contact_channel: str = ""
-    first_response: timedelta = timedelta(minutes=15)
 
 
 def _quoted(signals: Sequence[Signal]) -> str:
@@ -83,6 +83,7 @@ def header_card(
     steps: Sequence[CaseStep],
     config: GuidanceConfig,
     now: datetime,
+    next_due: tuple[str, datetime] | None = None,
 ) -> Card:
     """The case header: reading, evidence, progress, status and the next clock."""
     r = case.reading
@@ -93,14 +94,12 @@ def header_card(
     lines = [*_reading_lines(r, rules, config.agent_language), progress_line(playbook, steps)]
     who = case.assignee_name or "unassigned"
     status = f"Status: {LABELS[case.status]} · {who}"
-    if case.first_response_at is None and case.is_open:
-        due = case.opened_at + config.first_response
-        minutes = int((due - now).total_seconds() // 60)
-        status += f" · first response due {due:%H:%M} UTC" + (
-            f" (in {minutes} min)" if minutes >= 0 else f" (overdue by {-minutes} min)"
-        )
-    if case.followup_at:
-        status += f" · follow-up {case.followup_at:%Y-%m-%d %H:%M} UTC"
+    if next_due and case.status is not Status.CLOSED:
+        kind, due = next_due
+        delta = due - now
+        when = f"in {describe(delta)}" if delta.total_seconds() >= 0 else (
+            f"overdue by {describe(delta)}")
+        status += f" · next: {kind} {due:%Y-%m-%d %H:%M} UTC ({when})"
     lines.append(status)
     value = str(case.id)
     actions = (

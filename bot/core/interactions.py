@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from bot.core import reminders
 from bot.core.cards import ActionId
-from bot.core.case import EventKind
+from bot.core.case import Case, EventKind
 from bot.core.engine import Engine, Reply
 from bot.core.model import Actor, Status, StepState, Via
 from bot.core.reactions import Gesture, gesture
@@ -17,10 +18,10 @@ def on_reaction(
     if meaning is None:
         return None
     item = engine.store.outbox_by_message(platform, message_id)
-    if item is None or item.case_id is None or item.card.kind != "step" or not item.step_id:
+    if item is None or item.case_id is None or not item.step_id:
         return None
     case = engine.store.get_case(item.case_id)
-    if case is None:
+    if case is None or item.card.kind not in ("step", "ping"):
         return None
     refused = engine.check_agent(case, actor)
     if refused:
@@ -33,6 +34,10 @@ def on_reaction(
                 {"emoji": emoji, "step": item.step_id, "added": added},
             )
         return refused
+    if item.card.kind == "ping":
+        return _on_ping(engine, case, item.step_id, meaning, actor) if added else None
+    if meaning is Gesture.SNOOZE:
+        return None
     target = StepState.DONE if meaning is Gesture.DONE else StepState.SKIPPED
     if not added:
         current = next(
@@ -42,6 +47,20 @@ def on_reaction(
             return None  # removing a reaction only undoes what that reaction did
         target = StepState.PENDING
     return engine.set_step(case, item.step_id, target, actor, Via.REACTION)
+
+
+def _on_ping(engine: Engine, case: Case, ref: str, meaning: Gesture, actor: Actor) -> Reply | None:
+    """✅ on a ping marks its reminder done; 💤 snoozes it."""
+    reminder_id = ref.removeprefix("reminder:")
+    reminder = engine.store.get_reminder(int(reminder_id)) if reminder_id.isdigit() else None
+    if reminder is None:
+        return None
+    if meaning is Gesture.DONE:
+        return reminders.finish(engine, case, actor, "done", reminder)
+    if meaning is Gesture.SNOOZE:
+        until = engine.clock.now() + engine.config.snooze_for
+        return reminders.snooze(engine, case, actor, until, reminder)
+    return None
 
 
 def on_button(engine: Engine, action_id: str, value: str, actor: Actor) -> Reply:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import string
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from bot.core.model import CustomerKind, Reason
 
@@ -136,6 +137,8 @@ class Playbook:
     steps: tuple[Step, ...]
     suggestions: Mapping[str, Suggestion]
     behaviours: tuple[Behaviour, ...] = ()
+    #: Overrides of the team's response clocks for cases on this playbook.
+    clocks: Mapping[str, timedelta | None] = field(default_factory=dict)
 
     def step(self, step_id: str) -> Step | None:
         """Return the step with this id, if the playbook has it."""
@@ -177,6 +180,13 @@ class ReadingRules:
     order_with_ref: Text
     order_without_ref: Text
     advice: tuple[str, ...] = ()
+    polite: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    strong_words: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    repeat_contact: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    legal_threats: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    escalations: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    displeasure: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    short_shouts: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 def template_fields(template: str) -> set[str]:

@@ -8,6 +8,7 @@ from enum import StrEnum
 class Gesture(StrEnum):
     DONE = "done"
     SKIP = "skip"
+    SNOOZE = "snooze"
 
 
 _BY_NAME: dict[str, Gesture] = {
@@ -24,6 +25,11 @@ _BY_NAME: dict[str, Gesture] = {
     "⏭️": Gesture.SKIP,
     "⏭": Gesture.SKIP,
     "skip": Gesture.SKIP,
+    "zzz": Gesture.SNOOZE,
+    "💤": Gesture.SNOOZE,
+    "sleeping": Gesture.SNOOZE,
+    "😴": Gesture.SNOOZE,
+    "snooze": Gesture.SNOOZE,
 }
 
 

@@ -12,6 +12,11 @@ from bot.core.cards import Card
 from bot.core.case import Case, CaseStep, Event, EventKind
 from bot.core.model import Actor, Reading, Status, StepState, Via
 from bot.core.outbox import OutboxItem
+from bot.core.reminder import Reminder
+
+
+class StoreBusy(Exception):
+    """Another process holds the database's write lock; try again later."""
 
 
 @dataclass(frozen=True)
@@ -108,8 +113,30 @@ class CaseStore(Protocol):
 
     def mark_outbox_failed(self, item_id: int, error: str, at: datetime) -> None: ...
 
+    def write_lock(self) -> AbstractContextManager[Any]:
+        """A transaction holding the write lock from its start (for picking due work)."""
+        ...
+
     def add_reminder(
         self, case_id: int, kind: str, due_at: datetime, note: str, by: Actor, at: datetime
+    ) -> int: ...
+
+    def get_reminder(self, reminder_id: int) -> Reminder | None: ...
+
+    def due_reminders(self, now: datetime, limit: int) -> list[Reminder]: ...
+
+    def due_escalations(self, now: datetime, limit: int) -> list[Reminder]: ...
+
+    def reminders_for(self, case_id: int, open_only: bool = True) -> list[Reminder]: ...
+
+    def open_reminders_due(
+        self, now: datetime, assignee_id: str | None, limit: int
+    ) -> list[Reminder]: ...
+
+    def update_reminder(self, reminder_id: int, **changes: Any) -> None: ...
+
+    def finish_reminders(
+        self, case_id: int, kinds: Iterable[str], status: str, at: datetime, by: str = ""
     ) -> int: ...
 
     def cancel_reminders(self, case_id: int, at: datetime) -> int: ...

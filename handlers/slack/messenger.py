@@ -5,11 +5,13 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Callable
 
 import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.core.cards import Card, CardKind
 from bot.core.outbox import OutboxItem, PermanentError, RateLimited, TransientError
 from handlers.slack.render import blocks, fallback_text
 
@@ -22,9 +24,17 @@ class SlackMessenger:
 
     platform = PLATFORM
 
-    def __init__(self, client: AsyncWebClient, post_interval: float = 1.0) -> None:
+    def __init__(
+        self,
+        client: AsyncWebClient,
+        post_interval: float = 1.0,
+        mentions: Callable[[Card], str] = lambda card: "",
+        ping_dm: bool = False,
+    ) -> None:
         self.client = client
         self.post_interval = post_interval
+        self.mentions = mentions
+        self.ping_dm = ping_dm
         self._last_post: dict[str, float] = {}
 
     async def _pace(self, channel: str) -> None:
@@ -37,29 +47,40 @@ class SlackMessenger:
 
     async def send(self, item: OutboxItem) -> str:
         """Post or update; return the message ts."""
+        mentions = self.mentions(item.card)
+        text, body = fallback_text(item.card, mentions), blocks(item.card, mentions)
         try:
             if item.edit_of is not None and item.edit_target:
                 await self.client.chat_update(
-                    channel=item.channel_id,
-                    ts=item.edit_target,
-                    text=fallback_text(item.card),
-                    blocks=blocks(item.card),
+                    channel=item.channel_id, ts=item.edit_target, text=text, blocks=body
                 )
                 return item.edit_target
             await self._pace(item.channel_id)
             response = await self.client.chat_postMessage(
                 channel=item.channel_id,
                 thread_ts=item.thread_id,
-                text=fallback_text(item.card),
-                blocks=blocks(item.card),
+                text=text,
+                blocks=body,
                 unfurl_links=False,
                 unfurl_media=False,
             )
+            if self.ping_dm and item.card.kind is CardKind.PING:
+                await self._direct(item, text)
             return str(response["ts"])
         except SlackApiError as exc:
             raise _classify(exc) from exc
         except (aiohttp.ClientError, TimeoutError, OSError) as exc:
             raise TransientError(f"network: {exc}") from exc
+
+    async def _direct(self, item: OutboxItem, text: str) -> None:
+        """Best effort: the ping also goes to each mentioned agent as a DM."""
+        for mention in item.card.mentions:
+            if not mention.startswith("user:"):
+                continue
+            try:
+                await self.client.chat_postMessage(channel=mention[5:], text=text)
+            except SlackApiError as exc:
+                log.warning("DM to %s failed: %s", mention[5:], exc.response.get("error"))
 
 
 def _classify(exc: SlackApiError) -> Exception:

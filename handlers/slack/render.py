@@ -33,9 +33,10 @@ def _button(card: Card, index: int) -> dict[str, Any]:
     return button
 
 
-def blocks(card: Card) -> list[dict[str, Any]]:
-    """Block Kit for a card."""
-    out: list[dict[str, Any]] = [_section(f"*{escape(card.title)}*")]
+def blocks(card: Card, mentions: str = "") -> list[dict[str, Any]]:
+    """Block Kit for a card (`mentions` already in Slack syntax)."""
+    title = f"*{escape(card.title)}*"
+    out: list[dict[str, Any]] = [_section(f"{mentions} {title}" if mentions else title)]
     if card.lines:
         out.append(_section("\n".join(escape(line) for line in card.lines)))
     if card.quote:
@@ -52,12 +53,30 @@ def blocks(card: Card) -> list[dict[str, Any]]:
     return out
 
 
-def fallback_text(card: Card) -> str:
+def fallback_text(card: Card, mentions: str = "") -> str:
     """The notification text (and what screen readers and old clients show)."""
     text = render_text(card)
-    if card.kind is CardKind.PING and card.mentions:
-        text = " ".join(f"<@{m}>" for m in card.mentions) + " " + text
-    return text[:TEXT_LIMIT]
+    return (f"{mentions} {text}" if mentions else text)[:TEXT_LIMIT]
+
+
+def slack_id(target: str) -> str:
+    """`<@U…>` for a user, `<!subteam^S…>` for a user group."""
+    return f"<!subteam^{target}>" if target.startswith("S") else f"<@{target}>"
+
+
+def mention_text(card: Card, agents: tuple[str, ...], group: str | None, lead: str | None) -> str:
+    """Turn the core's neutral mentions into Slack mention syntax."""
+    if card.kind is not CardKind.PING:
+        return ""
+    found: list[str] = []
+    for mention in card.mentions:
+        if mention.startswith("user:"):
+            found.append(slack_id(mention[5:]))
+        elif mention == "agents":
+            found += ([slack_id(group)] if group else [slack_id(a) for a in agents]) or ["<!here>"]
+        elif mention == "lead":
+            found.append(slack_id(lead) if lead else "<!here>")
+    return " ".join(dict.fromkeys(found))
 
 
 def escape(text: str) -> str:

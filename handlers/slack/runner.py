@@ -20,6 +20,7 @@ from bot.wiring import App
 from handlers.slack.listeners import SlackBridge, register
 from handlers.slack.messenger import SlackMessenger
 from handlers.slack.people import SlackPeople
+from handlers.slack.render import mention_text
 
 log = logging.getLogger(__name__)
 EVENTS_PATH = "/slack/events"
@@ -52,7 +53,14 @@ class SlackRuntime:
                 self.app, people, frozenset(s.slack_channels), frozenset(s.slack_source_bots)
             ),
         )
-        messenger = SlackMessenger(client, s.slack_post_interval.total_seconds())
+        messenger = SlackMessenger(
+            client,
+            s.slack_post_interval.total_seconds(),
+            mentions=lambda card: mention_text(
+                card, s.slack_agents, s.slack_agent_group, s.slack_lead
+            ),
+            ping_dm=s.slack_ping_dm,
+        )
         self.drainer = OutboxDrainer(self.app.store, messenger, self.app.engine.clock)
         self.app.engine.on_outbox.append(self.drainer.wake)
 

@@ -1,0 +1,196 @@
+"""The scheduler and what agents do with reminders: done, snooze, cancel, list.
+
+Delivery guarantee: a due reminder is claimed, its ping written to the outbox
+and the reminder marked sent in ONE transaction that holds SQLite's write lock
+from its start. A crash before the commit leaves the reminder pending (the next
+process sends it); after the commit the ping is in the outbox, which delivers it
+at least once. Two schedulers sharing the file serialise on the lock, so a
+reminder is pinged once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.core.case import Case, EventKind
+from bot.core.clocks import BusinessHours, ReminderKind, describe
+from bot.core.engine import Engine, Reply
+from bot.core.model import Actor, Status
+from bot.core.pings import escalation_card, ping_card
+from bot.core.reminder import Reminder
+from bot.core.store_port import StoreBusy
+
+log = logging.getLogger(__name__)
+SYSTEM = Actor("sereno", "sereno", "Sereno", is_agent=True)
+_CLOSED = (Status.CLOSED, Status.LET_GO)
+
+
+@dataclass
+class Scheduler:
+    """Picks due reminders from storage (through an index) and pings."""
+
+    engine: Engine
+    hours: BusinessHours
+    batch: int = 500
+
+    def tick(self) -> int:
+        """Ping everything due now; return how many pings were queued."""
+        store, now = self.engine.store, self.engine.clock.now()
+        if not self.hours.is_open(now):
+            return 0  # outside business hours: everything due waits for the next opening
+        queued = 0
+        with store.write_lock():
+            for reminder in store.due_reminders(now, self.batch):
+                queued += self._fire(reminder, now)
+            for reminder in store.due_escalations(now, self.batch):
+                queued += self._escalate(reminder, now)
+        if queued:
+            self.engine.notify()
+        return queued
+
+    def _case(self, reminder: Reminder, now: datetime) -> Case | None:
+        case = self.engine.store.get_case(reminder.case_id)
+        if case is None or case.status in _CLOSED:
+            self.engine.store.update_reminder(reminder.id, status="cancelled", done_at=now)
+            return None
+        return case
+
+    def _fire(self, reminder: Reminder, now: datetime) -> int:
+        case = self._case(reminder, now)
+        if case is None:
+            return 0
+        store = self.engine.store
+        outbox_id = store.enqueue(
+            case,
+            ping_card(self.engine, case, reminder, now),
+            now,
+            step_id=f"reminder:{reminder.id}",
+        )
+        escalate = self.engine.clocks_for(case).escalate_after
+        store.update_reminder(
+            reminder.id,
+            status="sent",
+            sent_at=now,
+            ping_outbox_id=outbox_id,
+            escalate_at=now + escalate,
+        )
+        store.append_event(
+            case.id,
+            now,
+            SYSTEM,
+            EventKind.REMINDER_SENT,
+            {
+                "kind": reminder.kind.value,
+                "due": reminder.due_at.isoformat(),
+                "late": describe(now - reminder.due_at),
+            },
+        )
+        return 1
+
+    def _escalate(self, reminder: Reminder, now: datetime) -> int:
+        case = self._case(reminder, now)
+        if case is None:
+            return 0
+        store = self.engine.store
+        store.enqueue(
+            case,
+            escalation_card(self.engine, case, reminder, now),
+            now,
+            step_id=f"reminder:{reminder.id}",
+        )
+        store.update_reminder(reminder.id, escalated_at=now)
+        store.append_event(
+            case.id, now, SYSTEM, EventKind.REMINDER_ESCALATED, {"kind": reminder.kind.value}
+        )
+        return 1
+
+    async def run(self, interval: float = 15.0) -> None:
+        """Tick forever; a failure is logged and retried at the next tick."""
+        while True:
+            try:
+                self.tick()
+            except StoreBusy as exc:  # another process holds the lock
+                log.warning("scheduler: %s; retrying next tick", exc)
+            except Exception:
+                log.exception("scheduler tick failed; retrying next tick")
+            await asyncio.sleep(interval)
+
+
+def _open_reminder(engine: Engine, case: Case) -> Reminder | None:
+    """The reminder an agent means: the earliest pinged one, else the earliest pending."""
+    reminders = engine.store.reminders_for(case.id)
+    sent = [r for r in reminders if r.status == "sent"]
+    return (sent or reminders or [None])[0]
+
+
+def finish(
+    engine: Engine, case: Case, actor: Actor, status: str, reminder: Reminder | None = None
+) -> Reply:
+    """Mark a case's current reminder done, or cancel it."""
+    reminder = reminder or _open_reminder(engine, case)
+    if reminder is None:
+        return Reply(f"{case.ref} has no open reminder.", ok=False, case_id=case.id)
+    if reminder.status not in ("pending", "sent"):
+        return Reply(f"That reminder is already {reminder.status}.", case_id=case.id)
+    now = engine.clock.now()
+    kind = EventKind.REMINDER_DONE if status == "done" else EventKind.REMINDER_CANCELLED
+    with engine.store.atomic():
+        engine.store.update_reminder(reminder.id, status=status, done_at=now, done_by=actor.key)
+        engine.store.append_event(case.id, now, actor, kind, {"kind": reminder.kind.value})
+        engine.refresh_header(case.id)
+    engine.notify()
+    word = "done" if status == "done" else "cancelled"
+    return Reply(f"{reminder.kind.value} reminder for {case.ref} {word}.", case_id=case.id)
+
+
+def snooze(
+    engine: Engine, case: Case, actor: Actor, until: datetime, reminder: Reminder | None = None
+) -> Reply:
+    """Push a case's current reminder to `until` (it will ping again then)."""
+    reminder = reminder or _open_reminder(engine, case)
+    now = engine.clock.now()
+    if reminder is None or reminder.status not in ("pending", "sent"):
+        return Reply(f"{case.ref} has no open reminder to snooze.", ok=False, case_id=case.id)
+    if until <= now:
+        return Reply("Snooze until a future time, e.g. 'in 2 hours'.", ok=False, case_id=case.id)
+    with engine.store.atomic():
+        engine.store.update_reminder(
+            reminder.id, status="pending", due_at=until, escalate_at=None, escalated_at=None
+        )
+        engine.store.append_event(
+            case.id,
+            now,
+            actor,
+            EventKind.REMINDER_SNOOZED,
+            {"kind": reminder.kind.value, "until": until.isoformat()},
+        )
+        engine.refresh_header(case.id)
+    engine.notify()
+    return Reply(
+        f"{reminder.kind.value} reminder for {case.ref} snoozed until {until:%Y-%m-%d %H:%M} UTC.",
+        case_id=case.id,
+    )
+
+
+def due_list(engine: Engine, actor: Actor, mine: bool) -> str:
+    """Due and overdue reminders (mine or all), oldest first."""
+    now = engine.clock.now()
+    reminders = engine.store.open_reminders_due(now, actor.user_id if mine else None, 50)
+    if not reminders:
+        return "Nothing is due. 🎉" if not mine else "Nothing is due for you."
+    lines = []
+    for r in reminders:
+        late = now - r.due_at
+        state = "pinged" if r.status == "sent" else "due"
+        lines.append(
+            f"#{r.case_id} · {r.kind.value} · {state} · "
+            f"{'overdue by ' + describe(late) if late.total_seconds() >= 60 else 'now'}"
+            + (f" · {r.note}" if r.note else "")
+        )
+    return "\n".join(lines)
+
+
+__all__ = ["ReminderKind", "Scheduler", "due_list", "finish", "snooze"]
