@@ -1,0 +1,157 @@
+"""Delivering outbox rows to Discord: the case thread first, then embeds and buttons."""
+
+from __future__ import annotations
+
+import logging
+
+import aiohttp
+import discord
+
+from bot.core.cards import CardKind
+from bot.core.outbox import OutboxItem, PermanentError, RateLimited, TransientError
+from bot.core.store_port import CaseStore
+from bot.settings import Settings
+from handlers.discord import render
+from handlers.discord.people import PLATFORM
+
+log = logging.getLogger(__name__)
+
+THREAD_EXISTS = 160004  # "A thread has already been created for this message"
+OFFERED = {CardKind.STEP: ("✅", "⏩"), CardKind.PING: ("✅", "💤")}
+PERMISSIONS = (
+    "View Channel, Send Messages, Send Messages in Threads, Create Public Threads, "
+    "Add Reactions, Read Message History, Embed Links and Attach Files"
+)
+
+
+class DiscordMessenger:
+    """The outbox's Messenger for Discord."""
+
+    platform = PLATFORM
+
+    def __init__(self, client: discord.Client, store: CaseStore, settings: Settings) -> None:
+        self._client = client
+        self._store = store
+        self._mentions = (settings.discord_agent_role, settings.discord_lead)
+        self._threads: set[int] = set()  # threads known to exist
+        self._reported: set[str] = set()  # channels already told about a missing permission
+
+    async def send(self, item: OutboxItem) -> str:
+        """Post (or edit) one row; map Discord's failures onto the outbox's."""
+        try:
+            return await self._send(item)
+        except discord.RateLimited as exc:  # longer than max_ratelimit_timeout
+            raise RateLimited(exc.retry_after) from exc
+        except discord.Forbidden as exc:
+            await self._report(item, exc)
+            raise PermanentError(f"403 {exc.text or 'Forbidden'}") from exc
+        except discord.NotFound as exc:
+            raise PermanentError(f"404 {exc.text or 'Not Found'}") from exc
+        except discord.HTTPException as exc:
+            raise _classify(exc) from exc
+        except (TimeoutError, aiohttp.ClientError, OSError) as exc:
+            raise TransientError(f"network: {exc!r}") from exc
+
+    async def _send(self, item: OutboxItem) -> str:
+        where = await self._destination(item)
+        kwargs = {
+            "content": render.content(item.card, *self._mentions),
+            "embed": render.embed(item.card),
+        }
+        target = item.edit_target or self._reposted(item)
+        if item.edit_of is not None and target:
+            await where.get_partial_message(int(target)).edit(**kwargs, view=render.view(item.card))
+            return target
+        message = await where.send(**kwargs, view=render.view(item.card))
+        await self._offer_reactions(message, OFFERED.get(item.card.kind, ()))
+        return str(message.id)
+
+    def _reposted(self, item: OutboxItem) -> str | None:
+        """An edit whose original never got posted edits its own first re-post instead."""
+        if item.edit_of is None or item.case_id is None:
+            return None
+        earlier = [
+            i.platform_message_id
+            for i in self._store.outbox_for_case(item.case_id)
+            if i.edit_of == item.edit_of and i.id != item.id and i.platform_message_id
+        ]
+        return earlier[0] if earlier else None
+
+    async def _destination(self, item: OutboxItem) -> discord.PartialMessageable:
+        """The case's thread, created on the complaint message if it is not there yet."""
+        thread_id = int(item.thread_id or item.channel_id)
+        if item.edit_target:
+            self._threads.add(thread_id)  # what is edited was posted there
+        if thread_id != int(item.channel_id) and thread_id not in self._threads:
+            await self._ensure_thread(int(item.channel_id), thread_id, item.case_id)
+            self._threads.add(thread_id)
+        return self._client.get_partial_messageable(thread_id)
+
+    async def _ensure_thread(self, channel_id: int, thread_id: int, case_id: int | None) -> None:
+        if self._client.get_channel(thread_id) is not None:
+            return
+        if isinstance(self._client.get_channel(channel_id), discord.ForumChannel):
+            return  # a forum post is its own thread
+        try:
+            await self._client.http.start_thread_with_message(
+                channel_id, thread_id, name=self._thread_name(case_id), auto_archive_duration=1440
+            )
+        except discord.HTTPException as exc:
+            if exc.code != THREAD_EXISTS:
+                raise
+
+    def _thread_name(self, case_id: int | None) -> str:
+        case = self._store.get_case(case_id) if case_id is not None else None
+        if case is None:
+            return "Sereno case"
+        return render.clip(
+            f"Case {case.ref} · {case.reading.reason.value} · {case.customer_name}", 100
+        )
+
+    async def _offer_reactions(self, message: discord.Message, offered: tuple[str, ...]) -> None:
+        """Put ✅ and ⏩ (or 💤) under a step or ping: agents just click them (best effort)."""
+        for emoji in offered:
+            try:
+                await message.add_reaction(emoji)
+            except discord.HTTPException as exc:
+                log.warning("could not add %s to message %s: %s", emoji, message.id, exc)
+                return
+
+    async def _report(self, item: OutboxItem, exc: discord.HTTPException) -> None:
+        """Tell the team once per channel that a permission is missing; the case stays."""
+        if item.channel_id in self._reported:
+            return
+        self._reported.add(item.channel_id)
+        log.error(
+            "Discord refused a message for case %s in channel %s (%s). Give Sereno %s.",
+            item.case_id,
+            item.channel_id,
+            exc.text,
+            PERMISSIONS,
+        )
+        ref = f"#{item.case_id}" if item.case_id else "this complaint"
+        text = (
+            f"⚠️ Sereno is missing a permission here ({exc.text or 'Forbidden'}), so the "
+            f"guidance for case {ref} could not be posted. The case is saved: work it with "
+            f"`/complaint show {ref}`. An admin should give Sereno {PERMISSIONS} here."
+        )
+        thread = int(item.thread_id) if item.thread_id else None
+        for channel_id in (thread if thread in self._threads else None, int(item.channel_id)):
+            if channel_id is None:
+                continue
+            try:
+                await self._client.get_partial_messageable(channel_id).send(text)
+                return
+            except discord.HTTPException:
+                continue
+        log.error("Could not tell channel %s about the missing permission either.", item.channel_id)
+
+
+def _classify(exc: discord.HTTPException) -> Exception:
+    """A 429 discord.py gave up on, a 5xx, or a refusal for good."""
+    if exc.status == 429:
+        retry = exc.response.headers.get("Retry-After", "1") if exc.response else "1"
+        return RateLimited(float(retry))
+    if exc.status >= 500:
+        return TransientError(f"{exc.status} {exc.text}")
+    return PermanentError(f"{exc.status} {exc.text}")

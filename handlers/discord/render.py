@@ -1,0 +1,68 @@
+"""Cards as Discord embeds with persistent buttons."""
+
+from __future__ import annotations
+
+import discord
+
+from bot.core.cards import Card, CardKind
+from handlers.discord.buttons import SerenoButton
+
+TITLE_LIMIT = 256
+DESCRIPTION_LIMIT = 4096
+FOOTER_LIMIT = 2048
+_COLOURS = {
+    CardKind.HEADER: discord.Colour.blurple(),
+    CardKind.STEP: discord.Colour.green(),
+    CardKind.SUGGESTION: discord.Colour.light_grey(),
+    CardKind.NOTICE: discord.Colour.orange(),
+    CardKind.PING: discord.Colour.red(),
+}
+
+
+def clip(text: str, limit: int) -> str:
+    """Cut text to a Discord limit, marking the cut."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def embed(card: Card) -> discord.Embed:
+    """The embed for a card: title, short lines, the reply to copy as a quote, footer."""
+    parts = list(card.lines)
+    if card.quote:
+        parts.append("\n".join("> " + line for line in card.quote.splitlines()))
+    shown = discord.Embed(
+        title=clip(card.title, TITLE_LIMIT),
+        description=clip("\n".join(parts), DESCRIPTION_LIMIT) or None,
+        colour=_COLOURS.get(card.kind, discord.Colour.default()),
+    )
+    if card.footer:
+        shown.set_footer(text=clip(card.footer, FOOTER_LIMIT))
+    return shown
+
+
+def view(card: Card) -> discord.ui.View | None:
+    """The card's buttons as a view whose items survive restarts; None when it has none."""
+    if not card.actions:
+        return None
+    buttons = discord.ui.View(timeout=None)
+    for action in card.actions[:25]:
+        buttons.add_item(SerenoButton(action.id.value, action.value, action.label))
+    return buttons
+
+
+def content(card: Card, agent_role: str | None = None, lead: str | None = None) -> str | None:
+    """Plain text above the embed: only a ping's mentions ("user:ID", "agents", "lead")."""
+    if card.kind is not CardKind.PING:
+        return None
+    found = [_mention(m, agent_role, lead) for m in card.mentions]
+    return " ".join(dict.fromkeys(m for m in found if m)) or None
+
+
+def _mention(neutral: str, agent_role: str | None, lead: str | None) -> str | None:
+    if neutral.startswith("user:") and neutral[5:].isdigit():
+        return f"<@{neutral[5:]}>"
+    if neutral == "lead" and lead:
+        return f"<@&{lead[5:]}>" if lead.startswith("role:") else f"<@{lead}>"
+    if neutral in ("agents", "lead") and agent_role:
+        # never @here: the customer reads the same channel
+        return f"<@&{agent_role}>"
+    return None
