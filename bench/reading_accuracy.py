@@ -79,22 +79,35 @@ def print_misses(complaints: Sequence[dict[str, Any]], readings: Sequence[Readin
             print(f"{c['id']}: " + ", ".join(f"{n} {c[n]}→{got[n]}" for n in wrong))
 
 
+def in_subset(complaint: dict[str, Any], subset: str) -> bool:
+    """Say whether a labelled complaint belongs to a subset of SUBSETS."""
+    holdout = complaint.get("holdout", False)
+    return {
+        "main": not holdout,
+        "held-out": bool(holdout),
+        "held-out v1": holdout is True,
+        "v2": holdout == "v2",
+        "all": True,
+    }[subset]
+
+
+#: Every subset measured: "held-out" is every batch held out (v1 and v2 together).
+SUBSETS = ("main", "held-out", "held-out v1", "v2", "all")
+
+
 def print_accuracy(complaints: Sequence[dict[str, Any]], readings: Sequence[Reading]) -> None:
-    """Print accuracy per reading: main set, held-out set, and all together."""
-    held = [bool(c.get("holdout")) for c in complaints]
+    """Print accuracy per reading for each subset of SUBSETS."""
     parts = {
-        "main": [i for i, h in enumerate(held) if not h],
-        "held-out": [i for i, h in enumerate(held) if h],
-        "all": list(range(len(complaints))),
+        subset: [i for i, c in enumerate(complaints) if in_subset(c, subset)] for subset in SUBSETS
     }
     shares = {
         part: accuracy([complaints[i] for i in idx], [readings[i] for i in idx])
         for part, idx in parts.items()
         if idx
     }
-    print(f"{'':>12}" + "".join(f"{f'{p} ({len(parts[p])})':>15}" for p in shares))
+    print(f"{'':>12}" + "".join(f"{f'{p} ({len(parts[p])})':>17}" for p in shares))
     for name in CHECKS:
-        print(f"{name:>12}" + "".join(f"{shares[p][name]:>15.1%}" for p in shares))
+        print(f"{name:>12}" + "".join(f"{shares[p][name]:>17.1%}" for p in shares))
 
 
 def main(argv: Sequence[str] = ()) -> None:

@@ -18,9 +18,14 @@ from playbooks.errors import PlaybookError
 
 RULES_FILE = Path(__file__).with_name("reading.toml")
 
+#: Signal lists a rules file may leave out (they came later); each defaults to empty.
+_OPTIONAL_LISTS = (
+    "polite", "strong_words", "displeasure", "repeat_contact", "legal_threats", "escalations",
+    "short_shouts",
+)  # fmt: skip
 _TOP_KEYS = frozenset(
     {"source", "languages", "advice", "order_with_ref", "order_without_ref", "reasons",
-     "kinds", "insults", "leave_threats", "public_threats"}
+     "kinds", "insults", "leave_threats", "public_threats", *_OPTIONAL_LISTS}
 )  # fmt: skip
 _SIGNAL_LISTS = ("insults", "leave_threats", "public_threats")
 _LANGUAGE_CODE = re.compile(r"^[a-z]{2}$")
@@ -168,6 +173,19 @@ def _order_texts(check: _Checker, data: Mapping[str, Any]) -> tuple[Text, Text]:
     return with_ref, without_ref
 
 
+def _short_words(check: _Checker, lists: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+    """Check that every short shout is one plain word of at most three letters."""
+    for language, words in lists.items():
+        for word in words:
+            folded = keyword_words(word)
+            if len(folded) != 1 or folded[0].endswith("*") or len(folded[0]) > 3:
+                problem = f"'{word}' must be one word of at most three letters, not a stem"
+                raise check.fail("short_shouts", f"short_shouts.{language}", problem)
+    return {
+        language: tuple(keyword_words(w)[0] for w in words) for language, words in lists.items()
+    }
+
+
 def _read(path: Path) -> dict[str, Any]:
     try:
         with path.open("rb") as fh:
@@ -182,12 +200,16 @@ def load_rules(path: Path, advice_ids: frozenset[str]) -> ReadingRules:
     """Load, validate and return the reading rules in `path`."""
     data = _read(path)
     check = _Checker(path.name, advice_ids)
-    required = _TOP_KEYS - {"languages", "advice"}
+    required = _TOP_KEYS - {"languages", "advice", *_OPTIONAL_LISTS}
     check.keys(data, "top", _TOP_KEYS, required)
     check.languages = _languages(check, data)
     reasons, names = _reasons(check, data["reasons"])
     with_ref, without_ref = _order_texts(check, data)
     signals = {name: check.keywords(data[name], name, name) for name in _SIGNAL_LISTS}
+    optional = {
+        name: check.keywords(data[name], name, name) if name in data else {}
+        for name in _OPTIONAL_LISTS
+    }
     return ReadingRules(
         source=check.string(data["source"], "top", "source"),
         reasons=reasons,
@@ -199,4 +221,11 @@ def load_rules(path: Path, advice_ids: frozenset[str]) -> ReadingRules:
         order_with_ref=with_ref,
         order_without_ref=without_ref,
         advice=check.advice(data.get("advice", []), "top"),
+        polite=optional["polite"],
+        strong_words=optional["strong_words"],
+        repeat_contact=optional["repeat_contact"],
+        legal_threats=optional["legal_threats"],
+        escalations=optional["escalations"],
+        displeasure=optional["displeasure"],
+        short_shouts=_short_words(check, optional["short_shouts"]),
     )

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import re
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from bench.reading_accuracy import accuracy, load_labelled
+from bench.reading_accuracy import accuracy, in_subset, load_labelled
 from bot.core.model import CustomerKind, History, Impact, Reading, Reason, Signal
 from bot.core.playbook import ReadingRules
 from bot.core.reading import assess_history, intensity_of, read_complaint
@@ -20,24 +22,36 @@ from playbooks.advice import load_advice_ids
 from playbooks.errors import PlaybookError
 from playbooks.rules import RULES_FILE, load_rules
 
-#: Measured with bench/reading_accuracy.py, minus a margin. "held-out" are the
-#: complaints the rules were not tuned on; expect new wording to land near those.
+#: Measured with bench/reading_accuracy.py, minus a margin. "held-out" is every
+#: held-out batch (`holdout = true` and `"v2"`); "v2" alone is the batch written
+#: before the tone and escalation rules and never tuned on (v2 measured before
+#: those rules: reason 77%, kind 81%, intensity 50%, ±1 81%, impact 38%; after:
+#: 73%, 81%, 73%, 96%, 69%). The first batch was tuned on with those rules, so
+#: v2 is the honest estimate for new wording.
 FLOORS = {
     "all": {
         "language": 0.95,
-        "reason": 0.78,
+        "reason": 0.87,
         "kind": 0.90,
-        "intensity": 0.60,
-        "intensity±1": 0.92,
-        "impact": 0.65,
+        "intensity": 0.82,
+        "intensity±1": 0.95,
+        "impact": 0.79,
     },
     "held-out": {
         "language": 0.95,
-        "reason": 0.58,
-        "kind": 0.84,
-        "intensity": 0.37,
-        "intensity±1": 0.87,
-        "impact": 0.55,
+        "reason": 0.81,
+        "kind": 0.86,
+        "intensity": 0.75,
+        "intensity±1": 0.93,
+        "impact": 0.69,
+    },
+    "v2": {
+        "language": 0.95,
+        "reason": 0.65,
+        "kind": 0.73,
+        "intensity": 0.65,
+        "intensity±1": 0.88,
+        "impact": 0.61,
     },
 }
 
@@ -110,11 +124,7 @@ def test_labelled_set_is_varied(labelled: list[dict[str, Any]]) -> None:
 def test_accuracy_floor(
     subset: str, reading: str, labelled: list[dict[str, Any]], readings: list[Reading]
 ) -> None:
-    pairs = [
-        (c, r)
-        for c, r in zip(labelled, readings, strict=True)
-        if subset == "all" or c.get("holdout")
-    ]
+    pairs = [(c, r) for c, r in zip(labelled, readings, strict=True) if in_subset(c, subset)]
     share = accuracy([c for c, _ in pairs], [r for _, r in pairs])[reading]
     assert share >= FLOORS[subset][reading], f"{subset} {reading}: {share:.1%}"
 
@@ -151,7 +161,10 @@ def test_polite_complaint_is_calm_and_low(rules: ReadingRules, detector: Any) ->
     reading = read(text, rules, detector)
     assert (reading.language, reading.reason) == ("en", Reason.PRODUCT)
     assert (reading.intensity, reading.impact) == (0, Impact.LOW)
-    assert reading.intensity_evidence == ()
+    assert reading.intensity_evidence == (
+        Signal("polite", "Could you"),
+        Signal("polite", "please"),
+    )
 
 
 def test_no_cues_reads_as_unknown_kind(rules: ReadingRules, detector: Any) -> None:
@@ -206,6 +219,73 @@ def test_intensity_of_notices_anger_rising(rules: ReadingRules) -> None:
     assert calm == 0
     assert angry == 3
     assert {s.name for s in evidence} >= {"capitals", "exclamations", "public-threat"}
+
+
+# ---------------------------------------------------------------- courtesy, tone and escalation
+
+
+def test_legal_threat_is_high_flagged_and_quoted(rules: ReadingRules, detector: Any) -> None:
+    text = "Si no me devuelven el importe pondré una DENUNCIA y hablaré con mi Abogado."
+    reading = read(text, rules, detector)
+    assert reading.impact is Impact.HIGH
+    assert "legal-threat" in reading.flags
+    assert Signal("legal-threat", "DENUNCIA") in reading.impact_evidence
+    assert Signal("legal-threat", "Abogado") in reading.intensity_evidence
+    assert reading.intensity >= 1
+
+
+def test_repeat_contact_makes_a_calm_complaint_medium(rules: ReadingRules, detector: Any) -> None:
+    reading = read("Es la tercera vez que escribo: el paquete no ha llegado.", rules, detector)
+    assert (reading.intensity, reading.impact) == (1, Impact.MEDIUM)
+    assert Signal("repeat-contact", "Es la tercera vez") in reading.impact_evidence
+    assert "legal-threat" not in reading.flags
+
+
+def test_strong_words_without_insults_add_anger(rules: ReadingRules) -> None:
+    calm, _ = intensity_of("The parcel is late.", rules, "en")
+    strong, evidence = intensity_of("The parcel is late. Unacceptable.", rules, "en")
+    assert (calm, strong) == (0, 1)
+    assert Signal("strong-word", "Unacceptable") in evidence
+
+
+def test_courtesy_caps_quiet_displeasure_at_one(rules: ReadingRules) -> None:
+    blunt, _ = intensity_of("I'm right and this is ridiculous.", rules, "en")
+    polite, evidence = intensity_of("I'm right and this is ridiculous. Thank you.", rules, "en")
+    assert (blunt, polite) == (2, 1)
+    assert Signal("polite", "Thank you") in evidence
+
+
+def test_courtesy_does_not_soften_shouting_or_threats(rules: ReadingRules) -> None:
+    intensity, _ = intensity_of("ESTO ES INACEPTABLE!!! Me doy de baja, gracias.", rules, "es")
+    assert intensity == 3
+
+
+def test_fury_with_a_demand_for_the_boss_is_high(rules: ReadingRules, detector: Any) -> None:
+    reading = read("ERES UN INÚTIL. QUIERO HABLAR CON TU JEFE", rules, detector)
+    assert (reading.intensity, reading.impact) == (3, Impact.HIGH)
+    assert Signal("escalation", "HABLAR CON TU JEFE") in reading.impact_evidence
+    calm = read("Quisiera hablar con un responsable, gracias.", rules, detector)
+    assert calm.impact is Impact.LOW
+
+
+@pytest.mark.parametrize(
+    ("text", "shouted"),
+    [("Lo quiero YA", "YA"), ("I need it NOW.", "NOW"), ("Mi DNI y el NIF", None)],
+)
+def test_short_words_in_capitals_are_shouting_unless_acronyms(
+    text: str, shouted: str | None, rules: ReadingRules
+) -> None:
+    _, evidence = intensity_of(text, rules, "es" if "Mi" in text or "Lo" in text else "en")
+    assert [s.detail for s in evidence if s.name == "capitals"] == ([shouted] if shouted else [])
+
+
+def test_rules_without_the_optional_lists_still_read(rules: ReadingRules, detector: Any) -> None:
+    bare = replace(
+        rules, polite={}, strong_words={}, displeasure={}, repeat_contact={},
+        legal_threats={}, escalations={}, short_shouts={},
+    )  # fmt: skip
+    reading = read("Otra vez sin paquete, qué vergüenza. Llamaré a mi abogado.", bare, detector)
+    assert (reading.intensity, reading.impact, reading.flags) == (0, Impact.LOW, frozenset())
 
 
 @pytest.mark.parametrize(
@@ -291,7 +371,7 @@ def test_ten_thousand_characters(rules: ReadingRules, detector: Any) -> None:
     text = (LUCIA + " ") * (10_000 // len(LUCIA) + 1)
     started = time.perf_counter()
     reading = read(text[:10_000], rules, detector)
-    assert time.perf_counter() - started < 2.0
+    assert time.perf_counter() - started < 0.5
     assert reading.intensity == 3
     for name in {s.name for s in reading.intensity_evidence}:
         assert sum(s.name == name for s in reading.intensity_evidence) <= MAX_SIGNALS
@@ -387,6 +467,93 @@ def test_loader_names_file_entry_and_field(
     assert (error.file, error.where, error.field) == ("reading.toml", where, field)
     assert problem in error.problem
     assert "reading.toml" in str(error) and field in str(error)
+
+
+OPTIONAL_LISTS = (
+    "polite", "strong_words", "displeasure", "repeat_contact", "legal_threats", "escalations",
+    "short_shouts",
+)  # fmt: skip
+
+
+def write_without(tmp_path: Path, name: str, spanish: bool, instead: str = "") -> Path:
+    """Write the shipped rules with a list's Spanish (or the whole list) replaced."""
+    text = RULES_FILE.read_text(encoding="utf-8")
+    block = rf"(?<=\[{name}\]\n)es = \[.*?\]\n"
+    if not spanish:
+        block = rf"\[{name}\]\nes = \[.*?\]\nen = \[.*?\]\n"
+    changed, count = re.subn(block, instead, text, count=1, flags=re.DOTALL)
+    assert count == 1, name
+    path = tmp_path / "reading.toml"
+    path.write_text(changed, encoding="utf-8")
+    return path
+
+
+def test_shipped_rules_have_every_optional_list(rules: ReadingRules) -> None:
+    for name in OPTIONAL_LISTS:
+        assert set(getattr(rules, name)) == {"es", "en"}, name
+        assert all(getattr(rules, name).values()), name
+
+
+@pytest.mark.parametrize("name", OPTIONAL_LISTS)
+def test_optional_list_missing_a_language_is_named(tmp_path: Path, name: str) -> None:
+    with pytest.raises(PlaybookError) as caught:
+        load_rules(write_without(tmp_path, name, spanish=True), load_advice_ids())
+    error = caught.value
+    assert (error.file, error.where, error.field) == ("reading.toml", name, name)
+    assert "missing language 'es'" in error.problem
+
+
+@pytest.mark.parametrize("name", OPTIONAL_LISTS)
+def test_optional_list_of_the_wrong_type_is_named(tmp_path: Path, name: str) -> None:
+    with pytest.raises(PlaybookError) as caught:
+        load_rules(write_without(tmp_path, name, True, 'es = "x"\n'), load_advice_ids())
+    error = caught.value
+    assert (error.file, error.where, error.field) == ("reading.toml", name, f"{name}.es")
+    assert "must be a list of strings, not str" in error.problem
+
+
+def test_optional_list_that_is_not_a_table_is_named(tmp_path: Path) -> None:
+    path = write_without(tmp_path, "legal_threats", spanish=False)
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("languages = ", 'legal_threats = "sue"\nlanguages = ', 1))
+    with pytest.raises(PlaybookError) as caught:
+        load_rules(path, load_advice_ids())
+    error = caught.value
+    assert (error.where, error.field) == ("legal_threats", "legal_threats")
+    assert "must be a table" in error.problem
+
+
+@pytest.mark.parametrize("name", OPTIONAL_LISTS)
+def test_optional_list_may_be_left_out(tmp_path: Path, name: str) -> None:
+    loaded = load_rules(write_without(tmp_path, name, spanish=False), load_advice_ids())
+    assert getattr(loaded, name) == {}
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "where", "field", "problem"),
+    [
+        ("[polite]\n", "[polite]\nfr = [\"merci\"]\n", "polite", "polite.fr", "language"),
+        ("[strong_words]\nes = [", "[strong_words]\nes = [7, ", "strong_words",
+         "strong_words.es", "string"),
+        ("[repeat_contact]\nes = [", "[repeat_contact]\nes = [\"**\", ", "repeat_contact",
+         "repeat_contact.es", "malformed"),
+        ("[displeasure]\n", "[displeasure]\nlevel = 2\n", "displeasure", "displeasure.level",
+         "language"),
+        ("[escalations]\n", "[escalation]\nes = []\nen = []\n[escalations]\n", "top",
+         "escalation", "unknown key"),
+        ('es = ["ya", ', 'es = ["nunca", ', "short_shouts", "short_shouts.es", "three letters"),
+        ('es = ["ya", ', 'es = ["y*", ', "short_shouts", "short_shouts.es", "stem"),
+        ('es = ["ya", ', 'es = ["ya no", ', "short_shouts", "short_shouts.es", "one word"),
+    ],
+)  # fmt: skip
+def test_optional_lists_are_validated(
+    tmp_path: Path, old: str, new: str, where: str, field: str, problem: str
+) -> None:
+    with pytest.raises(PlaybookError) as caught:
+        load_rules(write_rules(tmp_path, old, new), load_advice_ids())
+    error = caught.value
+    assert (error.file, error.where, error.field) == ("reading.toml", where, field)
+    assert problem in error.problem
 
 
 def test_loader_reports_toml_syntax(tmp_path: Path) -> None:

@@ -23,7 +23,15 @@ TEMPLATE_VARIABLES: frozenset[str] = frozenset(
 #: Case flags a step condition may require. Some come from the reading,
 #: the others are set by an agent (`/complaint flag NAME`).
 FLAGS: frozenset[str] = frozenset(
-    {"chronic", "public-threat", "leave-threat", "unjustified", "refused", "reopened"}
+    {
+        "chronic",
+        "public-threat",
+        "leave-threat",
+        "legal-threat",
+        "unjustified",
+        "refused",
+        "reopened",
+    }
 )
 
 
@@ -180,6 +188,7 @@ class ReadingRules:
     order_with_ref: Text
     order_without_ref: Text
     advice: tuple[str, ...] = ()
+    #: Tone and escalation lists, per language; empty when a rules file leaves them out.
     polite: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     strong_words: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     repeat_contact: Mapping[str, tuple[str, ...]] = field(default_factory=dict)

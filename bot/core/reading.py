@@ -34,6 +34,8 @@ MIN_LANGUAGE_WORDS = 2
 #: A message at least this long reads as talkative on its own (seed 003, el hablador).
 TALKATIVE_WORDS = 90
 _LENGTH_POINTS = 2
+#: Signal groups that also become case flags.
+READING_FLAGS = ("public-threat", "leave-threat", "legal-threat")
 
 
 def rule_languages(rules: ReadingRules) -> frozenset[str]:
@@ -108,7 +110,7 @@ def read_complaint(
     intensity, groups = intensity_signals(folded, rules, language)
     kind, kind_evidence = read_kind(folded, rules, language, groups["insult"])
     impact, impact_evidence = impact_of(intensity, groups, kind, history)
-    flags = {name for name in ("public-threat", "leave-threat") if groups[name]}
+    flags = {name for name in READING_FLAGS if groups[name]}
     if history.chronic:
         flags.add("chronic")
     return Reading(

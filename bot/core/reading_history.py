@@ -51,6 +51,20 @@ def _history_level(history: History) -> tuple[int, tuple[Signal, ...]]:
     return 0, ()
 
 
+def _signal_level(
+    intensity: int, groups: Mapping[str, tuple[Signal, ...]]
+) -> tuple[int, list[Signal]]:
+    """The level the signals of the text call for (0 low, 1 medium, 2 high), with evidence."""
+    public, leave = groups.get("public-threat", ()), groups.get("leave-threat", ())
+    legal, boss = groups.get("legal-threat", ()), groups.get("escalation", ())
+    repeat = groups.get("repeat-contact", ())
+    furious = intensity >= 3 and bool(leave or boss)
+    level = 2 if public or legal or furious else 1 if intensity >= 2 or leave or repeat else 0
+    evidence = [Signal("intensity", f"{intensity}/3")] if intensity >= 2 else []
+    evidence.extend((*public, *legal, *leave, *(boss if furious else ()), *repeat[:1]))
+    return level, evidence
+
+
 def impact_of(
     intensity: int,
     groups: Mapping[str, tuple[Signal, ...]],
@@ -59,15 +73,14 @@ def impact_of(
 ) -> tuple[Impact, tuple[Signal, ...]]:
     """Grade a complaint LOW, MEDIUM or HIGH by anger, threats, kind and past.
 
-    A threat to go public, or fury (intensity 3) with a threat to leave, is
-    HIGH. Intensity 2 or more, a threat to leave, or a know-it-all (who tends
-    to file formal complaints, seed 003) is at least MEDIUM. Many earlier
-    cases, or a chronic complainer, raise the grade one level.
+    A threat to go public, bringing in lawyers, courts, consumer authorities or
+    the bank, or fury (intensity 3) with a threat to leave or a demand for the
+    boss, is HIGH. Intensity 2 or more, a threat to leave, a problem the
+    customer has reported before, or a know-it-all (who tends to file formal
+    complaints, seed 003) is at least MEDIUM. Many earlier cases, or a chronic
+    complainer, raise the grade one level.
     """
-    public, leave = groups.get("public-threat", ()), groups.get("leave-threat", ())
-    level = 2 if public or (intensity >= 3 and leave) else 1 if intensity >= 2 or leave else 0
-    evidence = [Signal("intensity", f"{intensity}/3")] if intensity >= 2 else []
-    evidence.extend((*public, *leave))
+    level, evidence = _signal_level(intensity, groups)
     if kind is CustomerKind.KNOW_IT_ALL:
         level = max(level, 1)
         evidence.append(Signal("kind", "know-it-all: may file a formal complaint"))

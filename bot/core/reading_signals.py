@@ -1,21 +1,27 @@
-"""Signs of anger in a text, each quoted as the customer wrote it.
+"""Signs of anger, and of courtesy, in a text, each quoted as the customer wrote it.
 
-Intensity 0–3 adds up points: shouting in capitals (1, or 2 when sustained),
+Intensity 0–3 adds up points: shouting in capitals (1, or 2 when sustained; a
+short word such as "YA" or "NOW" counts, other short capitals are acronyms),
 runs of exclamation marks (1), angry emoji (1), insults (1 each, at most 2), a
-threat to leave (1), a threat to go public (1), and a confrontational tone (1):
-the cues of the kinds of seed 003 who push back (argumentative, distrustful,
-impulsive, know-it-all) show displeasure even when written calmly. Any threat
-makes the intensity at least 2: a customer who threatens is past displeasure.
+threat to leave (1), a threat to go public (1), strong words of anger such as
+"indignante" or "unacceptable" (1), and a confrontational tone (1): the cues of
+the kinds of seed 003 who push back (argumentative, distrustful, impulsive,
+know-it-all) show displeasure even when written calmly. Any threat to leave or
+go public makes the intensity at least 2: a customer who threatens is past
+displeasure. Plain displeasure ("not happy", "quiero que"), a repeated contact
+("es la tercera vez"), a legal threat ("abogado") or a demand for the boss make
+it at least 1 without adding more. Courtesy ("por favor", "thank you") caps a
+message with no loud anger at 1: polite but firm.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 
 from bot.core.model import CustomerKind, Signal
 from bot.core.playbook import ReadingRules
-from bot.core.reading_text import FoldedText, outermost
+from bot.core.reading_text import FoldedText, fold, outermost
 
 MAX_INTENSITY = 3
 #: All-capital words this short are taken for acronyms (DNI, USA, SMS) unless
@@ -51,15 +57,23 @@ def _is_shouted(word: str) -> bool:
     return len(letters) >= 2 and all(c.isupper() for c in letters)
 
 
-def shouted_phrases(text: str) -> list[tuple[str, int]]:
-    """Return each run of capital words that is not a lone acronym, with its word count."""
+def _not_acronym(word: str, short_words: Collection[str]) -> bool:
+    """Say whether a capital word is shouting on its own: long, or a listed short word."""
+    return len(word) > ACRONYM_MAX_LETTERS or fold(word) in short_words
+
+
+def shouted_phrases(text: str, short_words: Collection[str] = ()) -> list[tuple[str, int]]:
+    """Return each run of capital words that is not a lone acronym, with its word count.
+
+    A short word in `short_words` (folded: "ya", "now") is shouting even on its own.
+    """
     phrases: list[tuple[str, int]] = []
     run: list[re.Match[str]] = []
     for match in [*_LETTER_WORD.finditer(text), None]:
         if match is not None and _is_shouted(match.group()):
             run.append(match)
             continue
-        if any(len(m.group()) > ACRONYM_MAX_LETTERS for m in run):
+        if any(_not_acronym(m.group(), short_words) for m in run):
             phrases.append((text[run[0].start() : run[-1].end()], len(run)))
         run = []
     return phrases
@@ -100,39 +114,72 @@ def _signals(name: str, details: list[str]) -> tuple[Signal, ...]:
     return tuple(Signal(name, _quote(d)) for d in dict.fromkeys(details))[:MAX_SIGNALS]
 
 
-def _capital_signals(text: str) -> tuple[int, tuple[Signal, ...]]:
-    phrases = shouted_phrases(text)
+def _capital_signals(text: str, short_words: Collection[str]) -> tuple[int, tuple[Signal, ...]]:
+    phrases = shouted_phrases(text, short_words)
     words = sum(count for _, count in phrases)
     points = 0 if not words else 2 if words >= SUSTAINED_SHOUTING else 1
     return points, _signals("capitals", [p for p, _ in phrases])
+
+
+#: Phrase lists of the rules read for anger and impact: group name → `ReadingRules` field.
+PHRASE_GROUPS = {
+    "insult": "insults",
+    "leave-threat": "leave_threats",
+    "public-threat": "public_threats",
+    "legal-threat": "legal_threats",
+    "escalation": "escalations",
+    "strong-word": "strong_words",
+    "displeasure": "displeasure",
+    "repeat-contact": "repeat_contact",
+    "polite": "polite",
+}
+#: Groups that add one point each, however many phrases they quote.
+QUIET = ("tone", "strong-word")
+#: Groups that show at least displeasure (1) without adding to it.
+FIRM = ("displeasure", "repeat-contact", "legal-threat", "escalation")
+#: A courteous message with no loud anger reads at most this angry (polite but firm).
+POLITE_CEILING = 1
+
+
+def _groups(
+    folded: FoldedText, rules: ReadingRules, language: str, capitals: tuple[Signal, ...]
+) -> dict[str, tuple[Signal, ...]]:
+    """Every signal of anger, threat or courtesy in the text, grouped by name."""
+    groups = {
+        "capitals": capitals,
+        "exclamations": _signals("exclamations", exclamation_runs(folded.original)),
+        "emoji": _signals("emoji", angry_emoji(folded.original)),
+        "tone": _tone_signals(folded, rules, language),
+    }
+    for name, field in PHRASE_GROUPS.items():
+        groups[name] = phrases_seen(folded, getattr(rules, field), language, name)
+    return groups
+
+
+def _points(caps_points: int, groups: Mapping[str, tuple[Signal, ...]]) -> int:
+    """Add up anger; threats set a floor, courtesy caps quiet displeasure (no loud anger)."""
+    loud = (
+        caps_points
+        + bool(groups["exclamations"])
+        + bool(groups["emoji"])
+        + min(2, len(groups["insult"]))
+    )
+    threats = bool(groups["leave-threat"]) + bool(groups["public-threat"])
+    quiet = sum(bool(groups[name]) for name in QUIET)
+    if groups["polite"] and not loud and not threats:
+        quiet = min(quiet, POLITE_CEILING)
+    points = max(loud + threats + quiet, int(any(groups[name] for name in FIRM)))
+    return max(points, THREAT_FLOOR) if threats else points
 
 
 def intensity_signals(
     folded: FoldedText, rules: ReadingRules, language: str
 ) -> tuple[int, dict[str, tuple[Signal, ...]]]:
     """Return the intensity and its signals grouped by name."""
-    caps_points, caps = _capital_signals(folded.original)
-    groups = {
-        "capitals": caps,
-        "exclamations": _signals("exclamations", exclamation_runs(folded.original)),
-        "emoji": _signals("emoji", angry_emoji(folded.original)),
-        "insult": phrases_seen(folded, rules.insults, language, "insult"),
-        "leave-threat": phrases_seen(folded, rules.leave_threats, language, "leave-threat"),
-        "public-threat": phrases_seen(folded, rules.public_threats, language, "public-threat"),
-        "tone": _tone_signals(folded, rules, language),
-    }
-    threats = bool(groups["leave-threat"]) + bool(groups["public-threat"])
-    points = (
-        caps_points
-        + bool(groups["exclamations"])
-        + bool(groups["emoji"])
-        + min(2, len(groups["insult"]))
-        + threats
-        + bool(groups["tone"])
-    )
-    if threats:
-        points = max(points, THREAT_FLOOR)
-    return min(MAX_INTENSITY, points), groups
+    short_words = frozenset(rules.short_shouts.get(language, ()))
+    caps_points, capitals = _capital_signals(folded.original, short_words)
+    groups = _groups(folded, rules, language, capitals)
+    return min(MAX_INTENSITY, _points(caps_points, groups)), groups
 
 
 def intensity_of(text: str, rules: ReadingRules, language: str) -> tuple[int, tuple[Signal, ...]]:
