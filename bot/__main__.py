@@ -28,6 +28,16 @@ def _parser() -> argparse.ArgumentParser:
     slack.add_argument("--port", type=int, default=3000, help="HTTP port (with --http)")
     slack.add_argument("--host", default="0.0.0.0", help="HTTP address (with --http)")
     sub.add_parser("discord", help="only the Discord adapter")
+    forget = sub.add_parser("forget-customer", help="erase a customer's personal data")
+    forget.add_argument("customer", help="platform:user, e.g. slack:U0123ABC")
+    forget.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    export = sub.add_parser("export", help="a case report, or every case as CSV")
+    export.add_argument("--case", type=int, help="the case number (default: every case)")
+    export.add_argument("--format", default=None, choices=["md", "json", "csv"])
+    export.add_argument("--out", type=Path, help="file to write (default: standard output)")
+    report = sub.add_parser("report", help="the team report, with its chart saved as PNG")
+    report.add_argument("--period", default="7d", help="7d, 30d or 2026-11-01..2026-11-15")
+    report.add_argument("--out-dir", type=Path, default=Path("sereno-files"))
     return parser
 
 
@@ -63,6 +73,19 @@ def _start(args: argparse.Namespace, settings: Settings) -> int:
         return _serve(
             settings, {"slack": {"http": args.http, "port": args.port, "host": args.host}}
         )
+    if command == "forget-customer":
+        from bot.records_cli import forget
+
+        return forget(settings, args.customer, args.yes)
+    if command == "export":
+        from bot.records_cli import export
+
+        fmt = args.format or ("md" if args.case is not None else "csv")
+        return export(settings, args.case, fmt, args.out)
+    if command == "report":
+        from bot.records_cli import report
+
+        return report(settings, args.period, args.out_dir)
     if command == "discord":
         _require(settings.discord_bot_token, "DISCORD_BOT_TOKEN")
         return _serve(settings, {"discord": {}})

@@ -14,6 +14,7 @@ log = logging.getLogger(__name__)
 
 Server = Callable[..., Awaitable[None]]
 SCHEDULER_INTERVAL = 15.0
+RETENTION_INTERVAL = 24 * 3600.0
 
 
 def _server(name: str) -> Server:
@@ -26,6 +27,17 @@ def _server(name: str) -> Server:
 
         return serve_discord
     raise ValueError(f"unknown platform {name}")
+
+
+async def _retention(settings: Settings) -> None:
+    """Apply SERENO_RETENTION_DAYS once a day (and at startup)."""
+    from bot.records_cli import apply_retention
+
+    while settings.retention_days is not None:
+        forgotten = await asyncio.to_thread(apply_retention, settings)
+        if forgotten:
+            log.info("retention: forgot the customers of %s closed case(s)", forgotten)
+        await asyncio.sleep(RETENTION_INTERVAL)
 
 
 async def serve_platforms(settings: Settings, platforms: dict[str, dict[str, Any]]) -> None:

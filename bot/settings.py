@@ -83,6 +83,15 @@ def _hours(raw: str) -> str:
     return raw.strip()
 
 
+def _days(raw: str) -> int | None:
+    value = raw.strip()
+    if not value:
+        return None
+    if not value.isdigit() or int(value) < 1:
+        raise ValueError(f"use a whole number of days of at least 1 (got '{raw}')")
+    return int(value)
+
+
 def _boolean(raw: str) -> bool:
     value = raw.strip().lower()
     if value not in {"true", "false", "1", "0", "yes", "no", ""}:
@@ -190,6 +199,15 @@ SPECS: tuple[Spec, ...] = (
         "1h",
         "How long the 💤 reaction on a ping snoozes it.",
         parse_duration,
+    ),
+    Spec(
+        "SERENO_RETENTION_DAYS",
+        "retention_days",
+        "",
+        "Optional: forget the customer's "
+        "personal data (name, handle, text) in cases closed more than this many days ago; "
+        "counts and durations stay (empty: keep).",
+        _days,
     ),
     Spec(
         "SERENO_TIMEZONE",
@@ -357,6 +375,7 @@ class Settings:
     improvement_after: timedelta | None
     business_hours: str
     snooze_for: timedelta
+    retention_days: int | None
     timezone: str
     contact_channel: str
     log_level: str

@@ -59,6 +59,13 @@ def shared_detector() -> LanguageDetector:
     return _DETECTOR
 
 
+def _chart(report: object) -> bytes:
+    """matplotlib is slow to import: only when a report is asked for."""
+    from bot.charts import report_png
+
+    return report_png(report)  # type: ignore[arg-type]
+
+
 def build(
     settings: Settings, clock: Clock | None = None, detector: LanguageDetector | None = None
 ) -> App:
@@ -73,5 +80,6 @@ def build(
     engine = Engine(
         store, load_library(settings), detector or shared_detector(), clock or SystemClock(), config
     )
+    engine.chart = _chart
     scheduler = Scheduler(engine, settings.hours)
     return App(settings, store, engine, DateparserTimes(settings.timezone), scheduler)

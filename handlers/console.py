@@ -11,6 +11,7 @@ import asyncio
 import sys
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TextIO
 
 from bot.core.cards import render_text
@@ -19,6 +20,7 @@ from bot.core.engine import Reply
 from bot.core.interactions import on_reaction
 from bot.core.model import Actor, Incoming
 from bot.core.outbox import OutboxDrainer, OutboxItem
+from bot.records_cli import apply_retention
 from bot.settings import Settings
 from bot.wiring import App, build
 
@@ -41,8 +43,18 @@ class ConsoleMessenger:
 
     platform = PLATFORM
 
-    def __init__(self, out: TextIO) -> None:
+    def __init__(self, out: TextIO, files_dir: Path) -> None:
         self.out = out
+        self.files_dir = files_dir
+
+    def _save(self, item: OutboxItem) -> str:
+        """Files (case reports, charts) are saved beside the database; print the path."""
+        assert item.card.attachment is not None
+        name = Path(item.card.attachment.name).name or f"file-{item.id}"
+        path = self.files_dir / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(item.card.attachment.data)
+        return f"saved {path}"
 
     async def send(self, item: OutboxItem) -> str:
         """Print a message (or a short line for an edit) and return its reference."""
@@ -59,6 +71,8 @@ class ConsoleMessenger:
         self.out.write(f"[{ref}] Sereno{where} › {body[0]}\n")
         for line in body[1:]:
             self.out.write(f"      {line}\n")
+        if item.card.attachment is not None:
+            self.out.write(f"      📎 {self._save(item)}\n")
         return ref
 
 
@@ -72,8 +86,9 @@ class ConsoleSession:
     drainer: OutboxDrainer = field(init=False)
 
     def __post_init__(self) -> None:
+        files = Path(self.app.settings.db_path).resolve().parent / "sereno-files"
         self.drainer = OutboxDrainer(
-            self.app.store, ConsoleMessenger(self.out), self.app.engine.clock
+            self.app.store, ConsoleMessenger(self.out, files), self.app.engine.clock
         )
 
     def _agent(self) -> Actor:
@@ -232,6 +247,7 @@ def run_console(
 ) -> int:
     """Run the console until end of input or /quit."""
     out = out or sys.stdout
+    apply_retention(settings)
     app = build(settings)
     try:
         session = ConsoleSession(app, out, agent=agent, customer=customer)

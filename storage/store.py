@@ -18,6 +18,7 @@ from bot.core.outbox import OutboxItem
 from bot.core.store_port import CaseQuery, NewCase
 from storage.codec import case_from_row, event_from_row, outbox_from_row, step_from_row, ts
 from storage.reminders import ReminderRows
+from storage.reports import ReportRows
 
 _OUTBOX_SELECT = (
     "SELECT o.*, t.platform_message_id AS edit_target FROM outbox o "
@@ -25,7 +26,7 @@ _OUTBOX_SELECT = (
 )
 
 
-class SqliteStore(ReminderRows):
+class SqliteStore(ReminderRows, ReportRows):
     """Every read and write the core makes, in small direct functions."""
 
     def __init__(self, db: Database) -> None:
@@ -227,6 +228,25 @@ class SqliteStore(ReminderRows):
             "step_id": step_id,
             "payload": card.to_json(),
             "edit_of": edit_of,
+            "status": "pending",
+            "attempts": 0,
+            "created_at": ts(at),
+        }
+        return int(self.db["outbox"].insert(row).last_pk)
+
+    def enqueue_to(
+        self, platform: str, channel_id: str, thread_id: str | None, card: Card, at: datetime
+    ) -> int:
+        """Queue a message for a channel (or thread) that belongs to no case: a team report."""
+        row = {
+            "platform": platform,
+            "channel_id": channel_id,
+            "thread_id": thread_id,
+            "case_id": None,
+            "kind": card.kind.value,
+            "step_id": None,
+            "payload": card.to_json(),
+            "edit_of": None,
             "status": "pending",
             "attempts": 0,
             "created_at": ts(at),

@@ -445,8 +445,12 @@ async def test_complaint_subcommands_inside_and_outside_a_thread(
 async def test_every_core_command_is_a_subcommand(fake: FakeDiscord, app: App) -> None:
     [synced] = fake.requests("PUT", "/commands")[-1].json
     assert synced["name"] == "complaint"
-    assert sorted(o["name"] for o in synced["options"]) == sorted(USAGE)
-    assert all(len(o["description"]) <= 100 for o in synced["options"])
+    records = next(o for o in synced["options"] if o["name"] == "records")
+    top = {o["name"] for o in synced["options"]} - {"records"}
+    nested = {o["name"] for o in records["options"]}
+    assert top | nested == set(USAGE) and not top & nested
+    assert len(synced["options"]) <= 25  # Discord's limit per group
+    assert all(len(o["description"]) <= 100 for o in synced["options"] + records["options"])
 
 
 def test_pings_mention_people_and_roles_never_here() -> None:
@@ -519,10 +523,41 @@ async def test_a_ping_mentions_the_agent_role_and_a_reaction_finishes_it(
         ping = posts[3].json
         assert ping["content"] == f"<@&{agents}>"
         assert ping["embeds"][0]["title"] == f"⏰ First response due · #{case_id}"
-        ping_id = await eventually(lambda: [
-            i.platform_message_id for i in app.store.outbox_for_case(case_id)
-            if i.card.kind == "ping" and i.platform_message_id])
+        ping_id = await eventually(
+            lambda: [
+                i.platform_message_id
+                for i in app.store.outbox_for_case(case_id)
+                if i.card.kind == "ping" and i.platform_message_id
+            ]
+        )
         await fake.react(ping_id[0], "✅", user="agent")
-        await eventually(lambda: not [r for r in app.store.reminders_for(case_id)
-                                      if r.kind.value == "first-response"])
+        await eventually(
+            lambda: (
+                not [
+                    r for r in app.store.reminders_for(case_id) if r.kind.value == "first-response"
+                ]
+            )
+        )
         assert EventKind.REMINDER_DONE in kinds(app, case_id)
+
+
+async def test_case_report_and_team_report_are_uploaded_as_files(
+    fake: FakeDiscord, app: App
+) -> None:
+    msg, case_id = await open_complaint(fake, app)
+    sent = await fake.invoke_command("complaint", {"format": "md"}, subcommand="export",
+                                     group="records", channel=msg["id"])
+    [callback] = await fake.wait_for("POST", f"/interactions/{sent['id']}/")
+    assert "posted in its thread" in callback.json["data"]["content"]
+    posts = await fake.wait_for(lambda r: r.method == "POST" and any(
+        f.filename == f"case-{case_id}.md" for f in r.files))
+    [report] = [f for f in posts[-1].files if f.filename == f"case-{case_id}.md"]
+    assert posts[-1].path == f"/channels/{msg['id']}/messages"
+    assert report.data.startswith(f"# Case #{case_id}".encode())
+    sent = await fake.invoke_command("complaint", {"period": "7d"}, subcommand="report",
+                                     group="records")
+    await fake.wait_for("POST", f"/interactions/{sent['id']}/")
+    charts = await fake.wait_for(lambda r: r.method == "POST" and any(
+        (f.filename or "").endswith(".png") for f in r.files))
+    [png] = [f for f in charts[-1].files if (f.filename or "").endswith(".png")]
+    assert png.data.startswith(b"\x89PNG")

@@ -222,3 +222,17 @@ def app_query():  # type: ignore[no-untyped-def]
     from bot.core.store_port import CaseQuery
 
     return CaseQuery()
+
+
+def test_first_response_time_is_kept_when_acting_on_an_old_copy(
+    app: App, clock: FakeClock
+) -> None:
+    stale = app.engine.open_case(complaint(EN))
+    assert stale is not None
+    clock.advance(minutes=2)
+    app.engine.claim(stale, AGENT)
+    first = clock.now()
+    clock.advance(minutes=5)
+    app.engine.note(stale, AGENT, "still the copy from before the claim")
+    case = app.store.get_case(stale.id)
+    assert case is not None and case.first_response_at == first

@@ -265,3 +265,17 @@ async def test_a_ping_in_the_thread_mentions_the_agents_and_a_reaction_finishes_
             await asyncio.sleep(0.02)
         kinds = [r.kind.value for r in slack.app.store.reminders_for(1)]
         assert "first-response" not in kinds
+
+
+async def test_case_report_and_team_report_are_uploaded_as_files(slack: Running) -> None:
+    ts = await open_case(slack)
+    assert "posted in its thread" in await slack.command("export #1 md", "U-ana")
+    await slack.fake.wait_for("files.completeUploadExternal", count=1, ok=True)
+    [report] = [f for f in slack.fake.files.values() if f["name"] == "case-1.md"]
+    assert report["thread_ts"] == ts and report["channel_id"] == "C1"
+    assert report["data"].startswith(b"# Case #1")
+    assert "posted here" in await slack.command("report 7d", "U-ana")
+    await slack.fake.wait_for("files.completeUploadExternal", count=2, ok=True)
+    [chart] = [f for f in slack.fake.files.values() if f["name"].endswith(".png")]
+    assert chart["data"].startswith(b"\x89PNG") and chart["thread_ts"] is None
+    assert "Team report" in (chart["initial_comment"] or "")

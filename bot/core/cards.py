@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
@@ -14,6 +15,7 @@ class CardKind(StrEnum):
     SUGGESTION = "suggestion"
     NOTICE = "notice"
     PING = "ping"
+    REPORT = "report"
 
 
 class ActionId(StrEnum):
@@ -35,6 +37,28 @@ class Action:
 
 
 @dataclass(frozen=True)
+class Attachment:
+    """A file to post with a message: a case report, a CSV, a chart."""
+
+    name: str
+    mime: str
+    data: bytes
+
+    def to_dict(self) -> dict[str, str]:
+        """JSON-ready (the bytes as base64)."""
+        return {
+            "name": self.name,
+            "mime": self.mime,
+            "data": base64.b64encode(self.data).decode("ascii"),
+        }
+
+    @classmethod
+    def from_dict(cls, raw: dict[str, str]) -> Attachment:
+        """Rebuild from `to_dict`."""
+        return cls(raw["name"], raw["mime"], base64.b64decode(raw["data"]))
+
+
+@dataclass(frozen=True)
 class Card:
     """A message: a title, a few short lines, an optional reply to copy, buttons."""
 
@@ -45,10 +69,13 @@ class Card:
     actions: tuple[Action, ...] = ()
     footer: str | None = None
     mentions: tuple[str, ...] = field(default=())
+    attachment: Attachment | None = None
 
     def to_json(self) -> str:
         """Serialise for the outbox."""
-        return json.dumps(asdict(self), ensure_ascii=False)
+        data = asdict(self)
+        data["attachment"] = self.attachment.to_dict() if self.attachment else None
+        return json.dumps(data, ensure_ascii=False)
 
     @classmethod
     def from_json(cls, raw: str) -> Card:
@@ -64,6 +91,7 @@ class Card:
             ),
             footer=data.get("footer"),
             mentions=tuple(data.get("mentions", ())),
+            attachment=Attachment.from_dict(data["attachment"]) if data.get("attachment") else None,
         )
 
 

@@ -49,6 +49,10 @@ class EventKind(StrEnum):
     REMINDER_DONE = "reminder_done"
     REMINDER_SNOOZED = "reminder_snoozed"
     REMINDER_CANCELLED = "reminder_cancelled"
+    REMEDY = "remedy"
+    SATISFACTION = "satisfaction"
+    STORY_MARKED = "story_marked"
+    CUSTOMER_FORGOTTEN = "customer_forgotten"
 
 
 @dataclass(frozen=True)

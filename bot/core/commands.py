@@ -29,6 +29,12 @@ USAGE: dict[str, str] = {
     "due": "due [mine|all] — due and overdue reminders",
     "snooze": "snooze [#case] <when> — push the case's reminder, e.g. 'in 2 hours'",
     "reminder": "reminder [#case] done|cancel — finish the case's current reminder",
+    "remedy": "remedy [#case] refund|discount|replacement|other <amount> <currency> [note]",
+    "satisfied": "satisfied [#case] 1-5 [comment] — the customer's answer at the follow-up",
+    "story": "story [#case] — mark a resolved case as a success story",
+    "export": "export [#case] [md|json|csv] — the case report as a file (no case: all cases, csv)",
+    "report": "report [7d|30d|from..to] — the team report with its chart",
+    "stories": "stories [7d|30d|from..to] — the success stories of a period",
 }
 
 _ALIASES = {"let-go": "letgo", "follow-up": "followup", "?": "help", "ls": "list"}

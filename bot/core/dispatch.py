@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.core import reminders, views
+from bot.core import outcomes, record_commands, reminders, views
 from bot.core.case import Case
 from bot.core.commands import Command, CommandError, help_text, parse
 from bot.core.engine import Engine, Reply
@@ -52,6 +52,8 @@ def run(engine: Engine, times: TimeParser, text: str, ctx: Context) -> Reply:
         )
     if command.name == "list":
         return _list(engine, command, ctx)
+    if command.name in _CHANNEL_COMMANDS:
+        return _CHANNEL_COMMANDS[command.name](engine, command, ctx)
     if command.name == "due":
         scope = command.args.strip().lower() or "mine"
         if scope not in ("mine", "all"):
@@ -72,6 +74,21 @@ def run(engine: Engine, times: TimeParser, text: str, ctx: Context) -> Reply:
     if refused:
         return refused
     return _HANDLERS[command.name](engine, times, case, command, ctx)
+
+
+def _export(engine: Engine, command: Command, ctx: Context) -> Reply:
+    case = _case_for(engine, command, ctx)
+    if command.case_id is not None and case is None:
+        return Reply(f"There is no case #{command.case_id}.", ok=False)
+    refused = engine.check_agent(case, ctx.actor) if case else None
+    return refused or record_commands.export(engine, case, command.args.strip(), ctx)
+
+
+_CHANNEL_COMMANDS: dict[str, Callable[[Engine, Command, Context], Reply]] = {
+    "export": _export,
+    "report": lambda e, cmd, ctx: record_commands.team_report(e, cmd.args.strip(), ctx, e.chart),
+    "stories": lambda e, cmd, ctx: record_commands.stories(e, cmd.args.strip(), ctx),
+}
 
 
 def _case_for(engine: Engine, command: Command, ctx: Context) -> Case | None:
@@ -173,6 +190,9 @@ _HANDLERS: dict[str, Callable[[Engine, TimeParser, Case, Command, Context], Repl
     "note": lambda e, _t, case, cmd, ctx: e.note(case, ctx.actor, cmd.args),
     "followup": _followup,
     "snooze": _snooze,
+    "remedy": lambda e, _t, case, cmd, ctx: outcomes.remedy(e, case, ctx.actor, cmd.args),
+    "satisfied": lambda e, _t, case, cmd, ctx: outcomes.satisfied(e, case, ctx.actor, cmd.args),
+    "story": lambda e, _t, case, _c, ctx: outcomes.story(e, case, ctx.actor),
     "reminder": _reminder,
     "resolve": _transition(Status.RESOLVED, "resolve"),
     "close": _transition(Status.CLOSED, "close"),

@@ -51,6 +51,8 @@ class Engine:
     clock: Clock
     config: EngineConfig
     on_outbox: list[Callable[[], None]] = field(default_factory=list)
+    #: Draws the team report's chart (a PNG); wired outside the core.
+    chart: Callable[[Any], bytes] | None = None
 
     # -- helpers ---------------------------------------------------------------
 
@@ -63,8 +65,9 @@ class Engine:
         """The team's clocks with the case's playbook overrides."""
         return self.config.clocks.overridden(dict(self.playbook_for(case).clocks))
 
-    def _schedule(self, case: Case, kind: ReminderKind, after: Any, actor: Actor,
-                  note: str = "") -> None:
+    def _schedule(
+        self, case: Case, kind: ReminderKind, after: Any, actor: Actor, note: str = ""
+    ) -> None:
         if after is not None:
             now = self.clock.now()
             self.store.add_reminder(case.id, kind, now + after, note, actor, now)
@@ -150,6 +153,7 @@ class Engine:
 
     def _first_response(self, case: Case, now: datetime, actor: Actor | None = None) -> Case:
         """An agent acted: the first-response clock stops and the stalled clock restarts."""
+        case = self.store.get_case(case.id) or case  # callers may hold an older copy
         changes: dict[str, Any] = {"updated_at": now}
         if case.first_response_at is None:
             changes["first_response_at"] = now
@@ -159,8 +163,9 @@ class Engine:
         self.store.finish_reminders(case.id, AUTO_DONE, "done", now, by)
         case = self.store.update_case(case.id, **changes)
         if case.is_open:
-            self._schedule(case, ReminderKind.STALLED, self.clocks_for(case).stalled_after,
-                           actor or _SYSTEM)
+            self._schedule(
+                case, ReminderKind.STALLED, self.clocks_for(case).stalled_after, actor or _SYSTEM
+            )
         return case
 
     # -- opening and conversation -----------------------------------------------

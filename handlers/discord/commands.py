@@ -14,6 +14,7 @@ from bot.wiring import App
 from handlers.discord import choices
 from handlers.discord.answers import answer
 from handlers.discord.people import PLATFORM, actor, context_place
+from handlers.discord.records_commands import RecordsCommands
 
 Choice = app_commands.Choice
 CASE_HELP = "Case number (inside a case's thread the case is implied)"
@@ -33,6 +34,13 @@ class ComplaintCommands(app_commands.Group):
             name="complaint", description="Work on complaint cases with Sereno", guild_only=True
         )
         self.app = app
+        RecordsCommands(self)
+
+    async def run_text(
+        self, interaction: discord.Interaction, name: str, case: int | None, *words: str | None
+    ) -> None:
+        """Run one core command for a subgroup."""
+        await self._run(interaction, name, case, *words)
 
     # -- plumbing ----------------------------------------------------------------------
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import logging
 
 import aiohttp
@@ -62,6 +63,9 @@ class DiscordMessenger:
         if item.edit_of is not None and target:
             await where.get_partial_message(int(target)).edit(**kwargs, view=render.view(item.card))
             return target
+        attachment = item.card.attachment
+        if attachment is not None:  # a case report or a chart
+            kwargs["file"] = discord.File(io.BytesIO(attachment.data), filename=attachment.name)
         message = await where.send(**kwargs, view=render.view(item.card))
         await self._offer_reactions(message, OFFERED.get(item.card.kind, ()))
         return str(message.id)

@@ -56,6 +56,8 @@ class SlackMessenger:
                 )
                 return item.edit_target
             await self._pace(item.channel_id)
+            if item.card.attachment is not None:
+                return await self._upload(item, text)
             response = await self.client.chat_postMessage(
                 channel=item.channel_id,
                 thread_ts=item.thread_id,
@@ -71,6 +73,21 @@ class SlackMessenger:
             raise _classify(exc) from exc
         except (aiohttp.ClientError, TimeoutError, OSError) as exc:
             raise TransientError(f"network: {exc}") from exc
+
+    async def _upload(self, item: OutboxItem, text: str) -> str:
+        """A file (case report, chart) goes up with files_upload_v2, in the thread."""
+        attachment = item.card.attachment
+        assert attachment is not None
+        response = await self.client.files_upload_v2(
+            channel=item.channel_id,
+            thread_ts=item.thread_id,
+            filename=attachment.name,
+            title=attachment.name,
+            content=attachment.data,
+            initial_comment=text,
+        )
+        files = response.get("files") or [response.get("file") or {}]
+        return str(files[0].get("id", f"file-{item.id}"))
 
     async def _direct(self, item: OutboxItem, text: str) -> None:
         """Best effort: the ping also goes to each mentioned agent as a DM."""

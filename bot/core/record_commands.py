@@ -1,0 +1,114 @@
+"""Exports, team reports and success stories, asked for from the chat.
+
+Files go through the outbox like every other message: into the case's thread
+for a case report, into the channel for lists, stories and team reports.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from bot.core import records
+from bot.core.cards import Attachment, Card, CardKind
+from bot.core.case import Case
+from bot.core.engine import Engine, Reply
+from bot.core.store_port import CaseQuery
+from bot.core.team_report import compute, parse_period
+from bot.core.team_report_text import render_text
+
+if TYPE_CHECKING:
+    from bot.core.dispatch import Context
+    from bot.core.team_report_model import TeamReport
+
+FORMATS = {"md": "text/markdown", "json": "application/json", "csv": "text/csv"}
+MAX_LISTED = 5000
+ChartRenderer = Callable[["TeamReport"], bytes]
+
+
+def case_file(engine: Engine, case: Case, fmt: str, now: datetime) -> Attachment:
+    """A case report as a file in md, json or csv."""
+    report = records.case_report(
+        engine.store,
+        case.id,
+        now,
+        engine.library.rules,
+        engine.playbook_for(case),
+        engine.config.guidance.agent_language,
+    )
+    if fmt == "json":
+        data = records.render_json(report).encode("utf-8")
+    elif fmt == "csv":
+        data = records.case_report_csv(report).encode(records.CSV_ENCODING)
+    else:
+        data = records.render_markdown(report).encode("utf-8")
+    return Attachment(f"case-{case.id}.{fmt}", FORMATS[fmt], data)
+
+
+def cases_file(engine: Engine, now: datetime) -> Attachment:
+    """Every case as one CSV (what a spreadsheet opens)."""
+    cases = engine.store.list_cases(CaseQuery(limit=MAX_LISTED))
+    text = records.cases_csv(engine.store, cases, now)
+    return Attachment(f"cases-{now:%Y%m%d}.csv", FORMATS["csv"], text.encode(records.CSV_ENCODING))
+
+
+def export(engine: Engine, case: Case | None, fmt: str, ctx: Context) -> Reply:
+    """`export [#case] [md|json|csv]`: the report into the thread, or the case list here."""
+    fmt = (fmt or ("md" if case else "csv")).lower()
+    if fmt not in FORMATS:
+        return Reply("Formats: md (for people), json (for machines), csv.", ok=False)
+    now = engine.clock.now()
+    if case is None:
+        attachment = cases_file(engine, now)
+        card = Card(CardKind.REPORT, "📄 All cases (CSV)", attachment=attachment)
+        engine.store.enqueue_to(ctx.platform, ctx.channel_id, ctx.thread_id, card, now)
+        engine.notify()
+        return Reply(f"The list of cases is posted here as {attachment.name}.")
+    attachment = case_file(engine, case, fmt, now)
+    card = Card(CardKind.REPORT, f"📄 Case report {case.ref}", attachment=attachment)
+    engine.store.enqueue(case, card, now)
+    engine.notify()
+    return Reply(
+        f"The report of {case.ref} is posted in its thread as {attachment.name}.", case_id=case.id
+    )
+
+
+def team_report(engine: Engine, period: str, ctx: Context, chart: ChartRenderer | None) -> Reply:
+    """`report [7d|30d|from..to]`: the figures as a message, with the chart as an image."""
+    now = engine.clock.now()
+    try:
+        start, end = parse_period(period or "7d", now)
+    except ValueError as exc:
+        return Reply(str(exc), ok=False)
+    report = compute(engine.store, start, end, now)  # type: ignore[arg-type]
+    text = render_text(report)
+    lines = tuple(text.splitlines())
+    attachment = (
+        Attachment(f"team-report-{start:%Y%m%d}-{end:%Y%m%d}.png", "image/png", chart(report))
+        if chart
+        else None
+    )
+    card = Card(
+        CardKind.REPORT, lines[0] if lines else "Team report", lines[1:], attachment=attachment
+    )
+    engine.store.enqueue_to(ctx.platform, ctx.channel_id, ctx.thread_id, card, now)
+    engine.notify()
+    return Reply("The team report is posted here.")
+
+
+def stories(engine: Engine, period: str, ctx: Context) -> Reply:
+    """`stories [period]`: the success stories of a period, as a Markdown file."""
+    now = engine.clock.now()
+    try:
+        start, end = parse_period(period or "30d", now)
+    except ValueError as exc:
+        return Reply(str(exc), ok=False)
+    text = records.stories_markdown(engine.store, start, end, now, engine.library)
+    attachment = Attachment(
+        f"stories-{start:%Y%m%d}-{end:%Y%m%d}.md", FORMATS["md"], text.encode("utf-8")
+    )
+    card = Card(CardKind.REPORT, "🌟 Success stories", attachment=attachment)
+    engine.store.enqueue_to(ctx.platform, ctx.channel_id, ctx.thread_id, card, now)
+    engine.notify()
+    return Reply(f"The success stories are posted here as {attachment.name}.")

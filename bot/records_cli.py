@@ -1,0 +1,128 @@
+"""`sereno forget-customer`, `sereno export` and `sereno report`: records from the shell."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+from typing import TextIO
+
+from bot.clock import SystemClock
+from bot.settings import Settings
+from storage.db import open_database
+from storage.forget import forget_closed_before, forget_customer
+
+
+def forget(
+    settings: Settings,
+    who: str,
+    yes: bool,
+    ask: Callable[[str], str] = input,
+    out: TextIO = sys.stdout,
+) -> int:
+    """Forget one customer, after a typed confirmation unless --yes."""
+    platform, sep, user = who.partition(":")
+    if not sep or not platform or not user:
+        out.write("Give the customer as platform:user, e.g. slack:U0123ABC.\n")
+        return 2
+    db = open_database(settings.db_path)
+    try:
+        count = db.execute(
+            "SELECT count(*) FROM cases WHERE platform = ? AND customer_id = ?", [platform, user]
+        ).fetchone()[0]
+        if not count:
+            out.write(f"No cases for {who}; nothing to forget.\n")
+            return 1
+        if (
+            not yes
+            and ask(
+                f"Forget {who} in {count} case(s)? Their name, handle and words "
+                "are replaced for good. Type the customer again to confirm: "
+            ).strip()
+            != who
+        ):
+            out.write("Not confirmed; nothing changed.\n")
+            return 1
+        forget_customer(db, platform, user, SystemClock().now())
+        out.write(f"Forgot {who} in {count} case(s). Counts and durations are kept.\n")
+        return 0
+    finally:
+        db.close()
+
+
+def apply_retention(settings: Settings) -> int:
+    """Forget customers of cases closed more than SERENO_RETENTION_DAYS ago."""
+    if settings.retention_days is None:
+        return 0
+    now = SystemClock().now()
+    db = open_database(settings.db_path)
+    try:
+        return forget_closed_before(db, now - timedelta(days=settings.retention_days), now)
+    finally:
+        db.close()
+
+
+def write_file(path: Path, data: bytes | str) -> Path:
+    """Write an export, creating its folder."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(data, bytes):
+        path.write_bytes(data)
+    else:
+        path.write_text(data, encoding="utf-8")
+    return path
+
+
+def export(
+    settings: Settings,
+    case_id: int | None,
+    fmt: str,
+    out_path: Path | None,
+    out: TextIO = sys.stdout,
+) -> int:
+    """Write a case report (or, with no case, every case as CSV) to a file or stdout."""
+    from bot.core.record_commands import FORMATS, case_file, cases_file
+    from bot.wiring import build
+
+    if fmt not in FORMATS:
+        out.write("Formats: md, json, csv.\n")
+        return 2
+    app = build(settings)
+    try:
+        now = app.engine.clock.now()
+        case = app.store.get_case(case_id) if case_id is not None else None
+        if case_id is not None and case is None:
+            out.write(f"There is no case #{case_id}.\n")
+            return 1
+        attachment = case_file(app.engine, case, fmt, now) if case else cases_file(app.engine, now)
+    finally:
+        app.close()
+    if out_path is None:
+        out.write(attachment.data.decode("utf-8-sig"))
+    else:
+        out.write(f"Wrote {write_file(out_path, attachment.data)}\n")
+    return 0
+
+
+def report(settings: Settings, period: str, out_dir: Path, out: TextIO = sys.stdout) -> int:
+    """Print the team report and save its chart."""
+    from bot.charts import report_png
+    from bot.core.team_report import compute, parse_period, render_text
+    from bot.wiring import build
+
+    app = build(settings)
+    try:
+        now = app.engine.clock.now()
+        try:
+            start, end = parse_period(period, now)
+        except ValueError as exc:
+            out.write(f"{exc}\n")
+            return 2
+        figures = compute(app.store, start, end, now)
+    finally:
+        app.close()
+    chart = write_file(
+        out_dir / f"team-report-{start:%Y%m%d}-{end:%Y%m%d}.png", report_png(figures)
+    )
+    out.write(render_text(figures) + f"\n\nChart saved to {chart}\n")
+    return 0

@@ -1,0 +1,95 @@
+"""`/complaint records …`: the record-keeping subcommands, in their own subgroup.
+
+Discord allows 25 subcommands per group; case work fills most of `/complaint`,
+so remedies, satisfaction, stories, exports and reports live one level down.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Literal
+
+import discord
+from discord import app_commands
+
+from bot.core.commands import USAGE
+
+if TYPE_CHECKING:
+    from handlers.discord.commands import ComplaintCommands
+
+NAMES = ("remedy", "satisfied", "story", "export", "report", "stories")
+CASE_HELP = "Case number (inside a case's thread the case is implied)"
+PERIOD_HELP = "7d, 30d or 2026-11-01..2026-11-15"
+
+
+def _about(name: str) -> str:
+    usage = USAGE[name]
+    return (usage.split("— ", 1)[1] if "— " in usage else usage)[:100]
+
+
+class RecordsCommands(app_commands.Group):
+    """Each subcommand builds the core's command text and runs it through the parent."""
+
+    def __init__(self, parent: ComplaintCommands) -> None:
+        super().__init__(
+            name="records",
+            description="Remedies, satisfaction, stories, exports and team reports",
+            parent=parent,
+        )
+        self.owner = parent
+
+    @app_commands.command(name="remedy", description=_about("remedy"))
+    @app_commands.describe(
+        amount="e.g. 25.50", currency="e.g. EUR", note="Optional", case=CASE_HELP
+    )
+    async def remedy(
+        self,
+        interaction: discord.Interaction,
+        kind: Literal["refund", "discount", "replacement", "other"],
+        amount: str,
+        currency: str,
+        note: str | None = None,
+        case: int | None = None,
+    ) -> None:
+        """Record a refund, discount, replacement or other remedy."""
+        await self.owner.run_text(interaction, "remedy", case, kind, amount, currency, note)
+
+    @app_commands.command(name="satisfied", description=_about("satisfied"))
+    @app_commands.describe(score="1 (unhappy) to 5 (delighted)", case=CASE_HELP)
+    async def satisfied(
+        self,
+        interaction: discord.Interaction,
+        score: app_commands.Range[int, 1, 5],
+        comment: str | None = None,
+        case: int | None = None,
+    ) -> None:
+        """Record the customer's satisfaction at the follow-up."""
+        await self.owner.run_text(interaction, "satisfied", case, str(score), comment)
+
+    @app_commands.command(name="story", description=_about("story"))
+    @app_commands.describe(case=CASE_HELP)
+    async def story(self, interaction: discord.Interaction, case: int | None = None) -> None:
+        """Mark a resolved case as a success story."""
+        await self.owner.run_text(interaction, "story", case)
+
+    @app_commands.command(name="export", description=_about("export"))
+    @app_commands.describe(format="md (people), json (machines) or csv", case=CASE_HELP)
+    async def export(
+        self,
+        interaction: discord.Interaction,
+        format: Literal["md", "json", "csv"] = "md",
+        case: int | None = None,
+    ) -> None:
+        """Export a case report (or, outside a case, the list of cases)."""
+        await self.owner.run_text(interaction, "export", case, format)
+
+    @app_commands.command(name="report", description=_about("report"))
+    @app_commands.describe(period=PERIOD_HELP)
+    async def report(self, interaction: discord.Interaction, period: str = "7d") -> None:
+        """Post the team report with its chart."""
+        await self.owner.run_text(interaction, "report", None, period)
+
+    @app_commands.command(name="stories", description=_about("stories"))
+    @app_commands.describe(period=PERIOD_HELP)
+    async def stories(self, interaction: discord.Interaction, period: str = "30d") -> None:
+        """Export the success stories of a period."""
+        await self.owner.run_text(interaction, "stories", None, period)

@@ -1,0 +1,74 @@
+"""Read-only rows for the team report (mixed into SqliteStore).
+
+Every function takes a period [start, end) and returns plain dicts; times stay
+UTC ISO text (the core parses them). No customer names or message text are read.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from sqlite_utils import Database
+
+from storage.codec import ts
+
+_CASE_COLUMNS = (
+    "id, platform, customer_id, status, reason, kind, intensity, channel_id, "
+    "assignee_id, assignee_name, opened_at, first_response_at, resolved_at, closed_at"
+)
+_IN_PERIOD = "SELECT id FROM cases WHERE opened_at >= ? AND opened_at < ?"
+
+
+class ReportRows:
+    """The report half of the store: a few small queries, no writes."""
+
+    db: Database
+
+    def _rows(self, sql: str, params: Iterable[Any]) -> list[dict[str, Any]]:
+        return [dict(row) for row in self.db.query(sql, list(params))]
+
+    def report_cases(self, start: datetime, end: datetime) -> list[dict[str, Any]]:
+        """Cases opened in [start, end), oldest first."""
+        return self._rows(
+            f"SELECT {_CASE_COLUMNS} FROM cases WHERE opened_at >= ? AND opened_at < ? "
+            "ORDER BY opened_at, id",
+            [ts(start), ts(end)],
+        )
+
+    def report_events(
+        self, start: datetime, end: datetime, kinds: Iterable[str]
+    ) -> list[dict[str, Any]]:
+        """Timeline entries of these kinds for cases opened in [start, end), details decoded."""
+        kinds = [str(k) for k in kinds]
+        if not kinds:
+            return []
+        rows = self._rows(
+            "SELECT id, case_id, at, actor_id, kind, details FROM events "
+            f"WHERE case_id IN ({_IN_PERIOD}) AND kind IN ({', '.join('?' * len(kinds))}) "
+            "ORDER BY id",
+            [ts(start), ts(end), *kinds],
+        )
+        for row in rows:
+            row["details"] = json.loads(row["details"] or "{}")
+        return rows
+
+    def report_reminders(self, start: datetime, end: datetime) -> list[dict[str, Any]]:
+        """Reminders of cases opened in [start, end), plus any reminder due in it."""
+        return self._rows(
+            "SELECT id, case_id, kind, due_at, status, sent_at, done_at FROM reminders "
+            f"WHERE case_id IN ({_IN_PERIOD}) OR (due_at >= ? AND due_at < ?) "
+            "ORDER BY due_at, id",
+            [ts(start), ts(end), ts(start), ts(end)],
+        )
+
+    def report_agent_cases(self, start: datetime, end: datetime) -> list[dict[str, Any]]:
+        """Assigned cases that are open now or were resolved in [start, end)."""
+        return self._rows(
+            f"SELECT {_CASE_COLUMNS} FROM cases WHERE assignee_id IS NOT NULL AND "
+            "(status IN ('new', 'in_progress') OR (resolved_at >= ? AND resolved_at < ?)) "
+            "ORDER BY id",
+            [ts(start), ts(end)],
+        )
