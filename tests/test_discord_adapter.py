@@ -548,7 +548,9 @@ async def test_case_report_and_team_report_are_uploaded_as_files(
     sent = await fake.invoke_command("complaint", {"format": "md"}, subcommand="export",
                                      group="records", channel=msg["id"])
     [callback] = await fake.wait_for("POST", f"/interactions/{sent['id']}/")
-    assert "posted in its thread" in callback.json["data"]["content"]
+    assert callback.json["type"] == 5  # deferred at once: files can take a while
+    [followup] = await fake.wait_for("POST", f"/webhooks/{fake.world.application_id}/")
+    assert "posted in its thread" in followup.json["content"]
     posts = await fake.wait_for(lambda r: r.method == "POST" and any(
         f.filename == f"case-{case_id}.md" for f in r.files))
     [report] = [f for f in posts[-1].files if f.filename == f"case-{case_id}.md"]

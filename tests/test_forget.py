@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from bot.core.case import EventKind
+from bot.core.team_report import compute
 from bot.core.dispatch import Context, run
 from bot.core.model import Actor, Incoming, Status
 from bot.records_cli import forget
@@ -57,6 +58,8 @@ def test_forgetting_erases_name_handle_and_text_but_keeps_the_figures(
     other = app.engine.open_case(complaint("My parcel never came", "m-x", author=JOHN))
     assert other is not None
     before = figures(app)
+    start, end = clock.now() - timedelta(days=1), clock.now() + timedelta(days=1)
+    report_before = compute(app.store, start, end, clock.now())
     raw = raw_files(db_path)
     assert "Lucía".encode() in raw and b"Zanahoria" in raw and b"U-lucia-perez" in raw
 
@@ -70,6 +73,7 @@ def test_forgetting_erases_name_handle_and_text_but_keeps_the_figures(
 
     fresh = build(settings, clock=clock, detector=app.engine.detector)
     assert figures(fresh) == before
+    assert compute(fresh.store, start, end, clock.now()) == report_before
     raw = raw_files(db_path)
     for trace in ("Lucía", "Lucia", "Pérez", "Zanahoria", "48213", "U-lucia-perez"):
         assert trace.encode() not in raw, trace

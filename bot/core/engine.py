@@ -13,12 +13,13 @@ from typing import Any
 
 from bot.core.case import Case, EventKind
 from bot.core.clocks import AUTO_DONE, Clocks, ReminderKind
-from bot.core.guidance import GuidanceConfig, header_card, notice_card, step_card, suggestion_card
+from bot.core.conversation import ConversationMixin
+from bot.core.guidance import GuidanceConfig, header_card, step_card, suggestion_card
 from bot.core.lifecycle import refusal
 from bot.core.model import Actor, Incoming, Status, StepState, Via
 from bot.core.playbook import Playbook, PlaybookLibrary
 from bot.core.ports import Clock, LanguageDetector
-from bot.core.reading import assess_history, intensity_of, read_complaint
+from bot.core.reading import assess_history, read_complaint
 from bot.core.store_port import CaseStore, NewCase
 
 FIRST_REPLY = "first-reply"
@@ -44,7 +45,7 @@ class EngineConfig:
 
 
 @dataclass
-class Engine:
+class Engine(ConversationMixin):
     store: CaseStore
     library: PlaybookLibrary
     detector: LanguageDetector
@@ -221,123 +222,6 @@ class Engine:
             self._advance(case, None)
             self._post_suggestion(case, FIRST_REPLY, None, once=True)
         self.notify()
-        return case
-
-    def record_thread_message(self, msg: Incoming) -> Case | None:
-        """Record a later message in a case's thread on its timeline."""
-        if msg.thread_id is None:
-            return None
-        case = self.store.find_case_by_thread(msg.platform, msg.thread_id)
-        if case is None or msg.message_id == case.message_id:
-            return None
-        with self.store.atomic():
-            if msg.event_id and not self.store.remember_event(
-                msg.platform, msg.event_id, self.clock.now()
-            ):
-                return None
-            if msg.author.user_id == case.customer_id:
-                self._customer_message(case, msg)
-            elif msg.author.is_agent:
-                self._event(
-                    case,
-                    msg.author,
-                    EventKind.AGENT_MESSAGE,
-                    text=msg.text,
-                    message_id=msg.message_id,
-                )
-                case = self._first_response(case, self.clock.now(), msg.author)
-                self.refresh_header(case.id)
-            else:
-                self._event(
-                    case,
-                    msg.author,
-                    EventKind.CUSTOMER_MESSAGE,
-                    text=msg.text,
-                    message_id=msg.message_id,
-                    role="other",
-                )
-        self.notify()
-        return case
-
-    def _customer_message(self, case: Case, msg: Incoming) -> None:
-        intensity, signals = intensity_of(msg.text, self.library.rules, case.reading.language)
-        self._event(
-            case,
-            msg.author,
-            EventKind.CUSTOMER_MESSAGE,
-            text=msg.text,
-            message_id=msg.message_id,
-            intensity=intensity,
-        )
-        if intensity > case.reading.intensity and case.first_response_at is not None:
-            evidence = ", ".join(f'"{s.detail}" ({s.name})' for s in signals)
-            self._event(
-                case, msg.author, EventKind.ANGER_RISING, intensity=intensity, evidence=evidence
-            )
-            self.store.enqueue(
-                case,
-                notice_card(
-                    f"🔥 The customer is angrier now ({intensity}/3): {evidence}",
-                    "Anger that grows during the conversation points at how it is being "
-                    "handled (advice: anger-during). Pause, acknowledge again, and offer a "
-                    "concrete option.",
-                ),
-                self.clock.now(),
-            )
-
-    def record_edit(
-        self,
-        platform: str,
-        channel_id: str,
-        message_id: str,
-        thread_id: str | None,
-        new_text: str,
-        old_text: str | None,
-        actor: Actor,
-    ) -> Case | None:
-        """Record that a complaint or thread message was edited (the case keeps the original)."""
-        return self._record_change(
-            platform,
-            channel_id,
-            message_id,
-            thread_id,
-            actor,
-            EventKind.MESSAGE_EDITED,
-            {"new_text": new_text, "old_text": old_text},
-        )
-
-    def record_delete(
-        self, platform: str, channel_id: str, message_id: str, thread_id: str | None, actor: Actor
-    ) -> Case | None:
-        """Record that a complaint or thread message was deleted."""
-        return self._record_change(
-            platform, channel_id, message_id, thread_id, actor, EventKind.MESSAGE_DELETED, {}
-        )
-
-    def _record_change(
-        self,
-        platform: str,
-        channel_id: str,
-        message_id: str,
-        thread_id: str | None,
-        actor: Actor,
-        kind: EventKind,
-        details: dict[str, Any],
-    ) -> Case | None:
-        case = self.store.find_case_by_message(platform, channel_id, message_id)
-        if case is None and thread_id:
-            case = self.store.find_case_by_thread(platform, thread_id)
-        if case is None:
-            return None
-        with self.store.atomic():
-            self._event(
-                case,
-                actor,
-                kind,
-                message_id=message_id,
-                complaint=message_id == case.message_id,
-                **details,
-            )
         return case
 
     # -- agent operations --------------------------------------------------------

@@ -17,6 +17,7 @@ from handlers.discord.people import PLATFORM, actor, context_place
 from handlers.discord.records_commands import RecordsCommands
 
 Choice = app_commands.Choice
+SLOW = frozenset({"export", "report", "stories"})
 CASE_HELP = "Case number (inside a case's thread the case is implied)"
 
 
@@ -55,6 +56,8 @@ class ComplaintCommands(app_commands.Group):
         self, interaction: discord.Interaction, name: str, case: int | None, *words: str | None
     ) -> None:
         text = " ".join([name, *([f"#{case}"] if case else []), *(w for w in words if w)])
+        if name in SLOW:  # building a file can take a while: answer Discord within 3 s
+            await interaction.response.defer(ephemeral=True, thinking=True)
         await answer(
             interaction, run(self.app.engine, self.app.times, text, self._context(interaction))
         )
