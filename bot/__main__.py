@@ -12,6 +12,7 @@ from pathlib import Path
 from dotenv import load_dotenv
 
 from bot.settings import Settings, SettingsError
+from handlers.console import DEFAULT_CUSTOMER
 from playbooks.errors import PlaybookError
 
 
@@ -22,7 +23,9 @@ def _parser() -> argparse.ArgumentParser:
     console = sub.add_parser("console", help="a complaints channel in this terminal")
     console.add_argument("--db", type=Path, help="SQLite file (default: SERENO_DB)")
     console.add_argument("--agent", default=None, help="your agent name (default: agent)")
-    console.add_argument("--customer", default="customer", help="who speaks first")
+    console.add_argument(
+        "--customer", default=DEFAULT_CUSTOMER, help="who speaks first (/as NAME switches)"
+    )
     slack = sub.add_parser("slack", help="only the Slack adapter")
     slack.add_argument("--http", action="store_true", help="Events API over HTTP, not Socket Mode")
     slack.add_argument("--port", type=int, default=3000, help="HTTP port (with --http)")
@@ -90,7 +93,7 @@ def _start(args: argparse.Namespace, settings: Settings) -> int:
         _require(settings.discord_bot_token, "DISCORD_BOT_TOKEN")
         return _serve(settings, {"discord": {}})
     if not settings.platforms:
-        return run_console(settings, agent="agent", customer="customer")
+        return run_console(settings, agent="agent", customer=DEFAULT_CUSTOMER)
     return _serve(settings, {name: {} for name in settings.platforms})
 
 

@@ -25,6 +25,7 @@ from bot.settings import Settings
 from bot.wiring import App, build
 
 PLATFORM = "console"
+DEFAULT_CUSTOMER = "Sam"  # a name that reads well in Spanish and English replies
 CHANNEL = "complaints"
 HELP = """Console commands:
   <text>                 post as the current customer (in the channel, or in the thread after /in)
@@ -59,7 +60,7 @@ class ConsoleMessenger:
     async def send(self, item: OutboxItem) -> str:
         """Print a message (or a short line for an edit) and return its reference."""
         if item.edit_of is not None and item.edit_target:
-            keep = [line for line in item.card.lines if line.startswith(("Progress", "Status"))]
+            keep = list(item.card.lines[-2:])  # a header ends with its progress and status
             self.out.write(f"[{item.edit_target} updated] " + " · ".join(keep) + "\n")
             return item.edit_target
         ref = f"m{item.id}"
@@ -81,7 +82,7 @@ class ConsoleSession:
     app: App
     out: TextIO
     agent: str = "agent"
-    customer: str = "customer"
+    customer: str = DEFAULT_CUSTOMER
     thread: str | None = None
     drainer: OutboxDrainer = field(init=False)
 

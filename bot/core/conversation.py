@@ -13,8 +13,10 @@ from bot.core.case import Case, EventKind
 from bot.core.guidance import notice_card
 from bot.core.model import Actor, Incoming
 from bot.core.reading import intensity_of
+from bot.core.texts import t
 
 if TYPE_CHECKING:
+    from bot.core.engine import EngineConfig
     from bot.core.playbook import PlaybookLibrary
     from bot.core.ports import Clock
     from bot.core.store_port import CaseStore
@@ -26,6 +28,7 @@ class ConversationMixin:
     store: CaseStore
     clock: Clock
     library: PlaybookLibrary
+    config: EngineConfig
 
     if TYPE_CHECKING:
 
@@ -87,16 +90,15 @@ class ConversationMixin:
         )
         if intensity > case.reading.intensity and case.first_response_at is not None:
             evidence = ", ".join(f'"{s.detail}" ({s.name})' for s in signals)
+            lang = self.config.guidance.agent_language
             self._event(
                 case, msg.author, EventKind.ANGER_RISING, intensity=intensity, evidence=evidence
             )
             self.store.enqueue(
                 case,
                 notice_card(
-                    f"🔥 The customer is angrier now ({intensity}/3): {evidence}",
-                    "Anger that grows during the conversation points at how it is being "
-                    "handled (advice: anger-during). Pause, acknowledge again, and offer a "
-                    "concrete option.",
+                    t("anger.title", lang, intensity=intensity, evidence=evidence),
+                    t("anger.advice", lang),
                 ),
                 self.clock.now(),
             )

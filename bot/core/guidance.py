@@ -9,13 +9,14 @@ from datetime import datetime
 from bot.core.cards import Action, ActionId, Card, CardKind
 from bot.core.case import Case, CaseStep
 from bot.core.clocks import describe
-from bot.core.lifecycle import LABELS
 from bot.core.model import CustomerKind, Reading, Signal, Status, StepState
 from bot.core.playbook import Playbook, ReadingRules, Step, Suggestion, render_template
+from bot.core.texts import name, t
 
 _BOX = {StepState.PENDING: "☐", StepState.DONE: "☑", StepState.SKIPPED: "⤼"}
 # Until someone claims the case, the agent signs the reply by filling this in.
 _NO_AGENT = {"es": "[su nombre]", "en": "[your name]"}
+_NO_CUSTOMER = {"es": "[nombre del cliente]", "en": "[customer's name]"}
 _SHOWN_AHEAD = 2
 _NO_CHANNEL = {"es": "por teléfono o por correo", "en": "by phone or email"}
 
@@ -34,46 +35,82 @@ def _quoted(signals: Sequence[Signal]) -> str:
 def _reading_lines(reading: Reading, rules: ReadingRules, lang: str) -> list[str]:
     lines = []
     why = _quoted(reading.intensity_evidence + reading.impact_evidence)
-    lines.append(f"Why: {why}" if why else "Why: calm wording, no threats.")
+    lines.append(t("header.why", lang, why=why) if why else t("header.why_calm", lang))
     reason_words = ", ".join(f'"{s.detail}"' for s in reading.reason_evidence)
-    lines.append(f"Reason: {reading.reason.value}" + (f" ({reason_words})" if reason_words else ""))
+    words = f" ({reason_words})" if reason_words else ""
+    reason = name("reason", reading.reason.value, lang)
+    lines.append(t("header.reason", lang, reason=reason, words=words))
     if reading.kind is not CustomerKind.UNKNOWN:
         rule = rules.kinds.get(reading.kind)
         cues = ", ".join(f'"{s.detail}"' for s in reading.kind_evidence)
         tip = f" → {rule.treatment.get(lang)}" if rule else ""
-        lines.append(f"Customer seems: {reading.kind.value} ({cues}){tip}")
-    lines.append(_history_line(reading))
+        kind = name("kind", reading.kind.value, lang)
+        lines.append(t("header.kind", lang, kind=kind, cues=cues, tip=tip))
+    lines.append(_history_line(reading, lang))
     return lines
 
 
-def _history_line(reading: Reading) -> str:
+def _history_line(reading: Reading, lang: str) -> str:
     h = reading.history
     if h.earlier_cases == 0:
-        return "History: first complaint from this customer."
-    line = (
-        f"History: {h.earlier_cases} earlier case(s): {h.resolved} resolved, "
-        f"{h.let_go} let go, {h.still_open} still open."
+        return t("header.history_first", lang)
+    line = t(
+        "header.history",
+        lang,
+        earlier=h.earlier_cases,
+        resolved=h.resolved,
+        let_go=h.let_go,
+        still_open=h.still_open,
     )
-    return line + (" ⚠ Chronic complainer: evaluate (seed 001 tip 9)." if h.chronic else "")
+    return line + (t("header.chronic", lang) if h.chronic else "")
 
 
-def progress_line(playbook: Playbook, steps: Sequence[CaseStep]) -> str:
+def progress_line(playbook: Playbook, steps: Sequence[CaseStep], lang: str = "en") -> str:
     """Where the case stands in one short line: done so far, the current step, what's next."""
     finished = [s for s in steps if s.state is not StepState.PENDING]
     pending = [s for s in steps if s.state is StepState.PENDING]
-    parts = [f"Progress {len(finished)}/{len(steps)}"]
+    parts = [t("progress.count", lang, done=len(finished), total=len(steps))]
     if finished:
         shown = [f"{_BOX[s.state]} {s.step_id}" for s in finished[-2:]]
         parts.append(("… " if len(finished) > 2 else "") + " ".join(shown))
     if pending:
-        parts.append(f"▸ now: {pending[0].step_id}")
+        parts.append(t("progress.now", lang, step=pending[0].step_id))
         ahead = [f"☐ {s.step_id}" for s in pending[1 : 1 + _SHOWN_AHEAD]]
         more = len(pending) - 1 - len(ahead)
         if ahead:
             parts.append(" ".join(ahead) + (f" +{more}" if more > 0 else ""))
     else:
-        parts.append("all steps worked")
+        parts.append(t("progress.all_done", lang))
     return " · ".join(parts)
+
+
+def _title(case: Case, lang: str) -> str:
+    r = case.reading
+    return t(
+        "header.title",
+        lang,
+        ref=case.ref,
+        reason=name("reason", r.reason.value, lang),
+        flames="🔥" * r.intensity or "·",
+        intensity=r.intensity,
+        impact=name("impact", r.impact.value, lang).upper(),
+        language=r.language,
+    )
+
+
+def _status_line(
+    case: Case, lang: str, now: datetime, next_due: tuple[str, datetime] | None
+) -> str:
+    who = case.assignee_name or t("header.unassigned", lang)
+    status = t("header.status", lang, label=name("status", case.status.value, lang), who=who)
+    if next_due and case.status is not Status.CLOSED:
+        kind, due = next_due
+        delta = due - now
+        key = "header.due_in" if delta.total_seconds() >= 0 else "header.overdue"
+        when = t(key, lang, delta=describe(delta))
+        kind = name("clock", kind, lang)
+        status += t("header.next", lang, kind=kind, due=f"{due:%Y-%m-%d %H:%M}", when=when)
+    return status
 
 
 def header_card(
@@ -86,42 +123,36 @@ def header_card(
     next_due: tuple[str, datetime] | None = None,
 ) -> Card:
     """The case header: reading, evidence, progress, status and the next clock."""
-    r = case.reading
-    title = (
-        f"Case {case.ref} · {r.reason.value} · {'🔥' * r.intensity or '·'} intensity "
-        f"{r.intensity}/3 · impact {r.impact.value.upper()} · {r.language}"
-    )
-    lines = [*_reading_lines(r, rules, config.agent_language), progress_line(playbook, steps)]
-    who = case.assignee_name or "unassigned"
-    status = f"Status: {LABELS[case.status]} · {who}"
-    if next_due and case.status is not Status.CLOSED:
-        kind, due = next_due
-        delta = due - now
-        when = f"in {describe(delta)}" if delta.total_seconds() >= 0 else (
-            f"overdue by {describe(delta)}")
-        status += f" · next: {kind} {due:%Y-%m-%d %H:%M} UTC ({when})"
-    lines.append(status)
+    lang = config.agent_language
+    lines = [
+        *_reading_lines(case.reading, rules, lang),
+        progress_line(playbook, steps, lang),
+        _status_line(case, lang, now, next_due),
+    ]
     value = str(case.id)
     actions = (
-        Action(ActionId.CLAIM, "Claim", value),
-        Action(ActionId.RESOLVE, "Resolve", value),
-        Action(ActionId.LET_GO, "Let go", value),
+        Action(ActionId.CLAIM, t("button.claim", lang), value),
+        Action(ActionId.RESOLVE, t("button.resolve", lang), value),
+        Action(ActionId.LET_GO, t("button.let_go", lang), value),
     )
-    return Card(CardKind.HEADER, title, tuple(lines), actions=actions if case.is_open else ())
+    return Card(
+        CardKind.HEADER, _title(case, lang), tuple(lines), actions=actions if case.is_open else ()
+    )
 
 
 def step_card(case: Case, step: Step, number: int, total: int, lang: str) -> Card:
     """One step of guidance, to be marked with a reaction or a button."""
     value = f"{case.id}:{step.id}"
+    title = t("step.title", lang, number=number, total=total, title=step.title.get(lang))
     return Card(
         CardKind.STEP,
-        f"Step {number}/{total} · {step.title.get(lang)}",
-        (step.guidance.get(lang), f"(advice: {', '.join(step.advice)})"),
+        title,
+        (step.guidance.get(lang), t("step.advice", lang, advice=", ".join(step.advice))),
         actions=(
-            Action(ActionId.STEP_DONE, "Done", value),
-            Action(ActionId.STEP_SKIP, "Skip", value),
+            Action(ActionId.STEP_DONE, t("button.done", lang), value),
+            Action(ActionId.STEP_SKIP, t("button.skip", lang), value),
         ),
-        footer=f"React ✅ when done, ⏩ to skip · or /complaint done {step.id}",
+        footer=t("step.footer", lang, step=step.id),
     )
 
 
@@ -133,14 +164,18 @@ def suggestion_card(
     agent_name: str | None,
 ) -> Card:
     """A reply to copy, in the customer's language, for their kind."""
-    lang = case.reading.language
+    lang, agent_lang = case.reading.language, config.agent_language
     variant = suggestion.variant_for(case.reading.kind)
     text = render_template(variant.text.get(lang), template_values(case, rules, config, agent_name))
+    label = suggestion.label.get(agent_lang)
+    other = Action(
+        ActionId.OTHER_SUGGESTION, t("button.other", agent_lang), f"{case.id}:{suggestion.id}"
+    )
     return Card(
         CardKind.SUGGESTION,
-        f"Suggested reply ({lang}) — {suggestion.label.get(config.agent_language)}",
+        t("suggestion.title", agent_lang, language=lang, label=label),
         quote=text,
-        actions=(Action(ActionId.OTHER_SUGGESTION, "Other", f"{case.id}:{suggestion.id}"),),
+        actions=(other,),
     )
 
 
@@ -155,7 +190,8 @@ def template_values(
     )
     reason = rules.reason_names.get(case.reading.reason)
     return {
-        "customer": (case.customer_name or "").split(" ")[0],
+        "customer": (case.customer_name or "").split(" ")[0]
+        or _NO_CUSTOMER.get(lang, _NO_CUSTOMER["en"]),
         "order": order,
         "reason": reason.get(lang).lower() if reason else case.reading.reason.value,
         "agent": agent_name or _NO_AGENT.get(lang, _NO_AGENT["en"]),

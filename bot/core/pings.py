@@ -14,25 +14,8 @@ from bot.core.clocks import ReminderKind, describe
 from bot.core.engine import Engine
 from bot.core.guidance import suggestion_card
 from bot.core.reminder import Reminder
+from bot.core.texts import t
 
-_LABEL = {
-    ReminderKind.FIRST_RESPONSE: "First response due",
-    ReminderKind.STALLED: "Case stalled",
-    ReminderKind.FOLLOW_UP: "Follow up with the customer",
-    ReminderKind.IMPROVEMENT: "Tell the customer what improved",
-    ReminderKind.CUSTOM: "Follow-up you scheduled",
-}
-_WHAT = {
-    ReminderKind.FIRST_RESPONSE: "Nobody has acted on this complaint yet. Waiting feeds "
-    "anger and complaints spread: claim it and answer now (advice: act-fast).",
-    ReminderKind.STALLED: "No activity on this open case for a while. Give the customer "
-    "news, even if it is 'still working on it' (advice: value-time).",
-    ReminderKind.FOLLOW_UP: "It was resolved a few days ago. Ask: is it really solved? are "
-    "they satisfied? anything else we can do? (advice: follow-up)",
-    ReminderKind.IMPROVEMENT: "Tell them what changed thanks to their complaint "
-    "(advice: update-improvements, improve).",
-    ReminderKind.CUSTOM: "The follow-up you asked Sereno to remind you of.",
-}
 _SUGGESTION = {ReminderKind.FOLLOW_UP: "follow-up", ReminderKind.IMPROVEMENT: "improvement-update"}
 
 
@@ -53,36 +36,45 @@ def _quote(engine: Engine, case: Case, reminder: Reminder) -> str | None:
     return card.quote
 
 
+def _label(reminder: Reminder, lang: str) -> str:
+    return t(f"ping.{reminder.kind.value}.label", lang)
+
+
+def _what(reminder: Reminder, lang: str) -> str:
+    return t(f"ping.{reminder.kind.value}.what", lang)
+
+
 def ping_card(engine: Engine, case: Case, reminder: Reminder, now: datetime) -> Card:
     """The ping for a due reminder, with how late it is after downtime."""
+    lang = engine.config.guidance.agent_language
     late = now - reminder.due_at
-    title = f"⏰ {_LABEL[reminder.kind]} · {case.ref}"
+    title = t("ping.title", lang, label=_label(reminder, lang), ref=case.ref)
     if late.total_seconds() >= 60:
-        title += f" · {describe(late)} late"
-    lines = [_WHAT[reminder.kind]]
+        title += t("ping.late", lang, late=describe(late))
+    lines = [_what(reminder, lang)]
     if reminder.note:
-        lines.append(f"Note: {reminder.note}")
+        lines.append(t("ping.note", lang, note=reminder.note))
     snooze = describe(engine.config.snooze_for)
     return Card(
         CardKind.PING,
         title,
         tuple(lines),
         quote=_quote(engine, case, reminder),
-        footer=f"React ✅ when done, 💤 to snooze {snooze} · /complaint snooze {case.ref} "
-        f"<when> · /complaint reminder {case.ref} done|cancel",
+        footer=t("ping.footer", lang, snooze=snooze, ref=case.ref),
         mentions=_mentions(case, reminder),
     )
 
 
 def escalation_card(engine: Engine, case: Case, reminder: Reminder, now: datetime) -> Card:
     """The lead's ping when a reminder was not handled in time."""
+    lang = engine.config.guidance.agent_language
     waited = describe(now - (reminder.sent_at or reminder.due_at))
     mentions = ("lead",) + ((f"user:{case.assignee_id}",) if case.assignee_id else ())
+    label = _label(reminder, lang).lower()
     return Card(
         CardKind.PING,
-        f"🚨 Escalation · {case.ref}: {_LABEL[reminder.kind].lower()} — pinged {waited} ago, "
-        "not handled",
-        (_WHAT[reminder.kind],),
-        footer=f"React ✅ when handled · /complaint reminder {case.ref} done",
+        t("escalation.title", lang, ref=case.ref, label=label, waited=waited),
+        (_what(reminder, lang),),
+        footer=t("escalation.footer", lang, ref=case.ref),
         mentions=mentions,
     )

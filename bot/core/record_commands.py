@@ -17,6 +17,7 @@ from bot.core.engine import Engine, Reply
 from bot.core.store_port import CaseQuery
 from bot.core.team_report import compute, parse_period
 from bot.core.team_report_text import render_text
+from bot.core.texts import t
 
 if TYPE_CHECKING:
     from bot.core.dispatch import Context
@@ -61,12 +62,14 @@ def export(engine: Engine, case: Case | None, fmt: str, ctx: Context) -> Reply:
     now = engine.clock.now()
     if case is None:
         attachment = cases_file(engine, now)
-        card = Card(CardKind.REPORT, "📄 All cases (CSV)", attachment=attachment)
+        title = t("report.all_cases", engine.config.guidance.agent_language)
+        card = Card(CardKind.REPORT, title, attachment=attachment)
         engine.store.enqueue_to(ctx.platform, ctx.channel_id, ctx.thread_id, card, now)
         engine.notify()
         return Reply(f"The list of cases is posted here as {attachment.name}.")
     attachment = case_file(engine, case, fmt, now)
-    card = Card(CardKind.REPORT, f"📄 Case report {case.ref}", attachment=attachment)
+    title = t("report.case", engine.config.guidance.agent_language, ref=case.ref)
+    card = Card(CardKind.REPORT, title, attachment=attachment)
     engine.store.enqueue(case, card, now)
     engine.notify()
     return Reply(
@@ -108,7 +111,8 @@ def stories(engine: Engine, period: str, ctx: Context) -> Reply:
     attachment = Attachment(
         f"stories-{start:%Y%m%d}-{end:%Y%m%d}.md", FORMATS["md"], text.encode("utf-8")
     )
-    card = Card(CardKind.REPORT, "🌟 Success stories", attachment=attachment)
+    title = t("report.stories", engine.config.guidance.agent_language)
+    card = Card(CardKind.REPORT, title, attachment=attachment)
     engine.store.enqueue_to(ctx.platform, ctx.channel_id, ctx.thread_id, card, now)
     engine.notify()
     return Reply(f"The success stories are posted here as {attachment.name}.")

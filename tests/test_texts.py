@@ -1,0 +1,158 @@
+"""Thread texts follow SERENO_AGENT_LANGUAGE: a complete catalog, Spanish cards, English kept."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from string import Formatter
+
+import pytest
+
+from bot.core import record_commands
+from bot.core.cards import Card
+from bot.core.clocks import ReminderKind
+from bot.core.dispatch import Context
+from bot.core.lifecycle import LABELS
+from bot.core.model import CustomerKind, Impact, Incoming, Reason, Status
+from bot.core.ports import LanguageDetector
+from bot.core.texts import TEXTS, name, t
+from bot.settings import Settings
+from bot.wiring import App, build
+from tests.conftest import AGENT, LUCIA, complaint
+from tests.support import FakeClock
+
+ES = "Llevo TRES semanas esperando el pedido 48213 y nadie me responde!!! Quiero mi dinero."
+EN = "My order 5521 arrived broken and nobody answers my emails. I want a refund."
+ANGRIER = "SIGO ESPERANDO!!! Es una VERGÜENZA, idiotas"
+
+
+def placeholders(text: str) -> set[str]:
+    return {field for _, field, _, _ in Formatter().parse(text) if field is not None}
+
+
+def test_every_key_has_both_languages_with_the_same_placeholders() -> None:
+    for key, entry in TEXTS.items():
+        assert set(entry) == {"en", "es"}, key
+        assert entry["en"].strip() and entry["es"].strip(), key
+        assert placeholders(entry["en"]) == placeholders(entry["es"]), key
+
+
+def test_every_vocabulary_value_and_reminder_kind_has_texts() -> None:
+    groups = {"status": Status, "reason": Reason, "impact": Impact, "kind": CustomerKind}
+    for group, enum in groups.items():
+        assert all(f"{group}.{member.value}" in TEXTS for member in enum), group
+    for kind in ReminderKind:
+        assert {f"clock.{kind}", f"ping.{kind}.label", f"ping.{kind}.what"} <= set(TEXTS)
+    assert {s: name("status", s.value, "en") for s in Status} == LABELS
+
+
+def test_unknown_language_falls_back_to_english() -> None:
+    assert t("progress.count", "fr", done=1, total=3) == "Progress 1/3"
+    assert t("progress.count", "es", done=1, total=3) == "Progreso 1/3"
+    assert name("reason", "weather", "es") == "weather"
+
+
+def make(tmp_path: Path, clock: FakeClock, detector: LanguageDetector, **env: str) -> App:
+    settings = Settings.from_env({"SERENO_DB": str(tmp_path / "x.db"), **env})
+    return build(settings, clock=clock, detector=detector)
+
+
+@pytest.fixture
+def es_app(tmp_path: Path, clock: FakeClock, detector: LanguageDetector) -> Iterator[App]:
+    built = make(tmp_path, clock, detector, SERENO_AGENT_LANGUAGE="es", SERENO_SLACK_LEAD="")
+    yield built
+    built.close()
+
+
+def cards(app: App, kind: str, case_id: int = 1) -> list[Card]:
+    return [i.card for i in app.store.outbox_for_case(case_id) if i.card.kind == kind]
+
+
+def labels(card: Card) -> list[str]:
+    return [a.label for a in card.actions]
+
+
+def test_spanish_header_step_and_suggestion(es_app: App) -> None:
+    assert es_app.engine.open_case(complaint(ES)) is not None
+    header = cards(es_app, "header")[0]
+    assert header.title.startswith("Caso #1 · ") and " intensidad " in header.title
+    assert " · impacto " in header.title
+    assert [line.split(":")[0] for line in header.lines[:3]] == ["Por qué", "Motivo", "Historial"]
+    assert header.lines[-2].startswith("Progreso 0/") and "▸ ahora: " in header.lines[-2]
+    assert header.lines[-1].startswith("Estado: nuevo · sin asignar · próximo: primera respuesta")
+    assert "(en 15 min)" in header.lines[-1]
+    assert labels(header) == ["Asumir", "Resolver", "Cerrar sin acuerdo"]
+    step = cards(es_app, "step")[0]
+    assert step.title.startswith("Paso 1/") and step.lines[-1].startswith("(consejo: ")
+    assert step.footer is not None and step.footer.startswith("Reacciona ✅ al terminar, ⏩")
+    assert "/complaint done " in step.footer and labels(step) == ["Hecho", "Saltar"]
+    suggestion = cards(es_app, "suggestion")[0]
+    assert suggestion.title.startswith("Respuesta sugerida (es) — ")
+    assert labels(suggestion) == ["Otra"]
+
+
+def test_spanish_ping_escalation_and_anger(es_app: App, clock: FakeClock) -> None:
+    case = es_app.engine.open_case(complaint(ES))
+    assert case is not None
+    clock.advance(minutes=15)
+    es_app.scheduler.tick()
+    ping = cards(es_app, "ping")[0]
+    assert ping.title == "⏰ Primera respuesta pendiente · #1"
+    assert ping.lines[0].startswith("Nadie ha atendido esta queja")
+    assert ping.footer is not None and ping.footer.startswith("Reacciona ✅ al terminar, 💤")
+    clock.advance(hours=1, minutes=1)
+    es_app.scheduler.tick()
+    escalation = cards(es_app, "ping")[-1]
+    assert escalation.title.startswith("🚨 Escalado · #1: primera respuesta pendiente — avisado")
+    es_app.engine.claim(case, AGENT)
+    reply = Incoming("test", "C1", "m-2", LUCIA, ANGRIER, case.thread_id)
+    es_app.engine.record_thread_message(reply)
+    notice = cards(es_app, "notice")[-1]
+    assert notice.title.startswith("🔥 El cliente está más molesto ahora (")
+    assert "(consejo: anger-during)" in notice.lines[0]
+    header = cards(es_app, "header")[-1]
+    assert any(line.startswith("Estado: en curso · ana") for line in header.lines)
+
+
+def test_spanish_report_titles(es_app: App) -> None:
+    case = es_app.engine.open_case(complaint(ES))
+    assert case is not None
+    here = Context(AGENT, "test", "C1")
+    assert record_commands.export(es_app.engine, case, "md", here).ok
+    assert record_commands.export(es_app.engine, None, "", here).ok
+    assert record_commands.stories(es_app.engine, "30d", here).ok
+    rows = es_app.store.db.query("SELECT payload FROM outbox WHERE kind = 'report' ORDER BY id")
+    titles = [json.loads(r["payload"])["title"] for r in rows]
+    assert titles == ["📄 Informe del caso #1", "📄 Todos los casos (CSV)", "🌟 Casos de éxito"]
+
+
+def test_english_stays_as_before(
+    tmp_path: Path, clock: FakeClock, detector: LanguageDetector
+) -> None:
+    app = make(tmp_path, clock, detector, SERENO_SLACK_LEAD="")
+    try:
+        assert app.engine.open_case(complaint(EN)) is not None
+        header = cards(app, "header")[0]
+        assert header.title == "Case #1 · service · 🔥 intensity 1/3 · impact LOW · en"
+        assert header.lines[2] == "History: first complaint from this customer."
+        assert header.lines[-1].startswith("Status: new · unassigned · next: first-response ")
+        assert header.lines[-1].endswith(" UTC (in 15 min)")
+        assert labels(header) == ["Claim", "Resolve", "Let go"]
+        step = cards(app, "step")[0]
+        assert step.footer == f"React ✅ when done, ⏩ to skip · or /complaint done {_id(app)}"
+        assert step.lines[-1].startswith("(advice: ") and labels(step) == ["Done", "Skip"]
+        clock.advance(minutes=15)
+        app.scheduler.tick()
+        ping = cards(app, "ping")[0]
+        assert ping.title == "⏰ First response due · #1"
+        assert ping.footer == (
+            "React ✅ when done, 💤 to snooze 1h · /complaint snooze #1 <when> · "
+            "/complaint reminder #1 done|cancel"
+        )
+    finally:
+        app.close()
+
+
+def _id(app: App) -> str:
+    return app.store.steps(1)[0].step_id
