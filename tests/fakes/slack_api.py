@@ -22,6 +22,10 @@ response URL), ``"upload"`` (bytes POSTed to an upload URL).
 
 Slack's environment-proxy quirk: slack_sdk adopts ``HTTP(S)_PROXY`` and ignores
 ``NO_PROXY``; use `clear_proxy_env` (or the `no_proxy_env` fixture) in tests.
+
+`FakeSlack` keeps the state, lifecycle, directory, inspection and fault setup here and
+mixes in `slack_http` (parsing, recording, faults, dispatch), `slack_web_methods`,
+`slack_files` (external uploads) and `slack_socket` (Socket Mode).
 """
 
 from __future__ import annotations
@@ -29,16 +33,32 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import itertools
-import json
-import math
 import time
 from collections import defaultdict, deque
 from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
-from aiohttp import WSMsgType, web
+from aiohttp import web
+
+from .slack_files import FilesMixin
+from .slack_http import Call, HttpMixin, _Fault
+from .slack_socket import SocketModeMixin
+from .slack_web_methods import WebApiMixin
+
+__all__ = [
+    "APP_ID",
+    "BOT_ID",
+    "BOT_USER_ID",
+    "PROXY_ENV_VARS",
+    "TEAM_ID",
+    "Call",
+    "FakeSlack",
+    "clear_proxy_env",
+    "fake_slack",
+    "no_proxy_env",
+    "serve_web_app",
+]
 
 TEAM_ID = "T0001"
 APP_ID = "A0001"
@@ -54,44 +74,8 @@ PROXY_ENV_VARS = (
     "all_proxy",
 )
 
-# Params that slack_sdk sends JSON-encoded inside form data; decoded when recording.
-_JSON_PARAMS = frozenset({"blocks", "attachments", "view", "files", "metadata", "users"})
 
-
-@dataclass
-class Call:
-    """One request the fake received."""
-
-    method: str  # Web API method ("chat.postMessage"), or "respond" / "upload"
-    params: dict[str, Any]  # query + JSON body or form fields; JSON-in-form fields decoded
-    headers: dict[str, str]
-    time: float  # time.monotonic() when received
-    http_method: str = "POST"
-    path: str = ""
-    status: int = 200  # HTTP status the fake answered with
-    response: dict[str, Any] = field(default_factory=dict)  # the JSON body it answered with
-
-    @property
-    def ok(self) -> bool:
-        return self.status == 200 and bool(self.response.get("ok", True))
-
-    @property
-    def token(self) -> str | None:
-        auth = next((v for k, v in self.headers.items() if k.lower() == "authorization"), "")
-        if auth.startswith("Bearer "):
-            return auth[len("Bearer ") :]
-        return self.params.get("token")
-
-
-@dataclass
-class _Fault:
-    status: int
-    retry_after: float | None
-    error: str | None
-    times: int
-
-
-class FakeSlack:
+class FakeSlack(HttpMixin, WebApiMixin, FilesMixin, SocketModeMixin):
     """Fake Slack server. Use ``async with FakeSlack() as fake`` (or `start`/`close`)."""
 
     def __init__(
@@ -340,407 +324,6 @@ class FakeSlack:
         self._rate_window = window
         self._rate_retry_after = retry_after
         self._rate_hits.clear()
-
-    def _take_fault(self, method: str) -> _Fault | None:
-        queue = self._faults.get(method)
-        if not queue:
-            return None
-        fault = queue[0]
-        fault.times -= 1
-        if fault.times <= 0:
-            queue.popleft()
-        return fault
-
-    def _check_rate(self, channel: str, now: float) -> float | None:
-        """None if allowed (and counted), else seconds until allowed."""
-        if self._rate_limit is None:
-            return None
-        hits = self._rate_hits[channel]
-        while hits and now - hits[0] >= self._rate_window:
-            hits.popleft()
-        if len(hits) >= self._rate_limit:
-            return self._rate_window - (now - hits[0])
-        hits.append(now)
-        return None
-
-    # ------------------------------------------------------------------ HTTP handlers
-
-    async def _parse(self, request: web.Request) -> dict[str, Any]:
-        params: dict[str, Any] = dict(request.query)
-        if request.can_read_body:
-            ctype = request.content_type
-            if ctype in ("application/x-www-form-urlencoded", "multipart/form-data"):
-                form = await request.post()
-                for key, value in form.items():
-                    if isinstance(value, web.FileField):
-                        params[key] = {"filename": value.filename, "content": value.file.read()}
-                    else:
-                        params[key] = value
-            else:
-                raw = await request.read()
-                if raw:
-                    try:
-                        body = json.loads(raw)
-                    except ValueError:
-                        params["_raw"] = raw
-                    else:
-                        if isinstance(body, dict):
-                            params.update(body)
-                        else:
-                            params["_json"] = body
-        for key in _JSON_PARAMS & params.keys():
-            value = params[key]
-            if isinstance(value, str) and value[:1] in ("[", "{"):
-                with contextlib.suppress(ValueError):
-                    params[key] = json.loads(value)
-        return params
-
-    def _record(self, method: str, request: web.Request, params: dict[str, Any]) -> Call:
-        call = Call(
-            method=method,
-            params=params,
-            headers=dict(request.headers),
-            time=time.monotonic(),
-            http_method=request.method,
-            path=request.path,
-        )
-        self.records.append(call)
-        return call
-
-    @staticmethod
-    def _answer(
-        call: Call, body: dict[str, Any], status: int = 200, headers: dict[str, str] | None = None
-    ) -> web.Response:
-        call.status = status
-        call.response = body
-        return web.json_response(body, status=status, headers=headers)
-
-    async def _handle_api(self, request: web.Request) -> web.Response:
-        method = request.match_info["method"]
-        params = await self._parse(request)
-        call = self._record(method, request, params)
-
-        fault = self._take_fault(method)
-        if fault is not None:
-            headers = {}
-            if fault.retry_after is not None and fault.status == 429:
-                headers["Retry-After"] = _fmt_seconds(fault.retry_after)
-            default_error = {429: "ratelimited", 200: "fatal_error"}.get(
-                fault.status, "internal_error"
-            )
-            return self._answer(
-                call, {"ok": False, "error": fault.error or default_error}, fault.status, headers
-            )
-
-        if method == "chat.postMessage" and self._rate_limit is not None:
-            wait = self._check_rate(str(params.get("channel", "")), call.time)
-            if wait is not None:
-                self.rate_limited_count += 1
-                retry = self._rate_retry_after
-                if retry is None:
-                    retry = max(1, math.ceil(wait))
-                return self._answer(
-                    call,
-                    {"ok": False, "error": "ratelimited"},
-                    429,
-                    {"Retry-After": _fmt_seconds(retry)},
-                )
-
-        handler = _API_HANDLERS.get(method)
-        body = handler(self, params) if handler else {"ok": True}
-        return self._answer(call, body)
-
-    async def _handle_respond(self, request: web.Request) -> web.Response:
-        params = await self._parse(request)
-        call = self._record("respond", request, params)
-        return self._answer(call, {"ok": True})
-
-    async def _handle_upload(self, request: web.Request) -> web.Response:
-        file_id = request.match_info["file_id"]
-        data = await request.read()
-        call = self._record("upload", request, {"file_id": file_id, "size": len(data)})
-        call.status = 200
-        if file_id in self.files:
-            self.files[file_id]["data"] = data
-        # Like files.slack.com: text/plain "OK - <size>" (slack_sdk reads it as text).
-        return web.Response(text=f"OK - {len(data)}", content_type="text/plain")
-
-    # ------------------------------------------------------------------ Web API methods
-
-    def _auth_test(self, params: dict[str, Any]) -> dict[str, Any]:
-        return {
-            "ok": True,
-            "url": "https://fake-team.slack.com/",
-            "team": "Fake Team",
-            "user": self.bot_name,
-            "team_id": self.team_id,
-            "user_id": self.bot_user_id,
-            "bot_id": self.bot_id,
-            "is_enterprise_install": False,
-        }
-
-    def _bot_message(self, params: dict[str, Any], ts: str) -> dict[str, Any]:
-        msg: dict[str, Any] = {
-            "type": "message",
-            "user": self.bot_user_id,
-            "bot_id": self.bot_id,
-            "app_id": self.app_id,
-            "team": self.team_id,
-            "text": params.get("text", ""),
-            "ts": ts,
-        }
-        for key in ("blocks", "attachments", "thread_ts", "metadata"):
-            if params.get(key) is not None:
-                msg[key] = params[key]
-        return msg
-
-    def _chat_post_message(self, params: dict[str, Any]) -> dict[str, Any]:
-        channel = params.get("channel")
-        if not channel:
-            return {"ok": False, "error": "channel_not_found"}
-        if not params.get("text") and not params.get("blocks") and not params.get("attachments"):
-            return {"ok": False, "error": "no_text"}
-        ts = self.next_ts()
-        msg = self._bot_message(params, ts)
-        self.messages[(channel, ts)] = msg
-        return {"ok": True, "channel": channel, "ts": ts, "message": msg}
-
-    def _chat_post_ephemeral(self, params: dict[str, Any]) -> dict[str, Any]:
-        if not params.get("channel"):
-            return {"ok": False, "error": "channel_not_found"}
-        if not params.get("user"):
-            return {"ok": False, "error": "user_not_in_channel"}
-        return {"ok": True, "message_ts": self.next_ts()}
-
-    def _chat_update(self, params: dict[str, Any]) -> dict[str, Any]:
-        channel, ts = params.get("channel"), params.get("ts")
-        if not channel or not ts:
-            return {"ok": False, "error": "message_not_found"}
-        msg = self.messages.get((channel, ts)) or self._bot_message({}, ts)
-        for key in ("text", "blocks", "attachments", "metadata"):
-            if key in params:
-                msg[key] = params[key]
-        msg["edited"] = {"user": self.bot_user_id, "ts": self.next_ts()}
-        self.messages[(channel, ts)] = msg
-        return {
-            "ok": True,
-            "channel": channel,
-            "ts": ts,
-            "text": msg.get("text", ""),
-            "message": msg,
-        }
-
-    def _chat_delete(self, params: dict[str, Any]) -> dict[str, Any]:
-        channel, ts = params.get("channel"), params.get("ts")
-        if not channel or not ts:
-            return {"ok": False, "error": "message_not_found"}
-        self.messages.pop((channel, ts), None)
-        return {"ok": True, "channel": channel, "ts": ts}
-
-    def _reactions_add(self, params: dict[str, Any]) -> dict[str, Any]:
-        key = (params.get("channel", ""), params.get("timestamp", ""), params.get("name", ""))
-        if not all(key):
-            return {"ok": False, "error": "invalid_arguments"}
-        if key in self.reactions:
-            return {"ok": False, "error": "already_reacted"}
-        self.reactions.add(key)
-        return {"ok": True}
-
-    def _reactions_remove(self, params: dict[str, Any]) -> dict[str, Any]:
-        key = (params.get("channel", ""), params.get("timestamp", ""), params.get("name", ""))
-        if key not in self.reactions:
-            return {"ok": False, "error": "no_reaction"}
-        self.reactions.discard(key)
-        return {"ok": True}
-
-    def _users_info(self, params: dict[str, Any]) -> dict[str, Any]:
-        user = self.users.get(params.get("user", ""))
-        if user is None:
-            return {"ok": False, "error": "user_not_found"}
-        return {"ok": True, "user": user}
-
-    def _conversations_info(self, params: dict[str, Any]) -> dict[str, Any]:
-        channel = params.get("channel")
-        if not channel:
-            return {"ok": False, "error": "channel_not_found"}
-        return {"ok": True, "channel": self.channels.get(channel) or self._synth_channel(channel)}
-
-    def _usergroups_users_list(self, params: dict[str, Any]) -> dict[str, Any]:
-        group = self.usergroups.get(params.get("usergroup", ""))
-        if group is None:
-            return {"ok": False, "error": "no_such_subteam"}
-        return {"ok": True, "users": list(group["users"])}
-
-    def _usergroups_list(self, params: dict[str, Any]) -> dict[str, Any]:
-        groups = [dict(g) for g in self.usergroups.values()]
-        if str(params.get("include_users", "")).lower() not in ("1", "true"):
-            for g in groups:
-                g.pop("users")
-        return {"ok": True, "usergroups": groups}
-
-    def _files_get_upload_url(self, params: dict[str, Any]) -> dict[str, Any]:
-        if not params.get("filename") or not params.get("length"):
-            return {"ok": False, "error": "invalid_arguments"}
-        file_id = self._new_id("F")
-        self.files[file_id] = {
-            "id": file_id,
-            "name": params["filename"],
-            "length": int(params["length"]),
-            "data": None,
-        }
-        return {"ok": True, "upload_url": f"{self.root_url}/upload/{file_id}", "file_id": file_id}
-
-    def _files_complete_upload(self, params: dict[str, Any]) -> dict[str, Any]:
-        items = params.get("files")
-        if not isinstance(items, list) or not items:
-            return {"ok": False, "error": "invalid_arguments"}
-        out = []
-        for item in items:
-            stored = self.files.get(item.get("id", ""))
-            if stored is None or stored["data"] is None:
-                return {"ok": False, "error": "file_not_found"}
-            stored.update(
-                title=item.get("title") or stored["name"],
-                channel_id=params.get("channel_id"),
-                thread_ts=params.get("thread_ts"),
-                initial_comment=params.get("initial_comment"),
-            )
-            out.append(
-                {
-                    "id": stored["id"],
-                    "name": stored["name"],
-                    "title": stored["title"],
-                    "size": len(stored["data"]),
-                }
-            )
-        return {"ok": True, "files": out}
-
-    def _views_open(self, params: dict[str, Any]) -> dict[str, Any]:
-        view = params.get("view")
-        if not params.get("trigger_id") and not params.get("interactivity_pointer"):
-            return {"ok": False, "error": "invalid_arguments"}
-        if not isinstance(view, dict):
-            return {"ok": False, "error": "invalid_arguments"}
-        view_id = self._new_id("V")
-        stored = {"id": view_id, "team_id": self.team_id, "app_id": self.app_id, **view}
-        self.views[view_id] = stored
-        return {"ok": True, "view": stored}
-
-    def _apps_connections_open(self, params: dict[str, Any]) -> dict[str, Any]:
-        return {"ok": True, "url": self.socket_url}
-
-    # ------------------------------------------------------------------ Socket Mode
-
-    async def _handle_socket(self, request: web.Request) -> web.WebSocketResponse:
-        ws = web.WebSocketResponse(autoping=True)
-        await ws.prepare(request)
-        self._sockets.append(ws)
-        self.socket_connections += 1
-        try:
-            await ws.send_json(
-                {
-                    "type": "hello",
-                    "num_connections": len(self._sockets),
-                    "debug_info": {
-                        "host": "applink-fake",
-                        "build_number": 1,
-                        "approximate_connection_time": 18060,
-                    },
-                    "connection_info": {"app_id": self.app_id},
-                }
-            )
-            async for msg in ws:
-                if msg.type != WSMsgType.TEXT:
-                    continue
-                try:
-                    data = json.loads(msg.data)
-                except ValueError:
-                    data = {"_raw": msg.data}
-                self.socket_messages.append(data)
-                if isinstance(data, dict) and "envelope_id" in data:
-                    self.acks[data["envelope_id"]] = data
-        finally:
-            with contextlib.suppress(ValueError):
-                self._sockets.remove(ws)
-        return ws
-
-    async def wait_connected(self, timeout: float = 5.0) -> None:
-        """Wait until a Socket Mode client holds an open websocket."""
-        deadline = time.monotonic() + timeout
-        while not any(not ws.closed for ws in self._sockets):
-            if time.monotonic() >= deadline:
-                raise TimeoutError(f"no Socket Mode connection within {timeout}s")
-            await asyncio.sleep(0.005)
-
-    async def push_envelope(
-        self,
-        type: str,
-        payload: dict[str, Any],
-        *,
-        envelope_id: str | None = None,
-        retry_attempt: int | None = 0,
-        retry_reason: str | None = "",
-        accepts_response_payload: bool | None = None,
-        timeout: float = 5.0,
-    ) -> str:
-        """Send a Socket Mode envelope (``events_api`` | ``slash_commands`` |
-        ``interactive``) on the newest open websocket; return its envelope_id.
-        Pass ``retry_attempt=None`` to omit the retry fields."""
-        await self.wait_connected(timeout)
-        ws = [w for w in self._sockets if not w.closed][-1]
-        envelope_id = envelope_id or f"env-{next(self._id_counter):06d}"
-        if accepts_response_payload is None:
-            accepts_response_payload = type != "events_api"
-        envelope: dict[str, Any] = {
-            "envelope_id": envelope_id,
-            "type": type,
-            "payload": payload,
-            "accepts_response_payload": accepts_response_payload,
-        }
-        if retry_attempt is not None:
-            envelope["retry_attempt"] = retry_attempt
-            envelope["retry_reason"] = retry_reason or ""
-        await ws.send_json(envelope)
-        return envelope_id
-
-    async def wait_ack(self, envelope_id: str, timeout: float = 5.0) -> dict[str, Any]:
-        """Wait for the client's ack of an envelope; return the ack message
-        (``{"envelope_id": ..., "payload": {...}}`` when the ack carried a body)."""
-        deadline = time.monotonic() + timeout
-        while envelope_id not in self.acks:
-            if time.monotonic() >= deadline:
-                raise TimeoutError(f"no ack for envelope {envelope_id!r} within {timeout}s")
-            await asyncio.sleep(0.005)
-        return self.acks[envelope_id]
-
-    async def socket_disconnect(self, reason: str = "refresh_requested") -> None:
-        """Send Slack's ``disconnect`` message; the client should reconnect via
-        apps.connections.open."""
-        for ws in [w for w in self._sockets if not w.closed]:
-            await ws.send_json({"type": "disconnect", "reason": reason, "debug_info": {}})
-
-
-_API_HANDLERS: dict[str, Callable[[FakeSlack, dict[str, Any]], dict[str, Any]]] = {
-    "auth.test": FakeSlack._auth_test,
-    "chat.postMessage": FakeSlack._chat_post_message,
-    "chat.postEphemeral": FakeSlack._chat_post_ephemeral,
-    "chat.update": FakeSlack._chat_update,
-    "chat.delete": FakeSlack._chat_delete,
-    "reactions.add": FakeSlack._reactions_add,
-    "reactions.remove": FakeSlack._reactions_remove,
-    "users.info": FakeSlack._users_info,
-    "conversations.info": FakeSlack._conversations_info,
-    "usergroups.users.list": FakeSlack._usergroups_users_list,
-    "usergroups.list": FakeSlack._usergroups_list,
-    "files.getUploadURLExternal": FakeSlack._files_get_upload_url,
-    "files.completeUploadExternal": FakeSlack._files_complete_upload,
-    "views.open": FakeSlack._views_open,
-    "apps.connections.open": FakeSlack._apps_connections_open,
-}
-
-
-def _fmt_seconds(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else str(value)
 
 
 # ---------------------------------------------------------------------- test helpers

@@ -1,0 +1,140 @@
+"""Delivery to Discord: 429s and 403s in the outbox, pings and their mentions, files."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+
+from bot.core.cards import Card, CardKind
+from bot.core.case import EventKind
+from bot.core.ports import LanguageDetector
+from bot.settings import Settings
+from bot.wiring import App
+from handlers.discord import render
+from tests.discord_harness import (
+    ENGLISH,
+    command,
+    eventually,
+    guidance,
+    kinds,
+    open_complaint,
+    sereno,
+)
+from tests.fakes.discord_api import FakeDiscord
+
+# -- outbox failures ----------------------------------------------------------------------
+
+
+async def test_429_is_waited_out(fake: FakeDiscord, app: App) -> None:
+    fake.fail_next("POST", r"/channels/\d+/messages$", 429, retry_after=0.3)
+    started = time.monotonic()
+    msg = await fake.user_message(ENGLISH)
+    await guidance(fake, msg["id"], count=4)
+    assert time.monotonic() - started >= 0.3
+    statuses = [r.status for r in fake.requests("POST", f"/channels/{msg['id']}/messages")]
+    assert statuses == [429, 200, 200, 200]
+
+
+async def test_403_on_thread_creation_is_reported_once_and_the_case_kept(
+    fake: FakeDiscord, app: App
+) -> None:
+    fake.fail_next("POST", r"/threads$", 403, times=6)
+    support = fake.world.channel_id("support")
+    msg = await fake.user_message(ENGLISH)
+    in_channel = f"/channels/{support}/messages"
+    [notice] = await fake.wait_for(lambda r: r.path == in_channel, timeout=4)
+    assert "missing a permission" in notice.json["content"]
+    assert "/complaint show #1" in notice.json["content"]
+    await fake.user_message("Second complaint, also angry!!!")
+    await eventually(lambda: len(fake.requests("POST", "/threads")) == 6)
+    await asyncio.sleep(0.1)
+    assert [r.path for r in fake.requests("POST")].count(in_channel) == 1
+    assert not fake.requests("POST", f"/channels/{msg['id']}/messages")
+    case = app.store.get_case(1)
+    assert case is not None and case.is_open and app.store.get_case(2) is not None
+    shown = await command(fake, "show", {"case": 1})
+    assert shown["data"]["content"].startswith("Case #1")
+    # once the permission is granted, the next header update brings the case back on screen
+    await command(fake, "claim", {"case": 1})
+    [header] = await guidance(fake, msg["id"], count=1)
+    assert header.startswith("Case #1")
+    await command(fake, "resolve", {"case": 1})
+    [edit] = await fake.wait_for("PATCH", f"/channels/{msg['id']}/messages/")
+    assert "Status: resolved" in edit.json["embeds"][0]["description"]
+    assert edit.json["components"] == []  # a closed case offers no buttons
+
+
+# -- pings --------------------------------------------------------------------------------
+
+
+def test_pings_mention_people_and_roles_never_here() -> None:
+    card = Card(CardKind.PING, "⏰ First response due · #1", mentions=("agents", "lead"))
+    assert render.content(card, "111", "role:222") == "<@&111> <@&222>"
+    assert render.content(card, "111", None) == "<@&111>"
+    assert render.content(card, None, None) is None
+    mine = Card(CardKind.PING, "⏰", mentions=("user:333", "lead"))
+    assert render.content(mine, None, "444") == "<@333> <@444>"
+    assert render.content(Card(CardKind.STEP, "Step 1"), "111") is None
+
+
+async def test_a_ping_mentions_the_agent_role_and_a_reaction_finishes_it(
+    fake: FakeDiscord, settings_for: Callable[..., Settings], detector: LanguageDetector
+) -> None:
+    agents = str(fake.world.role_id("Agents"))
+    settings = settings_for(SERENO_FIRST_RESPONSE="0s", SERENO_DISCORD_AGENT_ROLE=agents)
+    async with sereno(fake, settings, detector) as app:
+        msg, case_id = await open_complaint(fake, app)
+        assert app.scheduler.tick() == 1
+        app.engine.notify()
+        posts = await fake.wait_for("POST", f"/channels/{msg['id']}/messages", count=4)
+        ping = posts[3].json
+        assert ping["content"] == f"<@&{agents}>"
+        assert ping["embeds"][0]["title"] == f"⏰ First response due · #{case_id}"
+        ping_id = await eventually(
+            lambda: [
+                i.platform_message_id
+                for i in app.store.outbox_for_case(case_id)
+                if i.card.kind == "ping" and i.platform_message_id
+            ]
+        )
+        await fake.react(ping_id[0], "✅", user="agent")
+        await eventually(
+            lambda: (
+                not [
+                    r for r in app.store.reminders_for(case_id) if r.kind.value == "first-response"
+                ]
+            )
+        )
+        assert EventKind.REMINDER_DONE in kinds(app, case_id)
+
+
+# -- files --------------------------------------------------------------------------------
+
+
+async def test_case_report_and_team_report_are_uploaded_as_files(
+    fake: FakeDiscord, app: App
+) -> None:
+    msg, case_id = await open_complaint(fake, app)
+    sent = await fake.invoke_command(
+        "complaint", {"format": "md"}, subcommand="export", group="records", channel=msg["id"]
+    )
+    [callback] = await fake.wait_for("POST", f"/interactions/{sent['id']}/")
+    assert callback.json["type"] == 5  # deferred at once: files can take a while
+    [followup] = await fake.wait_for("POST", f"/webhooks/{fake.world.application_id}/")
+    assert "posted in its thread" in followup.json["content"]
+    posts = await fake.wait_for(
+        lambda r: r.method == "POST" and any(f.filename == f"case-{case_id}.md" for f in r.files)
+    )
+    [report] = [f for f in posts[-1].files if f.filename == f"case-{case_id}.md"]
+    assert posts[-1].path == f"/channels/{msg['id']}/messages"
+    assert report.data.startswith(f"# Case #{case_id}".encode())
+    sent = await fake.invoke_command(
+        "complaint", {"period": "7d"}, subcommand="report", group="records"
+    )
+    await fake.wait_for("POST", f"/interactions/{sent['id']}/")
+    charts = await fake.wait_for(
+        lambda r: r.method == "POST" and any((f.filename or "").endswith(".png") for f in r.files)
+    )
+    [png] = [f for f in charts[-1].files if (f.filename or "").endswith(".png")]
+    assert png.data.startswith(b"\x89PNG")
