@@ -325,6 +325,13 @@ SPECS: tuple[Spec, ...] = (
         _optional_id,
     ),
     Spec(
+        "SERENO_DISCORD_PING_DM",
+        "discord_ping_dm",
+        "false",
+        "Also send each ping as a direct message to the agent it mentions (true/false).",
+        _boolean,
+    ),
+    Spec(
         "SERENO_DISCORD_LEAD",
         "discord_lead",
         "",
@@ -394,6 +401,7 @@ class Settings:
     discord_channels: tuple[str, ...] = ()
     discord_agent_role: str | None = None
     discord_lead: str | None = None
+    discord_ping_dm: bool = False
     discord_guild_id: str | None = None
     discord_api_url: str = "https://discord.com/api/v10"
     discord_gateway_url: str = "wss://gateway.discord.gg/"

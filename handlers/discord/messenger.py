@@ -34,6 +34,7 @@ class DiscordMessenger:
         self._client = client
         self._store = store
         self._mentions = (settings.discord_agent_role, settings.discord_lead)
+        self._ping_dm = settings.discord_ping_dm
         self._threads: set[int] = set()  # threads known to exist
         self._reported: set[str] = set()  # channels already told about a missing permission
 
@@ -68,7 +69,22 @@ class DiscordMessenger:
             kwargs["file"] = discord.File(io.BytesIO(attachment.data), filename=attachment.name)
         message = await where.send(**kwargs, view=render.view(item.card))
         await self._offer_reactions(message, OFFERED.get(item.card.kind, ()))
+        if self._ping_dm and item.card.kind is CardKind.PING:
+            await self._direct(item)
         return str(message.id)
+
+    async def _direct(self, item: OutboxItem) -> None:
+        """Best effort: a ping also goes to each mentioned agent as a direct message."""
+        for mention in item.card.mentions:
+            if not mention.startswith("user:") or not mention[5:].isdigit():
+                continue
+            try:
+                user = self._client.get_user(int(mention[5:])) or await self._client.fetch_user(
+                    int(mention[5:])
+                )
+                await user.send(embed=render.embed(item.card))
+            except discord.HTTPException as exc:
+                log.warning("could not DM %s about case %s: %s", mention, item.case_id, exc)
 
     def _reposted(self, item: OutboxItem) -> str | None:
         """An edit whose original never got posted edits its own first re-post instead."""

@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 from bot.core.cards import Card, CardKind
 from bot.core.case import EventKind
+from bot.core.model import Actor
 from bot.core.ports import LanguageDetector
 from bot.settings import Settings
 from bot.wiring import App
@@ -76,6 +77,28 @@ def test_pings_mention_people_and_roles_never_here() -> None:
     mine = Card(CardKind.PING, "⏰", mentions=("user:333", "lead"))
     assert render.content(mine, None, "444") == "<@333> <@444>"
     assert render.content(Card(CardKind.STEP, "Step 1"), "111") is None
+
+
+async def test_a_stalled_ping_mentions_the_assignee_and_can_go_by_direct_message(
+    fake: FakeDiscord, settings_for: Callable[..., Settings], detector: LanguageDetector
+) -> None:
+    settings = settings_for(SERENO_DISCORD_PING_DM="true")
+    async with sereno(fake, settings, detector) as app:
+        msg, case_id = await open_complaint(fake, app)
+        agent = str(fake.world.user_id("agent"))
+        case = app.store.get_case(case_id)
+        assert case is not None
+        app.engine.claim(case, Actor("discord", agent, "alex", is_agent=True))
+        app.engine.clock.advance(hours=24)  # type: ignore[attr-defined]
+        assert app.scheduler.tick() == 1
+        app.engine.notify()
+        [opened] = await fake.wait_for("POST", "/users/@me/channels")
+        assert str(opened.json["recipient_id"]) == agent
+        dm = opened.response["id"]
+        [direct] = await fake.wait_for("POST", f"/channels/{dm}/messages")
+        assert direct.json["embeds"][0]["title"] == f"⏰ Case stalled · #{case_id}"
+        in_thread = [r.json for r in fake.requests("POST", f"/channels/{msg['id']}/messages")]
+        assert any(p.get("content") == f"<@{agent}>" for p in in_thread)
 
 
 async def test_a_ping_mentions_the_agent_role_and_a_reaction_finishes_it(

@@ -80,6 +80,7 @@ class FakeDiscord(
         self.recorded: list[RecordedRequest] = []
         self.gateway_frames: list[dict] = []
         self.messages: dict[int, dict] = {}
+        self.dm_channels: dict[int, dict] = {}  # direct-message channels the bot opened
         self.reactions: dict[tuple[int, str], list[int]] = {}
         self.commands: dict[int | None, list[dict]] = {}
         self.interactions: dict[int, dict] = {}

@@ -67,6 +67,7 @@ class RestMixin:
         hook = r"/webhooks/(?P<app>\d+)/(?P<token>[^/]+)"
         table: list[tuple[str, str, Handler]] = [
             ("GET", r"/users/@me", self._me),
+            ("POST", r"/users/@me/channels", self._dm_channel),
             ("GET", r"/users/(?P<uid>\d+)", self._user),
             ("GET", r"/(?:oauth2/)?applications/@me", self._application),
             ("GET", r"/gateway(?P<bot>/bot)?", self._gateway_info),
@@ -94,6 +95,25 @@ class RestMixin:
 
     async def _no_content(self, rec: RecordedRequest, **_: str) -> tuple[int, Any]:
         return 204, None
+
+    async def _dm_channel(self, rec: RecordedRequest) -> tuple[int, Any]:
+        """Open (or reuse) a DM channel with a user, as POST /users/@me/channels does."""
+        key = self.world.user_key(str((rec.json or {}).get("recipient_id", "")))
+        if key is None:
+            return 400, {"message": "Invalid Recipient(s)", "code": 50033}
+        user = self.world.users[key]
+        found = next(
+            (c for c in self.dm_channels.values() if c["recipients"][0]["id"] == user["id"]), None
+        )
+        if found is None:
+            found = {
+                "id": str(self.ids.next()),
+                "type": 1,
+                "recipients": [user],
+                "last_message_id": None,
+            }
+            self.dm_channels[int(found["id"])] = found
+        return 200, found
 
     async def _me(self, rec: RecordedRequest) -> tuple[int, Any]:
         return 200, self.world.bot

@@ -27,6 +27,8 @@ class ChannelRoutesMixin:
         return 200, channel
 
     async def _channel_messages(self, rec: RecordedRequest, cid: str) -> tuple[int, Any]:
+        if int(cid) in self.dm_channels and rec.method == "POST":
+            return 200, self._new_message(int(cid), self.world.bot, rec.json or {}, rec.files)
         if int(cid) not in self.world.channels:
             return 404, UNKNOWN_CHANNEL
         if rec.method == "GET":
