@@ -7,6 +7,7 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from dotenv import load_dotenv
@@ -69,7 +70,7 @@ def _start(args: argparse.Namespace, settings: Settings) -> int:
     command = args.command or "run"
     if command == "console":
         if args.db:
-            settings = Settings(**{**settings.__dict__, "db_path": args.db})
+            settings = replace(settings, db_path=args.db)
         return run_console(settings, agent=args.agent or "agent", customer=args.customer)
     if command == "slack":
         _require(settings.slack_bot_token, "SLACK_BOT_TOKEN")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from bot.core import outcomes, record_commands, reminders, views
@@ -105,16 +105,14 @@ def _list(engine: Engine, command: Command, ctx: Context) -> Reply:
     query = CaseQuery(statuses=frozenset(statuses), limit=50)
     for word in words:
         if word in _STATUS_WORDS:
-            query = CaseQuery(**{**query.__dict__, "statuses": frozenset(_STATUS_WORDS[word])})
+            query = replace(query, statuses=frozenset(_STATUS_WORDS[word]))
         elif word == "mine":
-            query = CaseQuery(**{**query.__dict__, "assignee_id": ctx.actor.user_id})
+            query = replace(query, assignee_id=ctx.actor.user_id)
         elif word == "here":
-            query = CaseQuery(
-                **{**query.__dict__, "channel_id": ctx.channel_id, "platform": ctx.platform}
-            )
+            query = replace(query, channel_id=ctx.channel_id, platform=ctx.platform)
         elif word == "overdue":
             due = engine.clock.now() - engine.config.clocks.first_response
-            query = CaseQuery(**{**query.__dict__, "overdue_before": due})
+            query = replace(query, overdue_before=due)
         else:
             return Reply(f"I can't filter by '{word[:30]}'. {help_text('list')}", ok=False)
     return Reply(views.case_list(engine, engine.store.list_cases(query), engine.clock.now()))
