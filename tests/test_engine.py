@@ -245,3 +245,8 @@ def test_a_nameless_customer_gets_a_placeholder_the_agent_fills_in(app: App) -> 
     suggestion = next(i for i in app.store.outbox_for_case(case.id)
                       if i.card.kind == "suggestion")
     assert suggestion.card.quote and suggestion.card.quote.startswith("[nombre del cliente]")
+
+
+def test_an_agents_top_level_message_is_not_a_complaint(app: App) -> None:
+    assert app.engine.open_case(complaint("Team: couriers are late today", author=AGENT)) is None
+    assert app.store.db["cases"].count == 0

@@ -161,6 +161,7 @@ async def test_bots_sereno_itself_and_other_channels_are_ignored(slack: Running)
     await slack.event(sp.message_event("C1", None, "I am Sereno", bot_id="BBOT"))
     await slack.event(sp.message_event("C1", None, "deploy finished", bot_id="BOTHER"))
     await slack.event(sp.message_event("C9", "U-lucia", EN))
+    await slack.event(sp.message_event("C1", "U-ana", "Team: the courier is late today"))
     forwarded = sp.message_event("C1", None, "Web form: my invoice is wrong!", bot_id="BFWD")
     forwarded["username"] = "webform"
     await slack.event(forwarded)

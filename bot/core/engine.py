@@ -172,7 +172,13 @@ class Engine(ConversationMixin):
     # -- opening and conversation -----------------------------------------------
 
     def open_case(self, msg: Incoming) -> Case | None:
-        """Open a case from a complaint; None if this message was seen before."""
+        """Open a case from a complaint; None if seen before, or if an agent wrote it.
+
+        Agents talk in complaint channels too (announcements, questions to the team);
+        their top-level messages are not complaints.
+        """
+        if msg.author.is_agent:
+            return None
         existing = self.store.find_case_by_message(msg.platform, msg.channel_id, msg.message_id)
         if existing is not None:
             return None

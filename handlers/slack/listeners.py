@@ -70,7 +70,13 @@ async def _author(bridge: SlackBridge, event: dict[str, Any]) -> Actor | None:
         name = event.get("username") or (event.get("bot_profile") or {}).get("name") or bot_id
         return Actor(PLATFORM, f"{bot_id}:{name}", name)
     user = event.get("user")
-    return await bridge.people.actor(user) if user else None
+    if not user:
+        return None
+    if event.get("thread_ts") not in (None, event.get("ts")):
+        return await bridge.people.actor(user)
+    # A new complaint's author is its customer: an agent only if the settings name them.
+    people = bridge.people
+    return Actor(PLATFORM, user, await people.name(user), await people.is_named_agent(user))
 
 
 async def _posted(

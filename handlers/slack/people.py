@@ -53,6 +53,10 @@ class SlackPeople:
             return True
         return user_id in await self._group()
 
+    async def is_named_agent(self, user_id: str) -> bool:
+        """An agent by the settings' list or group (never by the 'anyone' default)."""
+        return user_id in self.agents or (bool(self.group) and user_id in await self._group())
+
     async def _group(self) -> frozenset[str]:
         if self.group and time.monotonic() - self._group_loaded_at > GROUP_TTL_SECONDS:
             try:

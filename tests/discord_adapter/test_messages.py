@@ -80,6 +80,7 @@ async def test_thread_messages_join_the_timeline_and_bots_are_ignored(
     await fake.user_message("On it, checking with the carrier.", author="agent", channel=msg["id"])
     await eventually(lambda: EventKind.AGENT_MESSAGE in kinds(app, case_id))
     await fake.user_message("beep: order 48213 is late!!!", author="helper")
+    await fake.user_message("Team: couriers are late today, expect complaints", author="agent")
     await fake.user_message("I am a bot in the thread", author="helper", channel=msg["id"])
     await fake.user_message("the bot itself", author="bot")
     await fake.user_message("sync point", author="agent", channel=msg["id"])
