@@ -1,4 +1,4 @@
-"""Thread texts follow SERENO_AGENT_LANGUAGE: a complete catalog, Spanish cards, English kept."""
+"""Thread texts and replies follow SERENO_AGENT_LANGUAGE: complete catalog, English kept."""
 
 from __future__ import annotations
 
@@ -9,14 +9,16 @@ from string import Formatter
 
 import pytest
 
-from bot.core import record_commands
+from bot.core import record_commands, texts
 from bot.core.cards import Card
 from bot.core.clocks import ReminderKind
-from bot.core.dispatch import Context
-from bot.core.lifecycle import LABELS
+from bot.core.dispatch import Context, run
+from bot.core.interactions import on_button
+from bot.core.lifecycle import LABELS, refusal
 from bot.core.model import CustomerKind, Impact, Incoming, Reason, Status
 from bot.core.ports import LanguageDetector
-from bot.core.texts import TEXTS, name, t
+from bot.core.texts import TEXTS, label, name, t
+from bot.core.texts_replies import REPLIES
 from bot.settings import Settings
 from bot.wiring import App, build
 from tests.conftest import AGENT, LUCIA, complaint
@@ -156,3 +158,72 @@ def test_english_stays_as_before(
 
 def _id(app: App) -> str:
     return app.store.steps(1)[0].step_id
+
+
+def test_reply_catalog_is_merged_whole_and_without_clashes() -> None:
+    cards = {**texts._HEADER, **texts._VALUES, **texts._CARDS, **texts._PINGS}
+    assert set(REPLIES) <= set(TEXTS) and not set(REPLIES) & set(cards)
+    assert len(TEXTS) == len(cards) + len(REPLIES)
+    for key, entry in REPLIES.items():
+        assert placeholders(entry["en"]) == placeholders(entry["es"]), key
+
+
+def replies(tmp_path: Path, **env: str) -> dict[str, str]:
+    """Representative replies to agents (and one customer) from a fresh app."""
+    settings = Settings.from_env({"SERENO_DB": str(tmp_path / "x.db"), **env})
+    app = build(settings, clock=FakeClock())
+    try:
+        here = Context(AGENT, "test", "C1")
+        say = {"list": run(app.engine, app.times, "list", here).text}
+        say["due"] = run(app.engine, app.times, "due", here).text
+        say["unknown case"] = run(app.engine, app.times, "show #9", here).text
+        assert app.engine.open_case(complaint(EN)) is not None
+        say["step"] = run(app.engine, app.times, "done #1 1", here).text
+        say["customer"] = on_button(app.engine, "claim", "1", LUCIA).text
+        say["lifecycle"] = run(app.engine, app.times, "close #1", here).text
+        say["timeline"] = run(app.engine, app.times, "timeline #1", here).text.splitlines()[0]
+        say["step id"] = app.store.steps(1)[0].step_id
+        return say
+    finally:
+        app.close()
+
+
+def test_replies_to_agents_follow_the_agent_language(tmp_path: Path) -> None:
+    say = replies(tmp_path, SERENO_AGENT_LANGUAGE="es")
+    assert say.pop("step") == f"✓ Paso '{say.pop('step id')}' hecho por ana en #1."
+    assert say == {
+        "list": "Ningún caso coincide.",
+        "due": "No tienes nada pendiente.",
+        "unknown case": "No existe el caso #9.",
+        "customer": "Solo el equipo de soporte puede hacer eso.",
+        "lifecycle": "No puedes cerrar un caso en curso: "
+        "resuélvelo primero o ciérralo sin acuerdo.",
+        "timeline": "Cronología de #1:",
+    }
+
+
+def test_replies_to_agents_stay_english_by_default(tmp_path: Path) -> None:
+    say = replies(tmp_path)
+    assert say.pop("step") == f"✓ Step '{say.pop('step id')}' done by ana on #1."
+    assert say == {
+        "list": "No cases match.",
+        "due": "Nothing is due for you.",
+        "unknown case": "There is no case #9.",
+        "customer": "Only the support team can do that.",
+        "lifecycle": "Can't close a case that is in progress: resolve it first, or let it go.",
+        "timeline": "Timeline of #1:",
+    }
+
+
+def test_refusals_and_reminder_replies_in_spanish() -> None:
+    assert refusal(Status.LET_GO, Status.LET_GO, "let go", "es") == (
+        "No puedes cerrar sin acuerdo un caso cerrado sin acuerdo."
+    )
+    assert refusal(Status.NEW, Status.NEW, "reopen") == (
+        "Can't reopen a case that is new: it is already open."
+    )
+    assert t("reminder.done", "es", kind="primera respuesta", ref="#1") == (
+        "Recordatorio de #1 (primera respuesta): hecho."
+    )
+    assert label("status", "let_go", "en") == "let_go"
+    assert label("status", "let_go", "es") == "cerrado sin acuerdo"

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from bot.core.texts import FALLBACK, t
+
 MAX_COMMAND_CHARS = 4000
 
 USAGE: dict[str, str] = {
@@ -52,11 +54,11 @@ class CommandError(ValueError):
     """A command could not be understood; the message is the polite answer."""
 
 
-def parse(text: str) -> Command:
+def parse(text: str, lang: str = FALLBACK) -> Command:
     """Parse untrusted command text; raise CommandError with usage help on bad input."""
     text = (text or "").replace("\x00", "").strip()
     if len(text) > MAX_COMMAND_CHARS:
-        raise CommandError(f"That command is too long (over {MAX_COMMAND_CHARS} characters).")
+        raise CommandError(t("command.too_long", lang, limit=MAX_COMMAND_CHARS))
     if text.lower().startswith("/complaint"):
         text = text[len("/complaint") :].strip()
     if not text:
@@ -65,7 +67,7 @@ def parse(text: str) -> Command:
     name = _ALIASES.get(head.lower(), head.lower())
     if name not in USAGE:
         shown = head[:30] + ("…" if len(head) > 30 else "")
-        raise CommandError(f"I don't know '{shown}'. Try: {', '.join(USAGE)}.")
+        raise CommandError(t("command.unknown", lang, shown=shown, names=", ".join(USAGE)))
     case_id, args = _case_ref(rest.strip())
     return Command(name, case_id, args)
 
@@ -78,10 +80,10 @@ def _case_ref(rest: str) -> tuple[int | None, str]:
     return None, rest
 
 
-def help_text(name: str | None = None) -> str:
-    """Usage for one command, or for all of them."""
+def help_text(name: str | None = None, lang: str = FALLBACK) -> str:
+    """Usage for one command, or for all of them (the heading in `lang`)."""
     if name and name in USAGE:
         return "/complaint " + USAGE[name]
-    lines = ["Sereno commands (inside a case's thread the case is implied):"]
+    lines = [t("command.help_heading", lang)]
     lines += [f"  /complaint {usage}" for usage in USAGE.values()]
     return "\n".join(lines)

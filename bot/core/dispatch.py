@@ -14,6 +14,7 @@ from bot.core.engine import Engine, Reply
 from bot.core.model import Actor, Status, StepState, Via
 from bot.core.ports import TimeParser
 from bot.core.store_port import CaseQuery
+from bot.core.texts import t
 
 _MENTION = re.compile(r"^<@([A-Za-z0-9_.-]+)(?:\|([^>]+))?>$|^@?([\w.-]{1,64})$")
 _STATUS_WORDS = {
@@ -25,7 +26,6 @@ _STATUS_WORDS = {
     "let_go": {Status.LET_GO},
     "all": set(),
 }
-_WHEN_EXAMPLES = "'in 3 days', 'tomorrow 10:00', 'mañana a las 10', '2026-12-01 09:00'"
 
 
 @dataclass(frozen=True)
@@ -40,16 +40,15 @@ class Context:
 
 def run(engine: Engine, times: TimeParser, text: str, ctx: Context) -> Reply:
     """Parse and run one command; every failure is a polite Reply, never an exception."""
+    lang = engine.config.guidance.agent_language
     try:
-        command = parse(text)
+        command = parse(text, lang)
     except CommandError as exc:
         return Reply(str(exc), ok=False)
     if command.name == "help":
-        return Reply(help_text(command.args.strip().lower() or None))
+        return Reply(help_text(command.args.strip().lower() or None, lang))
     if not ctx.actor.is_agent:
-        return Reply(
-            "Only the support team can run Sereno commands. Try '/complaint help'.", ok=False
-        )
+        return Reply(engine.say("reply.only_team_commands"), ok=False)
     if command.name == "list":
         return _list(engine, command, ctx)
     if command.name in _CHANNEL_COMMANDS:
@@ -64,12 +63,8 @@ def run(engine: Engine, times: TimeParser, text: str, ctx: Context) -> Reply:
         return Reply(views.playbook_text(engine, None))
     if case is None:
         if command.case_id is not None:
-            return Reply(f"There is no case #{command.case_id}.", ok=False)
-        return Reply(
-            f"Which case? Add its number, e.g. '/complaint {command.name} #12', "
-            "or run it inside the case's thread.",
-            ok=False,
-        )
+            return Reply(engine.say("reply.no_case", case_id=command.case_id), ok=False)
+        return Reply(engine.say("reply.which_case", command=command.name), ok=False)
     refused = engine.check_agent(case, ctx.actor)
     if refused:
         return refused
@@ -79,7 +74,7 @@ def run(engine: Engine, times: TimeParser, text: str, ctx: Context) -> Reply:
 def _export(engine: Engine, command: Command, ctx: Context) -> Reply:
     case = _case_for(engine, command, ctx)
     if command.case_id is not None and case is None:
-        return Reply(f"There is no case #{command.case_id}.", ok=False)
+        return Reply(engine.say("reply.no_case", case_id=command.case_id), ok=False)
     refused = engine.check_agent(case, ctx.actor) if case else None
     return refused or record_commands.export(engine, case, command.args.strip(), ctx)
 
@@ -114,14 +109,17 @@ def _list(engine: Engine, command: Command, ctx: Context) -> Reply:
             due = engine.clock.now() - engine.config.clocks.first_response
             query = replace(query, overdue_before=due)
         else:
-            return Reply(f"I can't filter by '{word[:30]}'. {help_text('list')}", ok=False)
+            return Reply(
+                engine.say("reply.bad_filter", word=word[:30], usage=help_text("list")), ok=False
+            )
     return Reply(views.case_list(engine, engine.store.list_cases(query), engine.clock.now()))
 
 
 def _step(state: StepState) -> Callable[..., Reply]:
     def handler(engine: Engine, _t: TimeParser, case: Case, cmd: Command, ctx: Context) -> Reply:
         if not cmd.args:
-            return Reply(f"Which step? {help_text(cmd.name)}", ok=False, case_id=case.id)
+            text = engine.say("reply.which_step", usage=help_text(cmd.name))
+            return Reply(text, ok=False, case_id=case.id)
         return engine.set_step(case, cmd.args.split()[0], state, ctx.actor, Via.COMMAND)
 
     return handler
@@ -130,33 +128,34 @@ def _step(state: StepState) -> Callable[..., Reply]:
 def _assign(engine: Engine, _t: TimeParser, case: Case, cmd: Command, ctx: Context) -> Reply:
     match = _MENTION.match(cmd.args.strip())
     if not match:
-        return Reply(f"Who? {help_text('assign')}", ok=False, case_id=case.id)
+        return Reply(engine.say("reply.who", usage=help_text("assign")), ok=False, case_id=case.id)
     user_id = match.group(1) or match.group(3)
     name = match.group(2) or match.group(3) or user_id
     return engine.claim(case, ctx.actor, Actor(ctx.platform, user_id, name, is_agent=True))
 
 
-def _when(times: TimeParser, text: str, now: datetime) -> tuple[datetime, str] | str:
+def _when(times: TimeParser, text: str, now: datetime, lang: str) -> tuple[datetime, str] | str:
     """The longest leading phrase that reads as a future time, and the rest; or why not."""
     words = text.split()
+    examples = t("when.examples", lang)
     for cut in range(min(len(words), 8), 0, -1):
         when = times.parse(" ".join(words[:cut]), now)
         if when is not None:
             if when <= now:
-                return f"That time has passed. Try {_WHEN_EXAMPLES}."
+                return t("when.passed", lang, examples=examples)
             return when, " ".join(words[cut:])
-    return f"I couldn't read a time in '{text[:60]}'. Try {_WHEN_EXAMPLES}."
+    return t("when.unreadable", lang, text=text[:60], examples=examples)
 
 
 def _followup(engine: Engine, times: TimeParser, case: Case, cmd: Command, ctx: Context) -> Reply:
-    found = _when(times, cmd.args, engine.clock.now())
+    found = _when(times, cmd.args, engine.clock.now(), engine.config.guidance.agent_language)
     if isinstance(found, str):
         return Reply(found, ok=False, case_id=case.id)
     return engine.followup(case, ctx.actor, found[0], found[1])
 
 
 def _snooze(engine: Engine, times: TimeParser, case: Case, cmd: Command, ctx: Context) -> Reply:
-    found = _when(times, cmd.args, engine.clock.now())
+    found = _when(times, cmd.args, engine.clock.now(), engine.config.guidance.agent_language)
     if isinstance(found, str):
         return Reply(found, ok=False, case_id=case.id)
     return reminders.snooze(engine, case, ctx.actor, found[0])

@@ -21,6 +21,7 @@ from bot.core.playbook import Playbook, PlaybookLibrary
 from bot.core.ports import Clock, LanguageDetector
 from bot.core.reading import assess_history, read_complaint
 from bot.core.store_port import CaseStore, NewCase
+from bot.core.texts import label, t
 
 FIRST_REPLY = "first-reply"
 AGENT_FLAGS = frozenset({"unjustified", "refused"})
@@ -56,6 +57,14 @@ class Engine(ConversationMixin):
     chart: Callable[[Any], bytes] | None = None
 
     # -- helpers ---------------------------------------------------------------
+
+    def say(self, key: str, **values: Any) -> str:
+        """A reply text in the agents' language."""
+        return t(key, self.config.guidance.agent_language, **values)
+
+    def word(self, group: str, value: str) -> str:
+        """A value (status, step state...) as a reply shows it in the agents' language."""
+        return label(group, value, self.config.guidance.agent_language)
 
     def notify(self) -> None:
         """Tell the adapters' drainers that messages are waiting."""
@@ -235,9 +244,9 @@ class Engine(ConversationMixin):
     def check_agent(self, case: Case, actor: Actor) -> Reply | None:
         """Refuse customers and non-agents; None when the actor may act."""
         if not actor.is_agent:
-            return Reply("Only the support team can do that.", ok=False, case_id=case.id)
+            return Reply(self.say("reply.only_team"), ok=False, case_id=case.id)
         if actor.platform == case.platform and actor.user_id == case.customer_id:
-            return Reply("You can't work on your own complaint.", ok=False, case_id=case.id)
+            return Reply(self.say("reply.own_complaint"), ok=False, case_id=case.id)
         return None
 
     def set_step(
@@ -248,19 +257,15 @@ class Engine(ConversationMixin):
         step = _find_step(steps, step_ref)
         if step is None:
             ids = ", ".join(s.step_id for s in steps)
-            return Reply(
-                f"Case {case.ref} has no step '{step_ref[:40]}'. Steps: {ids}.",
-                ok=False,
-                case_id=case.id,
-            )
+            text = self.say("reply.no_step", ref=case.ref, step=step_ref[:40], steps=ids)
+            return Reply(text, ok=False, case_id=case.id)
         if not case.is_open:
-            return Reply(
-                f"Case {case.ref} is {case.status.value}; reopen it first.",
-                ok=False,
-                case_id=case.id,
-            )
+            return self._reopen_first(case)
         if step.state is state:
-            return Reply(f"Step '{step.step_id}' is already {state.value}.", case_id=case.id)
+            already = self.word("state", state.value)
+            return Reply(
+                self.say("reply.step_already", step=step.step_id, state=already), case_id=case.id
+            )
         kind = {
             StepState.DONE: EventKind.STEP_DONE,
             StepState.SKIPPED: EventKind.STEP_SKIPPED,
@@ -276,25 +281,23 @@ class Engine(ConversationMixin):
             self.refresh_header(case.id)
             self._advance(case, case.assignee_name or actor.name)
         self.notify()
-        verb = {
-            StepState.DONE: "done",
-            StepState.SKIPPED: "skipped",
-            StepState.PENDING: "back to pending",
-        }[state]
-        return Reply(
-            f"✓ Step '{step.step_id}' {verb} by {actor.name} on {case.ref}.", case_id=case.id
+        text = self.say(
+            f"reply.step.{state.value}", step=step.step_id, actor=actor.name, ref=case.ref
         )
+        return Reply(text, case_id=case.id)
+
+    def _reopen_first(self, case: Case) -> Reply:
+        """The refusal to work on a case that is not open."""
+        status = self.word("status", case.status.value)
+        text = self.say("reply.reopen_first", ref=case.ref, status=status)
+        return Reply(text, ok=False, case_id=case.id)
 
     def claim(
         self, case: Case, actor: Actor, assignee: Actor | None = None, via: Via = Via.COMMAND
     ) -> Reply:
         """Take a case (or give it to `assignee`)."""
         if not case.is_open:
-            return Reply(
-                f"Case {case.ref} is {case.status.value}; reopen it first.",
-                ok=False,
-                case_id=case.id,
-            )
+            return self._reopen_first(case)
         who = assignee or actor
         now = self.clock.now()
         with self.store.atomic():
@@ -306,48 +309,41 @@ class Engine(ConversationMixin):
             )
             self.refresh_header(case.id)
         self.notify()
-        return Reply(f"{case.ref} is now assigned to {who.name}.", case_id=case.id)
+        return Reply(self.say("reply.assigned", ref=case.ref, who=who.name), case_id=case.id)
 
     def note(self, case: Case, actor: Actor, text: str) -> Reply:
         """Add an agent's note to the timeline."""
         if not text.strip():
-            return Reply("Write the note after the command: note <text>.", ok=False)
+            return Reply(self.say("reply.note_empty"), ok=False)
         with self.store.atomic():
             self._event(case, actor, EventKind.NOTE, text=text)
             self._first_response(case, self.clock.now(), actor)
-        return Reply(f"Noted on {case.ref}.", case_id=case.id)
+        return Reply(self.say("reply.noted", ref=case.ref), case_id=case.id)
 
     def followup(self, case: Case, actor: Actor, when: datetime, note: str) -> Reply:
         """Schedule a follow-up for a case."""
         now = self.clock.now()
         if when <= now:
-            return Reply(
-                "That time is in the past; give a future time, e.g. 'in 3 days'.",
-                ok=False,
-                case_id=case.id,
-            )
+            return Reply(self.say("reply.followup_past"), ok=False, case_id=case.id)
         with self.store.atomic():
             case = self.store.update_case(case.id, followup_at=when, updated_at=now)
             self.store.add_reminder(case.id, ReminderKind.CUSTOM, when, note, actor, now)
             self._event(case, actor, EventKind.FOLLOWUP_SET, due=when.isoformat(), note=note)
             self.refresh_header(case.id)
         self.notify()
-        return Reply(
-            f"Follow-up for {case.ref} set for {when:%Y-%m-%d %H:%M} UTC.", case_id=case.id
-        )
+        text = self.say("reply.followup_set", ref=case.ref, when=f"{when:%Y-%m-%d %H:%M}")
+        return Reply(text, case_id=case.id)
 
     def flag(self, case: Case, actor: Actor, flag: str) -> Reply:
         """Set a flag an agent judges (unjustified, refused); it may unlock steps."""
         if flag not in AGENT_FLAGS:
-            return Reply(
-                f"Unknown flag '{flag[:40]}'. Flags: {', '.join(sorted(AGENT_FLAGS))}.",
-                ok=False,
-                case_id=case.id,
-            )
+            flags = ", ".join(sorted(AGENT_FLAGS))
+            text = self.say("reply.unknown_flag", flag=flag[:40], flags=flags)
+            return Reply(text, ok=False, case_id=case.id)
         with self.store.atomic():
             case = self._add_flag(case, actor, flag)
         self.notify()
-        return Reply(f"{case.ref} flagged '{flag}'.", case_id=case.id)
+        return Reply(self.say("reply.flagged", ref=case.ref, flag=flag), case_id=case.id)
 
     def _add_flag(self, case: Case, actor: Actor, flag: str) -> Case:
         flags = case.flags | {flag}
@@ -365,14 +361,15 @@ class Engine(ConversationMixin):
         self, case: Case, actor: Actor, target: Status, verb: str, text: str = ""
     ) -> Reply:
         """Resolve, close, let go or reopen a case, if its status allows it."""
-        why = refusal(case.status, target, verb)
+        why = refusal(case.status, target, verb, self.config.guidance.agent_language)
         if why:
             return Reply(why, ok=False, case_id=case.id)
         now = self.clock.now()
         with self.store.atomic():
             self._apply_transition(case, actor, target, verb, text, now)
         self.notify()
-        return Reply(f"{case.ref} {_PAST[verb]} by {actor.name}.", case_id=case.id)
+        text = self.say(f"reply.{_PAST[verb]}", ref=case.ref, actor=actor.name)
+        return Reply(text, case_id=case.id)
 
     def _apply_transition(
         self, case: Case, actor: Actor, target: Status, verb: str, text: str, now: datetime
@@ -403,22 +400,18 @@ class Engine(ConversationMixin):
         """Post a reply suggestion (by id; with none, list them)."""
         suggestions = self.playbook_for(case).suggestions
         if not suggestion_id or suggestion_id not in suggestions:
-            return Reply(
-                "Suggestions: " + ", ".join(suggestions),
-                ok=bool(not suggestion_id),
-                case_id=case.id,
-            )
+            text = self.say("reply.suggestions", ids=", ".join(suggestions))
+            return Reply(text, ok=bool(not suggestion_id), case_id=case.id)
         with self.store.atomic():
             self._post_suggestion(case, suggestion_id, case.assignee_name or actor.name, once=False)
             self._event(case, actor, EventKind.SUGGESTION_SHOWN, suggestion=suggestion_id)
         self.notify()
-        return Reply(
-            f"Suggestion '{suggestion_id}' posted in {case.ref}'s thread.", case_id=case.id
-        )
+        text = self.say("reply.suggestion_posted", suggestion=suggestion_id, ref=case.ref)
+        return Reply(text, case_id=case.id)
 
 
 _SYSTEM = Actor("sereno", "sereno", "Sereno", is_agent=True)
-_PAST = {"resolve": "resolved", "close": "closed", "let go": "let go", "reopen": "reopened"}
+_PAST = {"resolve": "resolved", "close": "closed", "let go": "let_go", "reopen": "reopened"}
 _EVENT = {
     "resolve": EventKind.RESOLVED,
     "close": EventKind.CLOSED,

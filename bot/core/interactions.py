@@ -68,14 +68,14 @@ def on_button(engine: Engine, action_id: str, value: str, actor: Actor) -> Reply
     case_part, _, item = value.partition(":")
     case = engine.store.get_case(int(case_part)) if case_part.isdigit() else None
     if case is None:
-        return Reply("That case no longer exists.", ok=False)
+        return Reply(engine.say("reply.no_such_case"), ok=False)
     refused = engine.check_agent(case, actor)
     if refused:
         return refused
     try:
         action = ActionId(action_id)
     except ValueError:
-        return Reply("Unknown button.", ok=False, case_id=case.id)
+        return Reply(engine.say("reply.unknown_button"), ok=False, case_id=case.id)
     if action is ActionId.STEP_DONE:
         return engine.set_step(case, item, StepState.DONE, actor, Via.BUTTON)
     if action is ActionId.STEP_SKIP:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.core.model import Status
+from bot.core.texts import FALLBACK, name, t
 
 _ALLOWED: dict[Status, frozenset[Status]] = {
     Status.NEW: frozenset({Status.IN_PROGRESS, Status.RESOLVED, Status.LET_GO}),
@@ -13,10 +14,10 @@ _ALLOWED: dict[Status, frozenset[Status]] = {
 }
 
 _HINTS: dict[tuple[Status, Status], str] = {
-    (Status.NEW, Status.CLOSED): "resolve it first, or let it go",
-    (Status.IN_PROGRESS, Status.CLOSED): "resolve it first, or let it go",
-    (Status.NEW, Status.NEW): "it is already open",
-    (Status.IN_PROGRESS, Status.IN_PROGRESS): "it is already open",
+    (Status.NEW, Status.CLOSED): "hint.resolve_first",
+    (Status.IN_PROGRESS, Status.CLOSED): "hint.resolve_first",
+    (Status.NEW, Status.NEW): "hint.already_open",
+    (Status.IN_PROGRESS, Status.IN_PROGRESS): "hint.already_open",
 }
 
 LABELS: dict[Status, str] = {
@@ -28,10 +29,17 @@ LABELS: dict[Status, str] = {
 }
 
 
-def refusal(current: Status, target: Status, verb: str) -> str | None:
-    """Return why `current -> target` is impossible, or None when it is allowed."""
+def refusal(current: Status, target: Status, verb: str, lang: str = FALLBACK) -> str | None:
+    """Return why `current -> target` is impossible (in `lang`), or None when it is allowed."""
     if target in _ALLOWED[current]:
         return None
     hint = _HINTS.get((current, target))
-    message = f"Can't {verb} a case that is {LABELS[current]}"
-    return f"{message}: {hint}." if hint else f"{message}."
+    said = {"verb": verb, "label": LABELS[current]}
+    if lang != FALLBACK:
+        said = {
+            "verb": name("verb", verb.replace(" ", "_"), lang),
+            "label": name("status", current.value, lang),
+        }
+    if hint:
+        return t("refusal.hint", lang, hint=t(hint, lang), **said)
+    return t("refusal.plain", lang, **said)

@@ -17,17 +17,15 @@ MAX_AMOUNT = Decimal("1000000000")
 def remedy(engine: Engine, case: Case, actor: Actor, args: str) -> Reply:
     """Record what was given (seed 000 §6) and who approved it."""
     parts = args.split(maxsplit=3)
-    usage = (
-        "Usage: /complaint remedy [#case] refund|discount|replacement|other "
-        "<amount> <currency> [note], e.g. 'remedy #12 refund 25.50 EUR'."
-    )
+    usage = engine.say("remedy.usage")
     if len(parts) < 3 or parts[0].lower() not in REMEDY_TYPES:
         return Reply(usage, ok=False, case_id=case.id)
     kind, raw_amount, currency = parts[0].lower(), parts[1].replace(",", "."), parts[2]
     try:
         amount = Decimal(raw_amount)
     except InvalidOperation:
-        return Reply(f"'{raw_amount[:20]}' is not an amount. {usage}", ok=False, case_id=case.id)
+        text = engine.say("remedy.not_amount", raw=raw_amount[:20], usage=usage)
+        return Reply(text, ok=False, case_id=case.id)
     if not amount.is_finite() or amount < 0 or amount > MAX_AMOUNT or not _CURRENCY.match(currency):
         return Reply(usage, ok=False, case_id=case.id)
     note = parts[3] if len(parts) > 3 else ""
@@ -40,23 +38,22 @@ def remedy(engine: Engine, case: Case, actor: Actor, args: str) -> Reply:
     }
     with engine.store.atomic():
         engine.store.append_event(case.id, engine.clock.now(), actor, EventKind.REMEDY, details)
-    return Reply(
-        f"Recorded on {case.ref}: {kind} {details['amount']} {details['currency']}, "
-        f"approved by {actor.name}.",
-        case_id=case.id,
+    text = engine.say(
+        "remedy.recorded",
+        ref=case.ref,
+        kind=engine.word("remedy", kind),
+        amount=details["amount"],
+        currency=details["currency"],
+        actor=actor.name,
     )
+    return Reply(text, case_id=case.id)
 
 
 def satisfied(engine: Engine, case: Case, actor: Actor, args: str) -> Reply:
     """Record the customer's answer at the follow-up, 1 (unhappy) to 5 (delighted)."""
     score, _, comment = args.strip().partition(" ")
     if score not in ("1", "2", "3", "4", "5"):
-        return Reply(
-            "Usage: /complaint satisfied [#case] 1-5 [comment], e.g. "
-            "'satisfied #12 5 happy with the refund'.",
-            ok=False,
-            case_id=case.id,
-        )
+        return Reply(engine.say("satisfied.usage"), ok=False, case_id=case.id)
     with engine.store.atomic():
         engine.store.append_event(
             case.id,
@@ -65,21 +62,19 @@ def satisfied(engine: Engine, case: Case, actor: Actor, args: str) -> Reply:
             EventKind.SATISFACTION,
             {"score": int(score), "comment": comment.strip()},
         )
-    return Reply(f"Satisfaction {score}/5 recorded on {case.ref}.", case_id=case.id)
+    return Reply(engine.say("satisfied.recorded", score=score, ref=case.ref), case_id=case.id)
 
 
 def story(engine: Engine, case: Case, actor: Actor) -> Reply:
     """Mark a resolved case as a success story (seed 002 §8)."""
     if case.status not in (Status.RESOLVED, Status.CLOSED):
-        return Reply(
-            f"Only a resolved case can be a success story; {case.ref} is {case.status.value}.",
-            ok=False,
-            case_id=case.id,
-        )
+        status = engine.word("status", case.status.value)
+        text = engine.say("story.not_resolved", ref=case.ref, status=status)
+        return Reply(text, ok=False, case_id=case.id)
     if "story" in case.flags:
-        return Reply(f"{case.ref} is already a success story.", case_id=case.id)
+        return Reply(engine.say("story.already", ref=case.ref), case_id=case.id)
     now = engine.clock.now()
     with engine.store.atomic():
         engine.store.update_case(case.id, flags=case.flags | {"story"}, updated_at=now)
         engine.store.append_event(case.id, now, actor, EventKind.STORY_MARKED, {})
-    return Reply(f"{case.ref} marked as a success story.", case_id=case.id)
+    return Reply(engine.say("story.marked", ref=case.ref), case_id=case.id)

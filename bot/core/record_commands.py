@@ -58,7 +58,7 @@ def export(engine: Engine, case: Case | None, fmt: str, ctx: Context) -> Reply:
     """`export [#case] [md|json|csv]`: the report into the thread, or the case list here."""
     fmt = (fmt or ("md" if case else "csv")).lower()
     if fmt not in FORMATS:
-        return Reply("Formats: md (for people), json (for machines), csv.", ok=False)
+        return Reply(engine.say("export.formats"), ok=False)
     now = engine.clock.now()
     if case is None:
         attachment = cases_file(engine, now)
@@ -66,15 +66,14 @@ def export(engine: Engine, case: Case | None, fmt: str, ctx: Context) -> Reply:
         card = Card(CardKind.REPORT, title, attachment=attachment)
         engine.store.enqueue_to(ctx.platform, ctx.channel_id, ctx.thread_id, card, now)
         engine.notify()
-        return Reply(f"The list of cases is posted here as {attachment.name}.")
+        return Reply(engine.say("export.cases_posted", file=attachment.name))
     attachment = case_file(engine, case, fmt, now)
     title = t("report.case", engine.config.guidance.agent_language, ref=case.ref)
     card = Card(CardKind.REPORT, title, attachment=attachment)
     engine.store.enqueue(case, card, now)
     engine.notify()
-    return Reply(
-        f"The report of {case.ref} is posted in its thread as {attachment.name}.", case_id=case.id
-    )
+    text = engine.say("export.case_posted", ref=case.ref, file=attachment.name)
+    return Reply(text, case_id=case.id)
 
 
 def team_report(engine: Engine, period: str, ctx: Context, chart: ChartRenderer | None) -> Reply:
@@ -97,7 +96,7 @@ def team_report(engine: Engine, period: str, ctx: Context, chart: ChartRenderer 
     )
     engine.store.enqueue_to(ctx.platform, ctx.channel_id, ctx.thread_id, card, now)
     engine.notify()
-    return Reply("The team report is posted here.")
+    return Reply(engine.say("export.team_posted"))
 
 
 def stories(engine: Engine, period: str, ctx: Context) -> Reply:
@@ -115,4 +114,4 @@ def stories(engine: Engine, period: str, ctx: Context) -> Reply:
     card = Card(CardKind.REPORT, title, attachment=attachment)
     engine.store.enqueue_to(ctx.platform, ctx.channel_id, ctx.thread_id, card, now)
     engine.notify()
-    return Reply(f"The success stories are posted here as {attachment.name}.")
+    return Reply(engine.say("export.stories_posted", file=attachment.name))

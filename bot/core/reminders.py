@@ -132,9 +132,10 @@ def finish(
     """Mark a case's current reminder done, or cancel it."""
     reminder = reminder or _open_reminder(engine, case)
     if reminder is None:
-        return Reply(f"{case.ref} has no open reminder.", ok=False, case_id=case.id)
+        return Reply(engine.say("reminder.none", ref=case.ref), ok=False, case_id=case.id)
     if reminder.status not in ("pending", "sent"):
-        return Reply(f"That reminder is already {reminder.status}.", case_id=case.id)
+        already = engine.word("reminder_status", reminder.status)
+        return Reply(engine.say("reminder.already", status=already), case_id=case.id)
     now = engine.clock.now()
     kind = EventKind.REMINDER_DONE if status == "done" else EventKind.REMINDER_CANCELLED
     with engine.store.atomic():
@@ -142,8 +143,9 @@ def finish(
         engine.store.append_event(case.id, now, actor, kind, {"kind": reminder.kind.value})
         engine.refresh_header(case.id)
     engine.notify()
-    word = "done" if status == "done" else "cancelled"
-    return Reply(f"{reminder.kind.value} reminder for {case.ref} {word}.", case_id=case.id)
+    key = "reminder.done" if status == "done" else "reminder.cancelled"
+    kind_word = engine.word("clock", reminder.kind.value)
+    return Reply(engine.say(key, kind=kind_word, ref=case.ref), case_id=case.id)
 
 
 def snooze(
@@ -153,9 +155,10 @@ def snooze(
     reminder = reminder or _open_reminder(engine, case)
     now = engine.clock.now()
     if reminder is None or reminder.status not in ("pending", "sent"):
-        return Reply(f"{case.ref} has no open reminder to snooze.", ok=False, case_id=case.id)
+        text = engine.say("reminder.none_to_snooze", ref=case.ref)
+        return Reply(text, ok=False, case_id=case.id)
     if until <= now:
-        return Reply("Snooze until a future time, e.g. 'in 2 hours'.", ok=False, case_id=case.id)
+        return Reply(engine.say("reminder.snooze_past"), ok=False, case_id=case.id)
     with engine.store.atomic():
         engine.store.update_reminder(
             reminder.id, status="pending", due_at=until, escalate_at=None, escalated_at=None
@@ -169,10 +172,13 @@ def snooze(
         )
         engine.refresh_header(case.id)
     engine.notify()
-    return Reply(
-        f"{reminder.kind.value} reminder for {case.ref} snoozed until {until:%Y-%m-%d %H:%M} UTC.",
-        case_id=case.id,
+    text = engine.say(
+        "reminder.snoozed",
+        kind=engine.word("clock", reminder.kind.value),
+        ref=case.ref,
+        until=f"{until:%Y-%m-%d %H:%M}",
     )
+    return Reply(text, case_id=case.id)
 
 
 def due_list(engine: Engine, actor: Actor, mine: bool) -> str:
@@ -180,15 +186,19 @@ def due_list(engine: Engine, actor: Actor, mine: bool) -> str:
     now = engine.clock.now()
     reminders = engine.store.open_reminders_due(now, actor.user_id if mine else None, 50)
     if not reminders:
-        return "Nothing is due. 🎉" if not mine else "Nothing is due for you."
+        return engine.say("due.nothing_mine" if mine else "due.nothing")
     lines = []
     for r in reminders:
         late = now - r.due_at
-        state = "pinged" if r.status == "sent" else "due"
+        state = engine.say("due.pinged" if r.status == "sent" else "due.due")
+        when = (
+            engine.say("header.overdue", delta=describe(late))
+            if late.total_seconds() >= 60
+            else engine.say("due.now")
+        )
+        kind = engine.word("clock", r.kind.value)
         lines.append(
-            f"#{r.case_id} · {r.kind.value} · {state} · "
-            f"{'overdue by ' + describe(late) if late.total_seconds() >= 60 else 'now'}"
-            + (f" · {r.note}" if r.note else "")
+            f"#{r.case_id} · {kind} · {state} · {when}" + (f" · {r.note}" if r.note else "")
         )
     return "\n".join(lines)
 

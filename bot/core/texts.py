@@ -1,4 +1,4 @@
-"""The fixed texts Sereno writes into case threads, in each agent language.
+"""The fixed texts Sereno writes into case threads and replies to agents, in each language.
 
 Keys map to {"en": ..., "es": ...}; `t` picks one and fills its str.format
 placeholders, falling back to English. Spanish is neutral and uses "tú".
@@ -7,6 +7,8 @@ placeholders, falling back to English. Spanish is neutral and uses "tú".
 from __future__ import annotations
 
 from typing import Any
+
+from bot.core.texts_replies import REPLIES
 
 FALLBACK = "en"
 
@@ -179,7 +181,7 @@ _PINGS: dict[str, dict[str, str]] = {
     },
 }
 
-TEXTS: dict[str, dict[str, str]] = {**_HEADER, **_VALUES, **_CARDS, **_PINGS}
+TEXTS: dict[str, dict[str, str]] = {**_HEADER, **_VALUES, **_CARDS, **_PINGS, **REPLIES}
 
 
 def t(key: str, lang: str, /, **values: Any) -> str:
@@ -193,3 +195,8 @@ def name(group: str, value: str, lang: str) -> str:
     """A vocabulary value (status, reason, kind...) in `lang`; the value itself if unknown."""
     entry = TEXTS.get(f"{group}.{value}")
     return (entry.get(lang) or entry[FALLBACK]) if entry else value
+
+
+def label(group: str, value: str, lang: str) -> str:
+    """A value inside a reply: as is in English (as replies always showed it), else its name."""
+    return value if lang == FALLBACK else name(group, value, lang)

@@ -8,8 +8,8 @@ from bot.core.cards import render_text
 from bot.core.case import Case, Event
 from bot.core.engine import Engine
 from bot.core.guidance import header_card
-from bot.core.lifecycle import LABELS
 from bot.core.model import StepState
+from bot.core.texts import name
 
 _MAX_LIST = 20
 
@@ -25,12 +25,13 @@ def show(engine: Engine, case: Case) -> str:
         engine.config.guidance,
         engine.clock.now(),
     )
-    lines = [render_text(card), f"Complaint by {case.customer_name}: {_clip(case.text, 300)}"]
+    said = engine.say("view.complaint_by", customer=case.customer_name, text=_clip(case.text, 300))
+    lines = [render_text(card), said]
     for number, step in enumerate(steps, 1):
-        line = f"  {number}. {step.step_id}: {step.state.value}"
+        line = f"  {number}. {step.step_id}: {engine.word('state', step.state.value)}"
         if step.state is not StepState.PENDING and step.at:
-            line += f" by {step.actor_name} via {step.via.value if step.via else '?'}"
-            line += f" at {_when(step.at)}"
+            via = engine.word("via", step.via.value) if step.via else "?"
+            line += engine.say("view.step_by", actor=step.actor_name, via=via, when=_when(step.at))
         lines.append(line)
     return "\n".join(lines)
 
@@ -38,7 +39,8 @@ def show(engine: Engine, case: Case) -> str:
 def timeline(engine: Engine, case: Case) -> str:
     """Every timeline entry: when, who, what."""
     events = engine.store.events(case.id)
-    return "\n".join([f"Timeline of {case.ref}:", *(_event_line(e) for e in events)])
+    heading = engine.say("view.timeline", ref=case.ref)
+    return "\n".join([heading, *(_event_line(e) for e in events)])
 
 
 def _event_line(event: Event) -> str:
@@ -52,15 +54,22 @@ def _event_line(event: Event) -> str:
 def case_list(engine: Engine, cases: list[Case], now: datetime) -> str:
     """One line per case."""
     if not cases:
-        return "No cases match."
+        return engine.say("view.no_cases")
+    lang = engine.config.guidance.agent_language
     lines = []
     for case in cases[:_MAX_LIST]:
         age = int((now - case.opened_at).total_seconds() // 60)
-        lines.append(
-            f"{case.ref} · {LABELS[case.status]} · {case.reading.reason.value} · "
-            f"intensity {case.reading.intensity} · {case.assignee_name or 'unassigned'} · "
-            f"{case.customer_name} · opened {age} min ago"
+        line = engine.say(
+            "view.case_line",
+            ref=case.ref,
+            status=name("status", case.status.value, lang),
+            reason=engine.word("reason", case.reading.reason.value),
+            intensity=case.reading.intensity,
+            who=case.assignee_name or engine.say("header.unassigned"),
+            customer=case.customer_name,
+            age=age,
         )
+        lines.append(line)
     return "\n".join(lines)
 
 
@@ -69,7 +78,7 @@ def playbook_text(engine: Engine, case: Case | None) -> str:
     playbook = engine.playbook_for(case) if case else engine.library.playbooks[0]
     lang = engine.config.guidance.agent_language
     states = {s.step_id: s.state for s in engine.store.steps(case.id)} if case else {}
-    lines = [f"Playbook '{playbook.id}': {playbook.name.get(lang)}"]
+    lines = [engine.say("view.playbook", id=playbook.id, name=playbook.name.get(lang))]
     for number, step in enumerate(playbook.steps, 1):
         mark = (
             {StepState.DONE: "☑", StepState.SKIPPED: "⤼", StepState.PENDING: "☐"}.get(
