@@ -124,5 +124,6 @@ def report(settings: Settings, period: str, out_dir: Path, out: TextIO = sys.std
     chart = write_file(
         out_dir / f"team-report-{start:%Y%m%d}-{end:%Y%m%d}.png", report_png(figures)
     )
-    out.write(render_text(figures) + f"\n\nChart saved to {chart}\n")
+    text = render_text(figures, settings.agent_language)
+    out.write(text + f"\n\nChart saved to {chart}\n")
     return 0

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import itertools
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,14 +13,19 @@ import pytest
 
 from bot.core import record_commands, texts
 from bot.core.cards import Card
+from bot.core.case import Case, EventKind
 from bot.core.clocks import ReminderKind
 from bot.core.dispatch import Context, run
+from bot.core.guidance import history_evidence
 from bot.core.interactions import on_button
 from bot.core.lifecycle import LABELS, refusal
-from bot.core.model import CustomerKind, Impact, Incoming, Reason, Status
+from bot.core.model import CustomerKind, History, Impact, Incoming, Reason, Status
 from bot.core.ports import LanguageDetector
+from bot.core.reading_history import assess_history, describe_history
+from bot.core.team_report import compute, parse_period, render_text
 from bot.core.texts import TEXTS, label, name, t
 from bot.core.texts_replies import REPLIES
+from bot.records_cli import report
 from bot.settings import Settings
 from bot.wiring import App, build
 from tests.conftest import AGENT, LUCIA, complaint
@@ -227,3 +234,139 @@ def test_refusals_and_reminder_replies_in_spanish() -> None:
     )
     assert label("status", "let_go", "en") == "let_go"
     assert label("status", "let_go", "es") == "cerrado sin acuerdo"
+
+
+def test_every_timeline_entry_kind_has_a_label() -> None:
+    assert all(f"event.{kind.value}" in TEXTS for kind in EventKind)
+    assert label("event", "step_done", "en") == "step_done"
+    assert label("event", "customer_message", "es") == "mensaje del cliente"
+
+
+def handled(app: App, clock: FakeClock) -> list[Case]:
+    """Four complaints from Lucía: one resolved after 7 min, one let go, two still open."""
+    cases = [app.engine.open_case(complaint(ES, f"m-{n}")) for n in range(4)]
+    assert all(cases)
+    clock.advance(minutes=7)
+    first, second = (app.store.get_case(c.id) for c in cases[:2] if c)
+    assert first is not None and second is not None
+    assert app.engine.claim(first, AGENT).ok
+    first = app.store.get_case(first.id)
+    assert first is not None
+    assert app.engine.transition(first, AGENT, Status.RESOLVED, "resolve").ok
+    assert app.engine.transition(second, AGENT, Status.LET_GO, "let go").ok
+    clock.advance(hours=1)
+    return [c for c in cases if c]
+
+
+def report_lines(app: App) -> list[str]:
+    rows = app.store.db.query("SELECT payload FROM outbox WHERE kind = 'report' ORDER BY id")
+    card = json.loads(list(rows)[-1]["payload"])
+    return [card["title"], *card["lines"]]
+
+
+def test_spanish_team_report(es_app: App, clock: FakeClock, tmp_path: Path) -> None:
+    handled(es_app, clock)
+    assert run(es_app.engine, es_app.times, "report 7d", Context(AGENT, "test", "C1")).ok
+    lines = report_lines(es_app)
+    assert lines[0] == "📊 Informe del equipo · 2026-11-20 → 2026-11-26 (UTC)"
+    for expected in (
+        "4 recibido(s) · 1 resuelto(s) · 1 cerrado(s) sin acuerdo · 2 aún abierto(s)",
+        "⏱ Respuesta",
+        "Primera respuesta: mediana 7 min · el 90% en 7 min o menos (1 caso)",
+        "Primeras respuestas fuera de plazo: 2 de 4 (50%)",
+        "Seguimientos hechos a tiempo: no tocaba ninguno",
+        "📂 Casos por",
+        "Motivo: entrega 4",
+        "Tipo de cliente: desconocido 4",
+        "🔁 Clientes recurrentes: 4 de los 4 casos (100%) vinieron del 20% de clientes más "
+        "frecuentes (1 de 1)",
+        "👥 Agentes (abiertos ahora · resueltos en el periodo)",
+        "• ana: 0 abierto(s) · 1 resuelto(s)",
+    ):
+        assert expected in lines
+    out = io.StringIO()
+    assert report(es_app.settings, "2026-11-20..2026-11-26", tmp_path, out) == 0
+    assert out.getvalue().startswith("📊 Informe del equipo · 2026-11-20 → 2026-11-26 (UTC)\n")
+    assert "\nResolución: mediana 7 min · el 90% en 7 min o menos (1 caso)\n" in out.getvalue()
+
+
+def test_the_team_report_stays_english_by_default(es_app: App, clock: FakeClock) -> None:
+    handled(es_app, clock)
+    figures = compute(es_app.store, *parse_period("7d", clock.now()), clock.now())
+    text = render_text(figures)
+    assert text == render_text(figures, "en") == render_text(figures, "fr")
+    assert text.splitlines()[:6] == [
+        "📊 Team report · 2026-11-20 → 2026-11-26 (UTC)",
+        "4 opened · 1 resolved · 1 let go · 2 still open",
+        "",
+        "⏱ Response",
+        "First response: median 7 min · 90% within 7 min (1 case)",
+        "Resolution: median 7 min · 90% within 7 min (1 case)",
+    ]
+    assert "Reason: delivery 4" in text and "• ana: 0 open · 1 resolved" in text
+    assert "Follow-ups done on time: none due" in text
+
+
+def timeline_lines(app: App) -> list[str]:
+    here = Context(AGENT, "test", "C1")
+    assert app.engine.open_case(complaint(ES)) is not None
+    assert run(app.engine, app.times, f"done #1 {_id(app)}", here).ok
+    assert run(app.engine, app.times, "note #1 llamé a Lucía", here).ok
+    return run(app.engine, app.times, "timeline #1", here).text.splitlines()
+
+
+def test_spanish_timeline(es_app: App) -> None:
+    lines = timeline_lines(es_app)
+    assert lines[0] == "Cronología de #1:"
+    assert " · Lucía Pérez · caso abierto · text=Llevo TRES semanas" in lines[1]
+    step = f"step={_id(es_app)}, via=command, previous=pending"
+    assert lines[2].endswith(f" UTC · ana · paso hecho · {step}")
+    assert lines[3].endswith(" UTC · ana · nota · text=llamé a Lucía")
+
+
+def test_the_timeline_stays_english_by_default(
+    tmp_path: Path, clock: FakeClock, detector: LanguageDetector
+) -> None:
+    app = make(tmp_path, clock, detector, SERENO_SLACK_LEAD="")
+    try:
+        lines = timeline_lines(app)
+        assert lines[0] == "Timeline of #1:"
+        assert " · Lucía Pérez · opened · text=Llevo TRES semanas" in lines[1]
+        step = f"step={_id(app)}, via=command, previous=pending"
+        assert lines[2] == f"  2026-11-26 10:00:00 UTC · ana · step_done · {step}"
+        assert lines[3] == "  2026-11-26 10:00:00 UTC · ana · note · text=llamé a Lucía"
+    finally:
+        app.close()
+
+
+def repeat_header(app: App, clock: FakeClock) -> str:
+    """The 'Why' line of Lucía's fifth complaint, after four earlier ones."""
+    handled(app, clock)
+    assert app.engine.open_case(complaint(ES, "m-5")) is not None
+    return cards(app, "header", 5)[0].lines[0]
+
+
+def test_spanish_history_evidence_for_a_repeat_customer(es_app: App, clock: FakeClock) -> None:
+    why = repeat_header(es_app, clock)
+    assert why.startswith("Por qué: ")
+    assert why.endswith(
+        '"4 casos anteriores (1 resuelto, 1 cerrado sin acuerdo, 2 aún abiertos)" (chronic)'
+    )
+    assert history_evidence(History(1, 0, 1, 0), "es") == "1 caso anterior (1 cerrado sin acuerdo)"
+
+
+def test_history_evidence_stays_english_by_default(
+    tmp_path: Path, clock: FakeClock, detector: LanguageDetector
+) -> None:
+    app = make(tmp_path, clock, detector, SERENO_SLACK_LEAD="")
+    try:
+        why = repeat_header(app, clock)
+        assert why.endswith('"4 earlier cases (1 resolved, 1 let go, 2 still open)" (chronic)')
+        stored = app.store.get_case(5)
+        assert stored is not None
+        assert f'"{stored.reading.impact_evidence[-1].detail}" (chronic)' in why
+    finally:
+        app.close()
+    for counts in itertools.product(range(3), repeat=3):
+        history = assess_history(sum(counts) + 1, *counts)
+        assert history_evidence(history, "en") == describe_history(history)

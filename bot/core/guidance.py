@@ -9,9 +9,9 @@ from datetime import datetime
 from bot.core.cards import Action, ActionId, Card, CardKind
 from bot.core.case import Case, CaseStep
 from bot.core.clocks import describe
-from bot.core.model import CustomerKind, Reading, Signal, Status, StepState
+from bot.core.model import CustomerKind, History, Reading, Signal, Status, StepState
 from bot.core.playbook import Playbook, ReadingRules, Step, Suggestion, render_template
-from bot.core.texts import name, t
+from bot.core.texts import name, plural, t
 
 _BOX = {StepState.PENDING: "☐", StepState.DONE: "☑", StepState.SKIPPED: "⤼"}
 # Until someone claims the case, the agent signs the reply by filling this in.
@@ -19,6 +19,8 @@ _NO_AGENT = {"es": "[su nombre]", "en": "[your name]"}
 _NO_CUSTOMER = {"es": "[nombre del cliente]", "en": "[customer's name]"}
 _SHOWN_AHEAD = 2
 _NO_CHANNEL = {"es": "por teléfono o por correo", "en": "by phone or email"}
+# Evidence from a customer's earlier cases (see `reading_history`), told from `Reading.history`.
+_HISTORY_SIGNALS = ("history", "chronic")
 
 
 @dataclass(frozen=True)
@@ -27,14 +29,35 @@ class GuidanceConfig:
     contact_channel: str = ""
 
 
-def _quoted(signals: Sequence[Signal]) -> str:
-    unique = dict.fromkeys((s.name, s.detail) for s in signals if s.name != "intensity")
+def history_evidence(history: History, lang: str) -> str:
+    """A customer's earlier cases in a few words, e.g. '3 earlier cases (1 resolved, 2 let go)'."""
+    counts = (
+        ("evidence.resolved", history.resolved),
+        ("evidence.let_go", history.let_go),
+        ("evidence.still_open", history.still_open),
+    )
+    parts = [plural(key, count, lang) for key, count in counts if count]
+    detail = f" ({', '.join(parts)})" if parts else ""
+    return plural("evidence.earlier", history.earlier_cases, lang) + detail
+
+
+def _detail(signal: Signal, history: History, lang: str) -> str:
+    """A signal's evidence; a customer's past is told from the reading's history, in `lang`."""
+    if signal.name in _HISTORY_SIGNALS and history.earlier_cases:
+        return history_evidence(history, lang)
+    return signal.detail
+
+
+def _quoted(signals: Sequence[Signal], history: History, lang: str) -> str:
+    shown = (s for s in signals if s.name != "intensity")
+    unique = dict.fromkeys((s.name, _detail(s, history, lang)) for s in shown)
     return ", ".join(f'"{detail}" ({name})' for name, detail in unique)
 
 
 def _reading_lines(reading: Reading, rules: ReadingRules, lang: str) -> list[str]:
     lines = []
-    why = _quoted(reading.intensity_evidence + reading.impact_evidence)
+    evidence = reading.intensity_evidence + reading.impact_evidence
+    why = _quoted(evidence, reading.history, lang)
     lines.append(t("header.why", lang, why=why) if why else t("header.why_calm", lang))
     reason_words = ", ".join(f'"{s.detail}"' for s in reading.reason_evidence)
     words = f" ({reason_words})" if reason_words else ""

@@ -84,7 +84,7 @@ def team_report(engine: Engine, period: str, ctx: Context, chart: ChartRenderer 
     except ValueError as exc:
         return Reply(str(exc), ok=False)
     report = compute(engine.store, start, end, now)  # type: ignore[arg-type]
-    text = render_text(report)
+    text = render_text(report, engine.config.guidance.agent_language)
     lines = tuple(text.splitlines())
     attachment = (
         Attachment(f"team-report-{start:%Y%m%d}-{end:%Y%m%d}.png", "image/png", chart(report))

@@ -1,4 +1,4 @@
-"""The team report as a chat message: short sections, plain words."""
+"""The team report as a chat message: short sections, plain words, in the agents' language."""
 
 from __future__ import annotations
 
@@ -7,35 +7,43 @@ from datetime import timedelta
 from bot.core.clocks import describe
 from bot.core.team_report_model import Counts, TeamReport
 from bot.core.team_report_stats import Durations
+from bot.core.texts import label, plural, t
 
 _TOP = 5  # values listed per breakdown; the rest are summed as "others"
 
 
-def render_text(report: TeamReport) -> str:
+def render_text(report: TeamReport, language: str = "en") -> str:
     """A readable message with the report's figures; an empty period says so plainly."""
-    lines = [_title(report)]
+    lang = language
+    lines = [_title(report, lang)]
     if report.empty:
-        lines.append("No cases were opened in this period.")
+        lines.append(t("team.empty", lang))
     else:
-        lines += [*_summary(report), "", *_clocks(report), "", *_breakdowns(report)]
-        lines += _repeat(report)
-    for section in (_agents(report), _remedies(report), _satisfaction(report)):
+        lines += [*_summary(report, lang), "", *_clocks(report, lang), ""]
+        lines += [*_breakdowns(report, lang), *_repeat(report, lang)]
+    for section in (_agents(report, lang), _remedies(report, lang), _satisfaction(report, lang)):
         if section:
             lines += ["", *section]
     if report.empty and report.followups_due:
-        lines += ["", _followups(report)]
+        lines += ["", _followups(report, lang)]
     return "\n".join(lines)
 
 
-def _title(report: TeamReport) -> str:
+def _title(report: TeamReport, lang: str) -> str:
     last = report.end - timedelta(microseconds=1)
-    return f"📊 Team report · {report.start:%Y-%m-%d} → {last:%Y-%m-%d} (UTC)"
+    return t("team.title", lang, start=f"{report.start:%Y-%m-%d}", end=f"{last:%Y-%m-%d}")
 
 
-def _summary(report: TeamReport) -> list[str]:
+def _summary(report: TeamReport, lang: str) -> list[str]:
     return [
-        f"{report.opened} opened · {report.resolved} resolved · "
-        f"{report.let_go} let go · {report.still_open} still open"
+        t(
+            "team.summary",
+            lang,
+            opened=report.opened,
+            resolved=report.resolved,
+            let_go=report.let_go,
+            still_open=report.still_open,
+        )
     ]
 
 
@@ -43,110 +51,131 @@ def _duration(seconds: float | None) -> str:
     return "—" if seconds is None else describe(timedelta(seconds=seconds))
 
 
-def _times(label: str, figures: Durations) -> str:
+def _times(key: str, figures: Durations, lang: str) -> str:
+    name = t(key, lang)
     if not figures.count:
-        return f"{label}: no data yet"
-    return (
-        f"{label}: median {_duration(figures.median)} · 90% within "
-        f"{_duration(figures.p90)} ({figures.count} {_plural(figures.count, 'case')})"
+        return t("team.no_data", lang, label=name)
+    return t(
+        "team.times",
+        lang,
+        label=name,
+        median=_duration(figures.median),
+        p90=_duration(figures.p90),
+        cases=plural("team.cases", figures.count, lang),
     )
 
 
-def _plural(count: int, word: str) -> str:
-    return word if count == 1 else f"{word}s"
+def _share(part: int, whole: int, lang: str) -> str:
+    if not whole:
+        return t("team.none", lang)
+    return t("team.share", lang, part=part, whole=whole, percent=round(100 * part / whole))
 
 
-def _share(part: int, whole: int) -> str:
-    return f"{part} of {whole} ({round(100 * part / whole)}%)" if whole else "none"
-
-
-def _followups(report: TeamReport) -> str:
+def _followups(report: TeamReport, lang: str) -> str:
     if not report.followups_due:
-        return "Follow-ups done on time: none due"
-    return f"Follow-ups done on time: {_share(report.followups_on_time, report.followups_due)}"
+        return t("team.followups_none", lang)
+    share = _share(report.followups_on_time, report.followups_due, lang)
+    return t("team.followups", lang, share=share)
 
 
-def _clocks(report: TeamReport) -> list[str]:
+def _clocks(report: TeamReport, lang: str) -> list[str]:
     return [
-        "⏱ Response",
-        _times("First response", report.first_response),
-        _times("Resolution", report.resolution),
-        f"Response-clock breaches: {_share(report.breaches, report.clock_cases)}",
-        _followups(report),
+        t("team.response", lang),
+        _times("team.first_response", report.first_response, lang),
+        _times("team.resolution", report.resolution, lang),
+        t("team.breaches", lang, share=_share(report.breaches, report.clock_cases, lang)),
+        _followups(report, lang),
     ]
 
 
-def _counts(label: str, counts: Counts) -> str:
-    shown = [f"{name} {n}" for name, n in counts[:_TOP]]
+def _counts(key: str, counts: Counts, lang: str, group: str = "") -> str:
+    """A breakdown line; values of a vocabulary `group` are named in the agents' language."""
+    shown = [f"{label(group, name, lang)} {n}" for name, n in counts[:_TOP]]
     rest = sum(n for _, n in counts[_TOP:])
-    return f"{label}: " + " · ".join(shown + ([f"others {rest}"] if rest else []))
+    others = [t("team.others", lang, count=rest)] if rest else []
+    return f"{t(key, lang)}: " + " · ".join(shown + others)
 
 
-def _breakdowns(report: TeamReport) -> list[str]:
-    intensity = tuple(("🔥" * level or "calm", n) for level, n in reversed(report.by_intensity))
+def _breakdowns(report: TeamReport, lang: str) -> list[str]:
+    calm = t("team.calm", lang)
+    intensity = tuple(("🔥" * level or calm, n) for level, n in reversed(report.by_intensity))
     return [
-        "📂 Cases by",
-        _counts("Reason", report.by_reason),
-        _counts("Kind of customer", report.by_kind),
-        "Intensity: " + " · ".join(f"{name} {n}" for name, n in intensity),
-        _counts("Channel", report.by_channel),
+        t("team.cases_by", lang),
+        _counts("team.reason", report.by_reason, lang, "reason"),
+        _counts("team.kind", report.by_kind, lang, "kind"),
+        _counts("team.intensity", intensity, lang),
+        _counts("team.channel", report.by_channel, lang),
     ]
 
 
-def _repeat(report: TeamReport) -> list[str]:
+def _repeat(report: TeamReport, lang: str) -> list[str]:
     p = report.repeat
     if not p.cases:
         return []
+    percent = round(100 * p.top_cases / p.cases)
     return [
         "",
-        f"🔁 Repeat customers: {p.top_cases} of the {p.cases} cases "
-        f"({round(100 * p.top_cases / p.cases)}%) came from the most frequent 20% of "
-        f"customers ({p.top_customers} of {p.customers})",
+        t(
+            "team.repeat",
+            lang,
+            top_cases=p.top_cases,
+            cases=p.cases,
+            percent=percent,
+            top_customers=p.top_customers,
+            customers=p.customers,
+        ),
     ]
 
 
-def _agents(report: TeamReport) -> list[str]:
+def _agents(report: TeamReport, lang: str) -> list[str]:
     if not report.agents:
         return []
-    rows = [f"• {a.name}: {a.open} open · {a.resolved} resolved" for a in report.agents]
-    return ["👥 Agents (open now · resolved in the period)", *rows]
+    rows = [
+        t("team.agent", lang, name=a.name, open=a.open, resolved=a.resolved) for a in report.agents
+    ]
+    return [t("team.agents", lang), *rows]
 
 
-def _remedies(report: TeamReport) -> list[str]:
+def _remedies(report: TeamReport, lang: str) -> list[str]:
     if not report.remedies:
         return []
     rows = []
     for remedy in report.remedies:
         money = " + ".join(f"{amount} {currency}" for currency, amount in remedy.totals)
-        rows.append(f"• {remedy.reason}: {remedy.count} · {money or 'no amount'}")
-    return ["💶 Remedies by reason", *rows]
+        reason = label("reason", remedy.reason, lang)
+        money = money or t("team.no_amount", lang)
+        rows.append(t("team.remedy", lang, reason=reason, count=remedy.count, money=money))
+    return [t("team.remedies", lang), *rows]
 
 
 def _mean(value: float | None) -> str:
     return "—" if value is None else f"{value:.1f}/5"
 
 
-def _satisfaction(report: TeamReport) -> list[str]:
+def _satisfaction(report: TeamReport, lang: str) -> list[str]:
     if not any(s.count for s in report.satisfaction):
         return []
     levels = " · ".join(
         f"{s.intensity}: {_mean(s.mean)} ({s.count})" for s in report.satisfaction if s.count
     )
     p = report.paradox
-    lines = [
-        "😊 Satisfaction after follow-up, by how hot the complaint was at first",
-        f"Intensity {levels}",
-        f"Hot (2–3): {_mean(p.hot_mean)} from {p.hot_count} · "
-        f"calm (0–1): {_mean(p.calm_mean)} from {p.calm_count}",
-    ]
+    paradox = t(
+        "team.paradox",
+        lang,
+        hot=_mean(p.hot_mean),
+        hot_count=p.hot_count,
+        calm=_mean(p.calm_mean),
+        calm_count=p.calm_count,
+    )
+    lines = [t("team.satisfaction", lang), t("team.levels", lang, levels=levels), paradox]
     if p.difference is not None:
-        lines.append(_verdict(p.difference))
+        lines.append(_verdict(p.difference, lang))
     return lines
 
 
-def _verdict(difference: float) -> str:
+def _verdict(difference: float, lang: str) -> str:
     if difference > 0:
-        return "→ hot complaints ended happier than calm ones: the recovery paradox shows."
+        return t("team.happier", lang)
     if difference < 0:
-        return "→ hot complaints ended less satisfied than calm ones: no recovery paradox yet."
-    return "→ hot and calm complaints ended equally satisfied."
+        return t("team.less_happy", lang)
+    return t("team.as_happy", lang)

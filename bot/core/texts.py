@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.core.texts_replies import REPLIES
+from bot.core.texts_report import TEAM_REPORT
 
 FALLBACK = "en"
 
@@ -54,6 +55,15 @@ _HEADER: dict[str, dict[str, str]] = {
     },
     "header.due_in": {"en": "in {delta}", "es": "en {delta}"},
     "header.overdue": {"en": "overdue by {delta}", "es": "vencido hace {delta}"},
+    # A customer's earlier cases as evidence in "Why:" (read with `plural`).
+    "evidence.earlier.one": {"en": "{count} earlier case", "es": "{count} caso anterior"},
+    "evidence.earlier.many": {"en": "{count} earlier cases", "es": "{count} casos anteriores"},
+    "evidence.resolved.one": {"en": "{count} resolved", "es": "{count} resuelto"},
+    "evidence.resolved.many": {"en": "{count} resolved", "es": "{count} resueltos"},
+    "evidence.let_go.one": {"en": "{count} let go", "es": "{count} cerrado sin acuerdo"},
+    "evidence.let_go.many": {"en": "{count} let go", "es": "{count} cerrados sin acuerdo"},
+    "evidence.still_open.one": {"en": "{count} still open", "es": "{count} aún abierto"},
+    "evidence.still_open.many": {"en": "{count} still open", "es": "{count} aún abiertos"},
 }
 
 _VALUES: dict[str, dict[str, str]] = {
@@ -85,6 +95,36 @@ _VALUES: dict[str, dict[str, str]] = {
     "clock.follow-up": {"en": "follow-up", "es": "seguimiento"},
     "clock.improvement": {"en": "improvement", "es": "mejora"},
     "clock.custom": {"en": "custom", "es": "recordatorio"},
+    # Timeline entries (EventKind); English timelines show the raw value (`label`).
+    "event.opened": {"en": "opened", "es": "caso abierto"},
+    "event.claimed": {"en": "claimed", "es": "asumido"},
+    "event.assigned": {"en": "assigned", "es": "asignado"},
+    "event.step_done": {"en": "step done", "es": "paso hecho"},
+    "event.step_undone": {"en": "step undone", "es": "paso devuelto a pendiente"},
+    "event.step_skipped": {"en": "step skipped", "es": "paso saltado"},
+    "event.note": {"en": "note", "es": "nota"},
+    "event.customer_message": {"en": "customer message", "es": "mensaje del cliente"},
+    "event.agent_message": {"en": "agent message", "es": "mensaje del agente"},
+    "event.anger_rising": {"en": "anger rising", "es": "enojo en aumento"},
+    "event.followup_set": {"en": "follow-up set", "es": "seguimiento programado"},
+    "event.flag_set": {"en": "flag set", "es": "marca añadida"},
+    "event.resolved": {"en": "resolved", "es": "resuelto"},
+    "event.closed": {"en": "closed", "es": "cerrado"},
+    "event.let_go": {"en": "let go", "es": "cerrado sin acuerdo"},
+    "event.reopened": {"en": "reopened", "es": "reabierto"},
+    "event.message_edited": {"en": "message edited", "es": "mensaje editado"},
+    "event.message_deleted": {"en": "message deleted", "es": "mensaje borrado"},
+    "event.reaction_ignored": {"en": "reaction ignored", "es": "reacción ignorada"},
+    "event.suggestion_shown": {"en": "suggestion shown", "es": "sugerencia mostrada"},
+    "event.reminder_sent": {"en": "reminder sent", "es": "recordatorio enviado"},
+    "event.reminder_escalated": {"en": "reminder escalated", "es": "recordatorio escalado"},
+    "event.reminder_done": {"en": "reminder done", "es": "recordatorio hecho"},
+    "event.reminder_snoozed": {"en": "reminder snoozed", "es": "recordatorio pospuesto"},
+    "event.reminder_cancelled": {"en": "reminder cancelled", "es": "recordatorio cancelado"},
+    "event.remedy": {"en": "remedy", "es": "compensación"},
+    "event.satisfaction": {"en": "satisfaction", "es": "satisfacción"},
+    "event.story_marked": {"en": "success story", "es": "caso de éxito"},
+    "event.customer_forgotten": {"en": "customer forgotten", "es": "datos del cliente borrados"},
 }
 
 _CARDS: dict[str, dict[str, str]] = {
@@ -121,6 +161,7 @@ _CARDS: dict[str, dict[str, str]] = {
     "report.case": {"en": "📄 Case report {ref}", "es": "📄 Informe del caso {ref}"},
     "report.all_cases": {"en": "📄 All cases (CSV)", "es": "📄 Todos los casos (CSV)"},
     "report.stories": {"en": "🌟 Success stories", "es": "🌟 Casos de éxito"},
+    **TEAM_REPORT,
 }
 
 _PINGS: dict[str, dict[str, str]] = {
@@ -189,6 +230,11 @@ def t(key: str, lang: str, /, **values: Any) -> str:
     entry = TEXTS[key]
     text = entry.get(lang) or entry[FALLBACK]
     return text.format(**values)
+
+
+def plural(key: str, count: int, lang: str) -> str:
+    """`key.one` for a count of 1, else `key.many`, with {count} filled in."""
+    return t(f"{key}.{'one' if count == 1 else 'many'}", lang, count=count)
 
 
 def name(group: str, value: str, lang: str) -> str:

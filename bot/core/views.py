@@ -9,7 +9,7 @@ from bot.core.case import Case, Event
 from bot.core.engine import Engine
 from bot.core.guidance import header_card
 from bot.core.model import StepState
-from bot.core.texts import name
+from bot.core.texts import label, name
 
 _MAX_LIST = 20
 
@@ -40,13 +40,16 @@ def timeline(engine: Engine, case: Case) -> str:
     """Every timeline entry: when, who, what."""
     events = engine.store.events(case.id)
     heading = engine.say("view.timeline", ref=case.ref)
-    return "\n".join([heading, *(_event_line(e) for e in events)])
+    lang = engine.config.guidance.agent_language
+    return "\n".join([heading, *(_event_line(e, lang) for e in events)])
 
 
-def _event_line(event: Event) -> str:
+def _event_line(event: Event, lang: str = "en") -> str:
+    """One entry: when, who, what (as is in English, a readable label otherwise), details."""
     details = {k: v for k, v in event.details.items() if k not in ("reading",) and v}
     summary = ", ".join(f"{k}={_clip(str(v), 80)}" for k, v in details.items())
-    return f"  {_when(event.at)} · {event.actor_name} · {event.kind.value}" + (
+    what = label("event", event.kind.value, lang)
+    return f"  {_when(event.at)} · {event.actor_name} · {what}" + (
         f" · {summary}" if summary else ""
     )
 
