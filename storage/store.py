@@ -262,6 +262,14 @@ class SqliteStore(ReminderRows, ReportRows):
         )
         return outbox_from_row(row) if row else None
 
+    def posted_messages(self, case_id: int) -> list[tuple[int, str, str | None, int | None]]:
+        """(id, kind, step_id, edit_of) of a case's outbox rows, without their payloads."""
+        rows = self.db.execute(
+            "SELECT id, kind, step_id, edit_of FROM outbox WHERE case_id = ? ORDER BY id",
+            [case_id],
+        ).fetchall()
+        return [(r[0], r[1], r[2], r[3]) for r in rows]
+
     def outbox_for_case(self, case_id: int) -> list[OutboxItem]:
         """Every row queued for a case, in order."""
         rows = self.db.query(_OUTBOX_SELECT + "WHERE o.case_id = ? ORDER BY o.id", [case_id])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -34,3 +35,10 @@ class RecordingMessenger:
             raise self.failures.pop(0)
         self.sent.append(item)
         return item.edit_target or f"p{item.id}"
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])

@@ -257,3 +257,18 @@ def test_the_finish_helpers_refuse_politely_without_reminders(app: App) -> None:
     app.store.cancel_reminders(case.id, app.engine.clock.now())
     assert not reminders.finish(app.engine, case, AGENT, "done").ok
     assert not reminders.snooze(app.engine, case, AGENT, app.engine.clock.now()).ok
+
+
+def test_agent_activity_moves_one_stalled_clock_instead_of_piling_up_rows(
+    app: App, clock: FakeClock
+) -> None:
+    case = app.engine.open_case(complaint(EN))
+    assert case is not None
+    for n in range(5):
+        clock.advance(minutes=10)
+        app.engine.note(case, AGENT, f"update {n}")
+    rows = list(app.store.db.query(
+        "SELECT status, due_at FROM reminders WHERE case_id = ? AND kind = 'stalled'",
+        [case.id]))
+    assert len(rows) == 1 and rows[0]["status"] == "pending"
+    assert rows[0]["due_at"].startswith((clock.now() + timedelta(hours=24)).date().isoformat())

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import socket
 from pathlib import Path
 
 import aiohttp
@@ -15,12 +14,7 @@ from tests.fakes import slack_payloads as sp
 from tests.fakes.discord_api import running_fake_discord
 from tests.fakes.slack_api import FakeSlack
 from tests.slack_harness import SECRET, USERS
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+from tests.support import free_port
 
 
 async def _post_when_listening(url: str, raw: bytes, headers: dict[str, str]) -> int:
@@ -55,7 +49,7 @@ async def test_slack_and_discord_share_one_loop_and_one_database(tmp_path: Path)
             }
         )
         assert settings.platforms == ("slack", "discord")
-        port = _free_port()
+        port = free_port()
         running = asyncio.create_task(
             serve_platforms(
                 settings,

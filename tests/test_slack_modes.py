@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import socket
 import subprocess
 import sys
 from collections.abc import AsyncIterator
@@ -20,6 +19,7 @@ from handlers.slack.runner import SlackRuntime
 from tests.fakes import slack_payloads as sp
 from tests.fakes.slack_api import FakeSlack
 from tests.slack_harness import SECRET, USERS, slack_settings
+from tests.support import free_port
 
 EN = "My order 5521 arrived broken and nobody answers my emails. I want a refund."
 
@@ -61,11 +61,6 @@ async def test_socket_mode_end_to_end(
         app.close()
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
 
 async def _wait_listening(port: int, process: subprocess.Popen[bytes]) -> None:
     for _ in range(300):
@@ -80,7 +75,7 @@ async def _wait_listening(port: int, process: subprocess.Popen[bytes]) -> None:
 
 
 async def test_an_outside_harness_drives_sereno_slack_http(fake: FakeSlack, tmp_path: Path) -> None:
-    port = _free_port()
+    port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SERENO_", "SLACK_"))}
     env.update(
         {

@@ -94,9 +94,9 @@ class Engine(ConversationMixin):
         case = self.store.get_case(case_id)
         assert case is not None
         headers = [
-            i
-            for i in self.store.outbox_for_case(case_id)
-            if i.card.kind == "header" and i.edit_of is None
+            row_id
+            for row_id, kind, _, edit_of in self.store.posted_messages(case_id)
+            if kind == "header" and edit_of is None
         ]
         upcoming = self.store.reminders_for(case_id)
         next_due = (upcoming[0].kind.value, upcoming[0].due_at) if upcoming else None
@@ -109,15 +109,15 @@ class Engine(ConversationMixin):
             self.clock.now(),
             next_due,
         )
-        self.store.enqueue(case, card, self.clock.now(), edit_of=headers[0].id if headers else None)
+        self.store.enqueue(case, card, self.clock.now(), edit_of=headers[0] if headers else None)
 
     def _posted(self, case_id: int) -> tuple[set[str], set[str]]:
         steps, suggestions = set(), set()
-        for item in self.store.outbox_for_case(case_id):
-            if item.card.kind == "step" and item.step_id:
-                steps.add(item.step_id)
-            elif item.card.kind == "suggestion" and item.step_id:
-                suggestions.add(item.step_id)
+        for _, kind, step_id, _ in self.store.posted_messages(case_id):
+            if kind == "step" and step_id:
+                steps.add(step_id)
+            elif kind == "suggestion" and step_id:
+                suggestions.add(step_id)
         return steps, suggestions
 
     def _post_step(self, case: Case, step_id: str, agent_name: str | None) -> None:
@@ -170,13 +170,25 @@ class Engine(ConversationMixin):
         if case.status is Status.NEW:
             changes["status"] = Status.IN_PROGRESS
         by = actor.key if actor else ""
-        self.store.finish_reminders(case.id, AUTO_DONE, "done", now, by)
+        self.store.finish_reminders(case.id, [ReminderKind.FIRST_RESPONSE], "done", now, by)
         case = self.store.update_case(case.id, **changes)
-        if case.is_open:
-            self._schedule(
-                case, ReminderKind.STALLED, self.clocks_for(case).stalled_after, actor or _SYSTEM
-            )
+        self._restart_stalled(case, now, actor or _SYSTEM)
         return case
+
+    def _restart_stalled(self, case: Case, now: datetime, actor: Actor) -> None:
+        """Push the pending stalled clock back (one row per case, not one per action)."""
+        after = self.clocks_for(case).stalled_after
+        pending = [
+            r
+            for r in self.store.reminders_for(case.id)
+            if r.kind is ReminderKind.STALLED and r.status == "pending"
+        ]
+        if pending and case.is_open:
+            self.store.update_reminder(pending[0].id, due_at=now + after)
+            return
+        self.store.finish_reminders(case.id, [ReminderKind.STALLED], "done", now, actor.key)
+        if case.is_open:
+            self._schedule(case, ReminderKind.STALLED, after, actor)
 
     # -- opening and conversation -----------------------------------------------
 
