@@ -29,8 +29,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     slack = sub.add_parser("slack", help="only the Slack adapter")
     slack.add_argument("--http", action="store_true", help="Events API over HTTP, not Socket Mode")
-    slack.add_argument("--port", type=int, default=3000, help="HTTP port (with --http)")
-    slack.add_argument("--host", default="0.0.0.0", help="HTTP address (with --http)")
+    slack.add_argument("--port", type=int, help="HTTP port (default: SERENO_SLACK_PORT)")
+    slack.add_argument("--host", help="HTTP address (default: SERENO_SLACK_HOST)")
     sub.add_parser("discord", help="only the Discord adapter")
     forget = sub.add_parser("forget-customer", help="erase a customer's personal data")
     forget.add_argument("customer", help="platform:user, e.g. slack:U0123ABC")
@@ -74,9 +74,11 @@ def _start(args: argparse.Namespace, settings: Settings) -> int:
         return run_console(settings, agent=args.agent or "agent", customer=args.customer)
     if command == "slack":
         _require(settings.slack_bot_token, "SLACK_BOT_TOKEN")
-        return _serve(
-            settings, {"slack": {"http": args.http, "port": args.port, "host": args.host}}
-        )
+        if args.port is not None:
+            settings = replace(settings, slack_port=args.port)
+        if args.host is not None:
+            settings = replace(settings, slack_host=args.host)
+        return _serve(settings, {"slack": {"http": args.http}})
     if command == "forget-customer":
         from bot.records_cli import forget
 

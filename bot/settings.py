@@ -99,6 +99,20 @@ def _boolean(raw: str) -> bool:
     return value in {"true", "1", "yes"}
 
 
+def _port(raw: str) -> int:
+    value = raw.strip()
+    if not value.isdigit() or not 0 < int(value) < 65536:
+        raise ValueError(f"use a TCP port number from 1 to 65535 (got '{raw[:20]}')")
+    return int(value)
+
+
+def _host(raw: str) -> str:
+    value = raw.strip()
+    if not re.match(r"^[A-Za-z0-9.:_-]{1,253}$", value):
+        raise ValueError(f"'{value[:60]}' is not a host name or address")
+    return value
+
+
 def _log_level(raw: str) -> str:
     value = raw.strip().upper()
     if value not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
@@ -253,6 +267,20 @@ SPECS: tuple[Spec, ...] = (
         _url,
     ),
     Spec(
+        "SERENO_SLACK_HOST",
+        "slack_host",
+        "0.0.0.0",
+        "Address the Events API server listens on (HTTP mode: no SLACK_APP_TOKEN).",
+        _host,
+    ),
+    Spec(
+        "SERENO_SLACK_PORT",
+        "slack_port",
+        "3000",
+        "Port the Events API server listens on (HTTP mode: no SLACK_APP_TOKEN).",
+        _port,
+    ),
+    Spec(
         "SERENO_SLACK_CHANNELS",
         "slack_channels",
         "",
@@ -390,6 +418,8 @@ class Settings:
     slack_signing_secret: str | None = None
     slack_app_token: str | None = None
     slack_api_url: str = "https://slack.com/api/"
+    slack_host: str = "0.0.0.0"
+    slack_port: int = 3000
     slack_channels: tuple[str, ...] = ()
     slack_agents: tuple[str, ...] = ()
     slack_agent_group: str | None = None

@@ -31,6 +31,7 @@ async def _post_when_listening(url: str, raw: bytes, headers: dict[str, str]) ->
 
 
 async def test_slack_and_discord_share_one_loop_and_one_database(tmp_path: Path) -> None:
+    port = free_port()
     async with FakeSlack(users=USERS) as slack, running_fake_discord() as discord_fake:
         w = discord_fake.world
         settings = Settings.from_env(
@@ -40,6 +41,8 @@ async def test_slack_and_discord_share_one_loop_and_one_database(tmp_path: Path)
                 "SLACK_SIGNING_SECRET": SECRET,
                 "SLACK_API_URL": slack.base_url,
                 "SERENO_SLACK_CHANNELS": "C1",
+                "SERENO_SLACK_HOST": "127.0.0.1",
+                "SERENO_SLACK_PORT": str(port),
                 "SERENO_SLACK_POST_INTERVAL": "0s",
                 "DISCORD_BOT_TOKEN": discord_fake.token,
                 "DISCORD_API_URL": discord_fake.api_url,
@@ -49,11 +52,10 @@ async def test_slack_and_discord_share_one_loop_and_one_database(tmp_path: Path)
             }
         )
         assert settings.platforms == ("slack", "discord")
-        port = free_port()
         running = asyncio.create_task(
             serve_platforms(
                 settings,
-                {"slack": {"http": True, "port": port, "host": "127.0.0.1"}, "discord": {}},
+                {"slack": {"http": True}, "discord": {}},
             )
         )
         try:

@@ -79,7 +79,7 @@ class SlackRuntime:
             self.app.engine.on_outbox.remove(self.drainer.wake)
 
 
-async def serve(app: App, http: bool = False, port: int = 3000, host: str = "0.0.0.0") -> None:
+async def serve(app: App, http: bool = False) -> None:
     """Run Sereno on Slack until cancelled."""
     socket_mode = bool(app.settings.slack_app_token) and not http
     runtime = SlackRuntime(app, socket_mode)
@@ -94,7 +94,7 @@ async def serve(app: App, http: bool = False, port: int = 3000, host: str = "0.0
             finally:
                 await handler.close_async()
         else:
-            await _serve_http(runtime.bolt, host, port)
+            await _serve_http(runtime.bolt, app.settings.slack_host, app.settings.slack_port)
     finally:
         await runtime.stop()
 
