@@ -1,10 +1,15 @@
-"""Autocomplete for /complaint: case numbers, step ids and suggestion ids."""
+"""Autocomplete for /complaint: subcommand names, case numbers, step ids and suggestion ids.
+
+Discord caps an option's fixed choices at 25 and answers at most 25 suggestions, so
+anything that can grow past that is offered here as you type.
+"""
 
 from __future__ import annotations
 
 from discord import app_commands
 
 from bot.core.case import Case
+from bot.core.commands import USAGE
 from bot.core.engine import Engine
 from bot.core.model import Status
 from bot.core.store_port import CaseQuery
@@ -14,6 +19,17 @@ from handlers.discord.render import clip
 MAX_CHOICES = 25
 NAME_LIMIT = 100
 _OPEN = frozenset({Status.NEW, Status.IN_PROGRESS})
+
+
+def commands(current: str) -> list[app_commands.Choice[str]]:
+    """Subcommands for `/complaint help`: names starting with what was typed, then the rest
+    whose usage mentions it."""
+    typed = current.strip().lower()
+    starts = [n for n in USAGE if n.startswith(typed)]
+    mentions = [n for n in USAGE if n not in starts and typed in USAGE[n].lower()]
+    found = [app_commands.Choice(name=clip(USAGE[n], NAME_LIMIT), value=n) for n in starts]
+    found += [app_commands.Choice(name=clip(USAGE[n], NAME_LIMIT), value=n) for n in mentions]
+    return found[:MAX_CHOICES]
 
 
 def cases(engine: Engine, current: str, here: Case | None) -> list[app_commands.Choice[int]]:

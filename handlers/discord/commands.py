@@ -69,6 +69,9 @@ class ComplaintCommands(app_commands.Group):
         _, thread_id = context_place(interaction.channel, interaction.channel_id, self.app.store)
         return self.app.store.find_case_by_thread(PLATFORM, thread_id) if thread_id else None
 
+    async def _commands(self, interaction: discord.Interaction, current: str) -> list[Choice[str]]:
+        return choices.commands(str(current or ""))
+
     async def _cases(self, interaction: discord.Interaction, current: str) -> list[Choice[int]]:
         _, thread_id = context_place(interaction.channel, interaction.channel_id, self.app.store)
         here = self.app.store.find_case_by_thread(PLATFORM, thread_id) if thread_id else None
@@ -87,7 +90,7 @@ class ComplaintCommands(app_commands.Group):
 
     @app_commands.command(name="help", description=_about("help"))
     @app_commands.describe(command="The subcommand to explain")
-    @app_commands.choices(command=[Choice(name=n, value=n) for n in USAGE])
+    @app_commands.autocomplete(command=_commands)  # 27 names: more than 25 fixed choices
     async def help_(self, interaction: discord.Interaction, command: str | None = None) -> None:
         """Show what Sereno can do."""
         await self._run(interaction, "help", None, command)

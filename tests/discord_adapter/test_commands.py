@@ -1,15 +1,20 @@
-"""/complaint on Discord: subcommands, autocomplete, buttons and who may run what."""
+"""/complaint on Discord: subcommands within Discord's limits, autocomplete, buttons and who
+may run what."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+
+import discord
+from discord import app_commands
 
 from bot.core.case import EventKind
 from bot.core.commands import USAGE
 from bot.core.model import StepState
 from bot.core.ports import LanguageDetector
 from bot.settings import Settings
-from bot.wiring import App
+from bot.wiring import App, build
+from handlers.discord.commands import ComplaintCommands
 from tests.discord_harness import (
     SPANISH,
     command,
@@ -22,6 +27,8 @@ from tests.discord_harness import (
 )
 from tests.fakes import discord_payloads as dp
 from tests.fakes.discord_api import FakeDiscord
+from tests.fakes.discord_limits import command_list_errors
+from tests.support import FakeClock
 
 
 async def test_buttons_work_after_a_restart(
@@ -138,3 +145,34 @@ async def test_the_agent_role_decides_who_is_an_agent(
         assert refused["data"]["content"].startswith("⚠ Only the support team")
         await fake.react(step_message(app, case_id), "✅", user="agent")
         await eventually(lambda: EventKind.REACTION_IGNORED in kinds(app, case_id))
+
+
+async def test_the_command_tree_stays_within_discords_limits(
+    settings_for: Callable[..., Settings], detector: LanguageDetector
+) -> None:
+    app = build(settings_for(), FakeClock(), detector)
+    try:
+        tree = app_commands.CommandTree(discord.Client(intents=discord.Intents.none()))
+        tree.add_command(ComplaintCommands(app))
+        payload = [command.to_dict(tree) for command in tree.get_commands()]
+    finally:
+        app.close()
+    errors = command_list_errors(payload)  # the checker the fake Discord answers with
+    assert not errors, errors.paths()
+    [complaint] = payload
+    [help_] = [o for o in complaint["options"] if o["name"] == "help"]
+    assert help_["options"][0]["autocomplete"] and not help_["options"][0].get("choices")
+    # what synced before: all 27 subcommands as fixed choices, which Discord refuses
+    help_["options"][0].update(autocomplete=False, choices=[{"name": n, "value": n} for n in USAGE])
+    assert command_list_errors(payload).paths() == ["0.options.0.options.0.choices"]
+
+
+async def test_help_offers_the_subcommands_as_you_type(fake: FakeDiscord, app: App) -> None:
+    offered = await command(fake, "help", {"command": ""}, focused="command")
+    assert offered["type"] == 8 and len(offered["data"]["choices"]) == 25  # Discord's most
+    typed = await command(fake, "help", {"command": "re"}, focused="command")
+    found = typed["data"]["choices"]
+    assert [c["value"] for c in found[:5]] == ["resolve", "reopen", "reminder", "remedy", "report"]
+    assert found[0]["name"] == USAGE["resolve"]
+    helped = await command(fake, "help", {"command": "resolve"})
+    assert helped["data"]["content"] == "/complaint " + USAGE["resolve"]
