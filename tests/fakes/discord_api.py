@@ -10,6 +10,10 @@ One aiohttp server serves REST at ``http://127.0.0.1:P/api/v10`` and the gateway
 * `discord_rest`               REST routing and the user, application and command routes
 * `discord_rest_channels`      channel, message, thread and reaction routes
 * `discord_rest_interactions`  interaction callbacks, follow-ups and webhook messages
+
+Every write is first checked against Discord's documented limits (`discord_limits`): what
+Discord refuses is answered 400 / 50035 with an ``errors`` tree, as Discord does. Each
+message records whom it would notify (`discord_mentions`), honouring ``allowed_mentions``.
 """
 
 from __future__ import annotations

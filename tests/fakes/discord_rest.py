@@ -12,6 +12,7 @@ import aiohttp
 from aiohttp import web
 from multidict import CIMultiDict
 
+from .discord_limits import CHECKS
 from .discord_records import ERRORS, RecordedFile, RecordedRequest
 
 Handler = Callable[..., Awaitable[tuple[int, Any]]]
@@ -57,6 +58,10 @@ class RestMixin:
         for methods, pattern, handler in self._routes:
             match = pattern.fullmatch(rec.path)
             if match and rec.method in methods:
+                check = CHECKS.get(handler.__name__)
+                refused = check(rec.method, rec.json) if check else None
+                if refused is not None:  # what Discord refuses never reaches the world
+                    return 400, refused, {}
                 status, body = await handler(rec, **match.groupdict())
                 return status, body, {}
         return 404, ERRORS[404], {}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from . import discord_payloads as p
+from .discord_mentions import notified
 from .discord_records import UNKNOWN_CHANNEL, UNKNOWN_MESSAGE, RecordedFile, RecordedRequest
 
 
@@ -81,6 +82,7 @@ class ChannelRoutesMixin:
             message_reference=body.get("message_reference"),
             **extra,
         )
+        msg.update(notified(msg["content"], body.get("allowed_mentions"), self.world))
         self.messages[message_id] = msg
         channel = self.world.channels.get(channel_id)
         if channel is not None:
