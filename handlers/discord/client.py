@@ -15,6 +15,7 @@ from handlers.discord import events
 from handlers.discord.buttons import SerenoButton
 from handlers.discord.commands import ComplaintCommands
 from handlers.discord.messenger import DiscordMessenger
+from handlers.discord.startup import sync_commands
 
 log = logging.getLogger(__name__)
 
@@ -52,25 +53,9 @@ class SerenoClient(discord.Client):
         """Register buttons and commands, sync them, start delivering the outbox."""
         self.add_dynamic_items(SerenoButton)
         self.tree.add_command(ComplaintCommands(self.app))
-        await self._sync_commands()
+        await sync_commands(self.tree, self.app.settings)  # a failure is logged, not fatal
         self.app.engine.on_outbox.append(self.drainer.wake)
         self._drain_task = asyncio.create_task(self._drain(), name="sereno-discord-outbox")
-
-    async def _sync_commands(self) -> None:
-        guild_id = self.app.settings.discord_guild_id
-        try:
-            if guild_id:
-                guild = discord.Object(int(guild_id))
-                self.tree.copy_global_to(guild=guild)
-                await self.tree.sync(guild=guild)
-            else:
-                await self.tree.sync()
-        except discord.Forbidden as exc:
-            log.error(
-                "Discord refused to register /complaint (%s): invite Sereno with the "
-                "applications.commands scope (see the README).",
-                exc.text,
-            )
 
     async def _drain(self) -> None:
         """Send the outbox once connected; a crash is logged and the loop restarted."""

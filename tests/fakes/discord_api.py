@@ -42,12 +42,13 @@ from .discord_records import (
     RecordedFile,
     RecordedRequest,
 )
-from .discord_rest import Handler, RestMixin
+from .discord_rest import DROP, Handler, RestMixin
 from .discord_rest_channels import ChannelRoutesMixin
 from .discord_rest_interactions import InteractionRoutesMixin
 
 __all__ = [
     "ALREADY_ACKNOWLEDGED",
+    "DROP",
     "ERRORS",
     "UNKNOWN_CHANNEL",
     "UNKNOWN_INTERACTION",
@@ -208,6 +209,8 @@ class FakeDiscord(
         """Answer the next ``times`` requests matching (``re.search``) with an error.
 
         429 carries ``Via`` (else discord.py assumes a Cloudflare ban) and ``retry_after``.
+        Status 0 (``DROP``) closes the connection unanswered, as a network failure does
+        (aiohttp retries an idempotent request once on a fresh connection: use ``times=2``).
         """
         headers: dict[str, str] = {}
         if status == 429:

@@ -16,6 +16,7 @@ from .discord_limits import CHECKS
 from .discord_records import ERRORS, RecordedFile, RecordedRequest
 
 Handler = Callable[..., Awaitable[tuple[int, Any]]]
+DROP = 0  # a fault with this status closes the connection instead of answering
 
 
 class RestMixin:
@@ -32,6 +33,10 @@ class RestMixin:
         rec.status, rec.response = status, body
         async with self._changed:
             self._changed.notify_all()
+        if status == DROP:  # a network failure: the connection closes, nothing is answered
+            if request.transport is not None:
+                request.transport.close()
+            return web.Response(status=500)
         if body is None:
             return web.Response(status=status, headers=headers)
         # discord.py parses JSON only if Content-Type is exactly application/json
