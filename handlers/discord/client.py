@@ -15,7 +15,7 @@ from handlers.discord import events
 from handlers.discord.buttons import SerenoButton
 from handlers.discord.commands import ComplaintCommands
 from handlers.discord.messenger import DiscordMessenger
-from handlers.discord.startup import sync_commands
+from handlers.discord.startup import check_pings, sync_commands
 
 log = logging.getLogger(__name__)
 
@@ -78,12 +78,13 @@ class SerenoClient(discord.Client):
         await super().close()
 
     async def on_ready(self) -> None:
-        """Log where Sereno listens."""
+        """Log where Sereno listens, and warn if its pings would notify no one."""
         log.info(
             "Discord: connected as %s, complaint channels %s",
             self.user,
             ", ".join(self.app.settings.discord_channels),
         )
+        check_pings(self, self.app.settings)
 
     async def on_message(self, message: discord.Message) -> None:
         """A new message anywhere the bot can see."""

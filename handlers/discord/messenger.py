@@ -59,6 +59,7 @@ class DiscordMessenger:
         kwargs = {
             "content": render.content(item.card, *self._mentions),
             "embed": render.embed(item.card),
+            "allowed_mentions": render.allowed_mentions(item.card, *self._mentions),
         }
         target = item.edit_target or self._reposted(item)
         if item.edit_of is not None and target:

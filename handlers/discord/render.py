@@ -51,18 +51,37 @@ def view(card: Card) -> discord.ui.View | None:
 
 def content(card: Card, agent_role: str | None = None, lead: str | None = None) -> str | None:
     """Plain text above the embed: only a ping's mentions ("user:ID", "agents", "lead")."""
+    found = _targets(card, agent_role, lead)
+    return " ".join(f"<@{i}>" if kind == "user" else f"<@&{i}>" for kind, i in found) or None
+
+
+def allowed_mentions(
+    card: Card, agent_role: str | None = None, lead: str | None = None
+) -> discord.AllowedMentions:
+    """Only the mentions the card means may notify: never @everyone/@here, no stray ids."""
+    found = _targets(card, agent_role, lead)
+    return discord.AllowedMentions(
+        everyone=False,
+        users=[discord.Object(int(i)) for kind, i in found if kind == "user"],
+        roles=[discord.Object(int(i)) for kind, i in found if kind == "role"],
+        replied_user=False,
+    )
+
+
+def _targets(card: Card, agent_role: str | None, lead: str | None) -> list[tuple[str, str]]:
+    """("user" | "role", id) for each mention of a ping, once each, in order."""
     if card.kind is not CardKind.PING:
-        return None
-    found = [_mention(m, agent_role, lead) for m in card.mentions]
-    return " ".join(dict.fromkeys(m for m in found if m)) or None
+        return []
+    found = [_target(m, agent_role, lead) for m in card.mentions]
+    return [t for t in dict.fromkeys(found) if t and t[1].isdigit()]
 
 
-def _mention(neutral: str, agent_role: str | None, lead: str | None) -> str | None:
-    if neutral.startswith("user:") and neutral[5:].isdigit():
-        return f"<@{neutral[5:]}>"
+def _target(neutral: str, agent_role: str | None, lead: str | None) -> tuple[str, str] | None:
+    if neutral.startswith("user:"):
+        return "user", neutral[5:]
     if neutral == "lead" and lead:
-        return f"<@&{lead[5:]}>" if lead.startswith("role:") else f"<@{lead}>"
+        return ("role", lead[5:]) if lead.startswith("role:") else ("user", lead)
     if neutral in ("agents", "lead") and agent_role:
         # never @here: the customer reads the same channel
-        return f"<@&{agent_role}>"
+        return "role", agent_role
     return None

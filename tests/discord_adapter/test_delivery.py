@@ -77,6 +77,17 @@ def test_pings_mention_people_and_roles_never_here() -> None:
     mine = Card(CardKind.PING, "⏰", mentions=("user:333", "lead"))
     assert render.content(mine, None, "444") == "<@333> <@444>"
     assert render.content(Card(CardKind.STEP, "Step 1"), "111") is None
+    # only the intended mentions may notify: never @everyone, never an id quoted in the text
+    allowed = render.allowed_mentions
+    assert allowed(card, "111", "role:222").to_dict() == {
+        "parse": [],
+        "users": [],
+        "roles": [111, 222],
+    }
+    assert allowed(mine, None, "444").to_dict() == {"parse": [], "users": [333, 444], "roles": []}
+    nobody = {"parse": [], "users": [], "roles": []}
+    assert allowed(Card(CardKind.STEP, "Step 1"), "111").to_dict() == nobody
+    assert allowed(card, None, None).to_dict() == nobody
 
 
 async def test_a_stalled_ping_mentions_the_assignee_and_can_go_by_direct_message(
@@ -97,14 +108,17 @@ async def test_a_stalled_ping_mentions_the_assignee_and_can_go_by_direct_message
         dm = opened.response["id"]
         [direct] = await fake.wait_for("POST", f"/channels/{dm}/messages")
         assert direct.json["embeds"][0]["title"] == f"⏰ Case stalled · #{case_id}"
-        in_thread = [r.json for r in fake.requests("POST", f"/channels/{msg['id']}/messages")]
-        assert any(p.get("content") == f"<@{agent}>" for p in in_thread)
+        in_thread = fake.requests("POST", f"/channels/{msg['id']}/messages")
+        [ping] = [r for r in in_thread if r.json.get("content") == f"<@{agent}>"]
+        assert ping.json["allowed_mentions"] == {"parse": [], "users": [int(agent)], "roles": []}
+        assert [u["id"] for u in fake.messages[int(ping.response["id"])]["mentions"]] == [agent]
 
 
 async def test_a_ping_mentions_the_agent_role_and_a_reaction_finishes_it(
     fake: FakeDiscord, settings_for: Callable[..., Settings], detector: LanguageDetector
 ) -> None:
     agents = str(fake.world.role_id("Agents"))
+    fake.world.roles["Agents"]["mentionable"] = True
     settings = settings_for(SERENO_FIRST_RESPONSE="0s", SERENO_DISCORD_AGENT_ROLE=agents)
     async with sereno(fake, settings, detector) as app:
         msg, case_id = await open_complaint(fake, app)
@@ -113,6 +127,8 @@ async def test_a_ping_mentions_the_agent_role_and_a_reaction_finishes_it(
         posts = await fake.wait_for("POST", f"/channels/{msg['id']}/messages", count=4)
         ping = posts[3].json
         assert ping["content"] == f"<@&{agents}>"
+        assert ping["allowed_mentions"] == {"parse": [], "users": [], "roles": [int(agents)]}
+        assert fake.messages[int(posts[3].response["id"])]["mention_roles"] == [agents]
         assert ping["embeds"][0]["title"] == f"⏰ First response due · #{case_id}"
         ping_id = await eventually(
             lambda: [
