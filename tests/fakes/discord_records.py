@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -43,6 +44,7 @@ class RecordedRequest:
     form: dict[str, str] = field(default_factory=dict)
     status: int = 0
     response: Any = None
+    time: float = field(default_factory=time.monotonic)  # when it arrived
 
 
 @dataclass
