@@ -16,7 +16,8 @@ from bot.core.ports import TimeParser
 from bot.core.store_port import CaseQuery
 from bot.core.texts import t
 
-_MENTION = re.compile(r"^<@([A-Za-z0-9_.-]+)(?:\|([^>]+))?>$|^@?([\w.-]{1,64})$")
+_MENTION = re.compile(r"^<@([A-Za-z0-9_.-]+)(?:\|([^>|]+))?>$")
+_BARE_NAME = re.compile(r"^@?([\w.-]{1,64})$")
 _STATUS_WORDS = {
     "new": {Status.NEW},
     "open": {Status.NEW, Status.IN_PROGRESS},
@@ -30,12 +31,17 @@ _STATUS_WORDS = {
 
 @dataclass(frozen=True)
 class Context:
-    """Who runs a command, and where."""
+    """Who runs a command, and where.
+
+    `bare_names`: a typed name is this platform's user id (the console); chat platforms
+    send people as mentions, `<@ID|name>`, and a bare name there is nobody's id.
+    """
 
     actor: Actor
     platform: str
     channel_id: str
     thread_id: str | None = None
+    bare_names: bool = True
 
 
 def run(engine: Engine, times: TimeParser, text: str, ctx: Context) -> Reply:
@@ -126,11 +132,17 @@ def _step(state: StepState) -> Callable[..., Reply]:
 
 
 def _assign(engine: Engine, _t: TimeParser, case: Case, cmd: Command, ctx: Context) -> Reply:
-    match = _MENTION.match(cmd.args.strip())
-    if not match:
+    text = cmd.args.strip()
+    mention, bare = _MENTION.match(text), _BARE_NAME.match(text)
+    if mention:
+        user_id, name = mention.group(1), (mention.group(2) or mention.group(1)).lstrip("@")
+    elif bare and ctx.bare_names:
+        user_id = name = bare.group(1)
+    elif bare:  # a name as typed, not a mention: storing it would ping nobody
+        reply = engine.say("reply.pick_mention", name=bare.group(1), usage=help_text("assign"))
+        return Reply(reply, ok=False, case_id=case.id)
+    else:
         return Reply(engine.say("reply.who", usage=help_text("assign")), ok=False, case_id=case.id)
-    user_id = match.group(1) or match.group(3)
-    name = match.group(2) or match.group(3) or user_id
     return engine.claim(case, ctx.actor, Actor(ctx.platform, user_id, name, is_agent=True))
 
 

@@ -133,6 +133,12 @@ _DISPATCH: dict[str, dict[str, str]] = {
     },
     "reply.which_step": {"en": "Which step? {usage}", "es": "¿Qué paso? {usage}"},
     "reply.who": {"en": "Who? {usage}", "es": "¿A quién? {usage}"},
+    "reply.pick_mention": {
+        "en": "I can't tell who '{name}' is. Type @ and pick the person from the list the chat "
+        "suggests, e.g. `assign @{name}`, so the case goes to their account. {usage}",
+        "es": "No sé quién es '{name}'. Escribe @ y elige a la persona de la lista que propone "
+        "el chat, p. ej. `assign @{name}`, para que el caso vaya a su cuenta. {usage}",
+    },
     "when.examples": {
         "en": "'in 3 days', 'tomorrow 10:00', 'mañana a las 10', '2026-12-01 09:00'",
         "es": "'en 3 días', 'mañana a las 10', 'in 3 days', '2026-12-01 09:00'",

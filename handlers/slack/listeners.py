@@ -13,6 +13,7 @@ from bot.core.dispatch import Context, run
 from bot.core.interactions import on_button, on_reaction
 from bot.core.model import Actor, Incoming
 from bot.wiring import App
+from handlers.slack.markup import command_text
 from handlers.slack.people import PLATFORM, SlackPeople
 
 log = logging.getLogger(__name__)
@@ -161,15 +162,11 @@ def _mention_listener(bridge: SlackBridge):  # type: ignore[no-untyped-def]
         """`@Sereno done 2` inside a case thread: Slack gives slash commands no thread."""
         if event.get("bot_id") or not event.get("user") or not bridge.fresh(body):
             return
-        text = _MENTION.sub("", event.get("text") or "", count=1)
+        raw = _MENTION.sub("", event.get("text") or "", count=1)
+        text = await command_text(raw, bridge.people.name)
         actor = await bridge.people.actor(event["user"])
         thread = event.get("thread_ts")
-        reply = run(
-            bridge.app.engine,
-            bridge.app.times,
-            text,
-            Context(actor, PLATFORM, event["channel"], thread),
-        )
+        reply = run(bridge.app.engine, bridge.app.times, text, _context(actor, event, thread))
         await client.chat_postEphemeral(
             channel=event["channel"], user=actor.user_id, text=reply.text, thread_ts=thread
         )
@@ -177,12 +174,18 @@ def _mention_listener(bridge: SlackBridge):  # type: ignore[no-untyped-def]
     return on_mention
 
 
+def _context(actor: Actor, where: dict[str, Any], thread: str | None) -> Context:
+    """Slack sends people as mentions (`should_escape: true`), so a bare name is nobody."""
+    return Context(actor, PLATFORM, where["channel"], thread, bare_names=False)
+
+
 def _command_listener(bridge: SlackBridge):  # type: ignore[no-untyped-def]
     async def on_command(ack: Any, body: dict[str, Any], respond: Any) -> None:
         await ack()  # within Slack's 3 seconds, before any work
         actor = await bridge.people.actor(body["user_id"])
-        ctx = Context(actor, PLATFORM, body.get("channel_id", ""), body.get("thread_ts"))
-        reply = run(bridge.app.engine, bridge.app.times, body.get("text") or "", ctx)
+        text = await command_text(body.get("text") or "", bridge.people.name)
+        ctx = _context(actor, {"channel": body.get("channel_id", "")}, body.get("thread_ts"))
+        reply = run(bridge.app.engine, bridge.app.times, text, ctx)
         await respond(text=reply.text, response_type="in_channel" if reply.public else "ephemeral")
 
     return on_command
