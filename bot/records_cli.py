@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TextIO
 
 from bot.clock import SystemClock
+from bot.core.records_cases import stream_cases_csv
+from bot.core.records_csv import CSV_ENCODING
+from bot.core.store_port import CaseStore
 from bot.settings import Settings
 from storage.db import open_database
 from storage.forget import forget_closed_before, forget_customer
@@ -81,7 +84,7 @@ def export(
     out: TextIO = sys.stdout,
 ) -> int:
     """Write a case report (or, with no case, every case as CSV) to a file or stdout."""
-    from bot.core.record_commands import FORMATS, case_file, cases_file
+    from bot.core.record_commands import FORMATS, case_file
     from bot.wiring import build
 
     if fmt not in FORMATS:
@@ -90,17 +93,36 @@ def export(
     app = build(settings)
     try:
         now = app.engine.clock.now()
-        case = app.store.get_case(case_id) if case_id is not None else None
-        if case_id is not None and case is None:
+        if case_id is None:
+            return _export_every_case(app.store, now, out_path, out)
+        case = app.store.get_case(case_id)
+        if case is None:
             out.write(f"There is no case #{case_id}.\n")
             return 1
-        attachment = case_file(app.engine, case, fmt, now) if case else cases_file(app.engine, now)
+        attachment = case_file(app.engine, case, fmt, now)
     finally:
         app.close()
     if out_path is None:
         out.write(attachment.data.decode("utf-8-sig"))
     else:
         out.write(f"Wrote {write_file(out_path, attachment.data)}\n")
+    return 0
+
+
+def _export_every_case(store: CaseStore, now: datetime, out_path: Path | None, out: TextIO) -> int:
+    """Every case, streamed a page at a time: rows are written as they are read."""
+    lines = stream_cases_csv(store, now)
+    if out_path is None:
+        for line in lines:
+            out.write(line)
+        return 0
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    written = 0
+    with out_path.open("w", encoding=CSV_ENCODING, newline="") as target:
+        for line in lines:
+            target.write(line)
+            written += 1
+    out.write(f"Wrote {out_path} ({written - 1} case(s))\n")  # the header is not a case
     return 0
 
 

@@ -1,7 +1,8 @@
-"""Read-only rows for the team report (mixed into SqliteStore).
+"""Read-only rows for the team report and exports (mixed into SqliteStore).
 
-Every function takes a period [start, end) and returns plain dicts; times stay
-UTC ISO text (the core parses them). No customer names or message text are read.
+The report functions take a period [start, end) and return plain dicts; times stay
+UTC ISO text (the core parses them), and no customer names or message text are read.
+`cases_page` and `count_cases` let an export walk every case a page at a time.
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from storage.codec import ts
+from bot.core.case import Case
+from storage.codec import case_from_row, ts
 
 _CASE_COLUMNS = (
     "id, platform, customer_id, status, reason, kind, intensity, channel_id, "
@@ -29,6 +31,33 @@ class ReportRows:
 
     def _rows(self, sql: str, params: Iterable[Any]) -> list[dict[str, Any]]:
         return [dict(row) for row in self.db.query(sql, list(params))]
+
+    def cases_page(
+        self,
+        after_id: int | None,
+        limit: int,
+        *,
+        newest_first: bool = False,
+        opened_from: datetime | None = None,
+        opened_before: datetime | None = None,
+    ) -> list[Case]:
+        """Up to `limit` cases past `after_id` by number (below it when newest first),
+        optionally only those opened in [opened_from, opened_before)."""
+        where, params = _opened_in(opened_from, opened_before)
+        if after_id is not None:
+            where.append("id < ?" if newest_first else "id > ?")
+            params.append(after_id)
+        order = "DESC" if newest_first else "ASC"
+        sql = f"SELECT * FROM cases WHERE {' AND '.join(where)} ORDER BY id {order} LIMIT ?"
+        return [case_from_row(row) for row in self.db.query(sql, [*params, limit])]
+
+    def count_cases(
+        self, opened_from: datetime | None = None, opened_before: datetime | None = None
+    ) -> int:
+        """How many cases there are (opened in [opened_from, opened_before) when given)."""
+        where, params = _opened_in(opened_from, opened_before)
+        rows = self._rows(f"SELECT count(*) AS n FROM cases WHERE {' AND '.join(where)}", params)
+        return int(rows[0]["n"])
 
     def report_cases(self, start: datetime, end: datetime) -> list[dict[str, Any]]:
         """Cases opened in [start, end), oldest first."""
@@ -72,3 +101,14 @@ class ReportRows:
             "ORDER BY id",
             [ts(start), ts(end)],
         )
+
+
+def _opened_in(start: datetime | None, end: datetime | None) -> tuple[list[str], list[Any]]:
+    where, params = ["1 = 1"], []
+    if start is not None:
+        where.append("opened_at >= ?")
+        params.append(ts(start))
+    if end is not None:
+        where.append("opened_at < ?")
+        params.append(ts(end))
+    return where, params

@@ -34,7 +34,8 @@ USAGE: dict[str, str] = {
     "remedy": "remedy [#case] refund|discount|replacement|other <amount> <currency> [note]",
     "satisfied": "satisfied [#case] 1-5 [comment] — the customer's answer at the follow-up",
     "story": "story [#case] — mark a resolved case as a success story",
-    "export": "export [#case] [md|json|csv] — the case report as a file (no case: all cases, csv)",
+    "export": "export [#case] [md|json|csv] [period] — the case report as a file "
+    "(no case: all cases as csv, or those opened in a period such as 30d)",
     "report": "report [7d|30d|from..to] — the team report with its chart",
     "stories": "stories [7d|30d|from..to] — the success stories of a period",
 }

@@ -35,6 +35,7 @@ class Context:
 
     `bare_names`: a typed name is this platform's user id (the console); chat platforms
     send people as mentions, `<@ID|name>`, and a bare name there is nobody's id.
+    `file_limit`: the largest file, in bytes, the platform takes here (None: no limit).
     """
 
     actor: Actor
@@ -42,6 +43,7 @@ class Context:
     channel_id: str
     thread_id: str | None = None
     bare_names: bool = True
+    file_limit: int | None = None
 
 
 def run(engine: Engine, times: TimeParser, text: str, ctx: Context) -> Reply:

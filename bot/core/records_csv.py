@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import datetime
 from typing import Any
 
@@ -58,13 +58,28 @@ def safe(value: Any) -> str:
     return "'" + text if text.startswith(_FORMULA_STARTS) else text
 
 
-def write_rows(header: Iterable[str], rows: Iterable[Iterable[Any]]) -> str:
-    """CSV text: minimal quoting, CRLF line ends, every cell made safe."""
+def csv_lines(header: Iterable[str], rows: Iterable[Iterable[Any]]) -> Iterator[str]:
+    """CSV text one line at a time, header first, as the rows come: minimal quoting,
+    CRLF line ends, every cell made safe."""
     out = io.StringIO(newline="")
     writer = csv.writer(out, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
     writer.writerow(list(header))
-    writer.writerows([safe(v) for v in row] for row in rows)
-    return out.getvalue()
+    yield _take(out)
+    for row in rows:
+        writer.writerow([safe(v) for v in row])
+        yield _take(out)
+
+
+def _take(out: io.StringIO) -> str:
+    text = out.getvalue()
+    out.seek(0)
+    out.truncate()
+    return text
+
+
+def write_rows(header: Iterable[str], rows: Iterable[Iterable[Any]]) -> str:
+    """CSV text: minimal quoting, CRLF line ends, every cell made safe."""
+    return "".join(csv_lines(header, rows))
 
 
 def case_row(store: CaseStore, case: Case, now: datetime) -> list[Any]:
@@ -98,9 +113,14 @@ def case_row(store: CaseStore, case: Case, now: datetime) -> list[Any]:
     ]
 
 
-def cases_csv(store: CaseStore, cases: list[Case], now: datetime) -> str:
+def cases_csv_lines(store: CaseStore, cases: Iterable[Case], now: datetime) -> Iterator[str]:
+    """The list of cases as CSV lines, header first, one line per case as it comes."""
+    return csv_lines(CASE_COLUMNS, (case_row(store, c, now) for c in cases))
+
+
+def cases_csv(store: CaseStore, cases: Iterable[Case], now: datetime) -> str:
     """The list of cases, one row each (columns: CASE_COLUMNS)."""
-    return write_rows(CASE_COLUMNS, (case_row(store, c, now) for c in cases))
+    return "".join(cases_csv_lines(store, cases, now))
 
 
 def case_report_csv(report: dict[str, Any]) -> str:

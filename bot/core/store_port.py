@@ -148,3 +148,22 @@ class CaseStore(Protocol):
     ) -> int: ...
 
     def cancel_reminders(self, case_id: int, at: datetime) -> int: ...
+
+    def cases_page(
+        self,
+        after_id: int | None,
+        limit: int,
+        *,
+        newest_first: bool = False,
+        opened_from: datetime | None = None,
+        opened_before: datetime | None = None,
+    ) -> list[Case]:
+        """Up to `limit` cases past `after_id` by number (below it when newest first),
+        opened in [opened_from, opened_before) when given: pages for walking every case."""
+        ...
+
+    def count_cases(
+        self, opened_from: datetime | None = None, opened_before: datetime | None = None
+    ) -> int:
+        """How many cases there are (opened in [opened_from, opened_before) when given)."""
+        ...

@@ -237,12 +237,31 @@ _RECORDS: dict[str, dict[str, str]] = {
         "es": "{ref} marcado como caso de éxito.",
     },
     "export.formats": {
-        "en": "Formats: md (for people), json (for machines), csv.",
-        "es": "Formatos: md (para personas), json (para máquinas), csv.",
+        "en": "Formats: md (for people), json (for machines), csv. A period (7d, 30d, "
+        "2026-11-01..2026-11-15) is for the list of cases, outside a case.",
+        "es": "Formatos: md (para personas), json (para máquinas), csv. Un periodo (7d, 30d, "
+        "2026-11-01..2026-11-15) es para la lista de casos, fuera de un caso.",
     },
     "export.cases_posted": {
-        "en": "The list of cases is posted here as {file}.",
-        "es": "La lista de casos está publicada aquí como {file}.",
+        "en": "The list of cases ({held}) is posted here as {file}.",
+        "es": "La lista de casos ({held}) está publicada aquí como {file}.",
+    },
+    "export.period": {
+        "en": "Cases opened {start} to {end}.",
+        "es": "Casos abiertos del {start} al {end}.",
+    },
+    "export.title_some": {
+        "en": "📄 The newest {held} of {total} cases (CSV)",
+        "es": "📄 Los {held} casos más recientes de {total} (CSV)",
+    },
+    "export.cases_held": {
+        "en": "The file holds the newest {held} of {total} cases: files here can be at most "
+        "{limit}. For every case, run `sereno export` where Sereno runs, or ask for a shorter "
+        "period, e.g. `export csv 30d` or `export csv 2026-11-01..2026-11-15`.",
+        "es": "El archivo contiene los {held} casos más recientes de {total}: aquí los archivos "
+        "pueden ocupar como mucho {limit}. Para tener todos, ejecuta `sereno export` donde corre "
+        "Sereno, o pide un periodo más corto, p. ej. `export csv 30d` o "
+        "`export csv 2026-11-01..2026-11-15`.",
     },
     "export.case_posted": {
         "en": "The report of {ref} is posted in its thread as {file}.",

@@ -12,6 +12,9 @@ import discord
 from discord import app_commands
 
 from bot.core.commands import USAGE
+from bot.core.dispatch import Context, run
+from handlers.discord.answers import answer
+from handlers.discord.people import PLATFORM, actor, context_place
 
 if TYPE_CHECKING:
     from handlers.discord.commands import ComplaintCommands
@@ -72,15 +75,30 @@ class RecordsCommands(app_commands.Group):
         await self.owner.run_text(interaction, "story", case)
 
     @app_commands.command(name="export", description=_about("export"))
-    @app_commands.describe(format="md (people), json (machines) or csv", case=CASE_HELP)
+    @app_commands.describe(
+        format="md (people), json (machines) or csv",
+        case=CASE_HELP,
+        period="Only cases opened in it (the list of cases): " + PERIOD_HELP,
+    )
     async def export(
         self,
         interaction: discord.Interaction,
         format: Literal["md", "json", "csv"] = "md",
         case: int | None = None,
+        period: str | None = None,
     ) -> None:
         """Export a case report (or, outside a case, the list of cases)."""
-        await self.owner.run_text(interaction, "export", case, format)
+        # Building a file can take a while: answer Discord within 3 s. The core fits the
+        # list of cases to the size Discord takes here (interaction.attachment_size_limit).
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        words = ["export", *([f"#{case}"] if case else []), format, *([period] if period else [])]
+        app = self.owner.app
+        channel_id, thread_id = context_place(
+            interaction.channel, interaction.channel_id, app.store
+        )
+        who = actor(interaction.user, app.settings.discord_agent_role)
+        where = Context(who, PLATFORM, channel_id, thread_id, file_limit=interaction.filesize_limit)
+        await answer(interaction, run(app.engine, app.times, " ".join(words), where))
 
     @app_commands.command(name="report", description=_about("report"))
     @app_commands.describe(period=PERIOD_HELP)

@@ -17,6 +17,7 @@ from handlers.slack.markup import command_text
 from handlers.slack.people import PLATFORM, SlackPeople
 
 log = logging.getLogger(__name__)
+FILE_LIMIT = 1024**3  # Slack takes files up to 1 GB (files.getUploadURLExternal)
 _NEW_MESSAGE_SUBTYPES = {None, "file_share", "thread_broadcast", "bot_message"}
 _MENTION = re.compile(r"^\s*<@([A-Z0-9]+)>\s*")
 
@@ -176,7 +177,9 @@ def _mention_listener(bridge: SlackBridge):  # type: ignore[no-untyped-def]
 
 def _context(actor: Actor, where: dict[str, Any], thread: str | None) -> Context:
     """Slack sends people as mentions (`should_escape: true`), so a bare name is nobody."""
-    return Context(actor, PLATFORM, where["channel"], thread, bare_names=False)
+    return Context(
+        actor, PLATFORM, where["channel"], thread, bare_names=False, file_limit=FILE_LIMIT
+    )
 
 
 def _command_listener(bridge: SlackBridge):  # type: ignore[no-untyped-def]
