@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from bot.core.case import EventKind
 from bot.core.ports import LanguageDetector
@@ -19,9 +18,8 @@ from bot.settings import Settings
 from bot.wiring import App, build
 from handlers.discord import serve
 from tests.fakes.discord_api import FakeDiscord, RecordedRequest
-from tests.support import FakeClock
+from tests.support import FakeClock, eventually, wait_delivered
 
-T = TypeVar("T")
 SPANISH = (
     "Llevo TRES semanas esperando el pedido 48213 y nadie me responde!!! "
     "Si no me devuelven el dinero no vuelvo a comprar."
@@ -58,26 +56,14 @@ async def sereno(
     starts = len(fake.requests("PUT", "/commands"))
     task = asyncio.create_task(serve(app))
     try:
-        await fake.wait_for("PUT", "/commands", count=starts + 1, timeout=5)
-        await fake.wait_until_live(timeout=5)
+        await fake.wait_for("PUT", "/commands", count=starts + 1, timeout=15)
+        await fake.wait_until_live(timeout=15)
         yield app
     finally:
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await asyncio.wait_for(task, 5)
         app.close()
-
-
-async def eventually(check: Callable[[], T], timeout: float = 3.0) -> T:
-    """Poll `check` until it returns something truthy."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = check()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"still {value!r} after {timeout}s")
-        await asyncio.sleep(0.02)
 
 
 def titles(posts: list[RecordedRequest]) -> list[str]:
@@ -90,7 +76,7 @@ def custom_ids(message: dict) -> list[str]:
 
 async def guidance(fake: FakeDiscord, thread_id: int | str, count: int = 3) -> list[str]:
     """Wait for `count` posts in a thread; their embed titles."""
-    posts = await fake.wait_for("POST", f"/channels/{thread_id}/messages", count=count, timeout=4)
+    posts = await fake.wait_for("POST", f"/channels/{thread_id}/messages", count=count, timeout=10)
     return titles(posts)
 
 
@@ -113,6 +99,7 @@ async def open_complaint(fake: FakeDiscord, app: App, text: str = ENGLISH) -> tu
     msg = await fake.user_message(text)
     await guidance(fake, msg["id"])
     case = await eventually(lambda: app.store.find_case_by_thread("discord", msg["id"]))
+    await wait_delivered(app.store, "discord")  # each post's id is known, not only the fake's
     return msg, case.id
 
 

@@ -18,6 +18,7 @@ from bot.wiring import App, build
 from handlers.slack.runner import EVENTS_PATH, SlackRuntime, web_app
 from tests.fakes import slack_payloads as sp
 from tests.fakes.slack_api import FakeSlack, serve_web_app
+from tests.support import wait_delivered
 
 SECRET = "test-signing-secret"
 USERS = {"U-lucia": "Lucía", "U-john": "John", "U-ana": "ana", "U-luis": "luis"}
@@ -81,6 +82,10 @@ class Running:
         assert status == 200
         await self.fake.wait_for("respond", count=before + 1)
         return str(self.fake.calls("respond")[-1].params["text"])
+
+    async def delivered(self) -> None:
+        """Wait until Sereno has recorded every queued Slack post as sent."""
+        await wait_delivered(self.app.store, "slack")
 
     def posts(self, thread_ts: str | None = None) -> list[dict[str, Any]]:
         return [

@@ -60,7 +60,7 @@ async def expect(
     client: discord.Client, event: str, action: Awaitable[Any], check: Any = None
 ) -> Any:
     """Run ``action`` and return the args of the next ``event`` the client sees."""
-    waiter = asyncio.create_task(client.wait_for(event, check=check, timeout=2))
+    waiter = asyncio.create_task(client.wait_for(event, check=check, timeout=10))
     await asyncio.sleep(0)
     await action
     return await waiter
@@ -251,9 +251,9 @@ async def test_500_is_retried(fake: FakeDiscord, bot: Bot) -> None:
 
 async def test_resume_replays_missed_events(fake: FakeDiscord, bot: Bot) -> None:
     session = fake.session
-    resumed = asyncio.create_task(bot.wait_for("resumed", timeout=2))
+    resumed = asyncio.create_task(bot.wait_for("resumed", timeout=10))
     missed = asyncio.create_task(
-        bot.wait_for("message", check=lambda m: m.content == "while away", timeout=2)
+        bot.wait_for("message", check=lambda m: m.content == "while away", timeout=10)
     )
     await asyncio.sleep(0)
     await fake.drop_connection()

@@ -18,6 +18,7 @@ from tests.discord_harness import (
     step_message,
 )
 from tests.fakes.discord_api import FakeDiscord
+from tests.support import wait_delivered
 
 
 async def test_reactions_by_agent_and_customer(fake: FakeDiscord, app: App) -> None:
@@ -31,6 +32,7 @@ async def test_reactions_by_agent_and_customer(fake: FakeDiscord, app: App) -> N
     header = app.store.outbox_for_case(case_id)[0].platform_message_id
     await fake.wait_for("PATCH", f"/channels/{msg['id']}/messages/{header}")
     assert (await guidance(fake, msg["id"], count=4))[3].startswith("Step 2/")
+    await wait_delivered(app.store, "discord")  # step 2's message id is recorded
     await fake.react(step, "✅", user="agent", remove=True)
     await eventually(lambda: app.store.steps(case_id)[0].state is StepState.PENDING)
     await fake.react(step_message(app, case_id, 1), "⏩", user="agent")

@@ -172,7 +172,7 @@ class FakeDiscord(
         *,
         method: str | None = None,
         count: int = 1,
-        timeout: float = 2.0,
+        timeout: float = 10.0,
     ) -> list[RecordedRequest]:
         """Wait until ``count`` recorded requests match; ``wait_for("POST", "/messages")``
         or ``wait_for(lambda r: ...)``. Returns the matches."""

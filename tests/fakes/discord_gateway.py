@@ -30,11 +30,11 @@ class GatewayMixin:
         """Intents of the last IDENTIFY."""
         return self.identify_payloads[-1].get("intents") if self.identify_payloads else None
 
-    async def wait_until_live(self, timeout: float = 2.0) -> None:
+    async def wait_until_live(self, timeout: float = 10.0) -> None:
         """Wait until a client has identified (or resumed) on the gateway."""
         await asyncio.wait_for(self._live.wait(), timeout)
 
-    async def dispatch(self, event: str, data: dict, *, timeout: float = 2.0) -> int:
+    async def dispatch(self, event: str, data: dict, *, timeout: float = 10.0) -> int:
         """Send a DISPATCH (op 0) with the next sequence number; returns ``s``."""
         await self.wait_until_live(timeout)
         return await self._dispatch(event, data)

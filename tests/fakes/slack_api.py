@@ -265,7 +265,7 @@ class FakeSlack(HttpMixin, WebApiMixin, FilesMixin, SocketModeMixin):
         self,
         method: str,
         count: int = 1,
-        timeout: float = 5.0,
+        timeout: float = 10.0,
         *,
         ok: bool | None = None,
         where: Callable[[Call], bool] | None = None,

@@ -47,7 +47,7 @@ class SocketModeMixin:
                 self._sockets.remove(ws)
         return ws
 
-    async def wait_connected(self, timeout: float = 5.0) -> None:
+    async def wait_connected(self, timeout: float = 10.0) -> None:
         """Wait until a Socket Mode client holds an open websocket."""
         deadline = time.monotonic() + timeout
         while not any(not ws.closed for ws in self._sockets):
@@ -64,7 +64,7 @@ class SocketModeMixin:
         retry_attempt: int | None = 0,
         retry_reason: str | None = "",
         accepts_response_payload: bool | None = None,
-        timeout: float = 5.0,
+        timeout: float = 10.0,
     ) -> str:
         """Send a Socket Mode envelope (``events_api`` | ``slash_commands`` |
         ``interactive``) on the newest open websocket; return its envelope_id.
@@ -86,7 +86,7 @@ class SocketModeMixin:
         await ws.send_json(envelope)
         return envelope_id
 
-    async def wait_ack(self, envelope_id: str, timeout: float = 5.0) -> dict[str, Any]:
+    async def wait_ack(self, envelope_id: str, timeout: float = 10.0) -> dict[str, Any]:
         """Wait for the client's ack of an envelope; return the ack message
         (``{"envelope_id": ..., "payload": {...}}`` when the ack carried a body)."""
         deadline = time.monotonic() + timeout
