@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test smoke lint bench clean
+.PHONY: run test smoke lint bench bench-served clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,9 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.open_case
+
+bench-served: $(STAMP)
+	$(BIN)/python -m bench.served
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache

@@ -1,0 +1,323 @@
+"""Benchmark: Sereno as a team serves it, against a minimal Bolt app, on one fake Slack.
+
+Both run as subprocesses in Slack's HTTP mode, configured by the environment only,
+and post to the project's fake Slack (tests/fakes/slack_api.py) on 127.0.0.1. The
+reference is a tiny Bolt app written by this script (AsyncApp on aiohttp): on a
+message it posts one reply in the thread. For each we measure, over signed message
+events (tests/fakes/slack_payloads.py):
+
+1. first guidance: event sent -> the first chat.postMessage in its thread reaches
+   the fake (p50, p95 over events sent one at a time; the first one after start-up
+   is reported apart, as "cold");
+2. CPU per complaint in a burst of events sent at once (utime + stime from
+   /proc/<pid>/stat, before and after, over the number of events);
+3. ack latency p95 during that burst (event sent -> HTTP answer).
+
+The driver and the fake share this process, so both apps pay the same overhead;
+the ratio is what holds across machines. Run: `python -m bench.served`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import math
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import tomllib
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+
+from tests.fakes import slack_payloads as sp
+from tests.fakes.slack_api import PROXY_ENV_VARS, FakeSlack
+from tests.support import free_port
+
+EVENTS = 30  # sent one at a time
+BURST = 200  # sent at once; /proc counts CPU in 10 ms ticks
+SECRET = "bench-signing-secret"
+CHANNEL = "C1"
+QUIET = 0.3  # seconds without a new post: the app has finished answering
+START_TIMEOUT = 90.0
+DATA = Path(__file__).resolve().parent.parent / "tests" / "data" / "complaints.toml"
+CUSTOMERS = {f"U{n:03d}": f"Customer {n}" for n in range(50)}
+
+REFERENCE_APP = """
+import os
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.web.async_client import AsyncWebClient
+
+client = AsyncWebClient(token=os.environ["SLACK_BOT_TOKEN"], base_url=os.environ["SLACK_API_URL"])
+app = AsyncApp(client=client, signing_secret=os.environ["SLACK_SIGNING_SECRET"])
+
+
+@app.event("message")
+async def on_message(event, client):
+    await client.chat_postMessage(
+        channel=event["channel"], thread_ts=event["ts"], text="Thanks, we are looking into it."
+    )
+
+
+app.start(port=int(os.environ["PORT"]), path="/slack/events", host="127.0.0.1")
+"""
+
+
+@dataclass
+class Served:
+    """A served process under test and where it listens."""
+
+    name: str
+    process: subprocess.Popen[bytes]
+    port: int
+    log: Path
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/slack/events"
+
+
+def _base_env(fake: FakeSlack, port: int) -> dict[str, str]:
+    drop = ("SERENO_", "SLACK_", "DISCORD_")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(drop)}
+    for name in PROXY_ENV_VARS:  # slack_sdk ignores NO_PROXY
+        env.pop(name, None)
+    env.update(
+        {
+            "SLACK_BOT_TOKEN": "xoxb-bench",
+            "SLACK_SIGNING_SECRET": SECRET,
+            "SLACK_API_URL": fake.base_url,
+            "PORT": str(port),
+        }
+    )
+    return env
+
+
+def _spawn(name: str, argv: list[str], env: dict[str, str], tmp: Path, port: int) -> Served:
+    log = tmp / f"{name}.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            argv, env=env, cwd=tmp, stdin=subprocess.DEVNULL, stdout=out, stderr=out
+        )
+    return Served(name, process, port, log)
+
+
+def start_sereno(fake: FakeSlack, tmp: Path) -> Served:
+    """`sereno run` in Slack HTTP mode, from the environment alone (cwd has no .env)."""
+    port = free_port()
+    env = _base_env(fake, port) | {
+        "SERENO_SLACK_HOST": "127.0.0.1",
+        "SERENO_SLACK_PORT": str(port),
+        "SERENO_SLACK_CHANNELS": CHANNEL,
+        "SERENO_SLACK_POST_INTERVAL": "0s",
+        "SERENO_DB": str(tmp / "sereno.db"),
+    }
+    return _spawn("sereno", [sys.executable, "-m", "bot", "run"], env, tmp, port)
+
+
+def start_reference(fake: FakeSlack, tmp: Path) -> Served:
+    """The minimal Bolt app: one reply in the thread per message."""
+    port = free_port()
+    script = tmp / "reference_app.py"
+    script.write_text(REFERENCE_APP, encoding="utf-8")
+    return _spawn("reference", [sys.executable, str(script)], _base_env(fake, port), tmp, port)
+
+
+async def _wait_listening(served: Served) -> None:
+    deadline = time.monotonic() + START_TIMEOUT
+    while True:
+        if served.process.poll() is not None:
+            raise RuntimeError(f"{served.name} exited:\n{served.log.read_text()[-2000:]}")
+        try:
+            _, writer = await asyncio.open_connection("127.0.0.1", served.port)
+        except OSError:
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"{served.name} not listening after {START_TIMEOUT}s") from None
+            await asyncio.sleep(0.05)
+        else:
+            writer.close()
+            return
+
+
+@contextlib.asynccontextmanager
+async def serving(
+    start: Callable[[FakeSlack, Path], Served], fake: FakeSlack, tmp: Path
+) -> AsyncIterator[Served]:
+    """Start a served process, wait until it listens, stop it at the end."""
+    served = start(fake, tmp)
+    try:
+        await _wait_listening(served)
+        yield served
+    finally:
+        served.process.terminate()
+        try:
+            served.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            served.process.kill()
+            served.process.wait()
+
+
+def cpu_seconds(pid: int) -> float:
+    """utime + stime of a process, in seconds (/proc/<pid>/stat fields 14 and 15)."""
+    stat = Path(f"/proc/{pid}/stat").read_text()
+    fields = stat[stat.rindex(")") + 2 :].split()  # the name may hold spaces
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def percentile(values: list[float], p: float) -> float:
+    """Nearest-rank percentile."""
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(p / 100 * len(ordered)) - 1)]
+
+
+def _complaints() -> list[str]:
+    with DATA.open("rb") as fh:
+        return [c["text"] for c in tomllib.load(fh)["complaint"]]
+
+
+class Driver:
+    """Sends signed message events and reads what the fake received."""
+
+    def __init__(self, fake: FakeSlack, session: aiohttp.ClientSession) -> None:
+        self.fake, self.session = fake, session
+        self.texts = _complaints()
+        self.sent = 0
+
+    def _event(self) -> tuple[str, bytes, dict[str, str]]:
+        ts = sp.next_ts()
+        user = f"U{self.sent % len(CUSTOMERS):03d}"
+        text = self.texts[self.sent % len(self.texts)]
+        self.sent += 1
+        raw, headers = sp.json_request(
+            SECRET, sp.event_body(sp.message_event(CHANNEL, user, text, ts))
+        )
+        return ts, raw, headers
+
+    async def send(self, served: Served) -> tuple[str, float, float]:
+        """Send one complaint: (its ts, when it was sent, seconds until the HTTP answer)."""
+        ts, raw, headers = self._event()
+        start = time.monotonic()
+        async with self.session.post(served.url, data=raw, headers=headers) as response:
+            await response.read()
+            if response.status != 200:
+                raise RuntimeError(f"{served.name} answered {response.status}")
+        return ts, start, time.monotonic() - start
+
+    def first_posts(self) -> dict[str, float]:
+        """When the first post reached the fake, by thread."""
+        first: dict[str, float] = {}
+        for call in self.fake.calls("chat.postMessage"):
+            first.setdefault(str(call.params.get("thread_ts")), call.time)
+        return first
+
+    async def answered(self, stamps: list[str], timeout: float = 120.0) -> dict[str, float]:
+        """Wait until every thread got a post and the app has gone quiet."""
+        deadline = time.monotonic() + timeout
+        while True:
+            first = self.first_posts()
+            last = max((c.time for c in self.fake.calls("chat.postMessage")), default=0.0)
+            if all(ts in first for ts in stamps) and time.monotonic() - last >= QUIET:
+                return first
+            if time.monotonic() > deadline:
+                missing = sum(ts not in first for ts in stamps)
+                raise TimeoutError(f"{missing} of {len(stamps)} complaints got no answer")
+            await asyncio.sleep(0.01)
+
+
+async def measure_app(driver: Driver, served: Served, events: int, burst: int) -> dict[str, float]:
+    """First guidance (cold, p50, p95), CPU per complaint and ack p95 in a burst."""
+    ts, start, _ = await driver.send(served)
+    cold = (await driver.answered([ts]))[ts] - start
+    latencies = []
+    for _ in range(events):
+        ts, start, _ = await driver.send(served)
+        latencies.append((await driver.answered([ts]))[ts] - start)
+    cpu_before = cpu_seconds(served.process.pid)
+    began = time.monotonic()
+    sent = await asyncio.gather(*(driver.send(served) for _ in range(burst)))
+    first = await driver.answered([ts for ts, _, _ in sent])
+    cpu = cpu_seconds(served.process.pid) - cpu_before
+    stamps = {ts for ts, _, _ in sent}
+    posts = [
+        c for c in driver.fake.calls("chat.postMessage") if c.params.get("thread_ts") in stamps
+    ]
+    if not all(c.ok for c in posts):
+        raise RuntimeError(f"{served.name}: the fake refused some posts")
+    return {
+        "cold_first_guidance_ms": cold * 1e3,
+        "first_guidance_p50_ms": percentile(latencies, 50) * 1e3,
+        "first_guidance_p95_ms": percentile(latencies, 95) * 1e3,
+        "burst_cpu_per_complaint_ms": cpu / burst * 1e3,
+        "burst_ack_p95_ms": percentile([ack for _, _, ack in sent], 95) * 1e3,
+        "burst_all_answered_s": max(first[ts] for ts, _, _ in sent) - began,
+        "burst_posts_per_complaint": len(posts) / burst,
+    }
+
+
+async def measure(events: int = EVENTS, burst: int = BURST) -> dict[str, Any]:
+    """Run Sereno, then the reference, against one fake Slack; figures and ratios."""
+    results: dict[str, Any] = {"events": events, "burst": burst}
+    connector = aiohttp.TCPConnector(limit=0)
+    async with (
+        FakeSlack(users=CUSTOMERS) as fake,
+        aiohttp.ClientSession(connector=connector) as session,
+    ):
+        driver = Driver(fake, session)
+        with tempfile.TemporaryDirectory() as tmp:
+            for name, start in (("sereno", start_sereno), ("reference", start_reference)):
+                fake.reset()
+                async with serving(start, fake, Path(tmp)) as served:
+                    results[name] = await measure_app(driver, served, events, burst)
+    sereno, reference = results["sereno"], results["reference"]
+    results["ratio"] = {key: sereno[key] / reference[key] for key in sereno}
+    return results
+
+
+LABELS = {
+    "cold_first_guidance_ms": "first guidance, cold (ms)",
+    "first_guidance_p50_ms": "first guidance p50 (ms)",
+    "first_guidance_p95_ms": "first guidance p95 (ms)",
+    "burst_cpu_per_complaint_ms": "burst: CPU per complaint (ms)",
+    "burst_ack_p95_ms": "burst: ack p95 (ms)",
+    "burst_all_answered_s": "burst: all answered after (s)",
+    "burst_posts_per_complaint": "burst: posts per complaint",
+}
+
+
+def table(results: dict[str, Any]) -> str:
+    """The figures as a Markdown table."""
+    rows = [
+        f"{results['events']} events one at a time, a burst of {results['burst']}",
+        "",
+        "| | Sereno | reference Bolt app | ratio |",
+        "|---|---|---|---|",
+    ]
+    for key, label in LABELS.items():
+        s, r, x = results["sereno"][key], results["reference"][key], results["ratio"][key]
+        rows.append(f"| {label} | {s:.1f} | {r:.1f} | {x:.1f}× |")
+    return "\n".join(rows)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Print the table; with --json, also write the figures there."""
+    parser = argparse.ArgumentParser(prog="python -m bench.served", description=__doc__)
+    parser.add_argument("--events", type=int, default=EVENTS, help="events sent one at a time")
+    parser.add_argument("--burst", type=int, default=BURST, help="events sent at once")
+    parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    args = parser.parse_args(argv)
+    results = asyncio.run(measure(args.events, args.burst))
+    print(table(results))
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
