@@ -240,12 +240,12 @@ async def test_interaction_answers_beyond_the_limits_are_refused(
         finished.set()
 
     await fake.invoke_command("long", {"what": "c"}, focused="what")
-    [choices] = await fake.wait_for(lambda r: r.status == 400)
+    [choices] = await fake.wait_for(lambda r: r.status == 400, timeout=10)
     assert choices.response["errors"] == {
         "data": {"choices": {"_errors": [_too_long(25)]}}
     }  # autocomplete has no cap on the option, but answers at most 25
     await fake.invoke_command("long", {"what": "c1"})
-    await asyncio.wait_for(finished.wait(), 2)
+    await asyncio.wait_for(finished.wait(), 10)
     too_long = "Must be 2000 or fewer in length."
     assert refused == [f"In data.content: {too_long}", *[f"In content: {too_long}"] * 2]
     assert [m["content"] for m in fake.messages.values()] == ["short"]  # nothing refused stored

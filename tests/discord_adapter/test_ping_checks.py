@@ -55,7 +55,7 @@ async def test_start_up_warns_once_when_pings_would_notify_no_one(
             w.roles[name]["permissions"] = str(w.permissions("bot") | dp.MENTION_EVERYONE)
     caplog.set_level(logging.INFO)
     async with sereno(fake, settings_for(**settings, **env), detector):
-        await eventually(lambda: any("connected as" in r.getMessage() for r in caplog.records))
+        await eventually(lambda: _connected(caplog), timeout=10)
     # on_ready logs "connected as" and checks the pings in one go, with no await between
     found = [r.getMessage() for r in caplog.records if r.name == "handlers.discord.startup"]
     if warning is None:
@@ -66,3 +66,7 @@ async def test_start_up_warns_once_when_pings_would_notify_no_one(
     assert [r.levelname for r in caplog.records if r.name == "handlers.discord.startup"] == [
         "WARNING"
     ]
+
+
+def _connected(caplog: pytest.LogCaptureFixture) -> bool:
+    return any("connected as" in r.getMessage() for r in caplog.records)

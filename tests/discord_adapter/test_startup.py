@@ -89,7 +89,7 @@ async def serving(
     app = build(settings, FakeClock(), detector)
     task = asyncio.create_task(serve(app))
     try:
-        await fake.wait_until_live(timeout=5)
+        await fake.wait_until_live(timeout=15)
         yield app
     finally:
         task.cancel()
@@ -114,10 +114,10 @@ async def test_a_failed_command_sync_is_one_line_and_complaints_still_work(
         msg, case_id = await open_complaint(fake, app)  # its thread, header, step, suggestion
         assert fake.world.channel(msg["id"])["name"].startswith("Case #1")
         await fake.react(step_message(app, case_id), "✅", user="agent")
-        await eventually(lambda: app.store.steps(case_id)[0].state is StepState.DONE)
+        await eventually(lambda: app.store.steps(case_id)[0].state is StepState.DONE, timeout=10)
         header = app.store.outbox_for_case(case_id)[0].platform_message_id
         clicked = await fake.click(f"sereno:claim|{case_id}", header, user="agent")
-        [claimed] = await fake.wait_for("POST", f"/interactions/{clicked['id']}/")
+        [claimed] = await fake.wait_for("POST", f"/interactions/{clicked['id']}/", timeout=10)
         assert claimed.json["data"]["content"] == f"#{case_id} is now assigned to Alex."
     errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
     assert [r.name for r in errors] == ["handlers.discord.startup"]
@@ -138,6 +138,6 @@ async def test_the_refusal_says_what_discord_refused(
     fake.fail_next("PUT", r"/guilds/\d+/commands$", 400, body=TOO_MANY_CHOICES)
     settings = settings_for(DISCORD_GUILD_ID=str(fake.world.guild_id))
     async with serving(fake, settings, detector):
-        await fake.wait_for(lambda r: r.status == 400)
+        await fake.wait_for(lambda r: r.status == 400, timeout=10)
     [line] = [r.getMessage() for r in caplog.records if r.name == "handlers.discord.startup"]
     assert "Invalid Form Body; In 0.options.0.options.0.choices: Must be 25 or fewer" in line
