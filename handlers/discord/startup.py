@@ -20,6 +20,7 @@ log = logging.getLogger(__name__)
 # whatever Discord answers, or does not: HTTP errors, a long rate limit, the network
 SYNC_FAILURES = (discord.HTTPException, discord.RateLimited, aiohttp.ClientError, OSError)
 STILL_WORKS = "complaints, reactions and buttons still work without it"
+NAMED_CHANNELS = 3
 MENTIONABLE_HOW = (
     "turn on 'Allow anyone to @mention this role' (Server Settings → Roles) "
     "or give Sereno the Mention Everyone permission"
@@ -117,4 +118,7 @@ def _without_mention_everyone(guild: discord.Guild, channels: Sequence[str]) -> 
     here = [c for c in (guild.get_channel(int(i)) for i in channels if i.isdigit()) if c]
     if not here:
         return "" if me.guild_permissions.mention_everyone else guild.name
-    return ", ".join(f"#{c.name}" for c in here if not c.permissions_for(me).mention_everyone)
+    lacking = [f"#{c.name}" for c in here if not c.permissions_for(me).mention_everyone]
+    if len(lacking) > NAMED_CHANNELS:  # keep the warning one readable line
+        return ", ".join(lacking[:NAMED_CHANNELS]) + f" and {len(lacking) - NAMED_CHANNELS} more"
+    return ", ".join(lacking)

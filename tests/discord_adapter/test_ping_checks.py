@@ -70,3 +70,22 @@ async def test_start_up_warns_once_when_pings_would_notify_no_one(
 
 def _connected(caplog: pytest.LogCaptureFixture) -> bool:
     return any("connected as" in r.getMessage() for r in caplog.records)
+
+
+async def test_the_warning_names_a_few_channels_and_counts_the_rest(
+    fake: FakeDiscord,
+    settings_for: Callable[..., Settings],
+    detector: LanguageDetector,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    w = fake.world
+    names = ("general", "support", "agents", "escalations")
+    env = {
+        "SERENO_DISCORD_AGENT_ROLE": str(w.role_id("Agents")),
+        "SERENO_DISCORD_CHANNELS": ",".join(str(w.channel_id(n)) for n in names),
+    }
+    caplog.set_level(logging.INFO)
+    async with sereno(fake, settings_for(**env), detector):
+        await eventually(lambda: _connected(caplog), timeout=10)
+    [line] = [r.getMessage() for r in caplog.records if r.name == "handlers.discord.startup"]
+    assert "lacks Mention Everyone in #general, #support, #agents and 1 more; " in line
