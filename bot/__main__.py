@@ -111,8 +111,7 @@ def _serve(settings: Settings, platforms: dict[str, dict[str, object]]) -> int:
 
     from bot.serve import serve_platforms
 
-    asyncio.run(serve_platforms(settings, platforms))
-    return 0
+    return asyncio.run(serve_platforms(settings, platforms))
 
 
 if __name__ == "__main__":

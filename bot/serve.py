@@ -1,58 +1,77 @@
-"""Running chat platforms together: one process, one event loop, one database."""
+"""The served process: every platform, its outbox, the reminders and retention, supervised.
+
+One process, one event loop, one database. `serve_platforms` builds the App,
+asks each configured platform for its jobs, adds the scheduler and the
+retention job, and runs them all under one `Supervisor` until SIGTERM/SIGINT.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
-from collections.abc import Awaitable, Callable
+import signal
 from typing import Any
 
 from bot.settings import Settings
+from bot.supervisor import Job, Supervisor
 from bot.wiring import App, build
 
 log = logging.getLogger(__name__)
 
-Server = Callable[..., Awaitable[None]]
-SCHEDULER_INTERVAL = 15.0
 RETENTION_INTERVAL = 24 * 3600.0
+SCHEDULER_MAX_SLEEP = 30.0
 
 
-def _server(name: str) -> Server:
+def _platform_jobs(name: str, app: App, opts: dict[str, Any]) -> list[Job]:
     if name == "slack":
-        from handlers.slack.runner import serve as serve_slack
+        from handlers.slack.runner import jobs as slack_jobs
 
-        return serve_slack
+        return slack_jobs(app, **opts)
     if name == "discord":
-        from handlers.discord import serve as serve_discord
+        from handlers.discord import jobs as discord_jobs
 
-        return serve_discord
+        return discord_jobs(app)
     raise ValueError(f"unknown platform {name}")
 
 
 async def _retention(settings: Settings) -> None:
-    """Apply SERENO_RETENTION_DAYS once a day (and at startup)."""
+    """Apply SERENO_RETENTION_DAYS at start-up, then once a day."""
     from bot.records_cli import apply_retention
 
-    while settings.retention_days is not None:
+    if settings.retention_days is None:
+        await asyncio.Event().wait()  # nothing to do; stay put so the supervisor is quiet
+    while True:
         forgotten = await asyncio.to_thread(apply_retention, settings)
         if forgotten:
             log.info("retention: forgot the customers of %s closed case(s)", forgotten)
         await asyncio.sleep(RETENTION_INTERVAL)
 
 
-async def serve_platforms(settings: Settings, platforms: dict[str, dict[str, Any]]) -> None:
-    """Start every named platform on one App and run until one stops or fails."""
+def core_jobs(app: App) -> list[Job]:
+    """The jobs every served process runs, whatever the platforms."""
+    return [
+        Job("scheduler", lambda: app.scheduler.run(max_sleep=SCHEDULER_MAX_SLEEP)),
+        Job("retention", lambda: _retention(app.settings)),
+    ]
+
+
+async def serve_platforms(settings: Settings, platforms: dict[str, dict[str, Any]]) -> int:
+    """Serve the given platforms until SIGTERM/SIGINT (0) or until none is left (1)."""
     app: App = build(settings)
     try:
-        tasks = [
-            asyncio.create_task(_server(name)(app, **opts), name=name)
-            for name, opts in platforms.items()
-        ]
+        jobs = [job for name, opts in platforms.items() for job in _platform_jobs(name, app, opts)]
+        supervisor = Supervisor(jobs + core_jobs(app))
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            with contextlib.suppress(NotImplementedError, RuntimeError):
+                loop.add_signal_handler(sig, supervisor.stop)
         log.info("Sereno running on %s", ", ".join(platforms))
-        done, pending = await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)
-        for task in pending:
-            task.cancel()
-        for task in done:
-            task.result()
+        try:
+            return await supervisor.run()
+        finally:
+            for sig in (signal.SIGTERM, signal.SIGINT):
+                with contextlib.suppress(NotImplementedError, RuntimeError):
+                    loop.remove_signal_handler(sig)
     finally:
         app.close()

@@ -15,11 +15,12 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.core.cards import render_text
+from bot.core.delivery import OutboxDrainer
 from bot.core.dispatch import Context, run
 from bot.core.engine import Reply
 from bot.core.interactions import on_reaction
 from bot.core.model import Actor, Incoming
-from bot.core.outbox import OutboxDrainer, OutboxItem
+from bot.core.outbox import OutboxItem
 from bot.records_cli import apply_retention
 from bot.settings import Settings
 from bot.wiring import App, build

@@ -93,4 +93,6 @@ def outbox_from_row(row: dict[str, Any]) -> OutboxItem:
         edit_target=row.get("edit_target"),
         attempts=row["attempts"] or 0,
         platform_message_id=row["platform_message_id"],
+        created_at=dt(row.get("created_at")),
+        first_failed_at=dt(row.get("first_failed_at")),
     )

@@ -152,3 +152,13 @@ def m003_reminder_delivery(db: Database) -> None:
         table.add_column(column, str)
     table.add_column("ping_outbox_id", int)
     table.create_index(["status", "escalate_at"])
+
+
+@MIGRATIONS()
+def m004_outbox_lanes(db: Database) -> None:
+    """Outbox rows queue per case (not per channel) and opening cards and pings go first."""
+    table = db["outbox"]
+    table.add_column("priority", int, not_null_default=1)
+    table.add_column("first_failed_at", str)
+    table.create_index(["platform", "status", "case_id", "id"])
+    table.create_index(["platform", "channel_id", "status", "priority", "id"])

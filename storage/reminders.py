@@ -90,6 +90,16 @@ class ReminderRows:
             [ts(now), limit],
         )
 
+    def next_reminder_at(self) -> datetime | None:
+        """When the soonest pending reminder or unanswered ping falls due (both indexed)."""
+        row = self.db.execute(
+            "SELECT min(t) FROM ("
+            "SELECT min(due_at) AS t FROM reminders WHERE status = 'pending' "
+            "UNION ALL SELECT min(escalate_at) FROM reminders "
+            "WHERE status = 'sent' AND escalated_at IS NULL)"
+        ).fetchone()
+        return dt(row[0]) if row and row[0] else None
+
     def due_escalations(self, now: datetime, limit: int) -> list[Reminder]:
         """Pinged reminders nobody finished before their escalation time."""
         return self._reminders(

@@ -11,12 +11,19 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from bot.core.cards import Card
+from bot.core.cards import Card, CardKind
 from bot.core.case import Case, CaseStep, Event, EventKind, reading_to_json
 from bot.core.model import Actor, Status, StepState, Via
 from bot.core.outbox import OutboxItem
 from bot.core.store_port import CaseQuery, NewCase
-from storage.codec import case_from_row, event_from_row, outbox_from_row, step_from_row, ts
+from storage.codec import (
+    case_from_row,
+    dt,
+    event_from_row,
+    outbox_from_row,
+    step_from_row,
+    ts,
+)
 from storage.reminders import ReminderRows
 from storage.reports import ReportRows
 
@@ -218,7 +225,14 @@ class SqliteStore(ReminderRows, ReportRows):
         step_id: str | None = None,
         edit_of: int | None = None,
     ) -> int:
-        """Queue a message for the case's thread (or an edit of an earlier one)."""
+        """Queue a message for the case's thread (or an edit of an earlier one).
+
+        Pings, and a case's cards until its first one is shown, go before later
+        steps of other cases in the same channel.
+        """
+        first = card.kind is CardKind.PING or self._one(
+            "SELECT 1 AS x FROM outbox WHERE case_id = ? AND status = 'sent' LIMIT 1", [case.id]
+        ) is None
         row = {
             "platform": case.platform,
             "channel_id": case.channel_id,
@@ -231,6 +245,7 @@ class SqliteStore(ReminderRows, ReportRows):
             "status": "pending",
             "attempts": 0,
             "created_at": ts(at),
+            "priority": 0 if first else 1,
         }
         return int(self.db["outbox"].insert(row).last_pk)
 
@@ -275,22 +290,40 @@ class SqliteStore(ReminderRows, ReportRows):
         rows = self.db.query(_OUTBOX_SELECT + "WHERE o.case_id = ? ORDER BY o.id", [case_id])
         return [outbox_from_row(r) for r in rows]
 
-    def next_outbox(self, platform: str, now: datetime) -> OutboxItem | None:
-        """The oldest row that heads its channel's queue and may go now.
+    def outbox_channels_due(self, platform: str, now: datetime, limit: int = 500) -> list[str]:
+        """Channels holding at least one pending row that may go now."""
+        rows = self.db.execute(
+            "SELECT DISTINCT channel_id FROM outbox WHERE platform = ? AND status = 'pending' "
+            "AND (not_before IS NULL OR not_before <= ?) LIMIT ?",
+            [platform, ts(now), limit],
+        ).fetchall()
+        return [r[0] for r in rows]
 
-        Only the head of each channel's queue is eligible, so a row held back
-        for a retry is never overtaken in its channel (and an edit never runs
-        before the message it edits), while other channels keep moving.
+    def next_in_channel(self, platform: str, channel_id: str, now: datetime) -> OutboxItem | None:
+        """The channel's next row: opening cards and pings first, then the oldest.
+
+        Only a row that heads its case's queue is eligible, so a case's messages
+        keep their order (an edit never runs before the message it edits) and a
+        row held back for a retry holds only its own case.
         """
         row = self._one(
-            _OUTBOX_SELECT + "WHERE o.platform = ? AND o.status = 'pending' "
+            _OUTBOX_SELECT + "WHERE o.platform = ? AND o.channel_id = ? AND o.status = 'pending' "
             "AND (o.not_before IS NULL OR o.not_before <= ?) "
             "AND o.id = (SELECT min(h.id) FROM outbox h WHERE h.platform = o.platform "
-            "AND h.channel_id = o.channel_id AND h.status = 'pending') "
-            "ORDER BY o.id LIMIT 1",
-            [platform, ts(now)],
+            "AND h.status = 'pending' AND (h.case_id = o.case_id OR "
+            "(o.case_id IS NULL AND h.case_id IS NULL AND h.channel_id = o.channel_id))) "
+            "ORDER BY o.priority, o.id LIMIT 1",
+            [platform, channel_id, ts(now)],
         )
         return outbox_from_row(row) if row else None
+
+    def next_outbox_at(self, platform: str) -> datetime | None:
+        """When the soonest held-back row may be tried again."""
+        row = self.db.execute(
+            "SELECT min(not_before) FROM outbox WHERE platform = ? AND status = 'pending'",
+            [platform],
+        ).fetchone()
+        return dt(row[0]) if row and row[0] else None
 
     def iter_pending_outbox(self, platform: str) -> Iterator[OutboxItem]:
         """Every pending row, oldest first."""
@@ -309,13 +342,24 @@ class SqliteStore(ReminderRows, ReportRows):
             )
 
     def mark_outbox_retry(
-        self, item_id: int, attempts: int, not_before: datetime, error: str
+        self, item_id: int, attempts: int, not_before: datetime, error: str, at: datetime
     ) -> None:
-        """Hold a row back until `not_before` after a failed try."""
+        """Hold a row back until `not_before` after a failed try (the first failure is kept)."""
         with self.atomic():
-            self.db["outbox"].update(
-                item_id, {"attempts": attempts, "not_before": ts(not_before), "error": error}
+            self.db.execute(
+                "UPDATE outbox SET attempts = ?, not_before = ?, error = ?, "
+                "first_failed_at = coalesce(first_failed_at, ?) WHERE id = ?",
+                [attempts, ts(not_before), error, ts(at), item_id],
             )
+
+    def outbox_failures(self, case_id: int) -> list[tuple[str, str]]:
+        """(kind, error) of a case's rows the platform refused for good."""
+        rows = self.db.execute(
+            "SELECT kind, coalesce(error, '') FROM outbox WHERE case_id = ? AND status = 'failed' "
+            "ORDER BY id",
+            [case_id],
+        ).fetchall()
+        return [(r[0], r[1]) for r in rows]
 
     def mark_outbox_failed(self, item_id: int, error: str, at: datetime) -> None:
         """Give up on a row (it stays, with its error, for the team to see)."""

@@ -219,6 +219,7 @@ def test_timeline_has_every_event_in_order(report: dict, app: App) -> None:
         "let_go",
         "reopened",
         "customer_forgotten",
+        "delivery_failed",  # covered in tests/test_delivery.py
     }
     assert report["timeline"][0]["details"]["text"] == TEXT
 

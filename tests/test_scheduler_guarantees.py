@@ -8,7 +8,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bot.core.clocks import ReminderKind
-from bot.core.outbox import OutboxDrainer, OutboxItem, RateLimited
+from bot.core.delivery import OutboxDrainer
+from bot.core.outbox import OutboxItem, RateLimited
 from bot.core.ports import LanguageDetector
 from bot.settings import Settings
 from bot.wiring import App, build

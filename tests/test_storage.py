@@ -15,7 +15,12 @@ from storage.migrations import MIGRATIONS
 from tests.conftest import AGENT, complaint
 from tests.support import FakeClock
 
-ALL = ["m001_cases_and_timeline", "m002_outbox_dedupe_reminders", "m003_reminder_delivery"]
+ALL = [
+    "m001_cases_and_timeline",
+    "m002_outbox_dedupe_reminders",
+    "m003_reminder_delivery",
+    "m004_outbox_lanes",
+]
 
 
 def test_migrations_from_empty(tmp_path: Path) -> None:

@@ -24,6 +24,7 @@ from bot.core.ports import LanguageDetector
 from bot.core.reading_history import assess_history, describe_history
 from bot.core.team_report import compute, parse_period, render_text
 from bot.core.texts import TEXTS, label, name, t
+from bot.core.texts_delivery import DELIVERY
 from bot.core.texts_replies import REPLIES
 from bot.records_cli import report
 from bot.settings import Settings
@@ -170,7 +171,8 @@ def _id(app: App) -> str:
 def test_reply_catalog_is_merged_whole_and_without_clashes() -> None:
     cards = {**texts._HEADER, **texts._VALUES, **texts._CARDS, **texts._PINGS}
     assert set(REPLIES) <= set(TEXTS) and not set(REPLIES) & set(cards)
-    assert len(TEXTS) == len(cards) + len(REPLIES)
+    assert not set(DELIVERY) & (set(cards) | set(REPLIES))
+    assert len(TEXTS) == len(cards) + len(REPLIES) + len(DELIVERY)
     for key, entry in REPLIES.items():
         assert placeholders(entry["en"]) == placeholders(entry["es"]), key
 

@@ -53,6 +53,7 @@ class EventKind(StrEnum):
     SATISFACTION = "satisfaction"
     STORY_MARKED = "story_marked"
     CUSTOMER_FORGOTTEN = "customer_forgotten"
+    DELIVERY_FAILED = "delivery_failed"
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,11 @@
 """The scheduler and what agents do with reminders: done, snooze, cancel, list.
 
+Timing: `Scheduler.run` sleeps until the soonest reminder falls due and is woken
+whenever the engine writes, moves or snoozes one (every such change calls
+`Engine.notify`), so a ping is queued within moments of falling due. It also
+looks again at least every `max_sleep` seconds, for reminders written by
+another process sharing the database.
+
 Delivery guarantee: a due reminder is claimed, its ping written to the outbox
 and the reminder marked sent in ONE transaction that holds SQLite's write lock
 from its start. A crash before the commit leaves the reminder pending (the next
@@ -11,12 +17,14 @@ reminder is pinged once.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from bot.core.case import Case, EventKind
 from bot.core.clocks import BusinessHours, ReminderKind, describe
+from bot.core.delivery import nap
 from bot.core.engine import Engine, Reply
 from bot.core.model import Actor, Status
 from bot.core.pings import escalation_card, ping_card
@@ -35,6 +43,11 @@ class Scheduler:
     engine: Engine
     hours: BusinessHours
     batch: int = 500
+    _wake: asyncio.Event = field(default_factory=asyncio.Event, init=False, repr=False)
+
+    def wake(self) -> None:
+        """A reminder may have been written, moved or snoozed: look again now."""
+        self._wake.set()
 
     def tick(self) -> int:
         """Ping everything due now; return how many pings were queued."""
@@ -107,16 +120,33 @@ class Scheduler:
         )
         return 1
 
-    async def run(self, interval: float = 15.0) -> None:
-        """Tick forever; a failure is logged and retried at the next tick."""
-        while True:
-            try:
-                self.tick()
-            except StoreBusy as exc:  # another process holds the lock
-                log.warning("scheduler: %s; retrying next tick", exc)
-            except Exception:
-                log.exception("scheduler tick failed; retrying next tick")
-            await asyncio.sleep(interval)
+    def seconds_to_next(self, max_sleep: float) -> float:
+        """How long to sleep: until the soonest due time (or the next opening), capped."""
+        now = self.engine.clock.now()
+        if not self.hours.is_open(now):
+            until = self.hours.next_open(now)
+        else:
+            until = self.engine.store.next_reminder_at()
+            if until is None:
+                return max_sleep
+        return min(max_sleep, max(0.0, (until - now).total_seconds()))
+
+    async def run(self, max_sleep: float = 30.0, retry_after: float = 1.0) -> None:
+        """Ping each reminder when it falls due, until cancelled."""
+        self.engine.on_outbox.append(self.wake)
+        try:
+            while True:
+                self._wake.clear()
+                try:
+                    self.tick()
+                    delay = self.seconds_to_next(max_sleep)
+                except StoreBusy as exc:  # another process holds the lock
+                    log.warning("scheduler: %s; retrying in %.0fs", exc, retry_after)
+                    delay = retry_after
+                await nap(self._wake, max(delay, 0.01))
+        finally:
+            with contextlib.suppress(ValueError):
+                self.engine.on_outbox.remove(self.wake)
 
 
 def _open_reminder(engine: Engine, case: Case) -> Reminder | None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.core.texts_delivery import DELIVERY
 from bot.core.texts_replies import REPLIES
 from bot.core.texts_report import TEAM_REPORT
 
@@ -222,7 +223,14 @@ _PINGS: dict[str, dict[str, str]] = {
     },
 }
 
-TEXTS: dict[str, dict[str, str]] = {**_HEADER, **_VALUES, **_CARDS, **_PINGS, **REPLIES}
+TEXTS: dict[str, dict[str, str]] = {
+    **_HEADER,
+    **_VALUES,
+    **_CARDS,
+    **_PINGS,
+    **REPLIES,
+    **DELIVERY,
+}
 
 
 def t(key: str, lang: str, /, **values: Any) -> str:

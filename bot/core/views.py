@@ -9,6 +9,7 @@ from bot.core.case import Case, Event
 from bot.core.engine import Engine
 from bot.core.guidance import header_card
 from bot.core.model import StepState
+from bot.core.refusals import undelivered_line
 from bot.core.texts import label, name
 
 _MAX_LIST = 20
@@ -27,6 +28,9 @@ def show(engine: Engine, case: Case) -> str:
     )
     said = engine.say("view.complaint_by", customer=case.customer_name, text=_clip(case.text, 300))
     lines = [render_text(card), said]
+    undelivered = undelivered_line(engine, case.id)
+    if undelivered:
+        lines.append(undelivered)
     for number, step in enumerate(steps, 1):
         line = f"  {number}. {step.step_id}: {engine.word('state', step.state.value)}"
         if step.state is not StepState.PENDING and step.at:

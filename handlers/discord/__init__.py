@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import Callable
 
 import discord
@@ -10,9 +12,12 @@ import discord.http
 import yarl
 
 from bot.settings import Settings, SettingsError
+from bot.supervisor import Job
 from bot.wiring import App
 
-__all__ = ["point_at", "serve"]
+PLATFORM = "discord"
+
+__all__ = ["DiscordRuntime", "jobs", "point_at", "serve"]
 
 
 def point_at(settings: Settings) -> Callable[[], None]:
@@ -28,27 +33,113 @@ def point_at(settings: Settings) -> Callable[[], None]:
     return restore
 
 
-async def serve(app: App) -> None:
-    """Run the Discord adapter in the current event loop until cancelled."""
-    from handlers.discord.client import SerenoClient
+#: Gateway close codes after which reconnecting cannot help (Discord's documented meanings).
+FATAL_CLOSE = {
+    4004: "authentication failed: the token is wrong",
+    4010: "invalid shard",
+    4011: "sharding required",
+    4012: "invalid API version",
+    4013: "invalid intents",
+    4014: "disallowed intents",
+}
+BAD_TOKEN = (
+    "DISCORD_BOT_TOKEN: Discord rejected this token; copy it again "
+    "from the Developer Portal (Bot → Reset Token)"
+)
+NO_CONTENT_INTENT = (
+    "DISCORD_BOT_TOKEN: this bot may not read message text; enable "
+    "Message Content Intent in the Developer Portal (Bot → Privileged "
+    "Gateway Intents)"
+)
 
-    token = app.settings.discord_bot_token
-    if not token:
-        raise SettingsError("DISCORD_BOT_TOKEN: not set; put it in .env (see .env.example)")
-    restore = point_at(app.settings)
+
+class DiscordRuntime:
+    """The gateway connection (a new client per connection) and the outbox that outlives it."""
+
+    def __init__(self, app: App) -> None:
+        from bot.core.delivery import OutboxDrainer
+        from bot.core.refusals import refusal_reporter
+        from handlers.discord.messenger import DiscordMessenger
+
+        self.app = app
+        self.client: discord.Client | None = None
+        lead = app.settings.discord_lead
+        self.drainer = OutboxDrainer(
+            app.store,
+            DiscordMessenger(self._connected, app.store, app.settings),
+            app.engine.clock,
+            on_refused=refusal_reporter(app.engine, lead if lead and lead.isdigit() else None),
+            ready=self._ready,
+        )
+
+    def _ready(self) -> bool:
+        return self.client is not None and self.client.is_ready() and not self.client.is_closed()
+
+    def _connected(self) -> discord.Client:
+        if self.client is None:
+            from bot.core.outbox import TransientError
+
+            raise TransientError("not connected to Discord")
+        return self.client
+
+    async def connect(self) -> None:
+        """The connection job: one gateway session until it ends; Fatal for a bad token."""
+        from bot.core.outbox import Fatal
+        from handlers.discord.client import SerenoClient
+
+        token = self.app.settings.discord_bot_token
+        if not token:
+            raise Fatal("DISCORD_BOT_TOKEN: not set; put it in .env (see .env.example)")
+        restore = point_at(self.app.settings)
+        try:
+            async with SerenoClient(self.app, on_ready=self.drainer.wake) as client:
+                self.client = client
+                await client.start(token)
+        except discord.LoginFailure:
+            raise Fatal(BAD_TOKEN) from None
+        except discord.PrivilegedIntentsRequired:
+            raise Fatal(NO_CONTENT_INTENT) from None
+        except discord.ConnectionClosed as exc:
+            if exc.code in FATAL_CLOSE:
+                raise Fatal(
+                    f"DISCORD_BOT_TOKEN: Discord closed the gateway with {exc.code} "
+                    f"({FATAL_CLOSE[exc.code]})"
+                ) from None
+            raise
+        finally:
+            self.client = None
+            restore()
+
+    async def deliver(self) -> None:
+        """The outbox job: deliver whenever connected, woken by the engine."""
+        self.app.engine.on_outbox.append(self.drainer.wake)
+        try:
+            await self.drainer.run()
+        finally:
+            with contextlib.suppress(ValueError):
+                self.app.engine.on_outbox.remove(self.drainer.wake)
+
+
+def jobs(app: App) -> list[Job]:
+    """Discord's jobs for the supervisor: the gateway connection and the outbox."""
+    runtime = DiscordRuntime(app)
+    return [
+        Job("discord", runtime.connect, group=PLATFORM),
+        Job("discord-outbox", runtime.deliver, group=PLATFORM),
+    ]
+
+
+async def serve(app: App) -> None:
+    """Run Discord alone until cancelled (tests); a bad token raises SettingsError."""
+    from bot.core.outbox import Fatal
+
+    runtime = DiscordRuntime(app)
+    outbox = asyncio.create_task(runtime.deliver(), name="discord-outbox")
     try:
-        async with SerenoClient(app) as client:
-            await client.start(token)
-    except discord.LoginFailure:
-        raise SettingsError(
-            "DISCORD_BOT_TOKEN: Discord rejected this token; copy it again "
-            "from the Developer Portal (Bot → Reset Token)"
-        ) from None
-    except discord.PrivilegedIntentsRequired:
-        raise SettingsError(
-            "DISCORD_BOT_TOKEN: this bot may not read message text; enable "
-            "Message Content Intent in the Developer Portal (Bot → Privileged "
-            "Gateway Intents)"
-        ) from None
+        await runtime.connect()
+    except Fatal as exc:
+        raise SettingsError(str(exc)) from None
     finally:
-        restore()
+        outbox.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await outbox

@@ -2,25 +2,39 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
+from collections.abc import Callable
+from typing import Any
 
 import discord
 from discord import app_commands
 
-from bot.core.outbox import OutboxDrainer
 from bot.wiring import App
 from handlers.discord import events
 from handlers.discord.buttons import SerenoButton
 from handlers.discord.commands import ComplaintCommands
-from handlers.discord.messenger import DiscordMessenger
 from handlers.discord.startup import check_pings, sync_commands
 
 log = logging.getLogger(__name__)
 
-MAX_RATELIMIT_WAIT = 60.0  # longer waits come back to the outbox as RateLimited
-RESTART_PAUSE = 5.0
+MAX_RATELIMIT_WAIT = 10.0  # longer waits come back to the outbox as RateLimited
+
+
+def guard_parsers(parsers: dict[str, Callable[[Any], Any]]) -> None:
+    """A gateway event discord.py cannot parse is logged and skipped, never fatal."""
+    for event, parse in list(parsers.items()):
+        parsers[event] = _guarded(event, parse)
+
+
+def _guarded(event: str, parse: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    def guarded(data: Any) -> Any:
+        try:
+            return parse(data)
+        except Exception as exc:
+            log.error("Discord: skipped a %s event discord.py could not read (%r)", event, exc)
+            return None
+
+    return guarded
 
 
 def intents() -> discord.Intents:
@@ -33,7 +47,7 @@ def intents() -> discord.Intents:
 class SerenoClient(discord.Client):
     """One Discord connection serving every complaint channel."""
 
-    def __init__(self, app: App) -> None:
+    def __init__(self, app: App, on_ready: Callable[[], None] = lambda: None) -> None:
         # Sereno never joins voice: spare newcomers discord.py's warnings about voice libraries
         discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
         super().__init__(
@@ -44,41 +58,18 @@ class SerenoClient(discord.Client):
         )
         self.app = app
         self.tree = app_commands.CommandTree(self)
-        self.drainer = OutboxDrainer(
-            app.store, DiscordMessenger(self, app.store, app.settings), app.engine.clock
-        )
-        self._drain_task: asyncio.Task[None] | None = None
+        self._on_ready = on_ready
+        guard_parsers(self._connection.parsers)
 
     async def setup_hook(self) -> None:
-        """Register buttons and commands, sync them, start delivering the outbox."""
+        """Register buttons and commands, then sync them."""
         self.add_dynamic_items(SerenoButton)
         self.tree.add_command(ComplaintCommands(self.app))
         await sync_commands(self.tree, self.app.settings)  # a failure is logged, not fatal
-        self.app.engine.on_outbox.append(self.drainer.wake)
-        self._drain_task = asyncio.create_task(self._drain(), name="sereno-discord-outbox")
-
-    async def _drain(self) -> None:
-        """Send the outbox once connected; a crash is logged and the loop restarted."""
-        await self.wait_until_ready()
-        while not self.is_closed():
-            try:
-                await self.drainer.run()
-            except Exception:
-                log.exception("Discord outbox loop failed; restarting in %ss", RESTART_PAUSE)
-                await asyncio.sleep(RESTART_PAUSE)
-
-    async def close(self) -> None:
-        """Stop delivering, then disconnect."""
-        if self.drainer.wake in self.app.engine.on_outbox:
-            self.app.engine.on_outbox.remove(self.drainer.wake)
-        if self._drain_task is not None:
-            self._drain_task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._drain_task
-        await super().close()
 
     async def on_ready(self) -> None:
-        """Log where Sereno listens, and warn if its pings would notify no one."""
+        """Log where Sereno listens, let the outbox go, warn if pings would notify no one."""
+        self._on_ready()
         log.info(
             "Discord: connected as %s, complaint channels %s",
             self.user,

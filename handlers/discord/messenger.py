@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import io
 import logging
+from collections.abc import Callable
 
 import aiohttp
 import discord
 
 from bot.core.cards import CardKind
-from bot.core.outbox import OutboxItem, PermanentError, RateLimited, TransientError
+from bot.core.outbox import Fatal, OutboxItem, PermanentError, RateLimited, TransientError
+from bot.core.refusals import DIRECT
 from bot.core.store_port import CaseStore
 from bot.settings import Settings
 from handlers.discord import render
@@ -30,31 +32,37 @@ class DiscordMessenger:
 
     platform = PLATFORM
 
-    def __init__(self, client: discord.Client, store: CaseStore, settings: Settings) -> None:
-        self._client = client
+    def __init__(
+        self,
+        client: discord.Client | Callable[[], discord.Client],
+        store: CaseStore,
+        settings: Settings,
+    ) -> None:
+        # A callable gives the current connection (a new client after each reconnect).
+        self._source = client if callable(client) else (lambda: client)
         self._store = store
         self._mentions = (settings.discord_agent_role, settings.discord_lead)
         self._ping_dm = settings.discord_ping_dm
         self._threads: set[int] = set()  # threads known to exist
-        self._reported: set[str] = set()  # channels already told about a missing permission
+
+    @property
+    def _client(self) -> discord.Client:
+        return self._source()
 
     async def send(self, item: OutboxItem) -> str:
         """Post (or edit) one row; map Discord's failures onto the outbox's."""
         try:
             return await self._send(item)
         except discord.RateLimited as exc:  # longer than max_ratelimit_timeout
-            raise RateLimited(exc.retry_after) from exc
-        except discord.Forbidden as exc:
-            await self._report(item, exc)
-            raise PermanentError(f"403 {exc.text or 'Forbidden'}") from exc
-        except discord.NotFound as exc:
-            raise PermanentError(f"404 {exc.text or 'Not Found'}") from exc
+            raise RateLimited(exc.retry_after) from exc  # never global: discord.py waits those
         except discord.HTTPException as exc:
             raise _classify(exc) from exc
         except (TimeoutError, aiohttp.ClientError, OSError) as exc:
             raise TransientError(f"network: {exc!r}") from exc
 
     async def _send(self, item: OutboxItem) -> str:
+        if item.channel_id.startswith(DIRECT):
+            return await self._notice_by_dm(item)
         where = await self._destination(item)
         kwargs = {
             "content": render.content(item.card, *self._mentions),
@@ -72,6 +80,13 @@ class DiscordMessenger:
         await self._offer_reactions(message, OFFERED.get(item.card.kind, ()))
         if self._ping_dm and item.card.kind is CardKind.PING:
             await self._direct(item)
+        return str(message.id)
+
+    async def _notice_by_dm(self, item: OutboxItem) -> str:
+        """A notice for one person (the lead): a direct message, never a channel."""
+        user_id = int(item.channel_id[len(DIRECT) :])
+        user = self._client.get_user(user_id) or await self._client.fetch_user(user_id)
+        message = await user.send(embed=render.embed(item.card))
         return str(message.id)
 
     async def _direct(self, item: OutboxItem) -> None:
@@ -138,41 +153,21 @@ class DiscordMessenger:
                 log.warning("could not add %s to message %s: %s", emoji, message.id, exc)
                 return
 
-    async def _report(self, item: OutboxItem, exc: discord.HTTPException) -> None:
-        """Tell the team once per channel that a permission is missing; the case stays."""
-        if item.channel_id in self._reported:
-            return
-        self._reported.add(item.channel_id)
-        log.error(
-            "Discord refused a message for case %s in channel %s (%s). Give Sereno %s.",
-            item.case_id,
-            item.channel_id,
-            exc.text,
-            PERMISSIONS,
-        )
-        ref = f"#{item.case_id}" if item.case_id else "this complaint"
-        text = (
-            f"⚠️ Sereno is missing a permission here ({exc.text or 'Forbidden'}), so the "
-            f"guidance for case {ref} could not be posted. The case is saved: work it with "
-            f"`/complaint show {ref}`. An admin should give Sereno {PERMISSIONS} here."
-        )
-        thread = int(item.thread_id) if item.thread_id else None
-        for channel_id in (thread if thread in self._threads else None, int(item.channel_id)):
-            if channel_id is None:
-                continue
-            try:
-                await self._client.get_partial_messageable(channel_id).send(text)
-                return
-            except discord.HTTPException:
-                continue
-        log.error("Could not tell channel %s about the missing permission either.", item.channel_id)
-
 
 def _classify(exc: discord.HTTPException) -> Exception:
-    """A 429 discord.py gave up on, a 5xx, or a refusal for good."""
+    """By Discord's answer: a 429 discord.py gave up on, a 5xx, a revoked token, a refusal."""
     if exc.status == 429:
         retry = exc.response.headers.get("Retry-After", "1") if exc.response else "1"
-        return RateLimited(float(retry))
+        scope = "channel"
+        if exc.response is not None and exc.response.headers.get("X-RateLimit-Global"):
+            scope = "platform"
+        try:
+            return RateLimited(float(retry), scope)
+        except ValueError:
+            return RateLimited(1.0, scope)
+    if exc.status == 401:
+        return Fatal("DISCORD_BOT_TOKEN: Discord answered 401 Unauthorized (token revoked?)")
     if exc.status >= 500:
         return TransientError(f"{exc.status} {exc.text}")
-    return PermanentError(f"{exc.status} {exc.text}")
+    hint = f" (give Sereno {PERMISSIONS})" if exc.status == 403 else ""
+    return PermanentError(f"{exc.status} {exc.code or ''} {exc.text or exc.status}{hint}".strip())

@@ -6,13 +6,15 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable
+from dataclasses import replace
 
 import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.core.cards import Card, CardKind
-from bot.core.outbox import OutboxItem, PermanentError, RateLimited, TransientError
+from bot.core.outbox import Fatal, OutboxItem, PermanentError, RateLimited, TransientError
+from bot.core.refusals import DIRECT
 from handlers.slack.render import blocks, fallback_text
 
 log = logging.getLogger(__name__)
@@ -49,6 +51,8 @@ class SlackMessenger:
         """Post or update; return the message ts."""
         mentions = self.mentions(item.card)
         text, body = fallback_text(item.card, mentions), blocks(item.card, mentions)
+        if item.channel_id.startswith(DIRECT):  # chat.postMessage to a user id: the app's DM
+            item = replace(item, channel_id=item.channel_id[len(DIRECT) :], thread_id=None)
         try:
             if item.edit_of is not None and item.edit_target:
                 await self.client.chat_update(
@@ -100,16 +104,35 @@ class SlackMessenger:
                 log.warning("DM to %s failed: %s", mention[5:], exc.response.get("error"))
 
 
+#: Slack's `error` codes (HTTP 200, ok: false) that mean "try again later".
+TRANSIENT = frozenset(
+    {"internal_error", "fatal_error", "service_unavailable", "request_timeout", "team_not_ready"}
+)
+#: Codes that mean the token itself is refused: nothing will ever go through.
+FATAL = frozenset(
+    {"invalid_auth", "not_authed", "account_inactive", "token_revoked", "token_expired"}
+)
+
+
+def _error_code(exc: SlackApiError) -> str:
+    """The `error` of a Slack answer; a proxy's plain-text page has none."""
+    data = exc.response.data
+    return str(data.get("error") or "unknown_error") if isinstance(data, dict) else ""
+
+
 def _classify(exc: SlackApiError) -> Exception:
+    """Map Slack's answer onto the outbox's errors, by Slack's own codes first."""
     status = exc.response.status_code
-    if status == 429:
-        retry_after = float(exc.response.headers.get("Retry-After", "1") or 1)
+    code = _error_code(exc)
+    if status == 429 or code in {"ratelimited", "rate_limited"}:
+        headers = exc.response.headers or {}
+        try:
+            retry_after = float(headers.get("Retry-After", "1") or 1)
+        except ValueError:
+            retry_after = 1.0
         return RateLimited(retry_after)
-    if status >= 500:
-        return TransientError(f"slack {status}")
-    error = exc.response.get("error", "unknown_error") if exc.response.data else "unknown_error"
-    if error in {"ratelimited", "rate_limited"}:
-        return RateLimited(1.0)
-    if error in {"internal_error", "fatal_error", "service_unavailable", "request_timeout"}:
-        return TransientError(error)
-    return PermanentError(str(error))
+    if code in FATAL:
+        return Fatal(f"SLACK_BOT_TOKEN: Slack answered {code}")
+    if status >= 500 or not code or code in TRANSIENT:
+        return TransientError(f"slack {status} {code or 'no JSON body'}")
+    return PermanentError(code)

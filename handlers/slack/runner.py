@@ -8,22 +8,32 @@ import json
 import logging
 from dataclasses import dataclass, field
 
+import aiohttp
 from aiohttp import web
 from aiohttp.typedefs import Handler
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
+from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.core.outbox import OutboxDrainer
+from bot.core.delivery import OutboxDrainer
+from bot.core.outbox import Fatal
+from bot.core.refusals import refusal_reporter
 from bot.settings import SettingsError
+from bot.supervisor import Job
 from bot.wiring import App
 from handlers.slack.listeners import SlackBridge, register
-from handlers.slack.messenger import SlackMessenger
+from handlers.slack.messenger import PLATFORM, SlackMessenger
 from handlers.slack.people import SlackPeople
 from handlers.slack.render import mention_text
 
 log = logging.getLogger(__name__)
 EVENTS_PATH = "/slack/events"
+
+
+FATAL_AUTH = frozenset(
+    {"invalid_auth", "not_authed", "account_inactive", "token_revoked", "token_expired"}
+)
 
 
 @dataclass
@@ -33,6 +43,7 @@ class SlackRuntime:
     app: App
     socket_mode: bool
     bolt: AsyncApp = field(init=False)
+    client: AsyncWebClient = field(init=False)
     drainer: OutboxDrainer = field(init=False)
     _tasks: list[asyncio.Task[None]] = field(default_factory=list)
 
@@ -40,7 +51,7 @@ class SlackRuntime:
         s = self.app.settings
         if not self.socket_mode and not s.slack_signing_secret:
             raise SettingsError("SLACK_SIGNING_SECRET: required for HTTP mode")
-        client = AsyncWebClient(token=s.slack_bot_token, base_url=s.slack_api_url)
+        self.client = client = AsyncWebClient(token=s.slack_bot_token, base_url=s.slack_api_url)
         self.bolt = AsyncApp(
             client=client,
             signing_secret=s.slack_signing_secret or "unused-in-socket-mode",
@@ -61,32 +72,56 @@ class SlackRuntime:
             ),
             ping_dm=s.slack_ping_dm,
         )
-        self.drainer = OutboxDrainer(self.app.store, messenger, self.app.engine.clock)
+        lead = s.slack_lead if s.slack_lead and s.slack_lead[0] in "UW" else None
+        self.drainer = OutboxDrainer(
+            self.app.store,
+            messenger,
+            self.app.engine.clock,
+            on_refused=refusal_reporter(self.app.engine, lead),
+        )
+
+    async def check_token(self) -> None:
+        """Stop Slack with one line if the token is refused; a network failure only warns."""
+        try:
+            await self.client.auth_test()
+        except SlackApiError as exc:
+            error = exc.response.get("error") if isinstance(exc.response.data, dict) else None
+            if error in FATAL_AUTH:
+                raise Fatal(
+                    f"SLACK_BOT_TOKEN: Slack answered {error}; copy the Bot User OAuth Token "
+                    "again (OAuth & Permissions)"
+                ) from None
+            log.warning("Slack: auth.test failed (%s); serving anyway", error or exc)
+        except (aiohttp.ClientError, TimeoutError, OSError) as exc:
+            log.warning("Slack: cannot reach Slack yet (%r); serving anyway", exc)
+
+    async def deliver(self) -> None:
+        """The outbox job: deliver forever, woken by the engine."""
         self.app.engine.on_outbox.append(self.drainer.wake)
+        try:
+            await self.drainer.run()
+        finally:
+            with contextlib.suppress(ValueError):
+                self.app.engine.on_outbox.remove(self.drainer.wake)
 
     def start_drainer(self) -> None:
-        """Deliver the outbox in the background (and what a crash left unsent)."""
-        self._tasks.append(asyncio.create_task(self.drainer.run(), name="slack-outbox"))
+        """Deliver the outbox in the background (for tests that run the bolt app directly)."""
+        self._tasks.append(asyncio.create_task(self.deliver(), name="slack-outbox"))
 
     async def stop(self) -> None:
-        """Stop background work."""
+        """Stop what `start_drainer` started."""
         for task in self._tasks:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
         self._tasks.clear()
-        if self.drainer.wake in self.app.engine.on_outbox:
-            self.app.engine.on_outbox.remove(self.drainer.wake)
 
-
-async def serve(app: App, http: bool = False) -> None:
-    """Run Sereno on Slack until cancelled."""
-    socket_mode = bool(app.settings.slack_app_token) and not http
-    runtime = SlackRuntime(app, socket_mode)
-    runtime.start_drainer()
-    try:
-        if socket_mode:
-            handler = AsyncSocketModeHandler(runtime.bolt, app.settings.slack_app_token)
+    async def connect(self) -> None:
+        """The connection job: Socket Mode or the Events API over HTTP, until cancelled."""
+        await self.check_token()
+        s = self.app.settings
+        if self.socket_mode:
+            handler = AsyncSocketModeHandler(self.bolt, s.slack_app_token)
             await handler.connect_async()
             log.info("Slack: connected in Socket Mode")
             try:
@@ -94,7 +129,25 @@ async def serve(app: App, http: bool = False) -> None:
             finally:
                 await handler.close_async()
         else:
-            await _serve_http(runtime.bolt, app.settings.slack_host, app.settings.slack_port)
+            await _serve_http(self.bolt, s.slack_host, s.slack_port)
+
+
+def jobs(app: App, http: bool = False) -> list[Job]:
+    """Slack's jobs for the supervisor: the connection and the outbox."""
+    socket_mode = bool(app.settings.slack_app_token) and not http
+    runtime = SlackRuntime(app, socket_mode)
+    return [
+        Job("slack", runtime.connect, group=PLATFORM),
+        Job("slack-outbox", runtime.deliver, group=PLATFORM),
+    ]
+
+
+async def serve(app: App, http: bool = False) -> None:
+    """Run Sereno on Slack alone until cancelled (tests; `sereno` uses the supervisor)."""
+    runtime = SlackRuntime(app, bool(app.settings.slack_app_token) and not http)
+    runtime.start_drainer()
+    try:
+        await runtime.connect()
     finally:
         await runtime.stop()
 
@@ -117,7 +170,8 @@ def web_app(bolt: AsyncApp) -> web.Application:
 
 
 async def _serve_http(bolt: AsyncApp, host: str, port: int) -> None:
-    runner = web.AppRunner(web_app(bolt))
+    # On SIGTERM, requests in flight get a second; Sereno must stop within 5 s.
+    runner = web.AppRunner(web_app(bolt), shutdown_timeout=1.0)
     await runner.setup()
     await web.TCPSite(runner, host, port).start()
     log.info("Slack: Events API at http://%s:%s%s", host, port, EVENTS_PATH)

@@ -37,33 +37,41 @@ async def test_429_is_waited_out(fake: FakeDiscord, app: App) -> None:
     assert statuses == [429, 200, 200, 200]
 
 
-async def test_403_on_thread_creation_is_reported_once_and_the_case_kept(
-    fake: FakeDiscord, app: App
+async def test_403_on_thread_creation_is_told_to_the_lead_never_the_channel(
+    fake: FakeDiscord, settings_for: Callable[..., Settings], detector: LanguageDetector
 ) -> None:
-    fake.fail_next("POST", r"/threads$", 403, times=6)
-    support = fake.world.channel_id("support")
-    msg = await fake.user_message(ENGLISH)
-    in_channel = f"/channels/{support}/messages"
-    [notice] = await fake.wait_for(lambda r: r.path == in_channel, timeout=4)
-    assert "missing a permission" in notice.json["content"]
-    assert "/complaint show #1" in notice.json["content"]
-    await fake.user_message("Second complaint, also angry!!!")
-    await eventually(lambda: len(fake.requests("POST", "/threads")) == 6)
-    await asyncio.sleep(0.1)
-    assert [r.path for r in fake.requests("POST")].count(in_channel) == 1
-    assert not fake.requests("POST", f"/channels/{msg['id']}/messages")
-    case = app.store.get_case(1)
-    assert case is not None and case.is_open and app.store.get_case(2) is not None
-    shown = await command(fake, "show", {"case": 1})
-    assert shown["data"]["content"].startswith("Case #1")
-    # once the permission is granted, the next header update brings the case back on screen
-    await command(fake, "claim", {"case": 1})
-    [header] = await guidance(fake, msg["id"], count=1)
-    assert header.startswith("Case #1")
-    await command(fake, "resolve", {"case": 1})
-    [edit] = await fake.wait_for("PATCH", f"/channels/{msg['id']}/messages/")
-    assert "Status: resolved" in edit.json["embeds"][0]["description"]
-    assert edit.json["components"] == []  # a closed case offers no buttons
+    lead = fake.world.user_id("owner")
+    async with sereno(fake, settings_for(SERENO_DISCORD_LEAD=str(lead)), detector) as app:
+        fake.fail_next("POST", r"/threads$", 403, times=6)
+        support = fake.world.channel_id("support")
+        msg = await fake.user_message(ENGLISH)
+        [opened] = await fake.wait_for("POST", "/users/@me/channels", timeout=4)
+        assert str(opened.json["recipient_id"]) == str(lead)
+        dm = opened.response["id"]  # type: ignore[index]
+        [notice] = await fake.wait_for("POST", f"/channels/{dm}/messages", timeout=4)
+        embed = notice.json["embeds"][0]
+        assert "#1" in embed["title"] and "/complaint show #1" in embed["description"]
+        await fake.user_message("Second complaint, also angry!!!")
+        await eventually(lambda: len(fake.requests("POST", "/threads")) == 6)
+        await eventually(lambda: len(app.store.outbox_failures(2)) == 3)
+        # nothing about it where customers may read; one notice per case
+        posted = [r.path for r in fake.requests("POST")]
+        assert f"/channels/{support}/messages" not in posted
+        assert f"/channels/{msg['id']}/messages" not in posted
+        assert len(fake.requests("POST", f"/channels/{dm}/messages")) == 2
+        case = app.store.get_case(1)
+        assert case is not None and case.is_open and app.store.get_case(2) is not None
+        shown = await command(fake, "show", {"case": 1})
+        assert shown["data"]["content"].startswith("Case #1")
+        assert "Not delivered: header (403" in shown["data"]["content"]
+        # once the permission is granted, the next header update brings the case back on screen
+        await command(fake, "claim", {"case": 1})
+        [header] = await guidance(fake, msg["id"], count=1)
+        assert header.startswith("Case #1")
+        await command(fake, "resolve", {"case": 1})
+        [edit] = await fake.wait_for("PATCH", f"/channels/{msg['id']}/messages/")
+        assert "Status: resolved" in edit.json["embeds"][0]["description"]
+        assert edit.json["components"] == []  # a closed case offers no buttons
 
 
 # -- pings --------------------------------------------------------------------------------

@@ -1,0 +1,29 @@
+"""Texts about delivery: a message the platform refused, as the team is told."""
+
+from __future__ import annotations
+
+DELIVERY: dict[str, dict[str, str]] = {
+    "delivery.refused_title": {
+        "en": "⚠️ Case {ref}: Sereno could not post in the channel",
+        "es": "⚠️ Caso {ref}: Sereno no pudo publicar en el canal",
+    },
+    "delivery.refused_other_title": {
+        "en": "⚠️ Sereno could not post a message",
+        "es": "⚠️ Sereno no pudo publicar un mensaje",
+    },
+    "delivery.refused_why": {
+        "en": "The platform refused the {kind} message: {error}",
+        "es": "La plataforma rechazó el mensaje ({kind}): {error}",
+    },
+    "delivery.refused_next": {
+        "en": "The case is saved. Work it with `/complaint show {ref}`; an admin should check "
+        "Sereno's access to that channel.",
+        "es": "El caso está guardado. Trabájalo con `/complaint show {ref}`; un administrador "
+        "debería revisar el acceso de Sereno a ese canal.",
+    },
+    "view.undelivered": {
+        "en": "⚠️ Not delivered: {items}",
+        "es": "⚠️ No entregado: {items}",
+    },
+    "event.delivery_failed": {"en": "message not delivered", "es": "mensaje no entregado"},
+}
