@@ -230,9 +230,13 @@ class SqliteStore(ReminderRows, ReportRows):
         Pings, and a case's cards until its first one is shown, go before later
         steps of other cases in the same channel.
         """
-        first = card.kind is CardKind.PING or self._one(
-            "SELECT 1 AS x FROM outbox WHERE case_id = ? AND status = 'sent' LIMIT 1", [case.id]
-        ) is None
+        first = (
+            card.kind is CardKind.PING
+            or self._one(
+                "SELECT 1 AS x FROM outbox WHERE case_id = ? AND status = 'sent' LIMIT 1", [case.id]
+            )
+            is None
+        )
         row = {
             "platform": case.platform,
             "channel_id": case.channel_id,

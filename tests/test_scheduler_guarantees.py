@@ -41,8 +41,11 @@ print(sent)
 
 
 def ping_rows(app: App) -> list[dict[str, object]]:
-    return list(app.store.db.query(
-        "SELECT step_id, count(*) AS n FROM outbox WHERE kind = 'ping' GROUP BY step_id"))
+    return list(
+        app.store.db.query(
+            "SELECT step_id, count(*) AS n FROM outbox WHERE kind = 'ping' GROUP BY step_id"
+        )
+    )
 
 
 def open_cases_an_hour_ago(db: Path, detector: LanguageDetector, count: int) -> None:
@@ -54,8 +57,12 @@ def open_cases_an_hour_ago(db: Path, detector: LanguageDetector, count: int) -> 
 
 
 def run_python(script: str, db: Path) -> subprocess.Popen[str]:
-    return subprocess.Popen([sys.executable, "-c", script, str(db)], text=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    return subprocess.Popen(
+        [sys.executable, "-c", script, str(db)],
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
 
 
 def test_a_process_killed_after_claiming_leaves_the_reminder_to_the_next(
@@ -120,7 +127,7 @@ async def test_ten_thousand_due_reminders_go_out_in_order_within_the_rate(
             due = now - timedelta(hours=3) + timedelta(seconds=n)
             app.store.add_reminder(case.id, ReminderKind.CUSTOM, due, f"r{n}", AGENT, now)
     queued = 0
-    while (batch := app.scheduler.tick()):
+    while batch := app.scheduler.tick():
         queued += batch
     assert queued == 10_000
 

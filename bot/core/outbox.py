@@ -81,4 +81,3 @@ def backoff(attempts: int) -> float:
 def due(not_before: datetime | None, now: datetime) -> bool:
     """Say whether a row held back until `not_before` may go now."""
     return not_before is None or not_before <= now
-
