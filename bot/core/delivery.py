@@ -110,6 +110,17 @@ class OutboxDrainer:
         finally:
             await self._stop_lanes()
 
+    async def run_woken_by(
+        self, callbacks: list[Callable[[], None]], poll_seconds: float = 1.0
+    ) -> None:
+        """`run`, registered in `callbacks` (the engine's `on_outbox`) while it runs."""
+        callbacks.append(self.wake)
+        try:
+            await self.run(poll_seconds)
+        finally:
+            with contextlib.suppress(ValueError):
+                callbacks.remove(self.wake)
+
     def _start_lanes(self) -> None:
         if not self._ready():
             return  # woken again once connected (or at the next poll)

@@ -112,12 +112,7 @@ class DiscordRuntime:
 
     async def deliver(self) -> None:
         """The outbox job: deliver whenever connected, woken by the engine."""
-        self.app.engine.on_outbox.append(self.drainer.wake)
-        try:
-            await self.drainer.run()
-        finally:
-            with contextlib.suppress(ValueError):
-                self.app.engine.on_outbox.remove(self.drainer.wake)
+        await self.drainer.run_woken_by(self.app.engine.on_outbox)
 
 
 def jobs(app: App) -> list[Job]:

@@ -97,12 +97,7 @@ class SlackRuntime:
 
     async def deliver(self) -> None:
         """The outbox job: deliver forever, woken by the engine."""
-        self.app.engine.on_outbox.append(self.drainer.wake)
-        try:
-            await self.drainer.run()
-        finally:
-            with contextlib.suppress(ValueError):
-                self.app.engine.on_outbox.remove(self.drainer.wake)
+        await self.drainer.run_woken_by(self.app.engine.on_outbox)
 
     def start_drainer(self) -> None:
         """Deliver the outbox in the background (for tests that run the bolt app directly)."""
