@@ -112,3 +112,31 @@ async def test_a_written_reminder_wakes_the_scheduler(app: App, clock: FakeClock
         task.cancel()
         with pytest.raises(asyncio.CancelledError):
             await task
+
+
+async def test_on_stop_the_outbox_finishes_before_the_connection_closes() -> None:
+    order: list[str] = []
+    started = asyncio.Event()
+
+    async def connection() -> None:
+        try:
+            started.set()
+            await asyncio.Event().wait()
+        finally:
+            order.append("connection closed")
+
+    async def outbox() -> None:
+        try:
+            await asyncio.Event().wait()
+        finally:
+            await asyncio.sleep(0.2)  # a send in flight, marked sent before the end
+            order.append("outbox done")
+
+    supervisor = Supervisor(
+        [Job("slack", connection, "slack"), Job("slack-outbox", outbox, "slack", stop_first=True)]
+    )
+    task = asyncio.create_task(supervisor.run())
+    await started.wait()
+    supervisor.stop()
+    assert await asyncio.wait_for(task, 5) == 0
+    assert order == ["outbox done", "connection closed"]

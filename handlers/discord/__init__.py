@@ -120,7 +120,7 @@ def jobs(app: App) -> list[Job]:
     runtime = DiscordRuntime(app)
     return [
         Job("discord", runtime.connect, group=PLATFORM),
-        Job("discord-outbox", runtime.deliver, group=PLATFORM),
+        Job("discord-outbox", runtime.deliver, group=PLATFORM, stop_first=True),
     ]
 
 

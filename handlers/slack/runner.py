@@ -133,7 +133,7 @@ def jobs(app: App, http: bool = False) -> list[Job]:
     runtime = SlackRuntime(app, socket_mode)
     return [
         Job("slack", runtime.connect, group=PLATFORM),
-        Job("slack-outbox", runtime.deliver, group=PLATFORM),
+        Job("slack-outbox", runtime.deliver, group=PLATFORM, stop_first=True),
     ]
 
 
