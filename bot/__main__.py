@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import stat
 import sys
 from collections.abc import Sequence
 from dataclasses import replace
@@ -15,6 +16,14 @@ from dotenv import load_dotenv
 from bot.settings import Settings, SettingsError
 from handlers.console import DEFAULT_CUSTOMER
 from playbooks.errors import PlaybookError
+from storage.backup import BackupRefused
+from storage.db import DatabaseUnusable
+
+#: Loggers of the chat SDKs and HTTP libraries: at DEBUG they log request bodies
+#: (customers' names and words), so they follow SERENO_LOG_SDK, not SERENO_LOG_LEVEL.
+SDK_LOGGERS = ("slack_sdk", "slack_bolt", "discord", "aiohttp", "urllib3", "websockets")
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+log = logging.getLogger("sereno")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -42,23 +51,50 @@ def _parser() -> argparse.ArgumentParser:
     report = sub.add_parser("report", help="the team report, with its chart saved as PNG")
     report.add_argument("--period", default="7d", help="7d, 30d or 2026-11-01..2026-11-15")
     report.add_argument("--out-dir", type=Path, default=Path("sereno-files"))
+    backup = sub.add_parser("backup", help="a consistent copy of the database, even while running")
+    backup.add_argument("file", type=Path, help="the backup file to write (created 0600)")
+    backup.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
     return parser
+
+
+def configure_logging(settings: Settings) -> None:
+    """Sereno's own logs at SERENO_LOG_LEVEL; the SDKs' at SERENO_LOG_SDK, to standard error."""
+    logging.basicConfig(level=settings.log_level, stream=sys.stderr, format=LOG_FORMAT)
+    for name in SDK_LOGGERS:
+        logging.getLogger(name).setLevel(settings.log_sdk)
+
+
+def warn_if_exposed(env_file: Path) -> None:
+    """One warning line when the .env file (tokens, secrets) can be read by other users."""
+    try:
+        mode = env_file.stat().st_mode
+    except OSError:
+        return
+    if mode & (stat.S_IROTH | stat.S_IWOTH):
+        log.warning(
+            "%s can be read by other users (mode %s) and may hold tokens; run: chmod 600 %s",
+            env_file,
+            oct(stat.S_IMODE(mode))[2:].zfill(4),
+            env_file,
+        )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point; bad settings or playbooks stop here with one line, no traceback."""
     args = _parser().parse_args(argv)
-    load_dotenv(Path.cwd() / ".env", override=False)
+    env_file = Path.cwd() / ".env"
+    load_dotenv(env_file, override=False)
     try:
         settings = Settings.from_env(os.environ)
-        logging.basicConfig(
-            level=settings.log_level,
-            stream=sys.stderr,
-            format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        )
+        configure_logging(settings)
+        warn_if_exposed(env_file)
         return _start(args, settings)
-    except (SettingsError, PlaybookError) as exc:
+    except (SettingsError, PlaybookError, BackupRefused) as exc:
         print(f"sereno: {exc}", file=sys.stderr)
+        return 2
+    except DatabaseUnusable as exc:
+        named = "--db" if getattr(args, "db", None) else "SERENO_DB"
+        print(f"sereno: {named} {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
@@ -92,6 +128,12 @@ def _start(args: argparse.Namespace, settings: Settings) -> int:
         from bot.records_cli import report
 
         return report(settings, args.period, args.out_dir)
+    if command == "backup":
+        from storage.backup import backup_database
+
+        made = backup_database(settings.db_path, args.file, force=args.force)
+        print(made.summary(settings.db_path))
+        return 0
     if command == "discord":
         _require(settings.discord_bot_token, "DISCORD_BOT_TOKEN")
         return _serve(settings, {"discord": {}})

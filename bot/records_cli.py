@@ -49,6 +49,10 @@ def forget(
             return 1
         forget_customer(db, platform, user, SystemClock().now())
         out.write(f"Forgot {who} in {count} case(s). Counts and durations are kept.\n")
+        out.write(
+            "Exports, reports and backups made before now still hold their data: "
+            "delete those copies too.\n"
+        )
         return 0
     finally:
         db.close()

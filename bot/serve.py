@@ -1,8 +1,9 @@
 """The served process: every platform, its outbox, the reminders and retention, supervised.
 
 One process, one event loop, one database. `serve_platforms` builds the App,
-asks each configured platform for its jobs, adds the scheduler and the
-retention job, and runs them all under one `Supervisor` until SIGTERM/SIGINT.
+asks each configured platform for its jobs, adds the scheduler, the
+retention job and the database check, and runs them all under one `Supervisor`
+until SIGTERM/SIGINT.
 """
 
 from __future__ import annotations
@@ -16,10 +17,13 @@ from typing import Any
 from bot.settings import Settings
 from bot.supervisor import Job, Supervisor
 from bot.wiring import App, build
+from storage.db import watch_integrity
 
 log = logging.getLogger(__name__)
 
 RETENTION_INTERVAL = 24 * 3600.0
+INTEGRITY_FIRST_AFTER = 1.0  # the platforms connect first; then PRAGMA quick_check, off the loop
+INTEGRITY_INTERVAL = 24 * 3600.0
 SCHEDULER_MAX_SLEEP = 30.0
 
 
@@ -53,6 +57,12 @@ def core_jobs(app: App) -> list[Job]:
     return [
         Job("scheduler", lambda: app.scheduler.run(max_sleep=SCHEDULER_MAX_SLEEP)),
         Job("retention", lambda: _retention(app.settings)),
+        Job(
+            "database-check",
+            lambda: watch_integrity(
+                app.settings.db_path, INTEGRITY_FIRST_AFTER, INTEGRITY_INTERVAL
+            ),
+        ),
     ]
 
 

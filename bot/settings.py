@@ -239,6 +239,13 @@ SPECS: tuple[Spec, ...] = (
     ),
     Spec("SERENO_LOG_LEVEL", "log_level", "INFO", "Logging level.", _log_level),
     Spec(
+        "SERENO_LOG_SDK",
+        "log_sdk",
+        "WARNING",
+        "Logging level of the chat SDKs and HTTP libraries; at DEBUG they log request bodies.",
+        _log_level,
+    ),
+    Spec(
         "SLACK_BOT_TOKEN",
         "slack_bot_token",
         "",
@@ -414,6 +421,7 @@ class Settings:
     timezone: str
     contact_channel: str
     log_level: str
+    log_sdk: str = "WARNING"
     slack_bot_token: str | None = None
     slack_signing_secret: str | None = None
     slack_app_token: str | None = None
