@@ -299,13 +299,14 @@ class FakeSlack(HttpMixin, WebApiMixin, FilesMixin, SocketModeMixin):
         times: int = 1,
         *,
         error: str | None = None,
+        channel: str | None = None,
     ) -> None:
-        """Answer the next `times` calls of `method` with a failure.
+        """Answer the next `times` calls of `method` (to `channel`, if given) with a failure.
 
         429 -> ``{"ok": false, "error": "ratelimited"}`` plus ``Retry-After``;
         500 -> ``{"ok": false, "error": "internal_error"}``; status=200 with
         ``error="channel_not_found"`` -> an ordinary Slack API error."""
-        self._faults[method].append(_Fault(status, retry_after, error, times))
+        self._faults[method].append(_Fault(status, retry_after, error, times, channel))
 
     def enforce_rate(
         self,

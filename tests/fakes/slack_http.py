@@ -45,12 +45,14 @@ class Call:
         return self.params.get("token")
 
 
-@dataclass
+@dataclass(eq=False)  # faults are told apart by identity in the queue
 class _Fault:
     status: int
     retry_after: float | None
     error: str | None
     times: int
+    channel: str | None = None  # only calls with this ``channel`` param (None: any call)
+    until: float | None = None  # every matching call until this time.monotonic(), not `times`
 
 
 _API_HANDLERS: dict[str, Callable[[Any, dict[str, Any]], dict[str, Any]]] = {
@@ -62,15 +64,39 @@ _API_HANDLERS: dict[str, Callable[[Any, dict[str, Any]], dict[str, Any]]] = {
 class HttpMixin:
     """`FakeSlack`'s HTTP plumbing; the state it uses is set up in `FakeSlack`."""
 
-    def _take_fault(self, method: str) -> _Fault | None:
+    def fail_for(
+        self,
+        method: str,
+        seconds: float,
+        status: int = 500,
+        *,
+        error: str | None = None,
+        channel: str | None = None,
+        retry_after: float | None = None,
+    ) -> None:
+        """An outage: answer every call of `method` (to `channel`, if given) with a failure
+        for the next `seconds`, then as usual again (see `FakeSlack.fail_next`)."""
+        until = time.monotonic() + seconds
+        self._faults[method].append(_Fault(status, retry_after, error, 0, channel, until))
+
+    def _take_fault(self, method: str, params: dict[str, Any]) -> _Fault | None:
+        """The first pending fault for this call (oldest first), used up if counted."""
         queue = self._faults.get(method)
         if not queue:
             return None
-        fault = queue[0]
-        fault.times -= 1
-        if fault.times <= 0:
-            queue.popleft()
-        return fault
+        now, channel = time.monotonic(), str(params.get("channel", ""))
+        for fault in list(queue):
+            if fault.until is not None and now >= fault.until:
+                queue.remove(fault)  # the outage is over
+                continue
+            if fault.channel is not None and fault.channel != channel:
+                continue
+            if fault.until is None:
+                fault.times -= 1
+                if fault.times <= 0:
+                    queue.remove(fault)
+            return fault
+        return None
 
     def _check_rate(self, channel: str, now: float) -> float | None:
         """None if allowed (and counted), else seconds until allowed."""
@@ -139,7 +165,7 @@ class HttpMixin:
         params = await self._parse(request)
         call = self._record(method, request, params)
 
-        fault = self._take_fault(method)
+        fault = self._take_fault(method, params)
         if fault is not None:
             headers = {}
             if fault.retry_after is not None and fault.status == 429:

@@ -1,0 +1,63 @@
+"""FakeSlack's fault injection by channel and for a while (used by the served delivery tests)."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator
+
+import pytest
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from tests.fakes.slack_api import FakeSlack
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeSlack]:
+    async with FakeSlack() as fake:
+        yield fake
+
+
+@pytest.fixture
+def client(fake: FakeSlack) -> AsyncWebClient:
+    return AsyncWebClient(base_url=fake.base_url, token="xoxb-test")
+
+
+async def test_a_fault_for_one_channel_leaves_the_others_alone(
+    fake: FakeSlack, client: AsyncWebClient
+) -> None:
+    fake.fail_next("chat.postMessage", 429, retry_after=2, channel="CA")
+    assert (await client.chat_postMessage(channel="CB", text="b"))["ok"]
+    with pytest.raises(SlackApiError) as err:
+        await client.chat_postMessage(channel="CA", text="a")
+    assert err.value.response.status_code == 429
+    assert err.value.response.headers["Retry-After"] == "2"
+    assert (await client.chat_postMessage(channel="CA", text="a"))["ok"]  # used up
+    assert [(c.params["channel"], c.status) for c in fake.calls("chat.postMessage")] == [
+        ("CB", 200),
+        ("CA", 429),
+        ("CA", 200),
+    ]
+
+
+async def test_an_outage_fails_every_call_until_it_ends(
+    fake: FakeSlack, client: AsyncWebClient
+) -> None:
+    fake.fail_for("chat.postMessage", 0.3, 500)
+    fake.fail_next("chat.postMessage", 200, error="not_in_channel", times=1, channel="CX")
+    for _ in range(3):  # not used up by calls
+        with pytest.raises(SlackApiError) as err:
+            await client.chat_postMessage(channel="CA", text="a")
+        assert err.value.response.status_code == 500
+    deadline = time.monotonic() + 5.0
+    while True:
+        try:
+            await client.chat_postMessage(channel="CA", text="a")
+            break
+        except SlackApiError:
+            assert time.monotonic() < deadline, "the outage did not end"
+            await asyncio.sleep(0.02)
+    with pytest.raises(SlackApiError) as err:  # a later fault is still pending
+        await client.chat_postMessage(channel="CX", text="x")
+    assert err.value.response["error"] == "not_in_channel"
