@@ -104,9 +104,11 @@ class Supervisor:
             delay = min(self._backoff_cap, delay * 2)
 
     def _stop_group(self, job: Job, exc: Fatal) -> None:
-        log.error("%s: %s; %s stops, everything else keeps running", job.name, exc, job.group)
         self.fatal.append(f"{job.name}: {exc}")
         self._stopped_groups.add(job.group)
+        others = job.group != CORE and self._live_platforms()
+        rest = "the other platforms keep running" if others else "nothing else to serve"
+        log.error("%s: %s; %s stops, %s", job.name, exc, job.group, rest)
         mates = [
             self._tasks[j.name]
             for j in self._jobs
@@ -115,7 +117,6 @@ class Supervisor:
         for task in mates:
             task.cancel()
         if job.group != CORE and not self._live_platforms():
-            log.error("no platform left to serve; Sereno stops")
             self._stop.set()
 
     @staticmethod

@@ -72,7 +72,7 @@ async def test_a_fatal_error_stops_its_platform_and_only_it(
     await _until(lambda: "discord-outbox" in cancelled)
     assert slack_alive.is_set() and "slack" not in cancelled and not task.done()
     assert [r.getMessage() for r in caplog.records if r.levelname == "ERROR"] == [
-        "discord: DISCORD_BOT_TOKEN: rejected; discord stops, everything else keeps running"
+        "discord: DISCORD_BOT_TOKEN: rejected; discord stops, the other platforms keep running"
     ]
     supervisor.stop()
     assert await asyncio.wait_for(task, 5) == 0
