@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 from dataclasses import dataclass, field
 
 import aiohttp
 from aiohttp import web
-from aiohttp.typedefs import Handler
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
@@ -26,6 +24,7 @@ from handlers.slack.listeners import SlackBridge, register
 from handlers.slack.messenger import PLATFORM, SlackMessenger
 from handlers.slack.people import SlackPeople
 from handlers.slack.render import mention_text
+from handlers.slack.signing import signed_only
 
 log = logging.getLogger(__name__)
 EVENTS_PATH = "/slack/events"
@@ -124,7 +123,7 @@ class SlackRuntime:
             finally:
                 await handler.close_async()
         else:
-            await _serve_http(self.bolt, s.slack_host, s.slack_port)
+            await _serve_http(self.bolt, s.slack_signing_secret, s.slack_host, s.slack_port)
 
 
 def jobs(app: App, http: bool = False) -> list[Job]:
@@ -147,26 +146,18 @@ async def serve(app: App, http: bool = False) -> None:
         await runtime.stop()
 
 
-@web.middleware
-async def _reject_malformed(request: web.Request, handler: Handler) -> web.StreamResponse:
-    """A body bolt cannot parse is the sender's mistake: 400, not a 500 and a traceback."""
-    try:
-        return await handler(request)
-    except (json.JSONDecodeError, UnicodeDecodeError, KeyError, ValueError) as exc:
-        log.warning("Slack: malformed request refused (%s)", type(exc).__name__)
-        return web.json_response({"error": "malformed request"}, status=400)
-
-
-def web_app(bolt: AsyncApp) -> web.Application:
-    """The aiohttp app serving Events API, commands and interactivity at EVENTS_PATH."""
+def web_app(bolt: AsyncApp, signing_secret: str | None = None) -> web.Application:
+    """The aiohttp app serving Events API, commands and interactivity at EVENTS_PATH,
+    behind the signature gate (by default with the secret bolt verifies with)."""
     application = bolt.web_app(path=EVENTS_PATH)
-    application.middlewares.append(_reject_malformed)
+    secret = bolt._signing_secret if signing_secret is None else signing_secret
+    application.middlewares.append(signed_only(secret))
     return application
 
 
-async def _serve_http(bolt: AsyncApp, host: str, port: int) -> None:
+async def _serve_http(bolt: AsyncApp, secret: str | None, host: str, port: int) -> None:
     # On SIGTERM, requests in flight get a second; Sereno must stop within 5 s.
-    runner = web.AppRunner(web_app(bolt), shutdown_timeout=1.0)
+    runner = web.AppRunner(web_app(bolt, secret), shutdown_timeout=1.0)
     await runner.setup()
     await web.TCPSite(runner, host, port).start()
     log.info("Slack: Events API at http://%s:%s%s", host, port, EVENTS_PATH)
