@@ -15,6 +15,7 @@ from bot.core.model import Actor, Incoming
 from bot.wiring import App
 from handlers.slack.markup import command_text
 from handlers.slack.people import PLATFORM, SlackPeople
+from handlers.slack.render import escape
 
 log = logging.getLogger(__name__)
 FILE_LIMIT = 1024**3  # Slack takes files up to 1 GB (files.getUploadURLExternal)
@@ -152,7 +153,7 @@ def _reaction_listener(bridge: SlackBridge, added: bool):  # type: ignore[no-unt
         )
         if reply is not None and not reply.ok and actor.is_agent:
             await client.chat_postEphemeral(
-                channel=item["channel"], user=actor.user_id, text=reply.text
+                channel=item["channel"], user=actor.user_id, text=escape(reply.text)
             )
 
     return on_reaction_event
@@ -169,7 +170,7 @@ def _mention_listener(bridge: SlackBridge):  # type: ignore[no-untyped-def]
         thread = event.get("thread_ts")
         reply = run(bridge.app.engine, bridge.app.times, text, _context(actor, event, thread))
         await client.chat_postEphemeral(
-            channel=event["channel"], user=actor.user_id, text=reply.text, thread_ts=thread
+            channel=event["channel"], user=actor.user_id, text=escape(reply.text), thread_ts=thread
         )
 
     return on_mention
@@ -189,7 +190,9 @@ def _command_listener(bridge: SlackBridge):  # type: ignore[no-untyped-def]
         text = await command_text(body.get("text") or "", bridge.people.name)
         ctx = _context(actor, {"channel": body.get("channel_id", "")}, body.get("thread_ts"))
         reply = run(bridge.app.engine, bridge.app.times, text, ctx)
-        await respond(text=reply.text, response_type="in_channel" if reply.public else "ephemeral")
+        await respond(
+            text=escape(reply.text), response_type="in_channel" if reply.public else "ephemeral"
+        )
 
     return on_command
 
@@ -202,6 +205,6 @@ def _action_listener(bridge: SlackBridge):  # type: ignore[no-untyped-def]
         reply = on_button(
             bridge.app.engine, action.get("action_id", ""), action.get("value", ""), actor
         )
-        await respond(text=reply.text, response_type="ephemeral", replace_original=False)
+        await respond(text=escape(reply.text), response_type="ephemeral", replace_original=False)
 
     return on_action

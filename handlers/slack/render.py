@@ -1,10 +1,18 @@
-"""Cards as Block Kit: short sections, a quoted reply to copy, buttons."""
+"""Cards as Block Kit: short sections, a quoted reply to copy, buttons.
+
+Everything a card says (customer names, complaint quotes, notes, suggestions) is
+escaped, in the blocks and in the fallback `text`, so none of it can mention anyone;
+Sereno's own mentions (`mention_text`) are put in front afterwards. Button labels
+are plain_text, which Slack never turns into mentions.
+"""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from bot.core.cards import ActionId, Card, CardKind, render_text
+from handlers.slack.markup import unescape
 
 SECTION_LIMIT = 2900  # Slack refuses section text over 3,000 characters
 TEXT_LIMIT = 3900
@@ -33,29 +41,38 @@ def _button(card: Card, index: int) -> dict[str, Any]:
     return button
 
 
+def escaped(card: Card) -> Card:
+    """The card with every text it shows escaped; button labels are Sereno's own."""
+    return replace(
+        card,
+        title=escape(card.title),
+        lines=tuple(escape(line) for line in card.lines),
+        quote=escape(card.quote) if card.quote else card.quote,
+        footer=escape(card.footer) if card.footer else card.footer,
+    )
+
+
 def blocks(card: Card, mentions: str = "") -> list[dict[str, Any]]:
     """Block Kit for a card (`mentions` already in Slack syntax)."""
-    title = f"*{escape(card.title)}*"
+    shown = escaped(card)
+    title = f"*{shown.title}*"
     out: list[dict[str, Any]] = [_section(f"{mentions} {title}" if mentions else title)]
-    if card.lines:
-        out.append(_section("\n".join(escape(line) for line in card.lines)))
-    if card.quote:
-        quoted = "\n".join("> " + escape(line) for line in card.quote.splitlines())
-        out.append(_section(quoted))
-    if card.actions:
+    if shown.lines:
+        out.append(_section("\n".join(shown.lines)))
+    if shown.quote:
+        out.append(_section("\n".join("> " + line for line in shown.quote.splitlines())))
+    if shown.actions:
         out.append(
-            {"type": "actions", "elements": [_button(card, i) for i in range(len(card.actions))]}
+            {"type": "actions", "elements": [_button(shown, i) for i in range(len(shown.actions))]}
         )
-    if card.footer:
-        out.append(
-            {"type": "context", "elements": [{"type": "mrkdwn", "text": escape(card.footer)}]}
-        )
+    if shown.footer:
+        out.append({"type": "context", "elements": [{"type": "mrkdwn", "text": shown.footer}]})
     return out
 
 
 def fallback_text(card: Card, mentions: str = "") -> str:
-    """The notification text (and what screen readers and old clients show)."""
-    text = render_text(card)
+    """The notification text (and what screen readers, old clients and DMs show)."""
+    text = render_text(escaped(card))
     return (f"{mentions} {text}" if mentions else text)[:TEXT_LIMIT]
 
 
@@ -80,5 +97,7 @@ def mention_text(card: Card, agents: tuple[str, ...], group: str | None, lead: s
 
 
 def escape(text: str) -> str:
-    """Escape Slack's control characters in user-provided text."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    """Text that did not come from Sereno, made unable to mention or link: `&`, `<`, `>`
+    as `&amp;`, `&lt;`, `&gt;`. Text read from Slack events arrives escaped already, so it
+    is unescaped first: a customer's `&` shows as `&`, never as `&amp;`."""
+    return unescape(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
