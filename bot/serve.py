@@ -43,8 +43,6 @@ async def _retention(settings: Settings) -> None:
     """Apply SERENO_RETENTION_DAYS at start-up, then once a day."""
     from bot.records_cli import apply_retention
 
-    if settings.retention_days is None:
-        await asyncio.Event().wait()  # nothing to do; stay put so the supervisor is quiet
     while True:
         forgotten = await asyncio.to_thread(apply_retention, settings)
         if forgotten:
@@ -53,10 +51,11 @@ async def _retention(settings: Settings) -> None:
 
 
 def core_jobs(app: App) -> list[Job]:
-    """The jobs every served process runs, whatever the platforms."""
+    """The jobs every served process runs, whatever the platforms (retention when set)."""
+    retention = [Job("retention", lambda: _retention(app.settings))]
     return [
         Job("scheduler", lambda: app.scheduler.run(max_sleep=SCHEDULER_MAX_SLEEP)),
-        Job("retention", lambda: _retention(app.settings)),
+        *(retention if app.settings.retention_days is not None else []),
         Job(
             "database-check",
             lambda: watch_integrity(

@@ -18,7 +18,6 @@ from bot.core.outbox import OutboxItem
 from bot.core.store_port import CaseQuery, NewCase
 from storage.codec import (
     case_from_row,
-    dt,
     event_from_row,
     outbox_from_row,
     step_from_row,
@@ -320,14 +319,6 @@ class SqliteStore(ReminderRows, ReportRows):
             [platform, channel_id, ts(now)],
         )
         return outbox_from_row(row) if row else None
-
-    def next_outbox_at(self, platform: str) -> datetime | None:
-        """When the soonest held-back row may be tried again."""
-        row = self.db.execute(
-            "SELECT min(not_before) FROM outbox WHERE platform = ? AND status = 'pending'",
-            [platform],
-        ).fetchone()
-        return dt(row[0]) if row and row[0] else None
 
     def iter_pending_outbox(self, platform: str) -> Iterator[OutboxItem]:
         """Every pending row, oldest first."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
@@ -12,6 +12,8 @@ from bot.core.model import Actor, Incoming
 from bot.core.ports import LanguageDetector
 from bot.settings import Settings
 from bot.wiring import App, build, shared_detector
+from tests.fakes.slack_api import FakeSlack
+from tests.slack_harness import USERS, Running, running, slack_settings
 from tests.support import FakeClock
 
 
@@ -49,6 +51,22 @@ def app(settings: Settings, clock: FakeClock, detector: LanguageDetector) -> Ite
     yield built
     built.close()
 
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeSlack]:
+    """The fake Slack Web API with the usual directory (Discord's tests use their own)."""
+    async with FakeSlack(users=USERS) as server:
+        yield server
+
+
+@pytest.fixture
+async def slack(
+    fake: FakeSlack, db_path: Path, detector: LanguageDetector
+) -> AsyncIterator[Running]:
+    """Sereno's real bolt app over HTTP, against `fake`, on a real SQLite file."""
+    async with running(slack_settings(db_path, fake), fake, detector) as r:
+        yield r
 
 AGENT = Actor("test", "U-ana", "ana", is_agent=True)
 OTHER_AGENT = Actor("test", "U-luis", "luis", is_agent=True)

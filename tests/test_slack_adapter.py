@@ -3,35 +3,18 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from pathlib import Path
-
-import pytest
 
 from bot.core.case import EventKind
 from bot.core.model import Status, StepState
 from bot.core.ports import LanguageDetector
 from tests.fakes import slack_payloads as sp
 from tests.fakes.slack_api import FakeSlack
-from tests.slack_harness import SECRET, USERS, Running, blocks_text, running, slack_settings
+from tests.slack_harness import SECRET, Running, blocks_text, running, slack_settings
 from tests.support import eventually
 
 ES = "Llevo TRES semanas esperando el pedido 48213 y nadie me responde!!! No vuelvo a comprar."
 EN = "My order 5521 arrived broken and nobody answers my emails. I want a refund."
-
-
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeSlack]:
-    async with FakeSlack(users=USERS) as server:
-        yield server
-
-
-@pytest.fixture
-async def slack(
-    fake: FakeSlack, db_path: Path, detector: LanguageDetector
-) -> AsyncIterator[Running]:
-    async with running(slack_settings(db_path, fake), fake, detector) as r:
-        yield r
 
 
 async def open_case(slack: Running, text: str = EN, user: str = "U-lucia") -> str:

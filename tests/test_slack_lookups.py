@@ -2,35 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from pathlib import Path
-
 import pytest
 from aiohttp import web
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.core.ports import LanguageDetector
 from handlers.slack.people import SlackPeople
 from tests.fakes import slack_payloads as sp
-from tests.fakes.slack_api import FakeSlack, serve_web_app
-from tests.slack_harness import USERS, Running, running, slack_settings
+from tests.fakes.slack_api import serve_web_app
+from tests.slack_harness import Running
 from tests.support import free_port
 
 EN = "My order 5521 arrived broken and nobody answers my emails. I want a refund."
-
-
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeSlack]:
-    async with FakeSlack(users=USERS) as server:
-        yield server
-
-
-@pytest.fixture
-async def slack(
-    fake: FakeSlack, db_path: Path, detector: LanguageDetector
-) -> AsyncIterator[Running]:
-    async with running(slack_settings(db_path, fake), fake, detector) as r:
-        yield r
 
 
 async def _complaint_opens(slack: Running, user: str = "U-lucia") -> str:

@@ -17,14 +17,8 @@ import pytest
 from bot.core.ports import LanguageDetector
 from tests.fakes import slack_payloads as sp
 from tests.fakes.slack_api import FakeSlack
-from tests.slack_harness import USERS, Running, running, slack_settings
+from tests.slack_harness import Running, running, slack_settings
 from tests.slack_requests import answering, as_form, as_json, event, loud, send
-
-
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeSlack]:
-    async with FakeSlack(users=USERS) as server:
-        yield server
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
 """Signed requests checked first (issue 10, item 4).
 
-Junk goes to a real aiohttp server built from `web_app(bolt)`, with Sereno serving
+Junk goes to a real aiohttp server built from `web_app(bolt, secret)`, with Sereno serving
 FakeSlack: unsigned, forged or stale requests get 401, signed ones of no Slack shape
 400, each with one warning line and no traceback; signed events still work, so bolt
 still reads the body the gate read first.
@@ -22,7 +22,7 @@ from multidict import CIMultiDict
 from bot.core.ports import LanguageDetector
 from tests.fakes import slack_payloads as sp
 from tests.fakes.slack_api import FakeSlack
-from tests.slack_harness import USERS, Running, running, slack_settings
+from tests.slack_harness import Running, running, slack_settings
 from tests.slack_requests import (
     JSON,
     Headers,
@@ -35,12 +35,6 @@ from tests.slack_requests import (
 )
 
 DEEP = b"[" * 100_000 + b"]" * 100_000
-
-
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeSlack]:
-    async with FakeSlack(users=USERS) as server:
-        yield server
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from bot.core.clocks import AUTO_DONE, Clocks, ReminderKind
 from bot.core.conversation import ConversationMixin
 from bot.core.guidance import GuidanceConfig, header_card, step_card, suggestion_card
 from bot.core.lifecycle import refusal
-from bot.core.model import Actor, Incoming, Status, StepState, Via
+from bot.core.model import SERENO, Actor, Incoming, Status, StepState, Via
 from bot.core.playbook import Playbook, PlaybookLibrary
 from bot.core.ports import Clock, LanguageDetector
 from bot.core.reading import assess_history, read_complaint
@@ -172,7 +172,7 @@ class Engine(ConversationMixin):
         by = actor.key if actor else ""
         self.store.finish_reminders(case.id, [ReminderKind.FIRST_RESPONSE], "done", now, by)
         case = self.store.update_case(case.id, **changes)
-        self._restart_stalled(case, now, actor or _SYSTEM)
+        self._restart_stalled(case, now, actor or SERENO)
         return case
 
     def _restart_stalled(self, case: Case, now: datetime, actor: Actor) -> None:
@@ -243,8 +243,8 @@ class Engine(ConversationMixin):
                 reading=_reading_summary(case),
             )
             clocks = self.clocks_for(case)
-            self._schedule(case, ReminderKind.FIRST_RESPONSE, clocks.first_response, _SYSTEM)
-            self._schedule(case, ReminderKind.STALLED, clocks.stalled_after, _SYSTEM)
+            self._schedule(case, ReminderKind.FIRST_RESPONSE, clocks.first_response, SERENO)
+            self._schedule(case, ReminderKind.STALLED, clocks.stalled_after, SERENO)
             self.refresh_header(case.id)
             self._advance(case, None)
             self._post_suggestion(case, FIRST_REPLY, None, once=True)
@@ -422,7 +422,6 @@ class Engine(ConversationMixin):
         return Reply(text, case_id=case.id)
 
 
-_SYSTEM = Actor("sereno", "sereno", "Sereno", is_agent=True)
 _PAST = {"resolve": "resolved", "close": "closed", "let go": "let_go", "reopen": "reopened"}
 _EVENT = {
     "resolve": EventKind.RESOLVED,

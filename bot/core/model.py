@@ -72,6 +72,10 @@ class Actor:
         return f"{self.platform}:{self.user_id}"
 
 
+#: Sereno itself, as the actor of what it does on its own (pings, notices, clocks).
+SERENO = Actor("sereno", "sereno", "Sereno", is_agent=True)
+
+
 @dataclass(frozen=True)
 class History:
     """What a customer's earlier cases say about them (seed 001 tip 9)."""

@@ -13,10 +13,9 @@ from collections.abc import Callable
 from bot.core.cards import Card, CardKind
 from bot.core.case import EventKind
 from bot.core.engine import Engine
-from bot.core.model import Actor
+from bot.core.model import SERENO
 from bot.core.outbox import OutboxItem
 
-SYSTEM = Actor("sereno", "sereno", "Sereno", is_agent=True)
 DIRECT = "dm:"  # an outbox channel id "dm:<user>" is a direct message to that user
 
 
@@ -35,7 +34,7 @@ def refusal_reporter(engine: Engine, report_to: str | None) -> Callable[[OutboxI
                 engine.store.append_event(
                     item.case_id,
                     now,
-                    SYSTEM,
+                    SERENO,
                     EventKind.DELIVERY_FAILED,
                     {"message": item.card.kind.value, "error": error[:300]},
                 )

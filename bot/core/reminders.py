@@ -26,13 +26,12 @@ from bot.core.case import Case, EventKind
 from bot.core.clocks import BusinessHours, ReminderKind, describe
 from bot.core.delivery import nap
 from bot.core.engine import Engine, Reply
-from bot.core.model import Actor, Status
+from bot.core.model import SERENO, Actor, Status
 from bot.core.pings import escalation_card, ping_card
 from bot.core.reminder import Reminder
 from bot.core.store_port import StoreBusy
 
 log = logging.getLogger(__name__)
-SYSTEM = Actor("sereno", "sereno", "Sereno", is_agent=True)
 _CLOSED = (Status.CLOSED, Status.LET_GO)
 
 
@@ -93,7 +92,7 @@ class Scheduler:
         store.append_event(
             case.id,
             now,
-            SYSTEM,
+            SERENO,
             EventKind.REMINDER_SENT,
             {
                 "kind": reminder.kind.value,
@@ -116,7 +115,7 @@ class Scheduler:
         )
         store.update_reminder(reminder.id, escalated_at=now)
         store.append_event(
-            case.id, now, SYSTEM, EventKind.REMINDER_ESCALATED, {"kind": reminder.kind.value}
+            case.id, now, SERENO, EventKind.REMINDER_ESCALATED, {"kind": reminder.kind.value}
         )
         return 1
 

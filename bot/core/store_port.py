@@ -117,10 +117,6 @@ class CaseStore(Protocol):
         """The channel's next row that heads its case's queue and may go now."""
         ...
 
-    def next_outbox_at(self, platform: str) -> datetime | None:
-        """When the soonest held-back row may be tried again."""
-        ...
-
     def outbox_failures(self, case_id: int) -> list[tuple[str, str]]:
         """(kind, error) of a case's rows the platform refused for good."""
         ...

@@ -114,7 +114,7 @@ FATAL = frozenset(
 )
 
 
-def _error_code(exc: SlackApiError) -> str:
+def error_code(exc: SlackApiError) -> str:
     """The `error` of a Slack answer; a proxy's plain-text page has none."""
     data = exc.response.data
     return str(data.get("error") or "unknown_error") if isinstance(data, dict) else ""
@@ -123,7 +123,7 @@ def _error_code(exc: SlackApiError) -> str:
 def _classify(exc: SlackApiError) -> Exception:
     """Map Slack's answer onto the outbox's errors, by Slack's own codes first."""
     status = exc.response.status_code
-    code = _error_code(exc)
+    code = error_code(exc)
     if status == 429 or code in {"ratelimited", "rate_limited"}:
         headers = exc.response.headers or {}
         try:

@@ -21,18 +21,13 @@ from bot.settings import SettingsError
 from bot.supervisor import Job
 from bot.wiring import App
 from handlers.slack.listeners import SlackBridge, register
-from handlers.slack.messenger import PLATFORM, SlackMessenger
+from handlers.slack.messenger import FATAL, PLATFORM, SlackMessenger, error_code
 from handlers.slack.people import SlackPeople
 from handlers.slack.render import mention_text
 from handlers.slack.signing import signed_only
 
 log = logging.getLogger(__name__)
 EVENTS_PATH = "/slack/events"
-
-
-FATAL_AUTH = frozenset(
-    {"invalid_auth", "not_authed", "account_inactive", "token_revoked", "token_expired"}
-)
 
 
 @dataclass
@@ -84,8 +79,8 @@ class SlackRuntime:
         try:
             await self.client.auth_test()
         except SlackApiError as exc:
-            error = exc.response.get("error") if isinstance(exc.response.data, dict) else None
-            if error in FATAL_AUTH:
+            error = error_code(exc)
+            if error in FATAL:
                 raise Fatal(
                     f"SLACK_BOT_TOKEN: Slack answered {error}; copy the Bot User OAuth Token "
                     "again (OAuth & Permissions)"
@@ -123,7 +118,8 @@ class SlackRuntime:
             finally:
                 await handler.close_async()
         else:
-            await _serve_http(self.bolt, s.slack_signing_secret, s.slack_host, s.slack_port)
+            secret = s.slack_signing_secret or ""  # set: checked when the runtime was built
+            await _serve_http(self.bolt, secret, s.slack_host, s.slack_port)
 
 
 def jobs(app: App, http: bool = False) -> list[Job]:
@@ -146,16 +142,15 @@ async def serve(app: App, http: bool = False) -> None:
         await runtime.stop()
 
 
-def web_app(bolt: AsyncApp, signing_secret: str | None = None) -> web.Application:
+def web_app(bolt: AsyncApp, signing_secret: str) -> web.Application:
     """The aiohttp app serving Events API, commands and interactivity at EVENTS_PATH,
-    behind the signature gate (by default with the secret bolt verifies with)."""
+    behind the signature gate."""
     application = bolt.web_app(path=EVENTS_PATH)
-    secret = bolt._signing_secret if signing_secret is None else signing_secret
-    application.middlewares.append(signed_only(secret))
+    application.middlewares.append(signed_only(signing_secret))
     return application
 
 
-async def _serve_http(bolt: AsyncApp, secret: str | None, host: str, port: int) -> None:
+async def _serve_http(bolt: AsyncApp, secret: str, host: str, port: int) -> None:
     # On SIGTERM, requests in flight get a second; Sereno must stop within 5 s.
     runner = web.AppRunner(web_app(bolt, secret), shutdown_timeout=1.0)
     await runner.setup()
