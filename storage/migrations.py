@@ -162,3 +162,40 @@ def m004_outbox_lanes(db: Database) -> None:
     table.add_column("first_failed_at", str)
     table.create_index(["platform", "status", "case_id", "id"])
     table.create_index(["platform", "channel_id", "status", "priority", "id"])
+
+
+@MIGRATIONS()
+def m005_inbox_and_cursors(db: Database) -> None:
+    """Every platform event is written here before it is acknowledged, then worked per lane;
+    `channel_cursors` holds the newest message seen per channel, for catch-up after downtime."""
+    db["inbox"].create(
+        {
+            "id": int,
+            "platform": str,
+            "key": str,
+            "lane": str,
+            "kind": str,
+            "payload": str,
+            "author_id": str,
+            "received_at": str,
+            "state": str,
+            "attempts": int,
+            "next_at": str,
+            "last_error": str,
+            "claimed_by": str,
+            "claimed_until": str,
+            "done_at": str,
+        },
+        pk="id",
+        not_null={"platform", "key", "lane", "kind", "received_at", "state", "attempts"},
+        defaults={"state": "pending", "attempts": 0},
+    )
+    db["inbox"].create_index(["platform", "key"], unique=True)
+    db["inbox"].create_index(["platform", "state", "lane", "id"])
+    db["inbox"].create_index(["state", "done_at"])
+    db["inbox"].create_index(["author_id"])
+    db["channel_cursors"].create(
+        {"platform": str, "channel_id": str, "last_id": str, "updated_at": str},
+        pk=("platform", "channel_id"),
+        not_null={"last_id", "updated_at"},
+    )

@@ -39,6 +39,8 @@ class ReminderRows:
 
     db: Database
 
+    def mark_working_row_done(self) -> None: ...  # storage.inbox.InboxRows
+
     @contextmanager
     def write_lock(self) -> Iterator[None]:
         """A transaction that takes SQLite's write lock at once (BEGIN IMMEDIATE), so two
@@ -53,6 +55,7 @@ class ReminderRows:
             raise StoreBusy(str(exc)) from exc
         try:
             yield
+            self.mark_working_row_done()
         except BaseException:
             if self.db.conn.in_transaction:
                 self.db.conn.execute("ROLLBACK")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator
-from contextlib import AbstractContextManager
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
@@ -23,6 +23,7 @@ from storage.codec import (
     step_from_row,
     ts,
 )
+from storage.inbox import InboxRows, unavailable
 from storage.reminders import ReminderRows
 from storage.reports import ReportRows
 
@@ -32,15 +33,26 @@ _OUTBOX_SELECT = (
 )
 
 
-class SqliteStore(ReminderRows, ReportRows):
+class SqliteStore(InboxRows, ReminderRows, ReportRows):
     """Every read and write the core makes, in small direct functions."""
 
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    def atomic(self) -> AbstractContextManager[Any]:
-        """A transaction (nested calls become savepoints)."""
-        return self.db.atomic()
+    @contextmanager
+    def atomic(self) -> Iterator[Any]:
+        """A transaction (nested calls become savepoints). The outermost one also marks the
+        inbox row being worked done, so an event's effects and its being done commit together."""
+        if self.db.conn.in_transaction:
+            with self.db.atomic() as db:
+                yield db
+            return
+        try:
+            with self.db.atomic() as db:
+                yield db
+                self.mark_working_row_done()
+        except sqlite3.OperationalError as exc:
+            raise (unavailable(exc) or exc) from exc
 
     def close(self) -> None:
         """Close the connection."""

@@ -20,6 +20,7 @@ ALL = [
     "m002_outbox_dedupe_reminders",
     "m003_reminder_delivery",
     "m004_outbox_lanes",
+    "m005_inbox_and_cursors",
 ]
 
 

@@ -15,7 +15,12 @@ from bot.core.outbox import OutboxItem
 from bot.core.reminder import Reminder
 
 
-class StoreBusy(Exception):
+class StoreUnavailable(Exception):
+    """Nothing can be written now (the file is locked past the timeout, the disk is full,
+    an I/O error): the caller must not acknowledge what it could not keep."""
+
+
+class StoreBusy(StoreUnavailable):
     """Another process holds the database's write lock; try again later."""
 
 
