@@ -111,7 +111,7 @@ async def running(
     runtime = SlackRuntime(app, socket_mode=False)
     runtime.start_drainer()
     try:
-        async with serve_web_app(web_app(runtime.bolt, SECRET)) as root:
+        async with serve_web_app(web_app(runtime.ingress, SECRET)) as root:
             yield Running(app, runtime, root + EVENTS_PATH, fake)
     finally:
         await runtime.stop()

@@ -11,7 +11,6 @@ from pathlib import Path
 
 import aiohttp
 import pytest
-from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
 from bot.core.ports import LanguageDetector
 from bot.wiring import build
@@ -37,7 +36,7 @@ async def test_socket_mode_end_to_end(
     app = build(settings, detector=detector)
     runtime = SlackRuntime(app, socket_mode=True)
     runtime.start_drainer()
-    handler = AsyncSocketModeHandler(runtime.bolt, "xapp-1-test")
+    handler = runtime.socket_handler()
     try:
         await handler.connect_async()
         ts = sp.next_ts()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import Callable
+from typing import Any
 
 import discord
 import discord.gateway
@@ -58,11 +59,19 @@ class DiscordRuntime:
 
     def __init__(self, app: App) -> None:
         from bot.core.delivery import OutboxDrainer
+        from bot.core.inbox import InboxWorker
         from bot.core.refusals import refusal_reporter
+        from handlers.discord.inbox import DiscordIngress
         from handlers.discord.messenger import DiscordMessenger
 
         self.app = app
         self.client: discord.Client | None = None
+        self.ingress = DiscordIngress(
+            app,
+            lambda ingress: InboxWorker(
+                app.store, app.engine.clock, PLATFORM, self._process, ready=ingress.ready
+            ),
+        )
         lead = app.settings.discord_lead
         self.drainer = OutboxDrainer(
             app.store,
@@ -71,6 +80,20 @@ class DiscordRuntime:
             on_refused=refusal_reporter(app.engine, lead if lead and lead.isdigit() else None),
             ready=self._ready,
         )
+
+    async def _process(self, row: Any) -> None:
+        """Work one kept gateway event through the connected client."""
+        from bot.core.inbox import NotNow
+
+        client = self.client
+        if client is None or not self.ingress.ready():
+            raise NotNow()
+        for event, args in self.ingress.replay(row.kind, row.payload):
+            await client.handle_kept(event, *args)  # type: ignore[attr-defined]
+
+    def _on_ready(self) -> None:
+        self.drainer.wake()
+        self.ingress.worker.wake()
 
     def _ready(self) -> bool:
         return self.client is not None and self.client.is_ready() and not self.client.is_closed()
@@ -92,7 +115,7 @@ class DiscordRuntime:
             raise Fatal("DISCORD_BOT_TOKEN: not set; put it in .env (see .env.example)")
         restore = point_at(self.app.settings)
         try:
-            async with SerenoClient(self.app, on_ready=self.drainer.wake) as client:
+            async with SerenoClient(self.app, self._on_ready, self.ingress) as client:
                 self.client = client
                 await client.start(token)
         except discord.LoginFailure:
@@ -107,6 +130,8 @@ class DiscordRuntime:
                 ) from None
             raise
         finally:
+            if self.client is not None:
+                self.ingress.detach(self.client)
             self.client = None
             restore()
 
@@ -114,12 +139,17 @@ class DiscordRuntime:
         """The outbox job: deliver whenever connected, woken by the engine."""
         await self.drainer.run_woken_by(self.app.engine.on_outbox)
 
+    async def work_inbox(self) -> None:
+        """The inbox job: work kept gateway events whenever connected."""
+        await self.ingress.worker.run()
+
 
 def jobs(app: App) -> list[Job]:
-    """Discord's jobs for the supervisor: the gateway connection and the outbox."""
+    """Discord's jobs for the supervisor: the gateway connection, the inbox and the outbox."""
     runtime = DiscordRuntime(app)
     return [
         Job("discord", runtime.connect, group=PLATFORM),
+        Job("discord-inbox", runtime.work_inbox, group=PLATFORM),
         Job("discord-outbox", runtime.deliver, group=PLATFORM, stop_first=True),
     ]
 
@@ -129,12 +159,17 @@ async def serve(app: App) -> None:
     from bot.core.outbox import Fatal
 
     runtime = DiscordRuntime(app)
-    outbox = asyncio.create_task(runtime.deliver(), name="discord-outbox")
+    background = [
+        asyncio.create_task(runtime.deliver(), name="discord-outbox"),
+        asyncio.create_task(runtime.work_inbox(), name="discord-inbox"),
+    ]
     try:
         await runtime.connect()
     except Fatal as exc:
         raise SettingsError(str(exc)) from None
     finally:
-        outbox.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await outbox
+        for task in background:
+            task.cancel()
+        for task in background:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task

@@ -13,6 +13,7 @@ from bot.wiring import App
 from handlers.discord import events
 from handlers.discord.buttons import SerenoButton
 from handlers.discord.commands import ComplaintCommands
+from handlers.discord.inbox import CAPTURED, DiscordIngress, capturing
 from handlers.discord.startup import check_pings, sync_commands
 
 log = logging.getLogger(__name__)
@@ -47,7 +48,12 @@ def intents() -> discord.Intents:
 class SerenoClient(discord.Client):
     """One Discord connection serving every complaint channel."""
 
-    def __init__(self, app: App, on_ready: Callable[[], None] = lambda: None) -> None:
+    def __init__(
+        self,
+        app: App,
+        on_ready: Callable[[], None] = lambda: None,
+        ingress: DiscordIngress | None = None,
+    ) -> None:
         # Sereno never joins voice: spare newcomers discord.py's warnings about voice libraries
         discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
         super().__init__(
@@ -59,7 +65,28 @@ class SerenoClient(discord.Client):
         self.app = app
         self.tree = app_commands.CommandTree(self)
         self._on_ready = on_ready
+        if ingress is not None:
+            ingress.install(self, self._connection.parsers)
         guard_parsers(self._connection.parsers)
+
+    def dispatch(self, event: str, /, *args: Any, **kwargs: Any) -> None:
+        """While a kept event is replayed, what it dispatches goes to the inbox worker."""
+        captured = capturing()
+        if captured is not None and event in CAPTURED:
+            captured.append((event, args))
+            return
+        super().dispatch(event, *args, **kwargs)
+
+    async def handle_kept(self, event: str, *args: Any) -> None:
+        """Sereno's handler for a dispatch captured from a kept event; errors propagate."""
+        if event == "message":
+            events.message(self.app, args[0])
+        elif event == "raw_message_edit":
+            events.edit(self.app, args[0])
+        elif event == "raw_message_delete":
+            events.delete(self.app, self, args[0])
+        elif event in ("raw_reaction_add", "raw_reaction_remove"):
+            await events.reaction(self.app, self, args[0], added=event == "raw_reaction_add")
 
     async def setup_hook(self) -> None:
         """Register buttons and commands, then sync them."""

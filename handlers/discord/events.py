@@ -10,6 +10,7 @@ from bot.core.interactions import on_reaction
 from bot.core.model import Actor, Incoming
 from bot.core.reactions import gesture
 from bot.wiring import App
+from handlers.discord.inbox import PREVIOUS
 from handlers.discord.people import PLATFORM, actor, place
 
 log = logging.getLogger(__name__)
@@ -58,6 +59,7 @@ def edit(app: App, payload: discord.RawMessageUpdateEvent) -> None:
     if where is None:
         return
     old = payload.cached_message.content if payload.cached_message else None
+    old = payload.data.get(PREVIOUS, old)  # noted when the edit arrived  # type: ignore[misc]
     if old == msg.content:
         return
     app.engine.record_edit(

@@ -1,11 +1,12 @@
 """The shapes a signed Slack request may have, checked before bolt reads the body.
 
-Bolt parses the body, then pulls ids out of it (team, enterprise, user, channel,
-thread, action, callback) assuming Slack's shapes, and Sereno's listeners index a
-few fields; any other shape raises inside bolt: a 500 and a traceback. `parse` reads
-the body exactly as bolt will (`slack_bolt.request.internals.parse_body`) and refuses
-with a short reason every body that bolt or a listener could trip on. The rules
-follow what bolt and the listeners read, so every payload Slack documents passes.
+The body is parsed here, once, and kept in the inbox as a dict; bolt later gets
+that dict (as Socket Mode hands it one) and pulls ids out of it (team, enterprise,
+user, channel, thread, action, callback) assuming Slack's shapes, and Sereno's
+listeners index a few fields; any other shape would raise inside bolt. `parse`
+refuses with a short reason every body that bolt or a listener could trip on. The
+rules follow what bolt and the listeners read, so every payload Slack documents
+passes. A slash command is a form with `command`, whatever words its text holds.
 """
 
 from __future__ import annotations
@@ -62,19 +63,14 @@ def parse(raw: bytes, content_type: str | None) -> dict[str, Any]:
 
 
 def _decode(text: str, content_type: str | None) -> dict[str, Any]:
-    # The same choices, in the same order, as bolt's parse_body.
     if content_type == "application/json" or text.startswith("{"):
         return _object(text)
     fields = dict(parse_qsl(text, keep_blank_values=True))
-    if "payload" in text:
-        if "payload" in fields:
-            return _object(fields["payload"])
-        if "command" in fields:  # bolt reads it as an interactivity form and finds nothing
-            raise Malformed("a command with the word 'payload' in it, which bolt cannot read")
-        raise Malformed("form without payload")
-    if "command" not in fields and fields.get("ssl_check") != "1":
-        raise Malformed("form without payload or command")
-    return fields
+    if "command" in fields or fields.get("ssl_check") == "1":
+        return fields
+    if "payload" in fields:
+        return _object(fields["payload"])
+    raise Malformed("form without payload or command")
 
 
 def _object(text: str) -> dict[str, Any]:

@@ -1,4 +1,7 @@
-"""Bolt listeners: translate Slack events into core calls. No decisions here."""
+"""Bolt listeners: translate Slack events into core calls. No decisions here.
+
+They run from the inbox (`handlers.slack.ingress`), which has already kept each
+event once by its id, so they need no de-duplication of their own."""
 
 from __future__ import annotations
 
@@ -13,13 +16,13 @@ from bot.core.dispatch import Context, run
 from bot.core.interactions import on_button, on_reaction
 from bot.core.model import Actor, Incoming
 from bot.wiring import App
+from handlers.slack.ingress import NEW_MESSAGE_SUBTYPES
 from handlers.slack.markup import command_text
 from handlers.slack.people import PLATFORM, SlackPeople
 from handlers.slack.render import escape
 
 log = logging.getLogger(__name__)
 FILE_LIMIT = 1024**3  # Slack takes files up to 1 GB (files.getUploadURLExternal)
-_NEW_MESSAGE_SUBTYPES = {None, "file_share", "thread_broadcast", "bot_message"}
 _MENTION = re.compile(r"^\s*<@([A-Z0-9]+)>\s*")
 
 
@@ -29,13 +32,6 @@ class SlackBridge:
     people: SlackPeople
     channels: frozenset[str]
     source_bots: frozenset[str]
-
-    def fresh(self, body: dict[str, Any]) -> bool:
-        """False when this event id was handled before (retries, Socket Mode redeliveries)."""
-        event_id = body.get("event_id")
-        if not event_id:
-            return True
-        return self.app.store.remember_event(PLATFORM, event_id, self.app.engine.clock.now())
 
 
 def register(bolt: AsyncApp, bridge: SlackBridge) -> None:
@@ -59,7 +55,7 @@ def _message_listener(bridge: SlackBridge):  # type: ignore[no-untyped-def]
             await _edited(bridge, body, event)
         elif subtype == "message_deleted":
             await _deleted(bridge, body, event)
-        elif subtype in _NEW_MESSAGE_SUBTYPES:
+        elif subtype in NEW_MESSAGE_SUBTYPES:
             await _posted(bridge, body, event, context.get("bot_user_id"))
 
     return on_message
@@ -110,7 +106,7 @@ async def _posted(
 
 async def _edited(bridge: SlackBridge, body: dict[str, Any], event: dict[str, Any]) -> None:
     new, old = event.get("message") or {}, event.get("previous_message") or {}
-    if new.get("bot_id") or not new.get("user") or not bridge.fresh(body):
+    if new.get("bot_id") or not new.get("user"):
         return
     if new.get("text") == old.get("text"):
         return  # unfurls and other non-text changes
@@ -128,7 +124,7 @@ async def _edited(bridge: SlackBridge, body: dict[str, Any], event: dict[str, An
 
 async def _deleted(bridge: SlackBridge, body: dict[str, Any], event: dict[str, Any]) -> None:
     old = event.get("previous_message") or {}
-    if old.get("bot_id") or not bridge.fresh(body):
+    if old.get("bot_id"):
         return
     actor = (
         await bridge.people.actor(old["user"])
@@ -145,8 +141,6 @@ def _reaction_listener(bridge: SlackBridge, added: bool):  # type: ignore[no-unt
         item = event.get("item") or {}
         if item.get("type") != "message" or item.get("channel") not in bridge.channels:
             return
-        if not bridge.fresh(body):
-            return
         actor = await bridge.people.actor(event["user"])
         reply = on_reaction(
             bridge.app.engine, PLATFORM, item["ts"], event["reaction"], actor, added
@@ -162,7 +156,7 @@ def _reaction_listener(bridge: SlackBridge, added: bool):  # type: ignore[no-unt
 def _mention_listener(bridge: SlackBridge):  # type: ignore[no-untyped-def]
     async def on_mention(body: dict[str, Any], event: dict[str, Any], client: Any) -> None:
         """`@Sereno done 2` inside a case thread: Slack gives slash commands no thread."""
-        if event.get("bot_id") or not event.get("user") or not bridge.fresh(body):
+        if event.get("bot_id") or not event.get("user"):
             return
         raw = _MENTION.sub("", event.get("text") or "", count=1)
         text = await command_text(raw, bridge.people.name)

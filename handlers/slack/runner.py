@@ -1,4 +1,9 @@
-"""Starting Sereno on Slack: Socket Mode or HTTP, plus the outbox drainer."""
+"""Starting Sereno on Slack: Socket Mode or HTTP, the inbox worker and the outbox drainer.
+
+What Slack sends is written to the inbox before it is acknowledged
+(`handlers.slack.ingress`); the inbox worker hands it to bolt, whose listeners
+call the core; the drainer delivers what the core queued.
+"""
 
 from __future__ import annotations
 
@@ -6,20 +11,23 @@ import asyncio
 import contextlib
 import logging
 from dataclasses import dataclass, field
+from typing import Any
 
 import aiohttp
 from aiohttp import web
-from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.authorization import AuthorizeResult
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.core.delivery import OutboxDrainer
-from bot.core.outbox import Fatal
+from bot.core.inbox import InboxWorker
+from bot.core.outbox import Fatal, TransientError
 from bot.core.refusals import refusal_reporter
 from bot.settings import SettingsError
 from bot.supervisor import Job
 from bot.wiring import App
+from handlers.slack.ingress import InboxSocketModeHandler, SlackIngress, http_handler, replayer
 from handlers.slack.listeners import SlackBridge, register
 from handlers.slack.messenger import FATAL, PLATFORM, SlackMessenger, error_code
 from handlers.slack.people import SlackPeople
@@ -39,6 +47,9 @@ class SlackRuntime:
     bolt: AsyncApp = field(init=False)
     client: AsyncWebClient = field(init=False)
     drainer: OutboxDrainer = field(init=False)
+    inbox: InboxWorker = field(init=False)
+    ingress: SlackIngress = field(init=False)
+    _identity: dict[str, Any] | None = None
     _tasks: list[asyncio.Task[None]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
@@ -46,18 +57,15 @@ class SlackRuntime:
         if not self.socket_mode and not s.slack_signing_secret:
             raise SettingsError("SLACK_SIGNING_SECRET: required for HTTP mode")
         self.client = client = AsyncWebClient(token=s.slack_bot_token, base_url=s.slack_api_url)
-        self.bolt = AsyncApp(
-            client=client,
-            signing_secret=s.slack_signing_secret or "unused-in-socket-mode",
-            request_verification_enabled=not self.socket_mode,
-        )
+        # Bodies reach bolt from the inbox, already checked and kept: as Socket Mode
+        # hands them over, unsigned, and with the listener finished when dispatch returns.
+        self.bolt = _quiet_bolt(client, self._authorize)
         people = SlackPeople(client, s.slack_agents, s.slack_agent_group)
-        register(
-            self.bolt,
-            SlackBridge(
-                self.app, people, frozenset(s.slack_channels), frozenset(s.slack_source_bots)
-            ),
-        )
+        channels, source_bots = frozenset(s.slack_channels), frozenset(s.slack_source_bots)
+        register(self.bolt, SlackBridge(self.app, people, channels, source_bots))
+        store, clock = self.app.store, self.app.engine.clock
+        self.inbox = InboxWorker(store, clock, PLATFORM, replayer(self.bolt))
+        self.ingress = SlackIngress(self.inbox, store, clock, channels, source_bots)
         messenger = SlackMessenger(
             client,
             s.slack_post_interval.total_seconds(),
@@ -74,10 +82,23 @@ class SlackRuntime:
             on_refused=refusal_reporter(self.app.engine, lead),
         )
 
+    async def _authorize(self) -> AuthorizeResult:
+        """Who Sereno is (bolt needs it to ignore its own posts), from one auth.test.
+
+        Raising here (Slack unreachable) makes the inbox try the event again later."""
+        if self._identity is None:
+            try:
+                self._identity = dict((await self.client.auth_test()).data)
+            except (SlackApiError, aiohttp.ClientError, TimeoutError, OSError) as exc:
+                raise TransientError(f"auth.test failed: {exc}") from None
+        return AuthorizeResult.from_auth_test_response(
+            auth_test_response=self._identity, bot_token=self.client.token
+        )
+
     async def check_token(self) -> None:
         """Stop Slack with one line if the token is refused; a network failure only warns."""
         try:
-            await self.client.auth_test()
+            self._identity = dict((await self.client.auth_test()).data)
         except SlackApiError as exc:
             error = error_code(exc)
             if error in FATAL:
@@ -94,8 +115,16 @@ class SlackRuntime:
         await self.drainer.run_woken_by(self.app.engine.on_outbox)
 
     def start_drainer(self) -> None:
-        """Deliver the outbox in the background (for tests that run the bolt app directly)."""
+        """Work the inbox and deliver the outbox in the background (for tests that serve
+        `web_app` or `socket_handler` themselves)."""
+        self._tasks.append(asyncio.create_task(self.inbox.run(), name="slack-inbox"))
         self._tasks.append(asyncio.create_task(self.deliver(), name="slack-outbox"))
+
+    def socket_handler(self) -> InboxSocketModeHandler:
+        """The Socket Mode connection, acknowledging envelopes once kept."""
+        return InboxSocketModeHandler(
+            self.bolt, self.app.settings.slack_app_token or "", self.ingress
+        )
 
     async def stop(self) -> None:
         """Stop what `start_drainer` started."""
@@ -110,7 +139,7 @@ class SlackRuntime:
         await self.check_token()
         s = self.app.settings
         if self.socket_mode:
-            handler = AsyncSocketModeHandler(self.bolt, s.slack_app_token)
+            handler = self.socket_handler()
             await handler.connect_async()
             log.info("Slack: connected in Socket Mode")
             try:
@@ -119,15 +148,33 @@ class SlackRuntime:
                 await handler.close_async()
         else:
             secret = s.slack_signing_secret or ""  # set: checked when the runtime was built
-            await _serve_http(self.bolt, secret, s.slack_host, s.slack_port)
+            await _serve_http(web_app(self.ingress, secret), s.slack_host, s.slack_port)
+
+
+def _quiet_bolt(client: AsyncWebClient, authorize: Any) -> AsyncApp:
+    """Bolt warns that the client's token is ignored when `authorize` is given; here the
+    token is the same one, so the warning would only worry the operator."""
+    bolt_log = logging.getLogger("slack_bolt.AsyncApp")
+    level = bolt_log.level
+    bolt_log.setLevel(logging.ERROR)
+    try:
+        return AsyncApp(
+            client=client,
+            authorize=lambda: authorize(),  # bolt passes what the signature names: nothing
+            request_verification_enabled=False,
+            process_before_response=True,
+        )
+    finally:
+        bolt_log.setLevel(level)
 
 
 def jobs(app: App, http: bool = False) -> list[Job]:
-    """Slack's jobs for the supervisor: the connection and the outbox."""
+    """Slack's jobs for the supervisor: the connection, the inbox and the outbox."""
     socket_mode = bool(app.settings.slack_app_token) and not http
     runtime = SlackRuntime(app, socket_mode)
     return [
         Job("slack", runtime.connect, group=PLATFORM),
+        Job("slack-inbox", runtime.inbox.run, group=PLATFORM),
         Job("slack-outbox", runtime.deliver, group=PLATFORM, stop_first=True),
     ]
 
@@ -142,17 +189,17 @@ async def serve(app: App, http: bool = False) -> None:
         await runtime.stop()
 
 
-def web_app(bolt: AsyncApp, signing_secret: str) -> web.Application:
+def web_app(ingress: SlackIngress, signing_secret: str) -> web.Application:
     """The aiohttp app serving Events API, commands and interactivity at EVENTS_PATH,
-    behind the signature gate."""
-    application = bolt.web_app(path=EVENTS_PATH)
-    application.middlewares.append(signed_only(signing_secret))
+    behind the signature gate; each request is kept in the inbox before it is answered."""
+    application = web.Application(middlewares=[signed_only(signing_secret)])
+    application.router.add_post(EVENTS_PATH, http_handler(ingress))
     return application
 
 
-async def _serve_http(bolt: AsyncApp, secret: str, host: str, port: int) -> None:
+async def _serve_http(application: web.Application, host: str, port: int) -> None:
     # On SIGTERM, requests in flight get a second; Sereno must stop within 5 s.
-    runner = web.AppRunner(web_app(bolt, secret), shutdown_timeout=1.0)
+    runner = web.AppRunner(application, shutdown_timeout=1.0)
     await runner.setup()
     await web.TCPSite(runner, host, port).start()
     log.info("Slack: Events API at http://%s:%s%s", host, port, EVENTS_PATH)

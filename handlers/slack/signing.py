@@ -2,8 +2,8 @@
 the raw bytes before anything parses them, then the body's shape (`envelope`).
 
 Unsigned, forged or stale requests get 401; signed ones Slack would never send get
-400; either way one warning line, no traceback. The body is read once here; aiohttp
-keeps it, so bolt's adapter (`await request.text()`) reads the same bytes again.
+400; either way one warning line, no traceback. The body is read and parsed once
+here; the handler finds the parsed body under `request[BODY]`.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import logging
 import re
 import time
 from collections.abc import Callable, Mapping
+from typing import Any
 
 from aiohttp import web
 from aiohttp.typedefs import Handler, Middleware
@@ -24,6 +25,7 @@ from handlers.slack.envelope import Malformed, parse
 log = logging.getLogger(__name__)
 MAX_AGE = 300  # seconds: Slack's rule, and bolt's
 SIGNATURE = "X-Slack-Signature"
+BODY = web.RequestKey("sereno_slack_body", dict)
 TIMESTAMP = "X-Slack-Request-Timestamp"
 _SINGLE = (SIGNATURE, TIMESTAMP, "Content-Type")
 _SECONDS = re.compile(r"[0-9]{1,12}")
@@ -75,7 +77,7 @@ def _check_charset(request: web.Request) -> None:
         raise Refused(400, "charset is not UTF-8")
 
 
-async def _admit(request: web.Request, secret: str, now: float) -> None:
+async def _admit(request: web.Request, secret: str, now: float) -> dict[str, Any]:
     for name in _SINGLE:
         if len(request.headers.getall(name, ())) > 1:
             raise Refused(400, f"{name} given twice")
@@ -87,8 +89,7 @@ async def _admit(request: web.Request, secret: str, now: float) -> None:
     _check_charset(request)
     content_type = request.headers.get("Content-Type")
     try:
-        # bolt takes the media type the same way: everything before the first ";"
-        parse(raw, content_type.split(";")[0] if content_type else None)
+        return parse(raw, content_type.split(";")[0] if content_type else None)
     except Malformed as exc:
         raise Refused(400, str(exc)) from None
 
@@ -101,7 +102,7 @@ def signed_only(secret: str, clock: Callable[[], float] = time.time) -> Middlewa
         if request.match_info.http_exception is not None:
             return await handler(request)  # aiohttp's own 404/405: no body is read
         try:
-            await _admit(request, secret, clock())
+            request[BODY] = await _admit(request, secret, clock())
         except Refused as refused:
             log.warning(
                 "Slack: refused a request from %s (%d: %s)",

@@ -1,0 +1,224 @@
+"""Slack events into the inbox before Slack hears "received", and out of it through bolt.
+
+Over HTTP the endpoint answers 200 only once the event is written; when nothing
+can be written it answers 503 to events (Slack sends them again) and a polite
+ephemeral line to commands and buttons (the person sees it and can try again).
+In Socket Mode the envelope is acknowledged only once written. The inbox
+worker later hands each kept body to bolt as Socket Mode would (a dict, no
+signature), with `process_before_response`, so the listener has finished, and
+its error is known, when `replay` returns.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+from aiohttp import web
+from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.request.async_request import AsyncBoltRequest
+from slack_sdk.socket_mode.async_client import AsyncBaseSocketModeClient
+from slack_sdk.socket_mode.request import SocketModeRequest
+from slack_sdk.socket_mode.response import SocketModeResponse
+
+from bot.core.inbox import InboxWorker
+from bot.core.inbox_rows import InboxRow, InboxStore
+from bot.core.ports import Clock
+from bot.core.store_port import StoreUnavailable
+from handlers.slack.people import PLATFORM
+from handlers.slack.signing import BODY
+
+log = logging.getLogger(__name__)
+
+EVENTS, COMMANDS, INTERACTIVE = "events_api", "slash_commands", "interactive"
+NEW_MESSAGE_SUBTYPES = frozenset({None, "file_share", "thread_broadcast", "bot_message"})
+_LISTENED = frozenset({"message", "reaction_added", "reaction_removed", "app_mention"})
+UNAVAILABLE_TEXT = (
+    "Sereno could not save this just now (its storage is busy or full), so nothing was "
+    "done. Please try again in a minute."
+)
+
+
+class Taken(Enum):
+    KEPT = "kept"
+    SEEN = "seen before"
+    IGNORED = "not for Sereno"
+    UNAVAILABLE = "storage unavailable"
+
+
+@dataclass(frozen=True)
+class Entry:
+    """Where an event queues: its de-duplication key, its lane and its author."""
+
+    key: str
+    lane: str
+    author: str | None
+    message_ts: str | None = None  # a new message in a complaint channel: moves the cursor
+
+
+def kind_of(body: dict[str, Any]) -> str:
+    """Which of Slack's three deliveries a parsed HTTP body is."""
+    if "command" in body:
+        return COMMANDS
+    if body.get("type") in ("event_callback", "url_verification", "app_rate_limited"):
+        return EVENTS
+    return INTERACTIVE
+
+
+def entry(
+    kind: str, body: dict[str, Any], channels: frozenset[str], source_bots: frozenset[str]
+) -> Entry | None:
+    """Where a body queues, or None when it is nothing Sereno listens to."""
+    if kind == COMMANDS:
+        user = str(body.get("user_id") or "")
+        return Entry(f"command:{body.get('trigger_id') or _digest(body)}", f"user:{user}", user)
+    if kind == INTERACTIVE:
+        user = str((body.get("user") or {}).get("id") or "")
+        return Entry(f"action:{body.get('trigger_id') or _digest(body)}", f"user:{user}", user)
+    if kind != EVENTS or body.get("type") != "event_callback":
+        return None
+    event = body.get("event") or {}
+    key = str(body.get("event_id") or _digest(body))
+    etype = event.get("type")
+    if etype not in _LISTENED:
+        return None
+    if etype == "app_mention":
+        return Entry(key, str(event.get("channel") or "-"), event.get("user"))
+    channel = (
+        event.get("channel") if etype == "message" else (event.get("item") or {}).get("channel")
+    )
+    if channel not in channels:
+        return None
+    if etype != "message":
+        return Entry(key, channel, event.get("user"))
+    subtype = event.get("subtype")
+    if subtype not in NEW_MESSAGE_SUBTYPES:
+        return Entry(key, channel, (event.get("message") or {}).get("user"))
+    bot = event.get("bot_id")
+    if bot and bot not in source_bots:
+        return None  # Sereno's own posts and other bots: never complaints
+    ts = str(event.get("ts") or "")
+    return Entry(f"msg:{channel}:{ts}", channel, event.get("user"), ts)
+
+
+def _digest(body: dict[str, Any]) -> str:
+    return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()[:32]
+
+
+@dataclass
+class SlackIngress:
+    """Keeps what Slack sends; says whether it may be acknowledged."""
+
+    worker: InboxWorker
+    store: InboxStore
+    clock: Clock
+    channels: frozenset[str]
+    source_bots: frozenset[str]
+    _down: bool = field(default=False, init=False)
+
+    def take(self, kind: str, body: dict[str, Any]) -> Taken:
+        """Write the event to the inbox (and move the channel's cursor) in one transaction."""
+        found = entry(kind, body, self.channels, self.source_bots)
+        if found is None:
+            return Taken.IGNORED
+        try:
+            with self.store.atomic():
+                kept = self.worker.accept(found.key, found.lane, kind, body, found.author)
+                if kept and found.message_ts:
+                    self.store.advance_cursor(
+                        PLATFORM, found.lane, found.message_ts, self.clock.now()
+                    )
+        except StoreUnavailable as exc:
+            if not self._down:
+                log.error("Slack: cannot keep events (%s); not acknowledging them", exc)
+            self._down = True
+            return Taken.UNAVAILABLE
+        if self._down:
+            log.info("Slack: keeping events again")
+        self._down = False
+        return Taken.KEPT if kept else Taken.SEEN
+
+
+def http_handler(ingress: SlackIngress) -> Callable[[web.Request], Awaitable[web.Response]]:
+    """The Events API, commands and interactivity endpoint (behind `signed_only`)."""
+
+    async def handle(request: web.Request) -> web.Response:
+        body: dict[str, Any] = request[BODY]
+        if body.get("ssl_check") == "1":
+            return web.Response(status=200)
+        if body.get("type") == "url_verification":
+            return web.json_response({"challenge": str(body.get("challenge") or "")})
+        kind = kind_of(body)
+        taken = ingress.take(kind, body)
+        if taken is not Taken.UNAVAILABLE:
+            return web.Response(status=200)
+        if kind == EVENTS:
+            return web.Response(status=503, text="storage unavailable; send it again later")
+        return web.json_response({"response_type": "ephemeral", "text": UNAVAILABLE_TEXT})
+
+    return handle
+
+
+class InboxSocketModeHandler(AsyncSocketModeHandler):
+    """Socket Mode with the acknowledgement after the event is written."""
+
+    def __init__(self, bolt: AsyncApp, app_token: str, ingress: SlackIngress) -> None:
+        super().__init__(bolt, app_token)
+        self.ingress = ingress
+
+    async def handle(self, client: AsyncBaseSocketModeClient, req: SocketModeRequest) -> None:  # type: ignore[override]
+        """Keep the envelope's payload, then acknowledge it (or, for an event that could
+        not be kept, leave it unacknowledged so Slack delivers it again)."""
+        taken = self.ingress.take(req.type, req.payload)
+        if taken is Taken.UNAVAILABLE:
+            if req.type == EVENTS:
+                return
+            answer = {"response_type": "ephemeral", "text": UNAVAILABLE_TEXT}
+            await client.send_socket_mode_response(SocketModeResponse(req.envelope_id, answer))
+            return
+        await client.send_socket_mode_response(SocketModeResponse(req.envelope_id))
+
+
+# -- out of the inbox, through bolt ------------------------------------------------------
+
+
+@dataclass
+class _Outcome:
+    error: BaseException | None = None
+
+
+_OUTCOME: ContextVar[_Outcome | None] = ContextVar("sereno_slack_outcome", default=None)
+
+
+async def record_error(error: BaseException) -> None:
+    """Bolt's error handler: the inbox worker, not bolt, decides what a failure means."""
+    outcome = _OUTCOME.get()
+    if outcome is None:
+        log.error("Slack: a listener failed outside the inbox", exc_info=error)
+        return
+    outcome.error = error
+
+
+def replayer(bolt: AsyncApp) -> Callable[[InboxRow], Awaitable[None]]:
+    """The worker's `process` for Slack: dispatch the kept body to bolt and wait for the
+    listener; its exception (or a middleware's) is raised here."""
+    bolt.error(record_error)
+
+    async def replay(row: InboxRow) -> None:
+        outcome = _Outcome()
+        token = _OUTCOME.set(outcome)
+        try:
+            await bolt.async_dispatch(AsyncBoltRequest(body=row.payload, mode="socket_mode"))
+        finally:
+            _OUTCOME.reset(token)
+        if outcome.error is not None:
+            raise outcome.error
+
+    return replay
