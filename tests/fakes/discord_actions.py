@@ -34,6 +34,52 @@ class ActionsMixin:
         await self.dispatch("MESSAGE_CREATE", data)
         return data
 
+    def add_history(
+        self,
+        content: str,
+        *,
+        author: str = "customer",
+        channel: int | str = "support",
+        **extra: Any,
+    ) -> dict:
+        """``author`` posts ``content`` while Sereno is away: the message is stored (REST
+        shape, as ``GET /channels/{id}/messages`` returns it) and no event is dispatched."""
+        w = self.world
+        cid = w.channel_id(channel)
+        data = p.message(self.ids.next(), cid, w.users[author], content, **extra)
+        self.messages[int(data["id"])] = data
+        w.channels[cid]["last_message_id"] = data["id"]
+        return data
+
+    def add_forum_post(
+        self,
+        title: str,
+        content: str,
+        *,
+        author: str = "customer",
+        forum: int | str = "escalations",
+        archived: bool = False,
+    ) -> tuple[dict, dict]:
+        """``author`` opens a forum post while Sereno is away: the thread and its starter
+        message (which shares the thread's id) are stored, nothing is dispatched."""
+        w = self.world
+        thread_id = self.ids.next()
+        created = w.add_channel(
+            p.thread(
+                thread_id,
+                w.guild_id,
+                w.channel_id(forum),
+                w.user_id(author),
+                title,
+                archived=archived,
+                message_count=1,
+            )
+        )
+        starter = p.message(thread_id, thread_id, w.users[author], content)
+        self.messages[thread_id] = starter
+        created["last_message_id"] = starter["id"]
+        return created, starter
+
     async def react(
         self,
         message_id: int | str,

@@ -84,6 +84,8 @@ class RestMixin:
             ("GET PUT POST", cmds, self._commands),
             ("GET PATCH DELETE", cmds + r"/(?P<cmd>\d+)", self._command),
             ("GET", r"/guilds/(?P<gid>\d+)/members/(?P<uid>\d+)", self._member),
+            ("GET", r"/guilds/(?P<gid>\d+)/threads/active", self._active_threads),
+            ("GET", cid + r"/threads/archived/public", self._archived_threads),
             ("GET PATCH", cid, self._channel),
             ("GET POST", cid + r"/messages", self._channel_messages),
             ("GET PATCH DELETE", cid + mid, self._message),

@@ -33,7 +33,8 @@ class ChannelRoutesMixin:
         if int(cid) not in self.world.channels:
             return 404, UNKNOWN_CHANNEL
         if rec.method == "GET":
-            return 200, self._history(cid, rec.query)
+            refused = _limit_refused(rec.query.get("limit", "50"), 100)
+            return (400, refused) if refused else (200, self._history(cid, rec.query))
         body = rec.json or {}
         msg = self._new_message(int(cid), self.world.bot, body, rec.files)
         msg.update(
@@ -44,7 +45,8 @@ class ChannelRoutesMixin:
         return 200, msg
 
     def _history(self, cid: str, query: dict[str, str]) -> list[dict]:
-        """Newest first, honouring ``limit``, ``before`` and ``after`` as discord.py pages."""
+        """Newest first, honouring ``limit`` (1-100), ``before`` and ``after`` as Discord
+        does: with ``after``, the ``limit`` messages right after it, still newest first."""
         before, after = int(query.get("before", 1 << 63)), int(query.get("after", 0))
         found = [
             m
@@ -54,6 +56,42 @@ class ChannelRoutesMixin:
         found.sort(key=lambda m: int(m["id"]), reverse=True)
         limit = int(query.get("limit", 50))
         return found[-limit:] if "after" in query else found[:limit]
+
+    async def _active_threads(self, rec: RecordedRequest, gid: str) -> tuple[int, Any]:
+        """GET /guilds/{g}/threads/active: every unarchived thread of the guild."""
+        if int(gid) != self.world.guild_id:
+            return 404, {"message": "Unknown Guild", "code": 10004}
+        threads = [
+            c
+            for c in self.world.channels.values()
+            if "thread_metadata" in c and not c["thread_metadata"]["archived"]
+        ]
+        return 200, {"threads": threads, "members": []}
+
+    async def _archived_threads(self, rec: RecordedRequest, cid: str) -> tuple[int, Any]:
+        """GET /channels/{id}/threads/archived/public: newest archived first, paged by
+        ``before`` (an ISO timestamp) and ``limit`` (2-100, default 50)."""
+        if int(cid) not in self.world.channels:
+            return 404, UNKNOWN_CHANNEL
+        refused = _limit_refused(rec.query.get("limit", "50"), 100, minimum=2)
+        if refused:
+            return 400, refused
+        before = rec.query.get("before", "9999")
+        archived = [
+            c
+            for c in self.world.channels.values()
+            if c.get("parent_id") == cid
+            and c["type"] == p.PUBLIC_THREAD
+            and c["thread_metadata"]["archived"]
+            and c["thread_metadata"]["archive_timestamp"] < before
+        ]
+        archived.sort(key=lambda c: c["thread_metadata"]["archive_timestamp"], reverse=True)
+        limit = int(rec.query.get("limit", "50"))
+        return 200, {
+            "threads": archived[:limit],
+            "members": [],
+            "has_more": len(archived) > limit,
+        }
 
     def _new_message(
         self, channel_id: int, author: dict, body: dict, files: list[RecordedFile], **extra: Any
@@ -201,3 +239,28 @@ class ChannelRoutesMixin:
         for key in [k for k in self.reactions if k[0] == int(mid) and emoji in (None, k[1])]:
             del self.reactions[key]
         return 204, None
+
+
+def _limit_refused(value: str, maximum: int, *, minimum: int = 1) -> dict | None:
+    """Discord's 400 / 50035 for a ``limit`` query outside minimum..maximum, else None."""
+    try:
+        limit = int(value)
+    except ValueError:
+        return _form_error("limit", "NUMBER_TYPE_COERCE", f'Value "{value}" is not int.')
+    if limit > maximum:
+        return _form_error(
+            "limit", "NUMBER_TYPE_MAX", f"int value should be less than or equal to {maximum}."
+        )
+    if limit < minimum:
+        return _form_error(
+            "limit", "NUMBER_TYPE_MIN", f"int value should be greater than or equal to {minimum}."
+        )
+    return None
+
+
+def _form_error(field: str, code: str, message: str) -> dict:
+    return {
+        "message": "Invalid Form Body",
+        "code": 50035,
+        "errors": {field: {"_errors": [{"code": code, "message": message}]}},
+    }

@@ -25,7 +25,8 @@ Slack's environment-proxy quirk: slack_sdk adopts ``HTTP(S)_PROXY`` and ignores
 
 `FakeSlack` keeps the state, lifecycle, directory, inspection and fault setup here and
 mixes in `slack_http` (parsing, recording, faults, dispatch), `slack_web_methods`,
-`slack_files` (external uploads) and `slack_socket` (Socket Mode).
+`slack_files` (external uploads), `slack_history` (channel history and threads, and
+messages posted while Sereno was down) and `slack_socket` (Socket Mode).
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ import pytest
 from aiohttp import web
 
 from .slack_files import FilesMixin
+from .slack_history import HistoryMixin
 from .slack_http import Call, HttpMixin, _Fault
 from .slack_socket import SocketModeMixin
 from .slack_web_methods import WebApiMixin
@@ -75,7 +77,7 @@ PROXY_ENV_VARS = (
 )
 
 
-class FakeSlack(HttpMixin, WebApiMixin, FilesMixin, SocketModeMixin):
+class FakeSlack(HttpMixin, WebApiMixin, FilesMixin, HistoryMixin, SocketModeMixin):
     """Fake Slack server. Use ``async with FakeSlack() as fake`` (or `start`/`close`)."""
 
     def __init__(
@@ -176,11 +178,12 @@ class FakeSlack(HttpMixin, WebApiMixin, FilesMixin, SocketModeMixin):
         self.acks: dict[str, dict[str, Any]] = {}
         self.socket_messages: list[dict[str, Any]] = []
         self.socket_connections = 0
+        self._clear_history()
 
     def reset(self) -> None:
-        """Forget recorded calls, posted messages, reactions, files, acks, pending
-        faults and the rate mode. Users, channels and usergroups are kept, and ts
-        values keep increasing (never reused)."""
+        """Forget recorded calls, posted messages (the bot's and members' history),
+        reactions, files, acks, pending faults and the rate modes. Users, channels and
+        usergroups are kept, and ts values keep increasing (never reused)."""
         self._clear_state()
 
     def add_user(

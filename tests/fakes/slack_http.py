@@ -14,6 +14,7 @@ from typing import Any
 from aiohttp import web
 
 from .slack_files import FILE_HANDLERS
+from .slack_history import HISTORY_HANDLERS, RateLimitedError
 from .slack_web_methods import WEB_API_HANDLERS
 
 # Params that slack_sdk sends JSON-encoded inside form data; decoded when recording.
@@ -58,6 +59,7 @@ class _Fault:
 _API_HANDLERS: dict[str, Callable[[Any, dict[str, Any]], dict[str, Any]]] = {
     **WEB_API_HANDLERS,
     **FILE_HANDLERS,
+    **HISTORY_HANDLERS,
 }
 
 
@@ -192,7 +194,15 @@ class HttpMixin:
                 )
 
         handler = _API_HANDLERS.get(method)
-        body = handler(self, params) if handler else {"ok": True}
+        try:
+            body = handler(self, params) if handler else {"ok": True}
+        except RateLimitedError as limited:
+            return self._answer(
+                call,
+                {"ok": False, "error": "ratelimited"},
+                429,
+                {"Retry-After": _fmt_seconds(limited.retry_after)},
+            )
         return self._answer(call, body)
 
     async def _handle_respond(self, request: web.Request) -> web.Response:
