@@ -54,6 +54,8 @@ def _parser() -> argparse.ArgumentParser:
     backup = sub.add_parser("backup", help="a consistent copy of the database, even while running")
     backup.add_argument("file", type=Path, help="the backup file to write (created 0600)")
     backup.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
+    doctor = sub.add_parser("doctor", help="events received, waiting, set aside; undelivered")
+    doctor.add_argument("--retry-parked", action="store_true", help="try set-aside events again")
     return parser
 
 
@@ -134,6 +136,10 @@ def _start(args: argparse.Namespace, settings: Settings) -> int:
         made = backup_database(settings.db_path, args.file, force=args.force)
         print(made.summary(settings.db_path))
         return 0
+    if command == "doctor":
+        from bot.doctor import doctor
+
+        return doctor(settings, retry_parked=args.retry_parked)
     if command == "discord":
         _require(settings.discord_bot_token, "DISCORD_BOT_TOKEN")
         return _serve(settings, {"discord": {}})

@@ -22,6 +22,7 @@ from storage.db import watch_integrity
 log = logging.getLogger(__name__)
 
 RETENTION_INTERVAL = 24 * 3600.0
+INBOX_TRIM_INTERVAL = 3600.0
 INTEGRITY_FIRST_AFTER = 1.0  # the platforms connect first; then PRAGMA quick_check, off the loop
 INTEGRITY_INTERVAL = 24 * 3600.0
 SCHEDULER_MAX_SLEEP = 30.0
@@ -50,11 +51,24 @@ async def _retention(settings: Settings) -> None:
         await asyncio.sleep(RETENTION_INTERVAL)
 
 
+async def _trim_inbox(app: App) -> None:
+    """Drop raw payloads of events worked over a day ago, and their rows after 8 days."""
+    from bot.core.inbox import KEEP_PAYLOAD, KEEP_ROW
+
+    while True:
+        now = app.engine.clock.now()
+        trimmed, dropped = app.store.inbox_trim(now - KEEP_PAYLOAD, now - KEEP_ROW)
+        if trimmed or dropped:
+            log.info("inbox: dropped %d payload(s) and %d old row(s)", trimmed, dropped)
+        await asyncio.sleep(INBOX_TRIM_INTERVAL)
+
+
 def core_jobs(app: App) -> list[Job]:
     """The jobs every served process runs, whatever the platforms (retention when set)."""
     retention = [Job("retention", lambda: _retention(app.settings))]
     return [
         Job("scheduler", lambda: app.scheduler.run(max_sleep=SCHEDULER_MAX_SLEEP)),
+        Job("inbox-trim", lambda: _trim_inbox(app)),
         *(retention if app.settings.retention_days is not None else []),
         Job(
             "database-check",

@@ -41,7 +41,20 @@ def forget_customer(
             "SELECT * FROM cases WHERE platform = ? AND customer_id = ?", [platform, customer_id]
         )
     )
+    _forget_in_inbox(db, platform, customer_id, at)
     return _forget(db, rows, at, by)
+
+
+def _forget_in_inbox(db: Database, platform: str, customer_id: str, at: datetime) -> int:
+    """Drop the raw events the customer wrote, or that name them; ones not yet worked are
+    closed unworked (the customer asked to be forgotten before Sereno read them)."""
+    with db.atomic():
+        return db.execute(
+            "UPDATE inbox SET payload = NULL, state = CASE state WHEN 'pending' THEN 'done' "
+            "ELSE state END, done_at = coalesce(done_at, ?) WHERE platform = ? AND "
+            "payload IS NOT NULL AND (author_id = ? OR instr(payload, ?) > 0)",
+            [ts(at), platform, customer_id, customer_id],
+        ).rowcount
 
 
 def forget_closed_before(
@@ -55,6 +68,10 @@ def forget_closed_before(
             [ts(cutoff), PLACEHOLDER],
         )
     )
+    with db.atomic():  # raw events that old are past any use
+        db.execute(
+            "DELETE FROM inbox WHERE state != 'pending' AND received_at < ?", [ts(cutoff)]
+        )
     return _forget(db, rows, at, by)
 
 

@@ -129,3 +129,14 @@ def test_a_cursor_only_moves_forward(store: SqliteStore, older: str, newer: str)
     store.advance_cursor("x", "C1", newer, T0)
     store.advance_cursor("x", "C1", older, T0)
     assert store.cursor("x", "C1") == newer
+
+
+def test_forgetting_a_customer_drops_their_raw_events(store: SqliteStore) -> None:
+    from storage.forget import forget_customer
+
+    store.inbox_add("slack", "a", "C1", "e", {"text": "mine", "user": "U-lucia"}, T0, "U-lucia")
+    store.inbox_add("slack", "b", "C1", "e", {"text": "about <@U-lucia>"}, T0, "U-ana")
+    store.inbox_add("slack", "c", "C1", "e", {"text": "other"}, T0, "U-ana")
+    forget_customer(store.db, "slack", "U-lucia", T0)
+    rows = store.db.execute("SELECT key, payload IS NULL, state FROM inbox ORDER BY id")
+    assert [tuple(r) for r in rows] == [("a", 1, DONE), ("b", 1, DONE), ("c", 0, PENDING)]

@@ -26,4 +26,18 @@ DELIVERY: dict[str, dict[str, str]] = {
         "es": "⚠️ No entregado: {items}",
     },
     "event.delivery_failed": {"en": "message not delivered", "es": "mensaje no entregado"},
+    "inbox.parked_title": {
+        "en": "⚠️ Sereno set aside an event it could not handle",
+        "es": "⚠️ Sereno apartó un evento que no pudo procesar",
+    },
+    "inbox.parked_why": {
+        "en": "A {kind} event received {received} failed {attempts} times: {error}",
+        "es": "Un evento {kind} recibido el {received} falló {attempts} veces: {error}",
+    },
+    "inbox.parked_next": {
+        "en": "It is kept. An admin can see it with `sereno doctor` and, once the cause is "
+        "fixed, try it again with `sereno doctor --retry-parked`.",
+        "es": "Está guardado. Un administrador puede verlo con `sereno doctor` y, una vez "
+        "resuelta la causa, reintentarlo con `sereno doctor --retry-parked`.",
+    },
 }

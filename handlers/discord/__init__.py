@@ -60,19 +60,26 @@ class DiscordRuntime:
     def __init__(self, app: App) -> None:
         from bot.core.delivery import OutboxDrainer
         from bot.core.inbox import InboxWorker
+        from bot.core.inbox_report import parked_reporter
         from bot.core.refusals import refusal_reporter
         from handlers.discord.inbox import DiscordIngress
         from handlers.discord.messenger import DiscordMessenger
 
         self.app = app
         self.client: discord.Client | None = None
+        lead = app.settings.discord_lead
+        lead = lead if lead and lead.isdigit() else None
         self.ingress = DiscordIngress(
             app,
             lambda ingress: InboxWorker(
-                app.store, app.engine.clock, PLATFORM, self._process, ready=ingress.ready
+                app.store,
+                app.engine.clock,
+                PLATFORM,
+                self._process,
+                ready=ingress.ready,
+                on_parked=parked_reporter(app.engine, PLATFORM, lead),
             ),
         )
-        lead = app.settings.discord_lead
         self.drainer = OutboxDrainer(
             app.store,
             DiscordMessenger(self._connected, app.store, app.settings),

@@ -22,6 +22,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.core.delivery import OutboxDrainer
 from bot.core.inbox import InboxWorker
+from bot.core.inbox_report import parked_reporter
 from bot.core.outbox import Fatal, TransientError
 from bot.core.refusals import refusal_reporter
 from bot.settings import SettingsError
@@ -64,7 +65,14 @@ class SlackRuntime:
         channels, source_bots = frozenset(s.slack_channels), frozenset(s.slack_source_bots)
         register(self.bolt, SlackBridge(self.app, people, channels, source_bots))
         store, clock = self.app.store, self.app.engine.clock
-        self.inbox = InboxWorker(store, clock, PLATFORM, replayer(self.bolt))
+        lead = s.slack_lead if s.slack_lead and s.slack_lead[0] in "UW" else None
+        self.inbox = InboxWorker(
+            store,
+            clock,
+            PLATFORM,
+            replayer(self.bolt),
+            on_parked=parked_reporter(self.app.engine, PLATFORM, lead),
+        )
         self.ingress = SlackIngress(self.inbox, store, clock, channels, source_bots)
         messenger = SlackMessenger(
             client,
@@ -74,7 +82,6 @@ class SlackRuntime:
             ),
             ping_dm=s.slack_ping_dm,
         )
-        lead = s.slack_lead if s.slack_lead and s.slack_lead[0] in "UW" else None
         self.drainer = OutboxDrainer(
             self.app.store,
             messenger,

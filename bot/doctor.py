@@ -1,0 +1,57 @@
+"""`sereno doctor`: what an operator checks first when complaints seem to go missing.
+
+Per platform: the last event received, events waiting in the inbox, events set
+aside after repeated failures (each with its error), and the oldest message not
+yet delivered. `--retry-parked` puts the set-aside events back in their lanes;
+a running Sereno picks them up within 30 s.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.core.inbox_rows import InboxHealth
+from bot.settings import Settings
+from storage.db import open_database
+from storage.store import SqliteStore
+
+PLATFORMS = ("slack", "discord")
+SHOWN = 20  # parked events listed per platform
+
+
+def doctor(settings: Settings, retry_parked: bool = False) -> int:
+    """Print the inbox and outbox health; 1 when events are parked (0 otherwise)."""
+    store = SqliteStore(open_database(settings.db_path))
+    try:
+        if retry_parked:
+            print(f"put back {store.inbox_requeue_parked()} parked event(s) to be tried again")
+        parked_any = False
+        for platform in PLATFORMS:
+            health = store.inbox_health(platform)
+            print(_summary(health))
+            parked = list(store.inbox_parked(platform))
+            parked_any = parked_any or bool(parked)
+            for row in parked[:SHOWN]:
+                print(
+                    f"  parked #{row.id} {row.kind} {row.key} received {_when(row.received_at)}"
+                    f" after {row.attempts} tries: {row.last_error or '?'}"
+                )
+            if len(parked) > SHOWN:
+                print(f"  … and {len(parked) - SHOWN} more")
+        if parked_any:
+            print("`sereno doctor --retry-parked` tries them again once the cause is fixed.")
+        return 1 if parked_any else 0
+    finally:
+        store.close()
+
+
+def _summary(health: InboxHealth) -> str:
+    return (
+        f"{health.platform}: last event received {_when(health.last_received_at)}; "
+        f"{health.pending} waiting in the inbox, {health.parked} parked; "
+        f"oldest message not yet delivered: {_when(health.oldest_undelivered_at)}"
+    )
+
+
+def _when(at: datetime | None) -> str:
+    return at.strftime("%Y-%m-%d %H:%M:%S UTC") if at else "none"
