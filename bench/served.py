@@ -116,6 +116,7 @@ def start_sereno(fake: FakeSlack, tmp: Path) -> Served:
         "SERENO_SLACK_HOST": "127.0.0.1",
         "SERENO_SLACK_PORT": str(port),
         "SERENO_SLACK_CHANNELS": CHANNEL,
+        "SERENO_SLACK_AGENTS": "*",  # every member: the bench's authors open cases all the same
         "SERENO_SLACK_POST_INTERVAL": "0s",
         "SERENO_DB": str(tmp / "sereno.db"),
     }

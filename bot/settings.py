@@ -15,6 +15,12 @@ from bot.core.playbook import REQUIRED_LANGUAGES
 
 LANGUAGES = REQUIRED_LANGUAGES
 _ID = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
+EVERYONE = "*"  # SERENO_SLACK_AGENTS=*: every member of the own workspace is an agent
+NO_SLACK_AGENTS = (
+    "SERENO_SLACK_AGENTS: say who the agents are: their user ids (U0123ABC,U0456DEF) or "
+    "SERENO_SLACK_AGENT_GROUP=<user group id>; or SERENO_SLACK_AGENTS=* to make every "
+    "member of your workspace an agent (only for channels customers never join)"
+)
 
 
 class SettingsError(ValueError):
@@ -53,6 +59,22 @@ def _ids(raw: str) -> tuple[str, ...]:
     return values
 
 
+def _agents(raw: str) -> tuple[str, ...]:
+    """User ids, or `*` alone: every member of the own workspace."""
+    if raw.strip() == EVERYONE:
+        return (EVERYONE,)
+    if EVERYONE in raw:
+        raise ValueError(f"use {EVERYONE} alone (every member of the workspace) or user ids")
+    return _ids(raw)
+
+
+def _per_minute(raw: str) -> int:
+    value = raw.strip()
+    if not value.isdigit() or int(value) < 1:
+        raise ValueError(f"use a whole number of at least 1 (got '{raw[:20]}')")
+    return int(value)
+
+
 def _optional_id(raw: str) -> str | None:
     ids = _ids(raw)
     if len(ids) > 1:
@@ -89,6 +111,15 @@ def _days(raw: str) -> int | None:
         return None
     if not value.isdigit() or int(value) < 1:
         raise ValueError(f"use a whole number of days of at least 1 (got '{raw}')")
+    return int(value)
+
+
+def _megabytes(raw: str) -> int | None:
+    value = raw.strip()
+    if not value:
+        return None
+    if not value.isdigit() or int(value) < 1:
+        raise ValueError(f"use a whole number of MB of at least 1 (got '{raw}')")
     return int(value)
 
 
@@ -138,6 +169,14 @@ SPECS: tuple[Spec, ...] = (
         "sereno.db",
         "SQLite file holding every case, step, timeline entry, outbox message and reminder.",
         lambda raw: Path(raw or "sereno.db"),
+    ),
+    Spec(
+        "SERENO_DB_MAX_MB",
+        "db_max_mb",
+        "",
+        "Optional cap on the database file's size in MB; past it Sereno stops acknowledging "
+        "events (the platform sends them again) instead of filling the disk (empty: no cap).",
+        _megabytes,
     ),
     Spec(
         "SERENO_DEFAULT_LANGUAGE",
@@ -237,6 +276,14 @@ SPECS: tuple[Spec, ...] = (
         "The direct channel offered to customers in suggestions (e.g. a phone number or email).",
         str.strip,
     ),
+    Spec(
+        "SERENO_FLOOD_CASES_PER_MINUTE",
+        "flood_cases_per_minute",
+        "5",
+        "At most this many new cases per minute from one author; their later messages join "
+        "their latest case and the lead is told once.",
+        _per_minute,
+    ),
     Spec("SERENO_LOG_LEVEL", "log_level", "INFO", "Logging level.", _log_level),
     Spec(
         "SERENO_LOG_SDK",
@@ -298,9 +345,9 @@ SPECS: tuple[Spec, ...] = (
         "SERENO_SLACK_AGENTS",
         "slack_agents",
         "",
-        "Slack user ids of the agents. Empty "
-        "(and no group): any member who is not the case's customer.",
-        _ids,
+        "Slack user ids of the agents, or * for every member of the "
+        "own workspace (for channels customers never join). Required, unless a group is set.",
+        _agents,
     ),
     Spec(
         "SERENO_SLACK_AGENT_GROUP",
@@ -407,6 +454,7 @@ SPECS: tuple[Spec, ...] = (
 @dataclass(frozen=True)
 class Settings:
     db_path: Path
+    db_max_mb: int | None
     default_language: str
     agent_language: str
     playbook_dir: Path | None
@@ -421,6 +469,7 @@ class Settings:
     timezone: str
     contact_channel: str
     log_level: str
+    flood_cases_per_minute: int = 5
     log_sdk: str = "WARNING"
     slack_bot_token: str | None = None
     slack_signing_secret: str | None = None
@@ -465,6 +514,8 @@ class Settings:
             raise SettingsError(
                 "SERENO_SLACK_CHANNELS: set the complaint channel ids when SLACK_BOT_TOKEN is set"
             )
+        if self.slack_bot_token and not self.slack_agents and not self.slack_agent_group:
+            raise SettingsError(NO_SLACK_AGENTS)
         if self.discord_bot_token and not self.discord_channels:
             raise SettingsError(
                 "SERENO_DISCORD_CHANNELS: set the complaint channel ids "
@@ -486,6 +537,16 @@ class Settings:
     def hours(self) -> BusinessHours:
         """The team's business hours in its time zone."""
         return BusinessHours.parse(self.business_hours, self.timezone)
+
+    @property
+    def leads(self) -> dict[str, str]:
+        """Each platform's lead when the lead is one person (a user id), for direct messages."""
+        found = {}
+        if self.slack_lead and self.slack_lead[0] in "UW":
+            found["slack"] = self.slack_lead
+        if self.discord_lead and self.discord_lead.isdigit():
+            found["discord"] = self.discord_lead
+        return found
 
     @property
     def platforms(self) -> tuple[str, ...]:

@@ -41,6 +41,7 @@ async def test_slack_and_discord_share_one_loop_and_one_database(tmp_path: Path)
                 "SLACK_SIGNING_SECRET": SECRET,
                 "SLACK_API_URL": slack.base_url,
                 "SERENO_SLACK_CHANNELS": "C1",
+                "SERENO_SLACK_AGENTS": "U-ana",
                 "SERENO_SLACK_HOST": "127.0.0.1",
                 "SERENO_SLACK_PORT": str(port),
                 "SERENO_SLACK_POST_INTERVAL": "0s",

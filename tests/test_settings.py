@@ -83,5 +83,6 @@ def test_a_half_configured_platform_is_refused() -> None:
         Settings.from_env({"SLACK_BOT_TOKEN": "xoxb-1"})
     with pytest.raises(SettingsError, match=r"^SERENO_SLACK_CHANNELS:"):
         Settings.from_env({"SLACK_BOT_TOKEN": "x", "SERENO_SLACK_CHANNELS": "C1;drop"})
-    settings = Settings.from_env({"SLACK_BOT_TOKEN": "x", "SERENO_SLACK_CHANNELS": "C1,C2"})
+    slack = {"SLACK_BOT_TOKEN": "x", "SERENO_SLACK_CHANNELS": "C1,C2", "SERENO_SLACK_AGENTS": "U1"}
+    settings = Settings.from_env(slack)
     assert settings.platforms == ("slack",) and settings.slack_channels == ("C1", "C2")

@@ -83,6 +83,7 @@ async def test_an_outside_harness_drives_sereno_slack_http(fake: FakeSlack, tmp_
             "SLACK_API_URL": fake.base_url,
             "SERENO_DB": str(tmp_path / "h.db"),
             "SERENO_SLACK_CHANNELS": "C1",
+            "SERENO_SLACK_AGENTS": "U-ana",
         }
     )
     process = subprocess.Popen(
