@@ -45,8 +45,11 @@ class DatabaseUnusable(Exception):
     """The database file cannot be opened or read; the message is one line for the operator."""
 
 
-def open_database(path: str | Path, *, migrate: bool = True) -> Database:
-    """Open (creating if needed, 0600) the SQLite file with WAL, a busy timeout and foreign keys."""
+def open_database(
+    path: str | Path, *, migrate: bool = True, max_mb: int | None = None
+) -> Database:
+    """Open (creating if needed, 0600) the SQLite file with WAL, a busy timeout and foreign keys;
+    `max_mb` caps the file (SQLite's max_page_count): past it writes fail as on a full disk."""
     if str(path) == ":memory:":
         return _configure(sqlite3.connect(":memory:"), migrate=migrate, wal=False)
     file = Path(path)
@@ -56,6 +59,9 @@ def open_database(path: str | Path, *, migrate: bool = True) -> Database:
         _create_private(file)
         conn = sqlite3.connect(str(file), timeout=BUSY_TIMEOUT_MS / 1000)
         db = _configure(conn, migrate=migrate, wal=True)
+        if max_mb is not None:
+            page = db.execute("PRAGMA page_size").fetchone()[0]
+            db.execute(f"PRAGMA max_page_count = {max(1, max_mb * 1024 * 1024 // page)}")
     except (sqlite3.Error, OSError) as exc:
         if conn is not None:
             conn.close()

@@ -140,3 +140,16 @@ def test_forgetting_a_customer_drops_their_raw_events(store: SqliteStore) -> Non
     forget_customer(store.db, "slack", "U-lucia", T0)
     rows = store.db.execute("SELECT key, payload IS NULL, state FROM inbox ORDER BY id")
     assert [tuple(r) for r in rows] == [("a", 1, DONE), ("b", 1, DONE), ("c", 0, PENDING)]
+
+
+def test_a_full_database_says_unavailable_and_keeps_what_it_had(tmp_path: Path) -> None:
+    from bot.core.store_port import StoreUnavailable
+
+    store = SqliteStore(open_database(tmp_path / "capped.db", max_mb=1))
+    kept = 0
+    with pytest.raises(StoreUnavailable):
+        for i in range(10_000):
+            store.inbox_add("slack", f"k{i}", "C1", "e", {"text": "x" * 2000}, T0)
+            kept += 1
+    assert 0 < kept < 10_000
+    assert store.db.execute("SELECT count(*) FROM inbox").fetchone()[0] == kept
