@@ -47,4 +47,4 @@ async def test_a_lookup_that_cannot_get_json_falls_back_to_the_id(answer: str) -
         url = root + "/api/" if answer == "plain-text 503" else f"http://127.0.0.1:{free_port()}/"
         people = SlackPeople(AsyncWebClient(token="xoxb-test", base_url=url), (), None)
         assert await people.name("U-lucia") == "U-lucia"
-        assert "U-lucia" not in people._names  # not cached: asked again next time
+        assert "U-lucia" not in people._members  # not cached: asked again next time

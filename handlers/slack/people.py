@@ -1,9 +1,23 @@
-"""Who is who in Slack: display names and whether someone is an agent."""
+"""Who is who in Slack: display names, who is an agent, and who is the lead.
+
+Agents are the people the settings name (SERENO_SLACK_AGENTS, SERENO_SLACK_AGENT_GROUP)
+or, with `SERENO_SLACK_AGENTS=*`, every full member of Sereno's own workspace (guests
+and bots are not). People of another organisation (Slack Connect) are never agents,
+even when named: users.info tells their team (`team_id`, `is_stranger`), and someone
+it cannot find (`user_not_found`, as for many Slack Connect users) is not one either.
+
+A lookup that fails on the way (5xx, a proxy's page, a timeout) never blocks a
+complaint: the name falls back to the id and is filled in later, and someone the
+settings name stays an agent (the configuration is explicit) unless Slack said they
+are external. With `*`, an unverified person is not an agent until Slack answers.
+"""
 
 from __future__ import annotations
 
 import logging
 import time
+from dataclasses import dataclass
+from typing import Any
 
 import aiohttp
 from slack_sdk.errors import SlackApiError
@@ -14,6 +28,7 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.core.model import Actor
+from bot.settings import EVERYONE
 
 log = logging.getLogger(__name__)
 PLATFORM = "slack"
@@ -49,58 +64,156 @@ def _error(exc: Exception) -> str:
     return f"{type(exc).__name__}: {exc}"
 
 
-class SlackPeople:
-    """Caches users.info names and the agent group's members (refreshed every 5 min)."""
+@dataclass(frozen=True)
+class Member:
+    """What users.info says about someone, as far as Sereno cares."""
 
-    def __init__(self, client: AsyncWebClient, agents: tuple[str, ...], group: str | None) -> None:
+    name: str
+    team_id: str = ""
+    enterprise_id: str = ""
+    stranger: bool = False  # of another organisation, met in a shared channel
+    guest: bool = False  # a multi- or single-channel guest
+    bot: bool = False
+
+
+#: Slack does not know them (`user_not_found`): most likely another organisation's.
+NOT_FOUND = Member("", stranger=True)
+
+
+def member_from(user: dict[str, Any], user_id: str) -> Member:
+    """A Member from users.info's `user` object."""
+    profile = user.get("profile") or {}
+    return Member(
+        name=profile.get("display_name") or user.get("real_name") or user.get("name") or user_id,
+        team_id=str(user.get("team_id") or ""),
+        enterprise_id=str((user.get("enterprise_user") or {}).get("enterprise_id") or ""),
+        stranger=bool(user.get("is_stranger")),
+        guest=bool(user.get("is_restricted") or user.get("is_ultra_restricted")),
+        bot=bool(user.get("is_bot")),
+    )
+
+
+def same_org(home: tuple[str, str], team_id: str, enterprise_id: str = "") -> bool | None:
+    """Whether a team (and enterprise) is Sereno's own organisation; None: cannot tell."""
+    home_team, home_enterprise = home
+    if team_id == home_team:
+        return True
+    if home_enterprise and enterprise_id:
+        return enterprise_id == home_enterprise
+    if home_enterprise:
+        return None  # another workspace of the same Enterprise Grid, or not
+    return False
+
+
+class SlackPeople:
+    """Caches users.info answers, Sereno's own team (auth.test) and groups' members
+    (refreshed every 5 min). `team`, where a caller passes it, is the event's
+    `user_team`: the person's own team, known without a lookup."""
+
+    def __init__(
+        self,
+        client: AsyncWebClient,
+        agents: tuple[str, ...],
+        group: str | None,
+        lead: str | None = None,
+    ) -> None:
         self.client = lookup_client(client)
-        self.agents = frozenset(agents)
+        self.everyone = EVERYONE in agents
+        self.agents = frozenset(a for a in agents if a != EVERYONE)
         self.group = group
-        self._names: dict[str, str] = {}
-        self._group_members: frozenset[str] = frozenset()
-        self._group_loaded_at = float("-inf")
+        self.lead = lead
+        self._members: dict[str, Member] = {}
+        self._home: tuple[str, str] | None = None
+        self._groups: dict[str, tuple[float, frozenset[str]]] = {}
 
     async def name(self, user_id: str) -> str:
         """A user's display name (their id if Slack will not say)."""
-        if user_id not in self._names:
-            try:
-                response = await self.client.users_info(user=user_id)
-                user = response.get("user") or {}
-                profile = user.get("profile") or {}
-                self._names[user_id] = (
-                    profile.get("display_name")
-                    or user.get("real_name")
-                    or user.get("name")
-                    or user_id
-                )
-            except LOOKUP_ERRORS as exc:  # never block a complaint; ask again next time
-                log.warning("users.info %s failed (%s); using the id", user_id, _error(exc))
-                return user_id
-        return self._names[user_id]
+        member = await self._member(user_id)
+        return member.name if member is not None and member.name else user_id
 
-    async def is_agent(self, user_id: str) -> bool:
-        """An agent per the settings; with none set, any member (the core still refuses the
-        case's own customer)."""
-        if not self.agents and not self.group:
-            return True
-        if user_id in self.agents:
-            return True
-        return user_id in await self._group()
+    async def is_agent(self, user_id: str, team: str | None = None) -> bool:
+        """An agent: named by the settings, or with `*` a full member of the own workspace;
+        never someone of another organisation."""
+        return await self._verdict(user_id, team, everyone=self.everyone)
 
-    async def is_named_agent(self, user_id: str) -> bool:
-        """An agent by the settings' list or group (never by the 'anyone' default)."""
-        return user_id in self.agents or (bool(self.group) and user_id in await self._group())
+    async def is_named_agent(self, user_id: str, team: str | None = None) -> bool:
+        """An agent by the settings' list or group (never by `*`), of the own organisation."""
+        return await self._verdict(user_id, team, everyone=False)
 
-    async def _group(self) -> frozenset[str]:
-        if self.group and time.monotonic() - self._group_loaded_at > GROUP_TTL_SECONDS:
-            try:
-                response = await self.client.usergroups_users_list(usergroup=self.group)
-                self._group_members = frozenset(response.get("users") or ())
-                self._group_loaded_at = time.monotonic()
-            except LOOKUP_ERRORS as exc:
-                log.error("usergroups.users.list %s failed: %s", self.group, _error(exc))
-        return self._group_members
+    async def is_lead(self, user_id: str) -> bool:
+        """SERENO_SLACK_LEAD: that user, or a member of that user group."""
+        if not self.lead:
+            return False
+        if self.lead.startswith("S"):
+            return user_id in await self._group_members(self.lead)
+        return user_id == self.lead
 
-    async def actor(self, user_id: str) -> Actor:
+    async def actor(self, user_id: str, team: str | None = None) -> Actor:
         """The Actor for a Slack user."""
-        return Actor(PLATFORM, user_id, await self.name(user_id), await self.is_agent(user_id))
+        name = await self.name(user_id)
+        agent = await self.is_agent(user_id, team)
+        return Actor(PLATFORM, user_id, name, agent, is_lead=agent and await self.is_lead(user_id))
+
+    async def _verdict(self, user_id: str, team: str | None, everyone: bool) -> bool:
+        named = user_id in self.agents or (
+            bool(self.group) and user_id in await self._group_members(self.group or "")
+        )
+        if not named and not everyone:
+            return False
+        member = await self._member(user_id)
+        outsider = await self._outsider(member, team)
+        if named:
+            return outsider is not True  # a failed lookup keeps whom the settings name
+        return outsider is False and member is not None and not (member.guest or member.bot)
+
+    async def _outsider(self, member: Member | None, team: str | None) -> bool | None:
+        """True: of another organisation; False: of Sereno's own; None: cannot tell now."""
+        if member is not None and member.stranger:
+            return True
+        home = await self._home_team()
+        if home is None:
+            return None
+        if team and same_org(home, team) is False:
+            return True
+        if member is None:
+            return None
+        same = same_org(home, member.team_id, member.enterprise_id)
+        return None if same is None else not same
+
+    async def _member(self, user_id: str) -> Member | None:
+        """users.info, cached once known; NOT_FOUND when Slack has no such user for us,
+        None when the lookup failed on the way (asked again next time)."""
+        if user_id in self._members:
+            return self._members[user_id]
+        try:
+            response = await self.client.users_info(user=user_id)
+        except LOOKUP_ERRORS as exc:  # never block a complaint; ask again next time
+            error = _error(exc)
+            log.warning("users.info %s failed (%s); using the id", user_id, error)
+            return NOT_FOUND if error == "user_not_found" else None
+        member = member_from(response.get("user") or {}, user_id)
+        self._members[user_id] = member
+        return member
+
+    async def _home_team(self) -> tuple[str, str] | None:
+        """Sereno's own (team id, enterprise id), from auth.test once it answers."""
+        if self._home is None:
+            try:
+                response = await self.client.auth_test()
+            except LOOKUP_ERRORS as exc:
+                log.warning("auth.test failed (%s); asked again at the next event", _error(exc))
+                return None
+            team = str(response.get("team_id") or "")
+            self._home = (team, str(response.get("enterprise_id") or ""))
+        return self._home
+
+    async def _group_members(self, group: str) -> frozenset[str]:
+        loaded_at, members = self._groups.get(group, (float("-inf"), frozenset()))
+        if time.monotonic() - loaded_at > GROUP_TTL_SECONDS:
+            try:
+                response = await self.client.usergroups_users_list(usergroup=group)
+                members = frozenset(response.get("users") or ())
+                self._groups[group] = (time.monotonic(), members)
+            except LOOKUP_ERRORS as exc:
+                log.error("usergroups.users.list %s failed: %s", group, _error(exc))
+        return members

@@ -12,6 +12,7 @@ from dataclasses import replace
 from typing import Any
 
 from bot.core.cards import ActionId, Card, CardKind, render_text
+from bot.settings import EVERYONE
 from handlers.slack.markup import unescape
 
 SECTION_LIMIT = 2900  # Slack refuses section text over 3,000 characters
@@ -90,7 +91,8 @@ def mention_text(card: Card, agents: tuple[str, ...], group: str | None, lead: s
         if mention.startswith("user:"):
             found.append(slack_id(mention[5:]))
         elif mention == "agents":
-            found += ([slack_id(group)] if group else [slack_id(a) for a in agents]) or ["<!here>"]
+            named = [slack_id(a) for a in agents if a != EVERYONE]  # `*` names nobody
+            found += ([slack_id(group)] if group else named) or ["<!here>"]
         elif mention == "lead":
             found.append(slack_id(lead) if lead else "<!here>")
     return " ".join(dict.fromkeys(found))

@@ -196,6 +196,9 @@ class FakeSlack(HttpMixin, WebApiMixin, FilesMixin, HistoryMixin, SocketModeMixi
         is_bot: bool = False,
         **extra: Any,
     ) -> dict[str, Any]:
+        """A member of this workspace, as users.info answers. `extra` overrides fields: e.g.
+        ``team_id="TOTHER", is_stranger=True`` for a user of another organisation met in a
+        Slack Connect channel, ``is_restricted=True`` for a guest."""
         real = real_name or name
         user = {
             "id": user_id,
@@ -204,6 +207,8 @@ class FakeSlack(HttpMixin, WebApiMixin, FilesMixin, HistoryMixin, SocketModeMixi
             "real_name": real,
             "deleted": False,
             "is_bot": is_bot,
+            "is_restricted": False,  # a multi-channel guest
+            "is_ultra_restricted": False,  # a single-channel guest
             "tz": "Europe/Berlin",
             "profile": {
                 "real_name": real,
