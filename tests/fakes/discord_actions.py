@@ -40,13 +40,16 @@ class ActionsMixin:
         *,
         author: str = "customer",
         channel: int | str = "support",
+        message_id: int | None = None,
         **extra: Any,
     ) -> dict:
         """``author`` posts ``content`` while Sereno is away: the message is stored (REST
-        shape, as ``GET /channels/{id}/messages`` returns it) and no event is dispatched."""
+        shape, as ``GET /channels/{id}/messages`` returns it) and no event is dispatched.
+        ``message_id`` backdates it (a snowflake made with ``discord.utils.time_snowflake``)."""
         w = self.world
         cid = w.channel_id(channel)
-        data = p.message(self.ids.next(), cid, w.users[author], content, **extra)
+        mid = message_id if message_id is not None else self.ids.next()
+        data = p.message(mid, cid, w.users[author], content, **extra)
         self.messages[int(data["id"])] = data
         w.channels[cid]["last_message_id"] = data["id"]
         return data
