@@ -76,6 +76,7 @@ def build(
         guidance=GuidanceConfig(settings.agent_language, settings.contact_channel),
         clocks=settings.clocks,
         snooze_for=settings.snooze_for,
+        leads=settings.leads,
     )
     engine = Engine(
         store, load_library(settings), detector or shared_detector(), clock or SystemClock(), config

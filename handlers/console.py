@@ -94,7 +94,8 @@ class ConsoleSession:
         )
 
     def _agent(self) -> Actor:
-        return Actor(PLATFORM, self.agent.lower(), self.agent, is_agent=True)
+        # whoever types here runs Sereno itself (`sereno export` is theirs too): the lead
+        return Actor(PLATFORM, self.agent.lower(), self.agent, is_agent=True, is_lead=True)
 
     def _customer(self) -> Actor:
         return Actor(PLATFORM, self.customer.lower(), self.customer)

@@ -70,6 +70,7 @@ async def slack(
 
 AGENT = Actor("test", "U-ana", "ana", is_agent=True)
 OTHER_AGENT = Actor("test", "U-luis", "luis", is_agent=True)
+LEAD = Actor("test", "U-lea", "lea", is_agent=True, is_lead=True)  # may export every case
 LUCIA = Actor("test", "U-lucia", "Lucía Pérez")
 
 

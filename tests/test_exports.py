@@ -18,7 +18,7 @@ from bot.core.dispatch import Context, run
 from bot.core.records_cases import iter_cases
 from bot.records_cli import export
 from bot.wiring import App
-from tests.conftest import AGENT, complaint
+from tests.conftest import LEAD, complaint
 from tests.support import FakeClock
 
 EN = "My order 5521 arrived broken and nobody answers my emails. I want a refund."
@@ -78,7 +78,7 @@ def test_cases_are_walked_page_by_page_oldest_or_newest_first(app: App) -> None:
 
 def test_a_chat_export_with_no_file_limit_holds_every_case(app: App) -> None:
     add_cases(app, MANY)
-    reply = run(app.engine, app.times, "export csv", Context(AGENT, "test", "C1"))
+    reply = run(app.engine, app.times, "export csv", Context(LEAD, "test", "C1"))
     assert reply.ok and f"The list of cases ({MANY})" in reply.text
     card, data = report_files(app)[-1]
     assert card["title"] == "📄 All cases (CSV)"
@@ -88,7 +88,7 @@ def test_a_chat_export_with_no_file_limit_holds_every_case(app: App) -> None:
 def test_a_chat_export_under_a_file_limit_says_n_of_m_and_how_to_get_the_rest(app: App) -> None:
     add_cases(app, 40)
     limit = 1_500
-    here = Context(AGENT, "test", "C1", file_limit=limit)
+    here = Context(LEAD, "test", "C1", file_limit=limit)
     reply = run(app.engine, app.times, "export csv", here)
     card, data = report_files(app)[-1]
     held = csv_ids(data)
@@ -104,12 +104,12 @@ def test_a_chat_export_under_a_file_limit_says_n_of_m_and_how_to_get_the_rest(ap
 def test_a_period_narrows_the_list_of_cases(app: App, clock: FakeClock) -> None:
     add_cases(app, 5, days_ago=40)  # case 1 (the seed) is opened now, 2-5 forty days ago
     add_cases(app, 3, start=100)  # 6-8 now
-    reply = run(app.engine, app.times, "export csv 7d", Context(AGENT, "test", "C1"))
+    reply = run(app.engine, app.times, "export csv 7d", Context(LEAD, "test", "C1"))
     assert reply.ok and "(4)" in reply.text
     card, data = report_files(app)[-1]
     assert csv_ids(data) == [1, 6, 7, 8]
     assert str(card["title"]).startswith("📄 Cases opened ")
-    bad = run(app.engine, app.times, "export csv someday", Context(AGENT, "test", "C1"))
+    bad = run(app.engine, app.times, "export csv someday", Context(LEAD, "test", "C1"))
     assert not bad.ok and "is not a period" in bad.text and "Formats:" in bad.text
-    case_and_period = run(app.engine, app.times, "export #1 md 7d", Context(AGENT, "test", "C1"))
+    case_and_period = run(app.engine, app.times, "export #1 md 7d", Context(LEAD, "test", "C1"))
     assert not case_and_period.ok and "for the list of cases" in case_and_period.text

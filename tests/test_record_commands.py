@@ -11,7 +11,7 @@ from pathlib import Path
 from bot.core.dispatch import Context, run
 from bot.core.model import Status
 from bot.wiring import App
-from tests.conftest import AGENT, LUCIA, complaint
+from tests.conftest import AGENT, LEAD, LUCIA, complaint
 from tests.support import FakeClock
 
 EN = "My order 5521 arrived broken and nobody answers my emails. I want a refund."
@@ -69,7 +69,7 @@ def test_exports_go_to_the_thread_as_files_in_each_format(app: App) -> None:
 def test_the_case_list_csv_opens_in_a_spreadsheet(app: App) -> None:
     app.engine.open_case(complaint('Broken, "really" broken\nand late 🔥', "m-1"))
     app.engine.open_case(complaint("=HYPERLINK(evil) my invoice is wrong", "m-2"))
-    assert run(app.engine, app.times, "export csv", ctx()).ok
+    assert run(app.engine, app.times, "export csv", Context(LEAD, "test", "C1")).ok
     name, data = files(app)[-1]
     assert name.endswith(".csv")
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))

@@ -83,6 +83,8 @@ def _export(engine: Engine, command: Command, ctx: Context) -> Reply:
     case = _case_for(engine, command, ctx)
     if command.case_id is not None and case is None:
         return Reply(engine.say("reply.no_case", case_id=command.case_id), ok=False)
+    if case is None and not engine.is_lead(ctx.actor):  # every case: the lead's alone
+        return Reply(engine.say("reply.only_lead"), ok=False)
     refused = engine.check_agent(case, ctx.actor) if case else None
     return refused or record_commands.export(engine, case, command.args.strip(), ctx)
 

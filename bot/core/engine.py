@@ -6,7 +6,7 @@ entry and the messages it causes in one transaction.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -43,6 +43,8 @@ class EngineConfig:
     guidance: GuidanceConfig
     clocks: Clocks = field(default_factory=Clocks)
     snooze_for: timedelta = timedelta(hours=1)
+    #: Each platform's lead, when one person: told of floods, may export every case.
+    leads: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -260,6 +262,11 @@ class Engine(ConversationMixin):
         if actor.platform == case.platform and actor.user_id == case.customer_id:
             return Reply(self.say("reply.own_complaint"), ok=False, case_id=case.id)
         return None
+
+    def is_lead(self, actor: Actor) -> bool:
+        """The team's lead: an agent the adapter says is the lead, or the configured one."""
+        named = self.config.leads.get(actor.platform) == actor.user_id
+        return actor.is_agent and (actor.is_lead or named)
 
     def set_step(
         self, case: Case, step_ref: str, state: StepState, actor: Actor, via: Via

@@ -60,12 +60,17 @@ class Impact(StrEnum):
 
 @dataclass(frozen=True)
 class Actor:
-    """Someone who acts in a chat: a customer, an agent, or the bot itself."""
+    """Someone who acts in a chat: a customer, an agent, or the bot itself.
+
+    `is_lead`: the adapter knows them as the team's lead (e.g. a lead group's member);
+    a lead who is one person is also known from `EngineConfig.leads`.
+    """
 
     platform: str
     user_id: str
     name: str
     is_agent: bool = False
+    is_lead: bool = False
 
     @property
     def key(self) -> str:

@@ -297,6 +297,15 @@ _VIEWS: dict[str, dict[str, str]] = {
     "view.playbook": {"en": "Playbook '{id}': {name}", "es": "Guía de pasos '{id}': {name}"},
 }
 
+_TEAM: dict[str, dict[str, str]] = {
+    "reply.only_lead": {
+        "en": "Only the team lead can export every case. Export one case with "
+        "'/complaint export #12'.",
+        "es": "Solo la persona responsable del equipo puede exportar todos los casos. "
+        "Exporta un caso con '/complaint export #12'.",
+    },
+}
+
 REPLIES: dict[str, dict[str, str]] = {
     **_ENGINE,
     **_LIFECYCLE,
@@ -304,4 +313,5 @@ REPLIES: dict[str, dict[str, str]] = {
     **_REMINDERS,
     **_RECORDS,
     **_VIEWS,
+    **_TEAM,
 }

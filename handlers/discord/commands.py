@@ -49,7 +49,8 @@ class ComplaintCommands(app_commands.Group):
         channel_id, thread_id = context_place(
             interaction.channel, interaction.channel_id, self.app.store
         )
-        who = actor(interaction.user, self.app.settings.discord_agent_role)
+        settings = self.app.settings
+        who = actor(interaction.user, settings.discord_agent_role, settings.discord_lead)
         return Context(who, PLATFORM, channel_id, thread_id)
 
     async def _run(

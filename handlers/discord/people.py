@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -10,6 +12,7 @@ import discord
 from bot.core.model import Actor
 from bot.core.store_port import CaseStore
 
+log = logging.getLogger(__name__)
 PLATFORM = "discord"
 
 
@@ -22,9 +25,39 @@ def is_agent(user: discord.abc.User, agent_role: str | None) -> bool:
     return user.guild_permissions.manage_messages
 
 
-def actor(user: discord.abc.User, agent_role: str | None) -> Actor:
-    """The core's Actor for a Discord user or member."""
-    return Actor(PLATFORM, str(user.id), user.display_name, is_agent=is_agent(user, agent_role))
+def agents_rule(guilds: Sequence[discord.Guild], agent_role: str | None) -> str:
+    """Which rule says who the agents are, in one line (said at start-up)."""
+    if not agent_role:
+        return (
+            "Discord: agents are the members with Manage Messages, as SERENO_DISCORD_AGENT_ROLE "
+            "is not set; set it to the agents' role id to choose them"
+        )
+    found = (g.get_role(int(agent_role)) for g in guilds if agent_role.isdigit())
+    role = next((r for r in found if r is not None), None)
+    named = f"@{role.name} ({agent_role})" if role else agent_role
+    return f"Discord: agents are the members of the role {named} (SERENO_DISCORD_AGENT_ROLE)"
+
+
+def say_agents(guilds: Sequence[discord.Guild], agent_role: str | None) -> None:
+    """Log the agents' rule once, at start-up."""
+    log.info("%s", agents_rule(guilds, agent_role))
+
+
+def is_lead(user: discord.abc.User, lead: str | None) -> bool:
+    """SERENO_DISCORD_LEAD: that user, or with `role:ID` a member with that role."""
+    if not lead:
+        return False
+    if lead.startswith("role:"):
+        roles = user.roles if isinstance(user, discord.Member) else []
+        return any(str(role.id) == lead[5:] for role in roles)
+    return str(user.id) == lead
+
+
+def actor(user: discord.abc.User, agent_role: str | None, lead: str | None = None) -> Actor:
+    """The core's Actor for a Discord user or member (the lead only when also an agent)."""
+    agent = is_agent(user, agent_role)
+    lead_too = agent and is_lead(user, lead)
+    return Actor(PLATFORM, str(user.id), user.display_name, is_agent=agent, is_lead=lead_too)
 
 
 @dataclass(frozen=True)

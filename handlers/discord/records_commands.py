@@ -96,7 +96,7 @@ class RecordsCommands(app_commands.Group):
         channel_id, thread_id = context_place(
             interaction.channel, interaction.channel_id, app.store
         )
-        who = actor(interaction.user, app.settings.discord_agent_role)
+        who = actor(interaction.user, app.settings.discord_agent_role, app.settings.discord_lead)
         where = Context(who, PLATFORM, channel_id, thread_id, file_limit=interaction.filesize_limit)
         await answer(interaction, run(app.engine, app.times, " ".join(words), where))
 

@@ -1,4 +1,5 @@
-"""Start-up on Discord: registering /complaint, and whether Sereno's pings can notify anyone.
+"""Start-up on Discord: registering /complaint, who the agents are, and whether Sereno's
+pings can notify anyone.
 
 Neither may stop Sereno: without commands, complaints, reactions and buttons still work;
 a ping that notifies no one is still posted. Each problem is one clear log line.
@@ -14,6 +15,7 @@ import discord
 from discord import app_commands
 
 from bot.settings import Settings
+from handlers.discord.people import say_agents
 
 log = logging.getLogger(__name__)
 
@@ -66,7 +68,9 @@ def _one_line(text: str) -> str:
 
 
 def check_pings(client: discord.Client, settings: Settings) -> bool:
-    """Warn in one line when pings would notify no one; True when they can."""
+    """Say who the agents are, and warn in one line when pings would notify no one; True
+    when they can (called once the servers are known)."""
+    say_agents(client.guilds, settings.discord_agent_role)
     problems = ping_problems(client.guilds, settings)
     if problems:
         log.warning("Discord: pings would notify no one: %s.", "; ".join(problems))

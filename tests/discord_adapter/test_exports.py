@@ -4,12 +4,27 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import AsyncIterator, Callable
 
+import pytest
+
+from bot.core.ports import LanguageDetector
+from bot.settings import Settings
 from bot.wiring import App
-from tests.discord_harness import open_complaint
+from tests.discord_harness import open_complaint, sereno
 from tests.fakes import discord_payloads as p
 from tests.fakes.discord_api import FakeDiscord
 from tests.test_exports import add_cases
+
+
+@pytest.fixture
+async def app(
+    fake: FakeDiscord, settings_for: Callable[..., Settings], detector: LanguageDetector
+) -> AsyncIterator[App]:
+    """Sereno serving the fake, with the agent who exports every case as the lead."""
+    lead = str(fake.world.user_id("agent"))
+    async with sereno(fake, settings_for(SERENO_DISCORD_LEAD=lead), detector) as running:
+        yield running
 
 
 async def test_a_capped_export_says_n_of_m_and_how_to_get_the_rest(
