@@ -112,7 +112,7 @@ async def test_customer_replies_in_open_case_threads_are_fed(
 
     assert await catch_up(web, store, ["C1"], NOW) == {"C1": 2}
 
-    assert keys(store) == [f"msg:C1:{reply['ts']}", f"msg:C1:{top['ts']}"]
+    assert keys(store) == [f"msg:C1:{top['ts']}", f"msg:C1:{reply['ts']}"]  # complaints first
     [asked] = slack.calls("conversations.replies")
     assert (asked.params["ts"], asked.params["oldest"]) == (open_parent["ts"], CURSOR)
     assert store.cursor("slack", "C1") == top["ts"]

@@ -145,51 +145,52 @@ async def _channel(
     now: datetime,
     since: Mapping[str, str | None] | None,
 ) -> int:
-    """Read one channel, its new forum posts and case threads; feed in id order."""
+    """Feed one channel's new messages (or new forum posts), then its case threads'
+    replies, then move the cursor to the newest id read."""
     start = starting_point(store, PLATFORM, channel, since)
     if start is None:
         store.advance_cursor(PLATFORM, channel, str(time_snowflake(now)), now)
         log.info("Discord catch-up %s: first start here; history before now is left alone", channel)
         return 0
     after = max(int(start), time_snowflake(now - MAX_AGE))
+    requests = run.requests
     guild_id, forum = await _where(run, channel)
-    found: dict[int, dict] = {}
+    # New complaints (top-level messages, new forum posts) are fed first, then the
+    # replies in case threads, thread by thread, each batch in id order.
+    top: list[dict] = []
     capped = False
     if forum:
-        budget = MAX_MESSAGES
-        for post in await _new_posts(run, guild_id, channel, after):
-            messages, cut = await _thread(run, post, after, budget)
-            found.update((int(m["id"]), m) for m in messages)
-            budget -= len(messages)
-            if cut or budget <= 0:
-                capped = True
+        posts = await _new_posts(run, guild_id, channel, after)
+        for n, post in enumerate(posts, 1):
+            messages, cut = await _thread(run, post, after, MAX_MESSAGES - len(top))
+            top += messages
+            if cut or len(top) >= MAX_MESSAGES:
+                capped = cut or n < len(posts)
                 break
     else:
-        messages, capped = await run.read(int(channel), after, MAX_MESSAGES)
-        found.update((int(m["id"]), m) for m in messages)
+        top, capped = await run.read(int(channel), after, MAX_MESSAGES)
+    new = await _feed_all(run, store, channel, guild_id, top, now)
+    seen = [int(m["id"]) for m in top]
     threads = [t for t in open_case_threads(store, PLATFORM, channel) if t != channel]
-    budget = MAX_MESSAGES
-    for thread in threads:
-        messages, cut = await _thread(run, int(thread), after, budget)
-        found.update((int(m["id"]), m) for m in messages)
-        budget -= len(messages)
-        if cut or budget <= 0:
-            capped = True
+    replies = 0
+    for n, thread in enumerate(threads, 1):
+        messages, cut = await _thread(run, int(thread), after, MAX_MESSAGES - replies)
+        new += await _feed_all(run, store, channel, guild_id, messages, now)
+        seen += [int(m["id"]) for m in messages]
+        replies += len(messages)
+        if cut or replies >= MAX_MESSAGES:
+            capped = capped or cut or n < len(threads)
             break
-    new = 0
-    ordered = [found[key] for key in sorted(found)]
-    for message in ordered:
-        new += await _feed(run, store, channel, guild_id, message, now)
-    if ordered:
-        store.advance_cursor(PLATFORM, channel, ordered[-1]["id"], now)
+    if seen:  # only once everything was read: after a failure it is all read again
+        store.advance_cursor(PLATFORM, channel, str(max(seen)), now)
     log.info(
         "Discord catch-up %s: %d fed (%d read after %s, %d case threads, %d requests%s)",
         channel,
         new,
-        len(ordered),
+        len(seen),
         after,
         len(threads),
-        run.requests,
+        run.requests - requests,
         f"; stopped at the bound of {MAX_MESSAGES} messages" if capped else "",
     )
     return new
@@ -221,6 +222,22 @@ async def _thread(run: _Run, thread: int, after: int, budget: int) -> tuple[list
     except (discord.NotFound, discord.Forbidden) as exc:
         log.debug("Discord catch-up: thread %s unreadable (%s)", thread, exc)
         return [], False
+
+
+async def _feed_all(
+    run: _Run,
+    store: CatchUpStore,
+    channel: str,
+    guild_id: int,
+    messages: list[dict[str, Any]],
+    now: datetime,
+) -> int:
+    """Keep messages in id order (once each); how many were new."""
+    unique = {int(m["id"]): m for m in messages}
+    new = 0
+    for key in sorted(unique):
+        new += await _feed(run, store, channel, guild_id, unique[key], now)
+    return new
 
 
 async def _feed(

@@ -142,34 +142,36 @@ async def _channel(
     now: datetime,
     since: Mapping[str, str | None] | None,
 ) -> int:
-    """Read one channel and its case threads, feed them in ts order, move the cursor."""
+    """Feed one channel's new top-level messages, then its case threads' replies (each
+    batch in ts order), then move the cursor to the newest ts read."""
     start = starting_point(store, PLATFORM, channel, since)
     if start is None:
         store.advance_cursor(PLATFORM, channel, f"{now.timestamp():.6f}", now)
         log.info("Slack catch-up %s: first start here; history before now is left alone", channel)
         return 0
     oldest = max(start, f"{(now - MAX_AGE).timestamp():.6f}", key=_ts)
+    # New complaints are fed as soon as history is read; case-thread replies follow
+    # thread by thread (on the 1-a-minute tier reading 50 threads takes 50 minutes).
     found, capped = await _history(run, channel, oldest)
+    new = _feed_all(store, channel, found.values(), now)
+    seen = list(found)
     threads = open_case_threads(store, PLATFORM, channel)
-    budget = MAX_MESSAGES
-    for thread in threads:
-        replies, thread_capped = await _replies(run, channel, thread, oldest, budget)
-        capped = capped or thread_capped
-        budget -= len(replies)
-        found.update((m["ts"], m) for m in replies)
-        if budget <= 0:
+    count = 0
+    for n, thread in enumerate(threads, 1):
+        replies, cut = await _replies(run, channel, thread, oldest, MAX_MESSAGES - count)
+        new += _feed_all(store, channel, replies, now)
+        seen += [m["ts"] for m in replies]
+        count += len(replies)
+        if cut or count >= MAX_MESSAGES:
+            capped = capped or cut or n < len(threads)
             break
-    new = 0
-    ordered = sorted(found.values(), key=lambda m: _ts(m["ts"]))
-    for message in ordered:
-        new += _feed(store, channel, message, now)
-    if ordered:
-        store.advance_cursor(PLATFORM, channel, ordered[-1]["ts"], now)
+    if seen:  # only once everything was read: after a failure it is all read again
+        store.advance_cursor(PLATFORM, channel, max(seen, key=_ts), now)
     log.info(
         "Slack catch-up %s: %d fed (%d read since %s, %d case threads, %d requests%s%s)",
         channel,
         new,
-        len(ordered),
+        len(seen),
         oldest,
         len(threads),
         run.requests,
@@ -192,10 +194,10 @@ async def _history(run: _Run, channel: str, oldest: str) -> tuple[dict[str, dict
         for message in data.get("messages") or []:
             if _is_after(message, oldest):
                 found[message["ts"]] = message
-        if len(found) >= MAX_MESSAGES:
+        page = _next_page(data)
+        if len(found) > MAX_MESSAGES or (len(found) == MAX_MESSAGES and page):
             newest = sorted(found, key=_ts)[-MAX_MESSAGES:]
             return {ts: found[ts] for ts in newest}, True
-        page = _next_page(data)
         if page is None:
             return found, False
 
@@ -220,11 +222,18 @@ async def _replies(
         for message in data.get("messages") or []:
             if message.get("ts") != thread and _is_after(message, oldest):
                 found.append(message)
-        if len(found) >= budget:
-            return found[:budget], True
         page = _next_page(data)
+        if len(found) > budget or (len(found) == budget and page):
+            return found[:budget], True
         if page is None:
             return found, False
+
+
+def _feed_all(
+    store: CatchUpStore, channel: str, messages: Iterable[dict[str, Any]], now: datetime
+) -> int:
+    """Keep messages in ts order; how many were new."""
+    return sum(_feed(store, channel, m, now) for m in sorted(messages, key=lambda m: _ts(m["ts"])))
 
 
 def _feed(store: CatchUpStore, channel: str, message: dict[str, Any], now: datetime) -> int:
