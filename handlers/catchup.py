@@ -8,7 +8,10 @@ cases: the inbox worker does that, as for a live event.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
@@ -26,6 +29,12 @@ MAX_THREADS = 50
 #: Open cases looked at when choosing those threads.
 _OPEN_CASES_SCANNED = 1000
 _OPEN = frozenset({Status.NEW, Status.IN_PROGRESS})
+
+log = logging.getLogger(__name__)
+
+#: A platform's entry point with its client, store and channels bound:
+#: ``lambda now, since: catch_up(client, store, channels, now, since=since)``.
+CatchUp = Callable[[datetime, Mapping[str, str | None] | None], Awaitable[dict[str, int]]]
 
 
 class CatchUpStore(Protocol):
@@ -85,3 +94,75 @@ def open_case_threads(store: CatchUpStore, platform: str, channel: str) -> list[
         if len(threads) >= MAX_THREADS:
             break
     return threads
+
+
+def merge(
+    older: Mapping[str, str | None] | None, newer: Mapping[str, str | None]
+) -> dict[str, str | None]:
+    """Two snapshots as one catch-up: per channel the earlier cursor (None only when
+    neither had one: a first start). Ids compare by length, then text."""
+    merged = dict(newer)
+    for channel, cursor in (older or {}).items():
+        other = merged.get(channel)
+        if cursor is not None and (other is None or (len(cursor), cursor) < (len(other), other)):
+            merged[channel] = cursor
+    return merged
+
+
+class CatchUpRunner:
+    """Catch-up in the background, one run at a time, from snapshots taken when asked.
+
+    Call `request` (synchronous, quick) when a new connection or session begins, before
+    it keeps its first event. A request during a run is merged into the next run, so
+    no gap is left behind and runs never overlap. `stop` cancels the run.
+    """
+
+    def __init__(
+        self,
+        platform: str,
+        store: CatchUpStore,
+        channels: Iterable[str],
+        catch_up: CatchUp,
+        clock: Callable[[], datetime],
+    ) -> None:
+        self.platform = platform
+        self.store = store
+        self.channels = tuple(channels)
+        self._catch_up = catch_up
+        self._clock = clock
+        self._pending: dict[str, str | None] | None = None
+        self._task: asyncio.Task[None] | None = None
+        self.runs = 0
+
+    def request(self) -> None:
+        """Snapshot the cursors now and catch up from them in the background."""
+        try:
+            snapshot = cursors(self.store, self.platform, self.channels)
+        except Exception as exc:  # the run reads the cursors itself then
+            log.warning("%s catch-up: cursors unreadable now (%s)", self.platform, exc)
+            snapshot = {}
+        self._pending = merge(self._pending, snapshot)
+        if self._task is None or self._task.done():
+            self._task = asyncio.create_task(self._drain(), name=f"{self.platform}-catch-up")
+
+    async def wait(self) -> None:
+        """Until no run is going or asked for (for tests and shutdown)."""
+        while self._task is not None and not self._task.done():
+            await asyncio.shield(self._task)
+
+    async def stop(self) -> None:
+        """Cancel the current run, if any."""
+        if self._task is not None and not self._task.done():
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+        self._pending = None
+
+    async def _drain(self) -> None:
+        while self._pending is not None:
+            since, self._pending = self._pending, None
+            self.runs += 1
+            try:
+                await self._catch_up(self._clock(), since or None)
+            except Exception:  # the entry points log and never raise; a bug still must not
+                log.exception("%s catch-up failed", self.platform)
