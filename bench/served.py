@@ -117,6 +117,7 @@ def start_sereno(fake: FakeSlack, tmp: Path) -> Served:
         "SERENO_SLACK_PORT": str(port),
         "SERENO_SLACK_CHANNELS": CHANNEL,
         "SERENO_SLACK_AGENTS": "*",  # every member: the bench's authors open cases all the same
+        "SERENO_FLOOD_CASES_PER_MINUTE": "1000",  # 50 customers, 231 complaints: each a case
         "SERENO_SLACK_POST_INTERVAL": "0s",
         "SERENO_DB": str(tmp / "sereno.db"),
     }

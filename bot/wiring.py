@@ -76,6 +76,7 @@ def build(
         guidance=GuidanceConfig(settings.agent_language, settings.contact_channel),
         clocks=settings.clocks,
         snooze_for=settings.snooze_for,
+        flood_cases_per_minute=settings.flood_cases_per_minute,
         leads=settings.leads,
     )
     engine = Engine(

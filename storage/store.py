@@ -165,6 +165,24 @@ class SqliteStore(InboxRows, ReminderRows, ReportRows):
         )
         return {k: int(v or 0) for k, v in (row or {}).items()}
 
+    def cases_opened_by(self, platform: str, customer_id: str, since: datetime) -> int:
+        """How many cases this author opened at or after `since` (flood containment)."""
+        row = self._one(
+            "SELECT count(*) AS n FROM cases "
+            "WHERE platform = ? AND customer_id = ? AND opened_at >= ?",
+            [platform, customer_id, ts(since)],
+        )
+        return int(row["n"]) if row else 0
+
+    def latest_case_of(self, platform: str, customer_id: str) -> Case | None:
+        """This author's latest open case, else their latest case."""
+        row = self._one(
+            "SELECT * FROM cases WHERE platform = ? AND customer_id = ? "
+            "ORDER BY status IN ('new', 'in_progress') DESC, id DESC LIMIT 1",
+            [platform, customer_id],
+        )
+        return case_from_row(row) if row else None
+
     # -- steps and timeline --------------------------------------------------
 
     def insert_steps(self, case_id: int, step_ids: Iterable[str]) -> None:
@@ -224,6 +242,14 @@ class SqliteStore(InboxRows, ReminderRows, ReportRows):
         """A case's timeline, oldest first."""
         rows = self.db.query("SELECT * FROM events WHERE case_id = ? ORDER BY id", [case_id])
         return [event_from_row(r) for r in rows]
+
+    def last_event(self, case_id: int, kind: EventKind) -> Event | None:
+        """A case's latest timeline entry of one kind."""
+        row = self._one(
+            "SELECT * FROM events WHERE case_id = ? AND kind = ? ORDER BY id DESC LIMIT 1",
+            [case_id, kind.value],
+        )
+        return event_from_row(row) if row else None
 
     # -- outbox ---------------------------------------------------------------
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from bot.core.clocks import ReminderKind
 from bot.core.delivery import OutboxDrainer
+from bot.core.model import Actor
 from bot.core.outbox import OutboxItem, RateLimited
 from bot.core.ports import LanguageDetector
 from bot.settings import Settings
@@ -48,11 +49,16 @@ def ping_rows(app: App) -> list[dict[str, object]]:
     )
 
 
+def customer(n: int) -> Actor:
+    """One customer per case: one author's many complaints in a minute would be a flood."""
+    return Actor("test", f"U-{n}", f"Customer {n}")
+
+
 def open_cases_an_hour_ago(db: Path, detector: LanguageDetector, count: int) -> None:
     clock = FakeClock(datetime.now(UTC) - timedelta(hours=1))
     app = build(Settings.from_env({"SERENO_DB": str(db)}), clock=clock, detector=detector)
     for n in range(count):
-        app.engine.open_case(complaint(f"My order {n} never arrived!", f"m-{n}"))
+        app.engine.open_case(complaint(f"My order {n} never arrived!", f"m-{n}", customer(n)))
     app.close()
 
 
@@ -118,7 +124,10 @@ class RateLimitedMessenger:
 async def test_ten_thousand_due_reminders_go_out_in_order_within_the_rate(
     app: App, clock: FakeClock
 ) -> None:
-    cases = [app.engine.open_case(complaint(f"Order {n} is late", f"m-{n}")) for n in range(20)]
+    cases = [
+        app.engine.open_case(complaint(f"Order {n} is late", f"m-{n}", customer(n)))
+        for n in range(20)
+    ]
     now = clock.now()
     with app.store.atomic():
         for n in range(10_000):

@@ -11,12 +11,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from bot.core import floods
 from bot.core.case import Case, EventKind
 from bot.core.clocks import AUTO_DONE, Clocks, ReminderKind
 from bot.core.conversation import ConversationMixin
 from bot.core.guidance import GuidanceConfig, header_card, step_card, suggestion_card
 from bot.core.lifecycle import refusal
-from bot.core.model import SERENO, Actor, Incoming, Status, StepState, Via
+from bot.core.model import SERENO, Actor, Incoming, Reading, Status, StepState, Via
 from bot.core.playbook import Playbook, PlaybookLibrary
 from bot.core.ports import Clock, LanguageDetector
 from bot.core.reading import assess_history, read_complaint
@@ -43,6 +44,8 @@ class EngineConfig:
     guidance: GuidanceConfig
     clocks: Clocks = field(default_factory=Clocks)
     snooze_for: timedelta = timedelta(hours=1)
+    #: At most this many new cases per minute from one author (see `floods`).
+    flood_cases_per_minute: int = 5
     #: Each platform's lead, when one person: told of floods, may export every case.
     leads: Mapping[str, str] = field(default_factory=dict)
 
@@ -195,7 +198,8 @@ class Engine(ConversationMixin):
     # -- opening and conversation -----------------------------------------------
 
     def open_case(self, msg: Incoming) -> Case | None:
-        """Open a case from a complaint; None if seen before, or if an agent wrote it.
+        """Open a case from a complaint; None if seen before, if an agent wrote it, or if
+        it joined its author's latest case because they are flooding (`floods`).
 
         Agents talk in complaint channels too (announcements, questions to the team);
         their top-level messages are not complaints.
@@ -220,37 +224,46 @@ class Engine(ConversationMixin):
         with self.store.atomic():
             if msg.event_id and not self.store.remember_event(msg.platform, msg.event_id, now):
                 return None
-            case = self.store.insert_case(
-                NewCase(
-                    msg.platform,
-                    msg.channel_id,
-                    msg.message_id,
-                    msg.thread_id or msg.message_id,
-                    msg.author,
-                    msg.text,
-                    playbook.id,
-                    reading,
-                    now,
-                )
-            )
-            if case is None:
-                return None
-            self.store.insert_steps(case.id, self._applicable(case, case.flags))
-            self._event(
-                case,
-                msg.author,
-                EventKind.OPENED,
-                text=msg.text,
-                playbook=playbook.id,
-                reading=_reading_summary(case),
-            )
-            clocks = self.clocks_for(case)
-            self._schedule(case, ReminderKind.FIRST_RESPONSE, clocks.first_response, SERENO)
-            self._schedule(case, ReminderKind.STALLED, clocks.stalled_after, SERENO)
-            self.refresh_header(case.id)
-            self._advance(case, None)
-            self._post_suggestion(case, FIRST_REPLY, None, once=True)
+            flooded = floods.flood_target(self, msg, now)
+            if flooded is not None:
+                floods.join(self, flooded, msg, now)
+            case = None if flooded else self._insert_case(msg, playbook, reading, now)
         self.notify()
+        return case
+
+    def _insert_case(
+        self, msg: Incoming, playbook: Playbook, reading: Reading, now: datetime
+    ) -> Case | None:
+        """Write a new case, its steps, clocks and first posts (inside open_case's transaction)."""
+        new = NewCase(
+            msg.platform,
+            msg.channel_id,
+            msg.message_id,
+            msg.thread_id or msg.message_id,
+            msg.author,
+            msg.text,
+            playbook.id,
+            reading,
+            now,
+        )
+        case = self.store.insert_case(new)
+        if case is None:
+            return None
+        self.store.insert_steps(case.id, self._applicable(case, case.flags))
+        self._event(
+            case,
+            msg.author,
+            EventKind.OPENED,
+            text=msg.text,
+            playbook=playbook.id,
+            reading=_reading_summary(case),
+        )
+        clocks = self.clocks_for(case)
+        self._schedule(case, ReminderKind.FIRST_RESPONSE, clocks.first_response, SERENO)
+        self._schedule(case, ReminderKind.STALLED, clocks.stalled_after, SERENO)
+        self.refresh_header(case.id)
+        self._advance(case, None)
+        self._post_suggestion(case, FIRST_REPLY, None, once=True)
         return case
 
     # -- agent operations --------------------------------------------------------

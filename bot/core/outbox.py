@@ -21,6 +21,7 @@ BACKOFF_BASE_SECONDS = 1.0
 BACKOFF_CAP_SECONDS = 300.0
 #: A row failing with transient errors is retried for at least this long.
 RETRY_FOR = timedelta(hours=24)
+DIRECT = "dm:"  # an outbox channel id "dm:<user>" is a direct message to that user
 
 
 @dataclass(frozen=True)

@@ -14,9 +14,9 @@ from bot.core.cards import Card, CardKind
 from bot.core.case import EventKind
 from bot.core.engine import Engine
 from bot.core.model import SERENO
-from bot.core.outbox import OutboxItem
+from bot.core.outbox import DIRECT, OutboxItem
 
-DIRECT = "dm:"  # an outbox channel id "dm:<user>" is a direct message to that user
+__all__ = ["DIRECT", "refusal_reporter", "undelivered_line"]
 
 
 def refusal_reporter(engine: Engine, report_to: str | None) -> Callable[[OutboxItem, str], None]:

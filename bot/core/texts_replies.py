@@ -304,6 +304,20 @@ _TEAM: dict[str, dict[str, str]] = {
         "es": "Solo la persona responsable del equipo puede exportar todos los casos. "
         "Exporta un caso con '/complaint export #12'.",
     },
+    "flood.title": {
+        "en": "⚠️ Flood: {who} posted more than {limit} complaints within a minute",
+        "es": "⚠️ Avalancha: {who} publicó más de {limit} quejas en un minuto",
+    },
+    "flood.joined": {
+        "en": "Their next messages join case {ref} until a quiet minute; no new cases open "
+        "for them meanwhile.",
+        "es": "Sus siguientes mensajes se suman al caso {ref} hasta un minuto sin mensajes; "
+        "mientras tanto no se abren casos nuevos.",
+    },
+    "flood.check": {
+        "en": "Check whether it is a forwarder in a loop or abuse, and look at {ref}'s timeline.",
+        "es": "Comprueba si es un reenvío en bucle o un abuso, y mira la cronología de {ref}.",
+    },
 }
 
 REPLIES: dict[str, dict[str, str]] = {
