@@ -3,19 +3,24 @@ history, feeding a real SQLite inbox (issue 10, item 3)."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import aiohttp
 import pytest
+from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.core.model import Actor, Incoming, Status
 from bot.wiring import App
 from handlers import catchup as shared
+from handlers.catchup import CatchUpRunner
 from handlers.slack import catchup
 from handlers.slack.catchup import catch_up
 from storage.db import open_database
@@ -198,3 +203,43 @@ async def test_a_snapshot_of_the_cursors_closes_the_gap_the_live_path_skipped(
 
     assert keys(store) == [f"msg:C1:{live['ts']}", f"msg:C1:{missed['ts']}"]
     assert store.cursor("slack", "C2") == CURSOR  # first start there
+
+
+async def test_each_socket_mode_hello_catches_up_from_a_snapshot(
+    slack: FakeSlack, web: AsyncWebClient, store: SqliteStore
+) -> None:
+    """The wiring suggested to the lead: a hello starts a new connection; catch up then."""
+    app = AsyncApp(signing_secret="unused-in-socket-mode", client=web)
+    runner = CatchUpRunner(
+        "slack",
+        store,
+        ["C1"],
+        lambda now, since: catch_up(web, store, ["C1"], now, since=since),
+        lambda: NOW,
+    )
+
+    async def on_raw(message: aiohttp.WSMessage) -> None:
+        if (
+            message.type == aiohttp.WSMsgType.TEXT
+            and json.loads(message.data).get("type") == "hello"
+        ):
+            runner.request()
+
+    handler = AsyncSocketModeHandler(app, app_token="xapp-1-test")
+    handler.client.on_message_listeners.append(on_raw)
+    await handler.connect_async()
+    try:
+        await asyncio.wait_for(_until(lambda: store.cursor("slack", "C1") == CURSOR), 5)
+        missed = slack.add_history("C1", "posted while the socket was down")
+        await slack.socket_disconnect()
+        await asyncio.wait_for(_until(lambda: keys(store) == [f"msg:C1:{missed['ts']}"]), 5)
+        await asyncio.wait_for(runner.wait(), 5)
+    finally:
+        await runner.stop()
+        await handler.close_async()
+    assert runner.runs == 2 and slack.socket_connections == 2
+
+
+async def _until(check: Callable[[], bool]) -> None:
+    while not check():
+        await asyncio.sleep(0.01)
