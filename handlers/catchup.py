@@ -113,8 +113,10 @@ class CatchUpRunner:
     """Catch-up in the background, one run at a time, from snapshots taken when asked.
 
     Call `request` (synchronous, quick) when a new connection or session begins, before
-    it keeps its first event. A request during a run is merged into the next run, so
-    no gap is left behind and runs never overlap. `stop` cancels the run.
+    it keeps its first event; or `snapshot` then, and `start` once the client can serve
+    what is fed (Discord: the snapshot on ``on_connect``, the start on ``on_ready``,
+    once the guilds are cached again). A request during a run is merged into the next
+    run, so no gap is left behind and runs never overlap. `stop` cancels the run.
     """
 
     def __init__(
@@ -136,13 +138,21 @@ class CatchUpRunner:
 
     def request(self) -> None:
         """Snapshot the cursors now and catch up from them in the background."""
+        self.snapshot()
+        self.start()
+
+    def snapshot(self) -> None:
+        """Remember the cursors now, for the next run (merged with any not yet run)."""
         try:
-            snapshot = cursors(self.store, self.platform, self.channels)
+            taken = cursors(self.store, self.platform, self.channels)
         except Exception as exc:  # the run reads the cursors itself then
             log.warning("%s catch-up: cursors unreadable now (%s)", self.platform, exc)
-            snapshot = {}
-        self._pending = merge(self._pending, snapshot)
-        if self._task is None or self._task.done():
+            taken = {}
+        self._pending = merge(self._pending, taken)
+
+    def start(self) -> None:
+        """Run catch-up from the snapshots taken, unless one is running (it goes on after)."""
+        if self._pending is not None and (self._task is None or self._task.done()):
             self._task = asyncio.create_task(self._drain(), name=f"{self.platform}-catch-up")
 
     async def wait(self) -> None:

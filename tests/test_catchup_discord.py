@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -17,6 +17,7 @@ from discord.utils import snowflake_time, time_snowflake
 from bot.core.model import Actor, Incoming, Status
 from bot.wiring import App
 from handlers import catchup as shared
+from handlers.catchup import CatchUpRunner
 from handlers.discord import catchup
 from handlers.discord.catchup import catch_up
 from storage.db import open_database
@@ -253,3 +254,55 @@ async def test_what_is_fed_parses_as_a_gateway_message_with_the_authors_roles(
     assert isinstance(agent.author, discord.Member) and isinstance(customer.author, discord.Member)
     assert [r.name for r in agent.author.roles] == ["@everyone", "Agents"]
     assert [r.name for r in customer.author.roles] == ["@everyone"]
+
+
+async def test_each_new_session_catches_up_once_the_guild_is_cached_again(
+    fake: FakeDiscord, store: SqliteStore
+) -> None:
+    """The wiring suggested to the lead: snapshot on on_connect (READY, before the new
+    session keeps an event), run on on_ready (the guild cache is full again)."""
+    [support] = ids(fake, "support")
+    bot = discord.Client(intents=discord.Intents.default(), guild_ready_timeout=0.05)
+    runner = CatchUpRunner(
+        "discord",
+        store,
+        [support],
+        lambda at, since: catch_up(bot, store, [support], at, since=since),
+        lambda: snowflake_time(fake.ids.next()),  # the fake's clock
+    )
+    ready = 0
+
+    async def no_wait(shard_id: int | None, *, initial: bool = False) -> None:
+        """discord.py waits 5 s before identifying again: not in a test."""
+
+    bot.before_identify_hook = no_wait  # type: ignore[method-assign]
+
+    @bot.event
+    async def on_connect() -> None:
+        runner.snapshot()
+
+    @bot.event
+    async def on_ready() -> None:
+        nonlocal ready
+        ready += 1
+        runner.start()
+
+    await bot.login(fake.token)
+    task = asyncio.create_task(bot.connect())
+    try:
+        await asyncio.wait_for(_until(lambda: store.cursor("discord", support) is not None), 5)
+        missed = fake.add_history("posted while Sereno was away")
+        fake.session = None  # Discord refuses the RESUME: a new session, which replays nothing
+        await fake.drop_connection()
+        await asyncio.wait_for(_until(lambda: keys(store) == [f"message:{missed['id']}"]), 5)
+        await asyncio.wait_for(runner.wait(), 5)
+    finally:
+        await runner.stop()
+        await bot.close()
+        await asyncio.wait_for(task, 5)
+    assert ready == 2 and runner.runs == 2
+
+
+async def _until(check: Callable[[], bool]) -> None:
+    while not check():
+        await asyncio.sleep(0.01)

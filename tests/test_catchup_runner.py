@@ -86,3 +86,22 @@ async def test_a_failing_run_is_logged_and_stop_cancels_a_run(
     await asyncio.wait_for(started.wait(), 2)
     await asyncio.wait_for(runner.stop(), 2)
     assert runner.runs == 1
+
+
+async def test_a_snapshot_waits_for_start(store: SqliteStore) -> None:
+    calls: list[Mapping[str, str | None] | None] = []
+
+    async def catch_up(now: datetime, since: Mapping[str, str | None] | None) -> dict[str, int]:
+        calls.append(since)
+        return {}
+
+    store.advance_cursor("discord", "1", "100", NOW)
+    runner = CatchUpRunner("discord", store, ["1"], catch_up, lambda: NOW)
+    runner.start()  # nothing asked for yet
+    runner.snapshot()  # on_connect
+    store.advance_cursor("discord", "1", "200", NOW)  # live events before on_ready
+    await asyncio.sleep(0.01)
+    assert calls == []
+    runner.start()  # on_ready
+    await asyncio.wait_for(runner.wait(), 2)
+    assert calls == [{"1": "100"}] and runner.runs == 1
