@@ -78,7 +78,8 @@ def test_a_customers_check_mark_and_buttons_change_nothing(cases: App) -> None:
     assert snapshot(cases)["steps"] == before
     assert cases.store.steps(1)[0].state is StepState.PENDING
     ignored = [e for e in cases.store.events(1) if e.kind.value == "reaction_ignored"]
-    assert [e.actor_id for e in ignored] == ["test:U-john", "test:U-lucia"]  # on the timeline, not lost
+    # each ignored ✅ is on the timeline, not lost
+    assert [e.actor_id for e in ignored] == ["test:U-john", "test:U-lucia"]
 
 
 def test_exporting_every_case_is_for_the_lead_alone(cases: App) -> None:
