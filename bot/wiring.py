@@ -70,7 +70,7 @@ def build(
     settings: Settings, clock: Clock | None = None, detector: LanguageDetector | None = None
 ) -> App:
     """Open the database (migrating it) and wire the engine."""
-    store = SqliteStore(open_database(settings.db_path))
+    store = SqliteStore(open_database(settings.db_path, max_mb=settings.db_max_mb))
     config = EngineConfig(
         default_language=settings.default_language,
         guidance=GuidanceConfig(settings.agent_language, settings.contact_channel),

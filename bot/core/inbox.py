@@ -51,6 +51,7 @@ class NotNow(Exception):
     """Raised by `process` when the row cannot be worked yet through no fault of its own
     (the platform connection is down): waited out without counting an attempt."""
 
+
 Parked = Callable[[InboxRow, str], None]
 
 
