@@ -56,6 +56,8 @@ EVENT_SCOPES: dict[str, frozenset[str]] = {
 }
 # Socket Mode's apps.connections.open uses the app-level token (connections:write),
 # which is not a bot scope and not in the manifest.
+#: Calls on the Socket Mode client that go over its websocket, not the Web API.
+SOCKET_MODE_CALLS = frozenset({"send.socket.mode.response"})
 
 _CLIENT_CALL = re.compile(r"\bclient\s*\.\s*([a-z]+(?:_[A-Za-z0-9]+)+)\s*\(")
 _API_CALL = re.compile(r"\bapi_call\s*\(\s*[\"']([\w.]+)[\"']")
@@ -85,7 +87,8 @@ def called_methods() -> dict[str, set[str]]:
         names += [(BOLT_UTILITIES[m],) for m in _BOLT_CALL.findall(text)]
         for group in names:
             for method in group:
-                calls.setdefault(method, set()).add(where)
+                if method not in SOCKET_MODE_CALLS:
+                    calls.setdefault(method, set()).add(where)
     return calls
 
 

@@ -80,6 +80,11 @@ class DiscordRuntime:
                 on_parked=parked_reporter(app.engine, PLATFORM, lead),
             ),
         )
+        from handlers.catchup import CatchUpRunner
+
+        self.catch_up = CatchUpRunner(
+            PLATFORM, app.store, app.settings.discord_channels, self._catch_up, app.engine.clock.now
+        )
         self.drainer = OutboxDrainer(
             app.store,
             DiscordMessenger(self._connected, app.store, app.settings),
@@ -99,7 +104,18 @@ class DiscordRuntime:
             await client.handle_kept(event, *args)  # type: ignore[attr-defined]
 
     def _on_ready(self) -> None:
+        """Guilds are cached again: deliver, work kept events, catch up what was missed."""
         self.drainer.wake()
+        self.ingress.worker.wake()
+        self.catch_up.start()
+
+    async def _catch_up(self, now: Any, since: Any) -> None:
+        from handlers.discord.catchup import catch_up
+
+        client = self.client
+        if client is None:
+            return
+        await catch_up(client, self.app.store, self.app.settings.discord_channels, now, since=since)
         self.ingress.worker.wake()
 
     def _ready(self) -> bool:
@@ -122,7 +138,10 @@ class DiscordRuntime:
             raise Fatal("DISCORD_BOT_TOKEN: not set; put it in .env (see .env.example)")
         restore = point_at(self.app.settings)
         try:
-            async with SerenoClient(self.app, self._on_ready, self.ingress) as client:
+            sereno_client = SerenoClient(
+                self.app, self._on_ready, self.ingress, on_connect=self.catch_up.snapshot
+            )
+            async with sereno_client as client:
                 self.client = client
                 await client.start(token)
         except discord.LoginFailure:
@@ -137,6 +156,7 @@ class DiscordRuntime:
                 ) from None
             raise
         finally:
+            await self.catch_up.stop()
             if self.client is not None:
                 self.ingress.detach(self.client)
             self.client = None

@@ -53,6 +53,7 @@ class SerenoClient(discord.Client):
         app: App,
         on_ready: Callable[[], None] = lambda: None,
         ingress: DiscordIngress | None = None,
+        on_connect: Callable[[], None] = lambda: None,
     ) -> None:
         # Sereno never joins voice: spare newcomers discord.py's warnings about voice libraries
         discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
@@ -65,6 +66,7 @@ class SerenoClient(discord.Client):
         self.app = app
         self.tree = app_commands.CommandTree(self)
         self._on_ready = on_ready
+        self._on_connect = on_connect
         if ingress is not None:
             ingress.install(self, self._connection.parsers)
         guard_parsers(self._connection.parsers)
@@ -93,6 +95,10 @@ class SerenoClient(discord.Client):
         self.add_dynamic_items(SerenoButton)
         self.tree.add_command(ComplaintCommands(self.app))
         await sync_commands(self.tree, self.app.settings)  # a failure is logged, not fatal
+
+    async def on_connect(self) -> None:
+        """READY of a new session (never a RESUME, which replays events itself)."""
+        self._on_connect()
 
     async def on_ready(self) -> None:
         """Log where Sereno listens, let the outbox go, warn if pings would notify no one."""

@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 import aiohttp
@@ -28,6 +31,8 @@ from bot.core.refusals import refusal_reporter
 from bot.settings import SettingsError
 from bot.supervisor import Job
 from bot.wiring import App
+from handlers.catchup import CatchUpRunner
+from handlers.slack.catchup import catch_up as slack_catch_up
 from handlers.slack.ingress import InboxSocketModeHandler, SlackIngress, http_handler, replayer
 from handlers.slack.listeners import SlackBridge, register
 from handlers.slack.messenger import FATAL, PLATFORM, SlackMessenger, error_code
@@ -50,6 +55,7 @@ class SlackRuntime:
     drainer: OutboxDrainer = field(init=False)
     inbox: InboxWorker = field(init=False)
     ingress: SlackIngress = field(init=False)
+    catch_up: CatchUpRunner = field(init=False)
     _identity: dict[str, Any] | None = None
     _tasks: list[asyncio.Task[None]] = field(default_factory=list)
 
@@ -74,6 +80,7 @@ class SlackRuntime:
             on_parked=parked_reporter(self.app.engine, PLATFORM, lead),
         )
         self.ingress = SlackIngress(self.inbox, store, clock, channels, source_bots)
+        self.catch_up = CatchUpRunner(PLATFORM, store, s.slack_channels, self._catch_up, clock.now)
         messenger = SlackMessenger(
             client,
             s.slack_post_interval.total_seconds(),
@@ -141,21 +148,49 @@ class SlackRuntime:
                 await task
         self._tasks.clear()
 
+    async def _catch_up(self, now: datetime, since: Mapping[str, str | None] | None) -> None:
+        """Feed what the complaint channels received while Sereno was away, then work it."""
+        s = self.app.settings
+        await slack_catch_up(self.client, self.app.store, s.slack_channels, now, since=since)
+        self.inbox.wake()
+
     async def connect(self) -> None:
-        """The connection job: Socket Mode or the Events API over HTTP, until cancelled."""
+        """The connection job: Socket Mode or the Events API over HTTP, until cancelled.
+
+        Catch-up starts from the cursors as they were when the connection began: in
+        Socket Mode at each `hello` (a new connection, also after a reconnect); over
+        HTTP before the endpoint listens."""
         await self.check_token()
         s = self.app.settings
-        if self.socket_mode:
-            handler = self.socket_handler()
-            await handler.connect_async()
-            log.info("Slack: connected in Socket Mode")
-            try:
-                await asyncio.Event().wait()
-            finally:
-                await handler.close_async()
-        else:
-            secret = s.slack_signing_secret or ""  # set: checked when the runtime was built
-            await _serve_http(web_app(self.ingress, secret), s.slack_host, s.slack_port)
+        try:
+            if self.socket_mode:
+                handler = self.socket_handler()
+                handler.client.on_message_listeners.append(self._on_raw_message)
+                await handler.connect_async()
+                log.info("Slack: connected in Socket Mode")
+                try:
+                    await asyncio.Event().wait()
+                finally:
+                    await handler.close_async()
+            else:
+                secret = s.slack_signing_secret or ""  # set: checked when the runtime was built
+                self.catch_up.snapshot()
+                await _serve_http(
+                    web_app(self.ingress, secret), s.slack_host, s.slack_port, self.catch_up.start
+                )
+        finally:
+            await self.catch_up.stop()
+
+    async def _on_raw_message(self, message: aiohttp.WSMessage) -> None:
+        """Socket Mode's `hello` opens every new connection: catch up from here."""
+        if message.type != aiohttp.WSMsgType.TEXT:
+            return
+        try:
+            kind = json.loads(message.data).get("type")
+        except (ValueError, AttributeError):
+            return
+        if kind == "hello":
+            self.catch_up.request()
 
 
 def _quiet_bolt(client: AsyncWebClient, authorize: Any) -> AsyncApp:
@@ -204,12 +239,15 @@ def web_app(ingress: SlackIngress, signing_secret: str) -> web.Application:
     return application
 
 
-async def _serve_http(application: web.Application, host: str, port: int) -> None:
+async def _serve_http(
+    application: web.Application, host: str, port: int, listening: Callable[[], None]
+) -> None:
     # On SIGTERM, requests in flight get a second; Sereno must stop within 5 s.
     runner = web.AppRunner(application, shutdown_timeout=1.0)
     await runner.setup()
     await web.TCPSite(runner, host, port).start()
     log.info("Slack: Events API at http://%s:%s%s", host, port, EVENTS_PATH)
+    listening()
     try:
         await asyncio.Event().wait()
     finally:
