@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.acceptance.chat import ANSWER_WITHIN, Chat, Post, Thread
+from tests.acceptance.chat import ANSWER_WITHIN, NO_FLOOD_LIMIT, Chat, Post, Thread
 from tests.acceptance.served import START_WITHIN, until
 from tests.fakes.discord_api import FakeDiscord, RecordedRequest
 from tests.fakes.discord_objects import text_channel
@@ -38,6 +38,7 @@ class DiscordChat(Chat):
             "SERENO_DISCORD_CHANNELS": ",".join(self.rooms),
             "SERENO_DISCORD_READY_TIMEOUT": "50ms",
             "SERENO_DISCORD_AGENT_ROLE": str(self.fake.world.role_id("Agents")),
+            **NO_FLOOD_LIMIT,
         }
 
     def connections(self) -> int:

@@ -8,7 +8,7 @@ from typing import Any
 
 import aiohttp
 
-from tests.acceptance.chat import ANSWER_WITHIN, Chat, Post, Thread
+from tests.acceptance.chat import ANSWER_WITHIN, NO_FLOOD_LIMIT, Chat, Post, Thread
 from tests.acceptance.served import START_WITHIN, listening, until
 from tests.fakes import slack_payloads as sp
 from tests.fakes.slack_api import FakeSlack
@@ -39,6 +39,7 @@ class SlackChat(Chat):
             "SERENO_SLACK_CHANNELS": ",".join(self.rooms),
             "SERENO_SLACK_AGENTS": f"{AGENT},U-luis",
             "SERENO_SLACK_POST_INTERVAL": "0s",
+            **NO_FLOOD_LIMIT,
         }
         if self.socket_mode:
             return {**env, "SLACK_APP_TOKEN": "xapp-1-acceptance"}
