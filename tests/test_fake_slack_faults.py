@@ -6,11 +6,13 @@ import asyncio
 import time
 from collections.abc import AsyncIterator
 
+import aiohttp
 import pytest
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from tests.fakes.slack_api import FakeSlack
+from tests.fakes.slack_unreachable import refusing, unreachable
 
 
 @pytest.fixture
@@ -61,3 +63,26 @@ async def test_an_outage_fails_every_call_until_it_ends(
     with pytest.raises(SlackApiError) as err:  # a later fault is still pending
         await client.chat_postMessage(channel="CX", text="x")
     assert err.value.response["error"] == "not_in_channel"
+
+
+async def test_unreachable_refuses_connections_then_listens_on_the_same_port(
+    fake: FakeSlack, client: AsyncWebClient
+) -> None:
+    port, url = fake.port, f"{fake.base_url}auth.test"
+    async with aiohttp.ClientSession() as session:
+        async with session.post(url) as response:  # a kept-alive connection in the pool
+            assert response.status == 200
+        async with unreachable(fake):
+            assert refusing(fake)
+            with pytest.raises(aiohttp.ClientConnectionError):  # the open one is closed
+                async with session.post(url) as response:
+                    await response.read()
+            with pytest.raises(ConnectionRefusedError):  # a new one is refused
+                await asyncio.open_connection("127.0.0.1", port)
+            with pytest.raises(aiohttp.ClientConnectionError):
+                await client.auth_test()
+        assert not refusing(fake) and fake.port == port
+        async with session.post(url) as response:
+            assert response.status == 200
+    assert (await client.auth_test())["ok"]
+    assert [c.method for c in fake.calls()] == ["auth.test", "auth.test", "auth.test"]
