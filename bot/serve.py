@@ -14,6 +14,7 @@ import logging
 import signal
 from typing import Any
 
+from bot.core.inbox_report import damage_reporter
 from bot.settings import Settings
 from bot.supervisor import Job, Supervisor
 from bot.wiring import App, build
@@ -63,6 +64,15 @@ async def _trim_inbox(app: App) -> None:
         await asyncio.sleep(INBOX_TRIM_INTERVAL)
 
 
+def _leads(settings: Settings) -> dict[str, str | None]:
+    """Each platform's lead, when the lead is one person (a direct message can reach them)."""
+    slack, discord = settings.slack_lead, settings.discord_lead
+    return {
+        "slack": slack if slack and slack[0] in "UW" else None,
+        "discord": discord if discord and discord.isdigit() else None,
+    }
+
+
 def core_jobs(app: App) -> list[Job]:
     """The jobs every served process runs, whatever the platforms (retention when set)."""
     retention = [Job("retention", lambda: _retention(app.settings))]
@@ -73,7 +83,10 @@ def core_jobs(app: App) -> list[Job]:
         Job(
             "database-check",
             lambda: watch_integrity(
-                app.settings.db_path, INTEGRITY_FIRST_AFTER, INTEGRITY_INTERVAL
+                app.settings.db_path,
+                INTEGRITY_FIRST_AFTER,
+                INTEGRITY_INTERVAL,
+                damage_reporter(app.engine, _leads(app.settings)),
             ),
         ),
     ]

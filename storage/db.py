@@ -13,6 +13,7 @@ import logging
 import os
 import sqlite3
 import stat
+from collections.abc import Callable
 from pathlib import Path
 
 from sqlite_utils import Database
@@ -45,9 +46,7 @@ class DatabaseUnusable(Exception):
     """The database file cannot be opened or read; the message is one line for the operator."""
 
 
-def open_database(
-    path: str | Path, *, migrate: bool = True, max_mb: int | None = None
-) -> Database:
+def open_database(path: str | Path, *, migrate: bool = True, max_mb: int | None = None) -> Database:
     """Open (creating if needed, 0600) the SQLite file with WAL, a busy timeout and foreign keys;
     `max_mb` caps the file (SQLite's max_page_count): past it writes fail as on a full disk."""
     if str(path) == ":memory:":
@@ -142,12 +141,13 @@ def quick_check(path: str | Path, limit: int = QUICK_CHECK_LIMIT) -> list[str]:
     return [line for line in lines if line and line != "ok" and not line.startswith("***")]
 
 
-def report_integrity(path: str | Path) -> bool:
-    """Check the file and log the result in one line (ERROR when damaged); True if sound."""
+def report_integrity(path: str | Path) -> str | None:
+    """Check the file and log the result in one line (ERROR when damaged); None if sound,
+    else the first problem found."""
     problems = quick_check(path)
     if not problems:
         log.info("database check: %s is sound (PRAGMA quick_check)", path)
-        return True
+        return None
     count = f"{len(problems)}+" if len(problems) >= QUICK_CHECK_LIMIT else str(len(problems))
     log.error(
         "database check: %s is damaged (%s problem(s) found by PRAGMA quick_check, first: %s); "
@@ -157,14 +157,24 @@ def report_integrity(path: str | Path) -> bool:
         count,
         problems[0][:200],
     )
-    return False
+    return problems[0][:200]
 
 
-async def watch_integrity(path: str | Path, first_after: float, every: float) -> None:
-    """Check the file `first_after` seconds from now, then every `every` seconds, off the loop."""
+async def watch_integrity(
+    path: str | Path,
+    first_after: float,
+    every: float,
+    on_damage: Callable[[str], None] = lambda problem: None,
+) -> None:
+    """Check the file `first_after` seconds from now, then every `every` seconds, off the loop;
+    `on_damage` hears of damage once (the log has a line at every check)."""
     await asyncio.sleep(first_after)
+    told = False
     while True:
-        await asyncio.to_thread(report_integrity, path)
+        problem = await asyncio.to_thread(report_integrity, path)
+        if problem is not None and not told:
+            told = True
+            on_damage(problem)
         await asyncio.sleep(every)
 
 

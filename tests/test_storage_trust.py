@@ -6,6 +6,8 @@ Real SQLite files in tmp_path; the commands run as subprocesses, as an operator 
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import os
 import sqlite3
@@ -17,7 +19,8 @@ from pathlib import Path
 import pytest
 
 from bot.serve import core_jobs
-from bot.wiring import App
+from bot.settings import Settings
+from bot.wiring import App, build
 from storage.db import open_database, quick_check, report_integrity
 
 SECRET = "test-signing-secret"
@@ -151,17 +154,39 @@ def test_quick_check_finds_damage_that_start_up_never_reads(
     open_database(path).close()  # start-up does not notice ...
     assert quick_check(path)  # ... the check does
     with caplog.at_level(logging.INFO, logger="storage.db"):
-        assert report_integrity(path) is False
+        assert report_integrity(path)  # the first problem found
     [error] = [r for r in caplog.records if r.levelno == logging.ERROR]
     message = error.getMessage()
     assert "\n" not in message and str(path) in message and "is damaged" in message
     sound = tmp_path / "sound.db"
     open_database(sound).close()
-    assert quick_check(sound) == [] and report_integrity(sound) is True
+    assert quick_check(sound) == [] and report_integrity(sound) is None
 
 
 def test_the_database_check_is_a_core_job_of_the_served_process(app: App) -> None:
     assert "database-check" in [job.name for job in core_jobs(app)]
+
+
+async def test_damage_found_while_serving_is_told_to_each_lead_once(tmp_path: Path) -> None:
+    from bot.core.inbox_report import damage_reporter
+    from storage.db import watch_integrity
+
+    path = tmp_path / "damaged.db"
+    damaged_database(path)
+    live = build(Settings.from_env({"SERENO_DB": str(tmp_path / "live.db")}))
+    report = damage_reporter(live.engine, {"slack": "U-lead", "discord": None})
+    task = asyncio.create_task(watch_integrity(path, 0, 0.01, report))
+    try:
+        await asyncio.sleep(0.3)  # several checks, each finding the damage
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+    notices = list(live.store.iter_pending_outbox("slack"))
+    assert [n.channel_id for n in notices] == ["dm:U-lead"]
+    assert "damaged" in notices[0].card.title and "backup" in " ".join(notices[0].card.lines)
+    assert list(live.store.iter_pending_outbox("discord")) == []
+    live.close()
 
 
 def test_backup_is_private_refuses_to_overwrite_and_is_consistent(

@@ -34,6 +34,20 @@ DELIVERY: dict[str, dict[str, str]] = {
         "en": "A {kind} event received {received} failed {attempts} times: {error}",
         "es": "Un evento {kind} recibido el {received} falló {attempts} veces: {error}",
     },
+    "storage.damaged_title": {
+        "en": "⚠️ Sereno's database is damaged",
+        "es": "⚠️ La base de datos de Sereno está dañada",
+    },
+    "storage.damaged_why": {
+        "en": "The background check (PRAGMA quick_check) found: {problem}",
+        "es": "La comprobación en segundo plano (PRAGMA quick_check) encontró: {problem}",
+    },
+    "storage.damaged_next": {
+        "en": "An admin should stop Sereno, keep a copy of the damaged file and restore the "
+        "newest sound backup (README, 'Backups').",
+        "es": "Un administrador debería detener Sereno, guardar una copia del archivo dañado y "
+        "restaurar la copia de seguridad sana más reciente (README, «Backups»).",
+    },
     "inbox.parked_next": {
         "en": "It is kept. An admin can see it with `sereno doctor` and, once the cause is "
         "fixed, try it again with `sereno doctor --retry-parked`.",
