@@ -52,6 +52,11 @@ class NotNow(Exception):
     (the platform connection is down): waited out without counting an attempt."""
 
 
+class Unworkable(Exception):
+    """Raised by `process` for a row that can never be worked (its payload cannot be
+    read): set aside at once, with one line, instead of being tried again."""
+
+
 Parked = Callable[[InboxRow, str], None]
 
 
@@ -223,6 +228,9 @@ class InboxWorker:
                 await self.process(row)
         except (asyncio.CancelledError, StoreUnavailable, NotNow):
             raise
+        except Unworkable as exc:
+            self._park(row, str(exc), row.attempts + 1)
+            return
         except Exception as exc:  # one event's failure never stops the others
             if storage_unavailable(exc):
                 raise StoreUnavailable(str(exc)) from exc
@@ -237,18 +245,7 @@ class InboxWorker:
         first = row.id not in self._failed_once and row.attempts == 0
         self._failed_once.add(row.id)
         if attempts >= MAX_ATTEMPTS:
-            log.error(
-                "%s inbox: set aside %s %s after %d tries (%s); `sereno doctor` lists it",
-                self.platform,
-                row.kind,
-                row.key,
-                attempts,
-                error,
-            )
-            self.store.inbox_park(row.id, self.owner, error, self.clock.now())
-            self._failed_once.discard(row.id)
-            if self.on_parked is not None:
-                self.on_parked(row, error)
+            self._park(row, error, attempts)
             return
         delay = retry_delay(attempts)
         log.warning(
@@ -263,6 +260,21 @@ class InboxWorker:
         self.store.inbox_retry(
             row.id, self.owner, error, self.clock.now() + timedelta(seconds=delay), attempts
         )
+
+    def _park(self, row: InboxRow, error: str, attempts: int) -> None:
+        log.error(
+            "%s inbox: set aside %s %s after %d tr%s (%s); `sereno doctor` lists it",
+            self.platform,
+            row.kind,
+            row.key,
+            attempts,
+            "y" if attempts == 1 else "ies",
+            error,
+        )
+        self.store.inbox_park(row.id, self.owner, error, self.clock.now())
+        self._failed_once.discard(row.id)
+        if self.on_parked is not None:
+            self.on_parked(row, error)
 
     async def _stop_lanes(self) -> None:
         tasks = list(self._lanes.values())

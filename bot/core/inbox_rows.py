@@ -44,6 +44,10 @@ class InboxHealth:
 
 
 class InboxStore(Protocol):
+    def brief_waits(self, ms: int = 500) -> AbstractContextManager[None]:
+        """Writes inside wait at most `ms` for another process's lock."""
+        ...
+
     def inbox_add(
         self,
         platform: str,

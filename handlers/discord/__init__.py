@@ -95,12 +95,18 @@ class DiscordRuntime:
 
     async def _process(self, row: Any) -> None:
         """Work one kept gateway event through the connected client."""
-        from bot.core.inbox import NotNow
+        from bot.core.inbox import NotNow, Unworkable
 
         client = self.client
         if client is None or not self.ingress.ready():
             raise NotNow()
-        for event, args in self.ingress.replay(row.kind, row.payload):
+        try:
+            captured = self.ingress.replay(row.kind, row.payload)
+        except Exception as exc:  # the same data will never parse: set it aside now
+            raise Unworkable(
+                f"skipped a {row.kind} event discord.py could not read ({exc!r})"
+            ) from None
+        for event, args in captured:
             await client.handle_kept(event, *args)  # type: ignore[attr-defined]
 
     def _on_ready(self) -> None:

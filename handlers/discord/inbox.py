@@ -123,7 +123,7 @@ class DiscordIngress:
     def _keep(self, kind: str, lane: str, data: dict[str, Any]) -> bool:
         store, now = self.app.store, self.app.engine.clock.now()
         try:
-            with store.atomic():
+            with store.brief_waits(), store.atomic():  # the gateway reader waits meanwhile
                 kept = self.worker.accept(key_of(kind, data), lane, kind, data, _author(kind, data))
                 if kept and kind == "MESSAGE_CREATE" and lane in self.channels:
                     store.advance_cursor(PLATFORM, lane, str(data.get("id")), now)

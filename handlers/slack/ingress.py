@@ -129,7 +129,8 @@ class SlackIngress:
         if found is None:
             return Taken.IGNORED
         try:
-            with self.store.atomic():
+            # Slack waits 3 s for the answer: a lock held longer means "not kept, send again"
+            with self.store.brief_waits(), self.store.atomic():
                 kept = self.worker.accept(found.key, found.lane, kind, body, found.author)
                 if kept and found.message_ts:
                     self.store.advance_cursor(

@@ -72,10 +72,11 @@ async def _author(bridge: SlackBridge, event: dict[str, Any]) -> Actor | None:
     if not user:
         return None
     if event.get("thread_ts") not in (None, event.get("ts")):
-        return await bridge.people.actor(user)
+        return await bridge.people.actor(user, event.get("user_team"))
     # A new complaint's author is its customer: an agent only if the settings name them.
     people = bridge.people
-    return Actor(PLATFORM, user, await people.name(user), await people.is_named_agent(user))
+    named = await people.is_named_agent(user, event.get("user_team"))
+    return Actor(PLATFORM, user, await people.name(user), named)
 
 
 async def _posted(
@@ -110,7 +111,7 @@ async def _edited(bridge: SlackBridge, body: dict[str, Any], event: dict[str, An
         return
     if new.get("text") == old.get("text"):
         return  # unfurls and other non-text changes
-    actor = await bridge.people.actor(new["user"])
+    actor = await bridge.people.actor(new["user"], new.get("user_team"))
     bridge.app.engine.record_edit(
         PLATFORM,
         event["channel"],
@@ -141,7 +142,7 @@ def _reaction_listener(bridge: SlackBridge, added: bool):  # type: ignore[no-unt
         item = event.get("item") or {}
         if item.get("type") != "message" or item.get("channel") not in bridge.channels:
             return
-        actor = await bridge.people.actor(event["user"])
+        actor = await bridge.people.actor(event["user"], event.get("user_team"))
         reply = on_reaction(
             bridge.app.engine, PLATFORM, item["ts"], event["reaction"], actor, added
         )
@@ -160,7 +161,7 @@ def _mention_listener(bridge: SlackBridge):  # type: ignore[no-untyped-def]
             return
         raw = _MENTION.sub("", event.get("text") or "", count=1)
         text = await command_text(raw, bridge.people.name)
-        actor = await bridge.people.actor(event["user"])
+        actor = await bridge.people.actor(event["user"], event.get("user_team"))
         thread = event.get("thread_ts")
         reply = run(bridge.app.engine, bridge.app.times, text, _context(actor, event, thread))
         await client.chat_postEphemeral(
@@ -180,7 +181,7 @@ def _context(actor: Actor, where: dict[str, Any], thread: str | None) -> Context
 def _command_listener(bridge: SlackBridge):  # type: ignore[no-untyped-def]
     async def on_command(ack: Any, body: dict[str, Any], respond: Any) -> None:
         await ack()  # within Slack's 3 seconds, before any work
-        actor = await bridge.people.actor(body["user_id"])
+        actor = await bridge.people.actor(body["user_id"], body.get("team_id"))
         text = await command_text(body.get("text") or "", bridge.people.name)
         ctx = _context(actor, {"channel": body.get("channel_id", "")}, body.get("thread_ts"))
         reply = run(bridge.app.engine, bridge.app.times, text, ctx)
@@ -195,7 +196,8 @@ def _action_listener(bridge: SlackBridge):  # type: ignore[no-untyped-def]
     async def on_action(ack: Any, body: dict[str, Any], respond: Any) -> None:
         await ack()
         action = (body.get("actions") or [{}])[0]
-        actor = await bridge.people.actor((body.get("user") or {}).get("id", ""))
+        user = body.get("user") or {}
+        actor = await bridge.people.actor(user.get("id", ""), user.get("team_id"))
         reply = on_button(
             bridge.app.engine, action.get("action_id", ""), action.get("value", ""), actor
         )

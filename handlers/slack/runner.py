@@ -67,7 +67,7 @@ class SlackRuntime:
         # Bodies reach bolt from the inbox, already checked and kept: as Socket Mode
         # hands them over, unsigned, and with the listener finished when dispatch returns.
         self.bolt = _quiet_bolt(client, self._authorize)
-        people = SlackPeople(client, s.slack_agents, s.slack_agent_group)
+        people = SlackPeople(client, s.slack_agents, s.slack_agent_group, s.slack_lead)
         channels, source_bots = frozenset(s.slack_channels), frozenset(s.slack_source_bots)
         register(self.bolt, SlackBridge(self.app, people, channels, source_bots))
         store, clock = self.app.store, self.app.engine.clock
@@ -193,21 +193,25 @@ class SlackRuntime:
             self.catch_up.request()
 
 
+class _TokenNotice(logging.Filter):
+    """Bolt warns at start that SLACK_BOT_TOKEN is unused when a client and `authorize` are
+    given; Sereno's client carries that very token, so the warning would only worry."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "token" not in record.getMessage() or record.levelno > logging.WARNING
+
+
 def _quiet_bolt(client: AsyncWebClient, authorize: Any) -> AsyncApp:
-    """Bolt warns that the client's token is ignored when `authorize` is given; here the
-    token is the same one, so the warning would only worry the operator."""
+    """The bolt app that dispatches kept bodies; see `SlackRuntime.__post_init__`."""
     bolt_log = logging.getLogger("slack_bolt.AsyncApp")
-    level = bolt_log.level
-    bolt_log.setLevel(logging.ERROR)
-    try:
-        return AsyncApp(
-            client=client,
-            authorize=lambda: authorize(),  # bolt passes what the signature names: nothing
-            request_verification_enabled=False,
-            process_before_response=True,
-        )
-    finally:
-        bolt_log.setLevel(level)
+    if not any(isinstance(f, _TokenNotice) for f in bolt_log.filters):
+        bolt_log.addFilter(_TokenNotice())
+    return AsyncApp(
+        client=client,
+        authorize=lambda: authorize(),  # bolt passes what the signature names: nothing
+        request_verification_enabled=False,
+        process_before_response=True,
+    )
 
 
 def jobs(app: App, http: bool = False) -> list[Job]:
