@@ -69,9 +69,7 @@ def forget_closed_before(
         )
     )
     with db.atomic():  # raw events that old are past any use
-        db.execute(
-            "DELETE FROM inbox WHERE state != 'pending' AND received_at < ?", [ts(cutoff)]
-        )
+        db.execute("DELETE FROM inbox WHERE state != 'pending' AND received_at < ?", [ts(cutoff)])
     return _forget(db, rows, at, by)
 
 
