@@ -34,6 +34,22 @@ DELIVERY: dict[str, dict[str, str]] = {
         "en": "A {kind} event received {received} failed {attempts} times: {error}",
         "es": "Un evento {kind} recibido el {received} falló {attempts} veces: {error}",
     },
+    "audience.refused_title": {
+        "en": "⚠️ Customers can read complaints channel {channel}: Sereno stays silent there",
+        "es": "⚠️ Los clientes pueden leer el canal de quejas {channel}: Sereno no publica allí",
+    },
+    "audience.refused_why": {
+        "en": "Why: {why}. Case headers, steps and suggested replies are for the team only, "
+        "so Sereno opens no case from that channel.",
+        "es": "Motivo: {why}. La cabecera del caso, los pasos y las respuestas sugeridas son "
+        "solo para el equipo, así que Sereno no abre casos desde ese canal.",
+    },
+    "audience.refused_next": {
+        "en": "If customers never read it (complaints arrive through a form or email "
+        "forwarder), list it in {setting}; otherwise use an internal channel for complaints.",
+        "es": "Si los clientes nunca lo leen (las quejas llegan por un formulario o un "
+        "reenviador de correo), añádelo a {setting}; si no, usa un canal interno para las quejas.",
+    },
     "storage.damaged_title": {
         "en": "⚠️ Sereno's database is damaged",
         "es": "⚠️ La base de datos de Sereno está dañada",

@@ -1,0 +1,83 @@
+"""Who can read a complaints channel decides whether Sereno may guide there.
+
+Guidance (the case header with its reading of the customer, the steps, the
+suggested replies, pings and notices) is for the team. In a channel customers
+can read (shared with another organisation, with guests, a public community
+channel), none of it may be posted: Sereno refuses the channel (no case, no
+post), says so once per channel in the log and to the lead, naming the setting
+that applies, and goes on serving every other channel. Adapters judge the
+audience from the platform's facts; this module decides and tells.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from bot.core.cards import Card, CardKind
+from bot.core.engine import Engine
+from bot.core.outbox import DIRECT
+
+log = logging.getLogger(__name__)
+
+
+class Audience(StrEnum):
+    TEAM = "team"  # only the team reads it (a form or email forwarder posts there)
+    CUSTOMERS = "customers"  # customers can read it
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """An adapter's verdict on a channel, with the evidence for the log and the lead."""
+
+    audience: Audience
+    why: str  # e.g. "shared with another organisation (is_ext_shared)"
+    setting: str  # what the operator can set, e.g. "SERENO_SLACK_INTERNAL_CHANNELS"
+
+
+@dataclass
+class AudienceGuard:
+    """Admits complaints only from channels where guidance stays with the team."""
+
+    engine: Engine
+    leads: Mapping[str, str | None]
+    _told: set[tuple[str, str]] = field(default_factory=set)
+
+    def admits(self, platform: str, channel_id: str, judged: Judgement) -> bool:
+        """True when Sereno may open a case (and post guidance) for this channel."""
+        if judged.audience is Audience.TEAM:
+            self._told.discard((platform, channel_id))
+            return True
+        if (platform, channel_id) not in self._told:
+            self._told.add((platform, channel_id))
+            self._tell(platform, channel_id, judged)
+        return False
+
+    def _tell(self, platform: str, channel_id: str, judged: Judgement) -> None:
+        log.error(
+            "%s: customers can read complaints channel %s (%s): Sereno posts no guidance "
+            "there and opens no case; if customers never read it, list it in %s",
+            platform,
+            channel_id,
+            judged.why,
+            judged.setting,
+        )
+        lead = self.leads.get(platform)
+        if not lead:
+            return
+        say = self.engine.say
+        card = Card(
+            CardKind.NOTICE,
+            say("audience.refused_title", channel=channel_id),
+            (
+                say("audience.refused_why", why=judged.why),
+                say("audience.refused_next", setting=judged.setting),
+            ),
+        )
+        with self.engine.store.atomic():
+            self.engine.store.enqueue_to(
+                platform, DIRECT + lead, None, card, self.engine.clock.now()
+            )
+        self.engine.notify()
