@@ -199,3 +199,14 @@ def m005_inbox_and_cursors(db: Database) -> None:
         pk=("platform", "channel_id"),
         not_null={"last_id", "updated_at"},
     )
+
+
+@MIGRATIONS()
+def m006_cases_posted_at(db: Database) -> None:
+    """Cases remember when the customer posted the complaint (Slack's `ts`, Discord's
+    snowflake), which a case opened late by catch-up does not share with `opened_at`:
+    flood containment counts by it. Earlier cases take their `opened_at`."""
+    table = db["cases"]
+    table.add_column("posted_at", str)
+    db.execute("UPDATE cases SET posted_at = opened_at")
+    table.create_index(["platform", "customer_id", "posted_at"])

@@ -98,6 +98,7 @@ class SqliteStore(InboxRows, ReminderRows, ReportRows):
             "flags": json.dumps(sorted(new.reading.flags)),
             "opened_at": ts(new.opened_at),
             "updated_at": ts(new.opened_at),
+            "posted_at": ts(new.posted_at or new.opened_at),
         }
         try:
             with self.atomic():
@@ -165,12 +166,15 @@ class SqliteStore(InboxRows, ReminderRows, ReportRows):
         )
         return {k: int(v or 0) for k, v in (row or {}).items()}
 
-    def cases_opened_by(self, platform: str, customer_id: str, since: datetime) -> int:
-        """How many cases this author opened at or after `since` (flood containment)."""
+    def cases_posted_by(
+        self, platform: str, customer_id: str, since: datetime, until: datetime
+    ) -> int:
+        """How many of this author's cases were posted from `since` to `until`, both
+        included, by the complaint's own time of posting (flood containment)."""
         row = self._one(
             "SELECT count(*) AS n FROM cases "
-            "WHERE platform = ? AND customer_id = ? AND opened_at >= ?",
-            [platform, customer_id, ts(since)],
+            "WHERE platform = ? AND customer_id = ? AND posted_at BETWEEN ? AND ?",
+            [platform, customer_id, ts(since), ts(until)],
         )
         return int(row["n"]) if row else 0
 

@@ -1,12 +1,15 @@
 """Floods are contained: one author posting dozens of messages a minute opens at most
 SERENO_FLOOD_CASES_PER_MINUTE cases; the rest join their latest case as customer messages
-and the lead is told once per flood. Real SQLite files and a fixed clock."""
+and the lead is told once per flood. Minutes are the customer's own time of posting, not
+when Sereno works the message (catch-up after downtime works an hour of them at once).
+Real SQLite files and a fixed clock."""
 
 from __future__ import annotations
 
 import json
 import logging
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -15,6 +18,7 @@ from bot.core.case import EventKind
 from bot.core.model import Actor, Incoming, Status
 from bot.settings import Settings, SettingsError
 from bot.wiring import App, build
+from handlers.slack.listeners import sent_at
 from tests.conftest import AGENT
 from tests.support import FakeClock
 
@@ -35,9 +39,16 @@ def app(tmp_path: Path, clock: FakeClock) -> Iterator[App]:
     built.close()
 
 
-def post(app: App, author: Actor, n: int, event_id: str | None = None) -> None:
+def post(
+    app: App,
+    author: Actor,
+    n: int,
+    event_id: str | None = None,
+    sent_at: datetime | None = None,
+) -> None:
     message_id, text = f"m-{author.user_id}-{n}", TEXT.format(n=n)
-    app.engine.open_case(Incoming("slack", "C1", message_id, author, text, None, event_id))
+    msg = Incoming("slack", "C1", message_id, author, text, None, event_id, sent_at)
+    app.engine.open_case(msg)
 
 
 def cases_of(app: App, author: Actor) -> list[int]:
@@ -143,6 +154,54 @@ def test_without_a_lead_a_log_line_says_it_once_and_names_no_one(
     assert line.startswith("Flood on slack: the author of case #5 opened 5 cases") and (
         "Mallory" not in line and "U-mallory" not in line
     )
+
+
+def test_complaints_posted_apart_but_worked_back_to_back_open_a_case_each(
+    app: App, clock: FakeClock
+) -> None:
+    """Sereno was down for an hour; at its restart catch-up works six complaints one
+    customer posted ten minutes apart, within the same second: six cases, no flood."""
+    away = clock.now() - timedelta(hours=1)
+    for n in range(6):
+        post(app, MALLORY, n, sent_at=away + timedelta(minutes=10 * n))
+    assert cases_of(app, MALLORY) == [1, 2, 3, 4, 5, 6]
+    assert all(flood_messages(app, c) == [] for c in range(1, 7)) and lead_notices(app) == []
+    posted = [r["posted_at"] for r in app.store.db.query("SELECT posted_at FROM cases")]
+    assert [datetime.fromisoformat(p) for p in posted] == [
+        away + timedelta(minutes=10 * n) for n in range(6)
+    ]
+
+
+def test_a_flood_posted_while_away_is_contained_and_its_quiet_minute_is_its_own(
+    app: App, clock: FakeClock
+) -> None:
+    """Twenty complaints posted within one minute of the downtime are a flood when worked
+    late; the customer's next complaint, posted half an hour later, is a case again."""
+    away = clock.now() - timedelta(hours=1)
+    for n in range(20):
+        post(app, MALLORY, n, sent_at=away + timedelta(seconds=3 * n))
+    assert cases_of(app, MALLORY) == [1, 2, 3, 4, 5]
+    assert flood_messages(app, 5) == [f"m-U-mallory-{n}" for n in range(5, 20)]
+    assert len(lead_notices(app)) == 1
+    post(app, MALLORY, 20, sent_at=away + timedelta(minutes=30))  # still the same second
+    assert cases_of(app, MALLORY) == [1, 2, 3, 4, 5, 6]
+
+
+def test_a_complaint_worked_out_of_order_counts_against_the_minute_around_it(
+    app: App, clock: FakeClock
+) -> None:
+    """Five cases posted in the minute after a message already hold that minute."""
+    at = clock.now() - timedelta(hours=1)
+    for n in range(5):
+        post(app, MALLORY, n, sent_at=at + timedelta(seconds=10 + n))
+    post(app, MALLORY, 5, sent_at=at)  # posted before them, worked after them
+    assert cases_of(app, MALLORY) == [1, 2, 3, 4, 5]
+    assert flood_messages(app, 5) == ["m-U-mallory-5"]
+
+
+def test_slack_says_when_a_message_was_posted_by_its_ts() -> None:
+    assert sent_at("1700000000.500000") == datetime(2023, 11, 14, 22, 13, 20, 500000, UTC)
+    assert sent_at("not a ts") is None  # the clock stands in
 
 
 @pytest.mark.parametrize("raw", ["0", "-1", "many", "2.5"])

@@ -21,6 +21,7 @@ ALL = [
     "m003_reminder_delivery",
     "m004_outbox_lanes",
     "m005_inbox_and_cursors",
+    "m006_cases_posted_at",
 ]
 
 
@@ -61,6 +62,8 @@ def test_migrations_from_an_older_schema_keep_the_data(tmp_path: Path) -> None:
     db = open_database(path)
     assert schema_version(db) == ALL
     assert db["cases"].count == 1 and "outbox" in db.table_names()
+    [old_case] = db.query("SELECT opened_at, posted_at FROM cases")
+    assert old_case["posted_at"] == old_case["opened_at"]  # floods count it as before
     again = open_database(path)  # applying twice is a no-op
     assert schema_version(again) == ALL
 

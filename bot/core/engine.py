@@ -245,6 +245,7 @@ class Engine(ConversationMixin):
             playbook.id,
             reading,
             now,
+            msg.sent_at or now,
         )
         case = self.store.insert_case(new)
         if case is None:

@@ -1,11 +1,18 @@
 """Flood containment: one author posting dozens of messages a minute opens only a few cases.
 
 Past `EngineConfig.flood_cases_per_minute` new cases from one author (a customer, or a
-forwarder bot posting as one sender) in the last minute, their next top-level messages
+forwarder bot posting as one sender) within a minute, their next top-level messages
 join that author's latest open case as customer messages on its timeline (marked
 `flood`). A flood goes on while its messages keep joining, and ends after a quiet
 minute, so a steady stream opens no more than the limit in all. The lead is told once
 per flood, by direct message; with no lead set, a log line says it.
+
+Minutes are the author's own: each message counts at the time it was posted
+(`Incoming.sent_at`, the processing clock when the adapter cannot say), kept on the case
+as `posted_at` and on a flood message's timeline entry. Six complaints posted over the
+hour Sereno was down, worked back to back at its restart, are six cases; twenty posted
+within one minute are a flood however late they are worked. A message worked out of
+order counts against the cases posted in the minute on either side of it.
 
 Everything here runs inside the caller's transaction, and reads only what is stored,
 so two processes sharing one store agree on it.
@@ -35,30 +42,47 @@ def flood_target(engine: Engine, msg: Incoming, now: datetime) -> Case | None:
     latest = store.latest_case_of(msg.platform, author)
     if latest is None:
         return None
-    recent = store.cases_opened_by(msg.platform, author, now - WINDOW)
+    posted = posted_at(msg, now)
+    recent = store.cases_posted_by(msg.platform, author, posted - WINDOW, posted + WINDOW)
     if recent >= engine.config.flood_cases_per_minute:
         return latest
-    return latest if _joining(engine, latest, now) else None
+    return latest if _joining(engine, latest, posted) else None
 
 
 def join(engine: Engine, case: Case, msg: Incoming, now: datetime) -> None:
     """Put a flood message on the case's timeline; tell the lead when the flood begins."""
-    begins = not _joining(engine, case, now)
+    posted = posted_at(msg, now)
+    begins = not _joining(engine, case, posted)
     engine.store.append_event(
         case.id,
         now,
         msg.author,
         EventKind.CUSTOMER_MESSAGE,
-        {"text": msg.text, "message_id": msg.message_id, "flood": True},
+        {
+            "text": msg.text,
+            "message_id": msg.message_id,
+            "flood": True,
+            "posted_at": posted.isoformat(),
+        },
     )
     if begins:
         _tell_lead(engine, case, msg, now)
 
 
-def _joining(engine: Engine, case: Case, now: datetime) -> bool:
-    """Whether a flood joined this case within the last minute (the flood goes on)."""
+def posted_at(msg: Incoming, now: datetime) -> datetime:
+    """When the author posted this message: the platform's word, else the clock's."""
+    return msg.sent_at or now
+
+
+def _joining(engine: Engine, case: Case, posted: datetime) -> bool:
+    """Whether a flood message joined this case within the minute (of posting time) before
+    `posted`: the flood goes on."""
     last = engine.store.last_event(case.id, EventKind.CUSTOMER_MESSAGE)
-    return last is not None and bool(last.details.get("flood")) and last.at >= now - WINDOW
+    if last is None or not last.details.get("flood"):
+        return False
+    stamp = last.details.get("posted_at")
+    last_posted = datetime.fromisoformat(stamp) if isinstance(stamp, str) else last.at
+    return last_posted >= posted - WINDOW
 
 
 def _tell_lead(engine: Engine, case: Case, msg: Incoming, now: datetime) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from enum import StrEnum
 
 
@@ -121,7 +122,12 @@ class Reading:
 
 @dataclass(frozen=True)
 class Incoming:
-    """A chat message as an adapter hands it to the core."""
+    """A chat message as an adapter hands it to the core.
+
+    `sent_at`: when the author posted it, as the platform says (Slack's `ts`, Discord's
+    snowflake); None: the core takes its own clock. A message worked late (catch-up after
+    downtime, a retried event) keeps its own time.
+    """
 
     platform: str
     channel_id: str
@@ -130,3 +136,4 @@ class Incoming:
     text: str
     thread_id: str | None = None
     event_id: str | None = None
+    sent_at: datetime | None = None

@@ -35,6 +35,8 @@ class NewCase:
     playbook_id: str
     reading: Reading
     opened_at: datetime
+    #: When the customer posted the complaint (None: `opened_at`); floods count by it.
+    posted_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -78,8 +80,11 @@ class CaseStore(Protocol):
         """Counts of a customer's earlier cases: total, resolved, let_go, still_open."""
         ...
 
-    def cases_opened_by(self, platform: str, customer_id: str, since: datetime) -> int:
-        """How many cases this author opened at or after `since` (flood containment)."""
+    def cases_posted_by(
+        self, platform: str, customer_id: str, since: datetime, until: datetime
+    ) -> int:
+        """How many of this author's cases were posted from `since` to `until`, both
+        included, by the complaint's own time of posting (flood containment)."""
         ...
 
     def latest_case_of(self, platform: str, customer_id: str) -> Case | None:

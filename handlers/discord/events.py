@@ -41,6 +41,7 @@ def message(app: App, msg: discord.Message) -> None:
         msg.content,
         where.thread_id,
         f"message:{msg.id}",
+        msg.created_at,  # from the snowflake: when it was posted, however late it is worked
     )
     if where.complaint_channel or where.forum_post:
         case = app.engine.open_case(incoming)

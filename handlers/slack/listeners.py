@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
@@ -98,11 +99,20 @@ async def _posted(
         text,
         thread_ts if thread_ts != ts else None,
         body.get("event_id"),
+        sent_at(ts),
     )
     if msg.thread_id:
         bridge.app.engine.record_thread_message(msg)
     else:
         bridge.app.engine.open_case(msg)
+
+
+def sent_at(ts: str) -> datetime | None:
+    """When a message was posted: its `ts` is seconds since the epoch (None: unreadable)."""
+    try:
+        return datetime.fromtimestamp(float(ts), UTC)
+    except (TypeError, ValueError, OverflowError, OSError):
+        return None
 
 
 async def _edited(bridge: SlackBridge, body: dict[str, Any], event: dict[str, Any]) -> None:
