@@ -4,7 +4,8 @@ keeps whom the settings name. The real slack_sdk client against FakeSlack."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import logging
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,7 @@ from bot.core.case import EventKind
 from bot.core.model import StepState
 from bot.core.ports import LanguageDetector
 from bot.settings import EVERYONE, Settings, SettingsError
-from handlers.slack.people import SlackPeople
+from handlers.slack.people import NOT_FOUND_TTL_SECONDS, SlackPeople
 from handlers.slack.render import mention_text
 from tests.fakes import slack_payloads as sp
 from tests.fakes.slack_api import FakeSlack
@@ -38,9 +39,16 @@ async def fake() -> AsyncIterator[FakeSlack]:
         yield server
 
 
-def people(fake: FakeSlack, agents: tuple[str, ...] = (), **kw: str) -> SlackPeople:
+def people(
+    fake: FakeSlack,
+    agents: tuple[str, ...] = (),
+    monotonic: Callable[[], float] | None = None,
+    **kw: str,
+) -> SlackPeople:
     client = AsyncWebClient(token="xoxb-test", base_url=fake.base_url)
-    return SlackPeople(client, agents, kw.get("group"), kw.get("lead"))
+    if monotonic is None:
+        return SlackPeople(client, agents, kw.get("group"), kw.get("lead"))
+    return SlackPeople(client, agents, kw.get("group"), kw.get("lead"), monotonic=monotonic)
 
 
 # ---------------------------------------------------------------- the start-up rule
@@ -137,6 +145,32 @@ async def test_an_agent_group_counts_and_the_lead_may_be_a_user_or_a_group(
     assert (await grouped.actor("U-luis")).is_lead and not (await grouped.actor("U-ana")).is_lead
     one = people(fake, ("U-ana",), lead="U-ana")
     assert (await one.actor("U-ana")).is_lead and not (await one.actor("U-lucia")).is_lead
+
+
+async def test_user_not_found_is_kept_a_few_minutes_and_logged_once_per_user(
+    fake: FakeSlack, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A Slack Connect user users.info cannot find costs one lookup per few minutes, not
+    one per event, and one warning in all; each such user is told once."""
+    caplog.set_level(logging.WARNING, logger="handlers.slack.people")
+    now = [1000.0]
+    who = people(fake, ("U-nobody",), monotonic=lambda: now[0])
+    for _ in range(5):  # five events from them within the minute
+        assert not await who.is_agent("U-nobody")
+        assert (await who.actor("U-nobody")).name == "U-nobody"
+    assert len(fake.calls("users.info")) == 1
+    now[0] += NOT_FOUND_TTL_SECONDS + 1  # a few minutes on: Slack is asked again
+    assert not await who.is_agent("U-nobody") and not await who.is_agent("U-nobody")
+    assert len(fake.calls("users.info")) == 2
+    fake.fail_next("users.info", 500, times=2)  # a stale verdict outlives a failed re-ask
+    now[0] += NOT_FOUND_TTL_SECONDS + 1
+    assert not await who.is_agent("U-nobody")
+    assert await who.name("U-other") == "U-other"  # another unknown user: told too
+    told = [r.getMessage() for r in caplog.records if "user_not_found" in r.getMessage()]
+    assert len(told) == 2 and "U-nobody" in told[0] and "U-other" in told[1]
+    fake.add_user("U-nobody", "nora")  # Slack finds them after all (the cache expired)
+    now[0] += NOT_FOUND_TTL_SECONDS + 1
+    assert (await who.actor("U-nobody")).name == "nora"
 
 
 def test_pings_to_every_member_mention_here_not_a_star() -> None:

@@ -4,7 +4,9 @@ Agents are the people the settings name (SERENO_SLACK_AGENTS, SERENO_SLACK_AGENT
 or, with `SERENO_SLACK_AGENTS=*`, every full member of Sereno's own workspace (guests
 and bots are not). People of another organisation (Slack Connect) are never agents,
 even when named: users.info tells their team (`team_id`, `is_stranger`), and someone
-it cannot find (`user_not_found`, as for many Slack Connect users) is not one either.
+it cannot find (`user_not_found`, as for many Slack Connect users) is not one either;
+that answer is kept for a few minutes (NOT_FOUND_TTL_SECONDS) and logged once per user,
+so a busy shared channel does not cost a lookup and a warning per event.
 
 A lookup that fails on the way (5xx, a proxy's page, a timeout) never blocks a
 complaint: the name falls back to the id and is filled in later, and someone the
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,6 +36,8 @@ from bot.settings import EVERYONE
 log = logging.getLogger(__name__)
 PLATFORM = "slack"
 GROUP_TTL_SECONDS = 300.0
+#: How long `user_not_found` is believed before users.info is asked again.
+NOT_FOUND_TTL_SECONDS = 300.0
 LOOKUP_TIMEOUT_SECONDS = 5
 #: What a failed lookup can raise; the complaint goes on with the id as the name.
 LOOKUP_ERRORS = (SlackApiError, aiohttp.ClientError, TimeoutError, OSError, ValueError)
@@ -106,9 +111,10 @@ def same_org(home: tuple[str, str], team_id: str, enterprise_id: str = "") -> bo
 
 
 class SlackPeople:
-    """Caches users.info answers, Sereno's own team (auth.test) and groups' members
-    (refreshed every 5 min). `team`, where a caller passes it, is the event's
-    `user_team`: the person's own team, known without a lookup."""
+    """Caches users.info answers (`user_not_found` for 5 min), Sereno's own team
+    (auth.test) and groups' members (refreshed every 5 min). `team`, where a caller
+    passes it, is the event's `user_team`: the person's own team, known without a
+    lookup. `monotonic`: the clock of those minutes (tests pass their own)."""
 
     def __init__(
         self,
@@ -116,8 +122,10 @@ class SlackPeople:
         agents: tuple[str, ...],
         group: str | None,
         lead: str | None = None,
+        monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self.client = lookup_client(client)
+        self._monotonic = monotonic
         self.everyone = EVERYONE in agents
         self.agents = frozenset(a for a in agents if a != EVERYONE)
         self.group = group
@@ -125,6 +133,8 @@ class SlackPeople:
         self._members: dict[str, Member] = {}
         self._home: tuple[str, str] | None = None
         self._groups: dict[str, tuple[float, frozenset[str]]] = {}
+        self._not_found: dict[str, float] = {}  # user id -> when Slack said user_not_found
+        self._told_not_found: set[str] = set()  # logged once per user
 
     async def name(self, user_id: str) -> str:
         """A user's display name (their id if Slack will not say)."""
@@ -181,19 +191,39 @@ class SlackPeople:
         return None if same is None else not same
 
     async def _member(self, user_id: str) -> Member | None:
-        """users.info, cached once known; NOT_FOUND when Slack has no such user for us,
-        None when the lookup failed on the way (asked again next time)."""
+        """users.info, cached once known; NOT_FOUND when Slack has no such user for us
+        (believed for NOT_FOUND_TTL_SECONDS, then asked again), None when the lookup
+        failed on the way (asked again next time)."""
         if user_id in self._members:
             return self._members[user_id]
+        said = self._not_found.get(user_id)
+        if said is not None and self._monotonic() - said < NOT_FOUND_TTL_SECONDS:
+            return NOT_FOUND
         try:
             response = await self.client.users_info(user=user_id)
         except LOOKUP_ERRORS as exc:  # never block a complaint; ask again next time
             error = _error(exc)
+            if error == "user_not_found":
+                return self._unknown(user_id)
             log.warning("users.info %s failed (%s); using the id", user_id, error)
-            return NOT_FOUND if error == "user_not_found" else None
+            return NOT_FOUND if user_id in self._not_found else None  # Slack's last word
+        self._not_found.pop(user_id, None)
         member = member_from(response.get("user") or {}, user_id)
         self._members[user_id] = member
         return member
+
+    def _unknown(self, user_id: str) -> Member:
+        """Slack said `user_not_found`: believe it a while, and say so once per user."""
+        self._not_found[user_id] = self._monotonic()
+        if user_id not in self._told_not_found:
+            self._told_not_found.add(user_id)
+            log.warning(
+                "users.info %s: user_not_found (most likely another organisation's, via "
+                "Slack Connect); named by the id, never an agent; asked again every %d min",
+                user_id,
+                NOT_FOUND_TTL_SECONDS // 60,
+            )
+        return NOT_FOUND
 
     async def _home_team(self) -> tuple[str, str] | None:
         """Sereno's own (team id, enterprise id), from auth.test once it answers."""
@@ -209,11 +239,11 @@ class SlackPeople:
 
     async def _group_members(self, group: str) -> frozenset[str]:
         loaded_at, members = self._groups.get(group, (float("-inf"), frozenset()))
-        if time.monotonic() - loaded_at > GROUP_TTL_SECONDS:
+        if self._monotonic() - loaded_at > GROUP_TTL_SECONDS:
             try:
                 response = await self.client.usergroups_users_list(usergroup=group)
                 members = frozenset(response.get("users") or ())
-                self._groups[group] = (time.monotonic(), members)
+                self._groups[group] = (self._monotonic(), members)
             except LOOKUP_ERRORS as exc:
                 log.error("usergroups.users.list %s failed: %s", group, _error(exc))
         return members
