@@ -407,6 +407,14 @@ SPECS: tuple[Spec, ...] = (
         _optional_id,
     ),
     Spec(
+        "SERENO_DISCORD_INTERNAL_CHANNELS",
+        "discord_internal_channels",
+        "",
+        "Discord complaint channels customers never read although a role other than the "
+        "agents' could view them, by id: Sereno guides there whatever the roles say.",
+        _ids,
+    ),
+    Spec(
         "SERENO_DISCORD_PING_DM",
         "discord_ping_dm",
         "false",
@@ -487,6 +495,7 @@ class Settings:
     discord_bot_token: str | None = None
     discord_channels: tuple[str, ...] = ()
     discord_agent_role: str | None = None
+    discord_internal_channels: tuple[str, ...] = ()
     discord_lead: str | None = None
     discord_ping_dm: bool = False
     discord_guild_id: str | None = None
@@ -520,6 +529,11 @@ class Settings:
             raise SettingsError(
                 "SERENO_DISCORD_CHANNELS: set the complaint channel ids "
                 "when DISCORD_BOT_TOKEN is set"
+            )
+        stray = [c for c in self.discord_internal_channels if c not in self.discord_channels]
+        if self.discord_bot_token and stray:
+            raise SettingsError(
+                f"SERENO_DISCORD_INTERNAL_CHANNELS: {stray[0]} is not in SERENO_DISCORD_CHANNELS"
             )
 
     @property

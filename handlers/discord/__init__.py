@@ -58,6 +58,7 @@ class DiscordRuntime:
     """The gateway connection (a new client per connection) and the outbox that outlives it."""
 
     def __init__(self, app: App) -> None:
+        from bot.core.audience import AudienceGuard
         from bot.core.delivery import OutboxDrainer
         from bot.core.inbox import InboxWorker
         from bot.core.inbox_report import parked_reporter
@@ -69,6 +70,7 @@ class DiscordRuntime:
         self.client: discord.Client | None = None
         lead = app.settings.discord_lead
         lead = lead if lead and lead.isdigit() else None
+        self.guard = AudienceGuard(app.engine, {PLATFORM: lead})  # one per process: tells once
         self.ingress = DiscordIngress(
             app,
             lambda ingress: InboxWorker(
@@ -145,7 +147,11 @@ class DiscordRuntime:
         restore = point_at(self.app.settings)
         try:
             sereno_client = SerenoClient(
-                self.app, self._on_ready, self.ingress, on_connect=self.catch_up.snapshot
+                self.app,
+                self._on_ready,
+                self.ingress,
+                on_connect=self.catch_up.snapshot,
+                guard=self.guard,
             )
             async with sereno_client as client:
                 self.client = client

@@ -9,12 +9,14 @@ from typing import Any
 import discord
 from discord import app_commands
 
+from bot.core.audience import AudienceGuard
 from bot.wiring import App
 from handlers.discord import events
 from handlers.discord.buttons import SerenoButton
 from handlers.discord.commands import ComplaintCommands
 from handlers.discord.inbox import CAPTURED, DiscordIngress, capturing
 from handlers.discord.startup import check_pings, sync_commands
+from handlers.discord.visibility import say_audiences
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +56,7 @@ class SerenoClient(discord.Client):
         on_ready: Callable[[], None] = lambda: None,
         ingress: DiscordIngress | None = None,
         on_connect: Callable[[], None] = lambda: None,
+        guard: AudienceGuard | None = None,
     ) -> None:
         # Sereno never joins voice: spare newcomers discord.py's warnings about voice libraries
         discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
@@ -64,6 +67,7 @@ class SerenoClient(discord.Client):
             allowed_mentions=discord.AllowedMentions(everyone=False, roles=True, users=True),
         )
         self.app = app
+        self.guard = guard or AudienceGuard(app.engine, app.settings.leads)
         self.tree = app_commands.CommandTree(self)
         self._on_ready = on_ready
         self._on_connect = on_connect
@@ -82,7 +86,7 @@ class SerenoClient(discord.Client):
     async def handle_kept(self, event: str, *args: Any) -> None:
         """Sereno's handler for a dispatch captured from a kept event; errors propagate."""
         if event == "message":
-            events.message(self.app, args[0])
+            events.message(self.app, args[0], self.guard)
         elif event == "raw_message_edit":
             events.edit(self.app, args[0])
         elif event == "raw_message_delete":
@@ -101,7 +105,8 @@ class SerenoClient(discord.Client):
         self._on_connect()
 
     async def on_ready(self) -> None:
-        """Log where Sereno listens, let the outbox go, warn if pings would notify no one."""
+        """Log where Sereno listens, let the outbox go, warn if pings would notify no one,
+        say who can read each complaints channel."""
         self._on_ready()
         log.info(
             "Discord: connected as %s, complaint channels %s",
@@ -109,10 +114,11 @@ class SerenoClient(discord.Client):
             ", ".join(self.app.settings.discord_channels),
         )
         check_pings(self, self.app.settings)
+        say_audiences(self, self.app.settings)
 
     async def on_message(self, message: discord.Message) -> None:
         """A new message anywhere the bot can see."""
-        events.message(self.app, message)
+        events.message(self.app, message, self.guard)
 
     async def on_raw_message_edit(self, payload: discord.RawMessageUpdateEvent) -> None:
         """An edited message, cached or not."""

@@ -6,20 +6,25 @@ import logging
 
 import discord
 
+from bot.core.audience import AudienceGuard
 from bot.core.interactions import on_reaction
 from bot.core.model import Actor, Incoming
 from bot.core.reactions import gesture
 from bot.wiring import App
 from handlers.discord.inbox import PREVIOUS
 from handlers.discord.people import PLATFORM, actor, place
+from handlers.discord.visibility import judge
 
 log = logging.getLogger(__name__)
 
 _CHAT = (discord.MessageType.default, discord.MessageType.reply)
 
 
-def message(app: App, msg: discord.Message) -> None:
-    """A human's message: a complaint opens a case, a thread message joins its timeline."""
+def message(app: App, msg: discord.Message, guard: AudienceGuard) -> None:
+    """A human's message: a complaint opens a case, a thread message joins its timeline.
+
+    A complaint in a channel customers can read opens nothing (`guard` tells the log
+    and the lead); the channel is judged afresh each time, from discord.py's cache."""
     if msg.author.bot or msg.webhook_id is not None or msg.guild is None or msg.type not in _CHAT:
         return
     where = place(msg.channel, msg.id, app.settings.discord_channels)
@@ -44,6 +49,8 @@ def message(app: App, msg: discord.Message) -> None:
         msg.created_at,  # from the snowflake: when it was posted, however late it is worked
     )
     if where.complaint_channel or where.forum_post:
+        if not guard.admits(PLATFORM, where.channel_id, judge(msg.channel, app.settings)):
+            return
         case = app.engine.open_case(incoming)
         if case is not None:
             log.info("case %s opened from Discord message %s", case.ref, msg.id)

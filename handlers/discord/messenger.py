@@ -9,6 +9,7 @@ from collections.abc import Callable
 import aiohttp
 import discord
 
+from bot.core.audience import Audience
 from bot.core.cards import CardKind
 from bot.core.outbox import Fatal, OutboxItem, PermanentError, RateLimited, TransientError
 from bot.core.refusals import DIRECT
@@ -16,6 +17,7 @@ from bot.core.store_port import CaseStore
 from bot.settings import Settings
 from handlers.discord import render
 from handlers.discord.people import PLATFORM
+from handlers.discord.visibility import judge
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +43,7 @@ class DiscordMessenger:
         # A callable gives the current connection (a new client after each reconnect).
         self._source = client if callable(client) else (lambda: client)
         self._store = store
+        self._settings = settings
         self._mentions = (settings.discord_agent_role, settings.discord_lead)
         self._ping_dm = settings.discord_ping_dm
         self._threads: set[int] = set()  # threads known to exist
@@ -63,6 +66,7 @@ class DiscordMessenger:
     async def _send(self, item: OutboxItem) -> str:
         if item.channel_id.startswith(DIRECT):
             return await self._notice_by_dm(item)
+        self._refuse_if_customers_read(item)
         where = await self._destination(item)
         kwargs = {
             "content": render.content(item.card, *self._mentions),
@@ -81,6 +85,20 @@ class DiscordMessenger:
         if self._ping_dm and item.card.kind is CardKind.PING:
             await self._direct(item)
         return str(message.id)
+
+    def _refuse_if_customers_read(self, item: OutboxItem) -> None:
+        """Judged again before each post or edit: a channel made public since the case
+        opened gets nothing more (a refusal, told to the lead); unknown: try again later."""
+        channel = self._client.get_channel(int(item.channel_id))
+        judged = judge(channel or discord.Object(int(item.channel_id)), self._settings)
+        if judged.audience is Audience.TEAM:
+            return
+        if channel is None:
+            raise TransientError(f"channel {item.channel_id} is not known yet: {judged.why}")
+        raise PermanentError(
+            f"customers can read channel {item.channel_id} ({judged.why}): Sereno posts no "
+            f"guidance there; if customers never read it, list it in {judged.setting}"
+        )
 
     async def _notice_by_dm(self, item: OutboxItem) -> str:
         """A notice for one person (the lead): a direct message, never a channel."""

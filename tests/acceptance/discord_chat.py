@@ -23,8 +23,16 @@ class DiscordChat(Chat):
 
     def __init__(self, fake: FakeDiscord) -> None:
         w = fake.world
-        rooms = [
-            w.add_channel(text_channel(w.ids.next(), w.guild_id, f"complaints-{n}", position=9 + n))
+        rooms = [  # internal: hidden from @everyone, shown to the Agents and Sereno roles
+            w.add_channel(
+                text_channel(
+                    w.ids.next(),
+                    w.guild_id,
+                    f"complaints-{n}",
+                    position=9 + n,
+                    overwrites=w.staff_only(),
+                )
+            )
             for n in range(1, ROOMS + 1)
         ]
         super().__init__([str(r["id"]) for r in rooms])

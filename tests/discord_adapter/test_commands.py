@@ -138,7 +138,10 @@ async def test_the_agent_role_decides_who_is_an_agent(
     fake: FakeDiscord, settings_for: Callable[..., Settings], detector: LanguageDetector
 ) -> None:
     helper_role = str(fake.world.role_id("Helper"))  # a role no human member has
-    settings = settings_for(SERENO_DISCORD_AGENT_ROLE=helper_role)
+    support = str(fake.world.channel_id("support"))  # @Agents, no longer agents, can view it
+    settings = settings_for(
+        SERENO_DISCORD_AGENT_ROLE=helper_role, SERENO_DISCORD_INTERNAL_CHANNELS=support
+    )
     async with sereno(fake, settings, detector) as app:
         msg, case_id = await open_complaint(fake, app)
         refused = await command(fake, "claim", channel=msg["id"])

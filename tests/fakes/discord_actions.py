@@ -106,6 +106,22 @@ class ActionsMixin:
         await self.dispatch("MESSAGE_REACTION_REMOVE" if remove else "MESSAGE_REACTION_ADD", data)
         return data
 
+    async def update_channel(self, channel: int | str, **changes: Any) -> dict:
+        """An admin edits a channel (e.g. its ``permission_overwrites``): CHANNEL_UPDATE."""
+        data = self.world.channel(channel)
+        data.update(changes)
+        await self.dispatch("CHANNEL_UPDATE", {**data, "guild_id": str(self.world.guild_id)})
+        return data
+
+    async def update_role(self, name: str, **changes: Any) -> dict:
+        """An admin edits a role (e.g. its ``permissions``, a string): GUILD_ROLE_UPDATE."""
+        data = self.world.roles[name]
+        data.update(changes)
+        await self.dispatch(
+            "GUILD_ROLE_UPDATE", {"guild_id": str(self.world.guild_id), "role": data}
+        )
+        return data
+
     async def invoke_command(
         self,
         name: str,

@@ -11,6 +11,7 @@ DISCORD_EPOCH_MS = 1_420_070_400_000
 FIXED_START_MS = 1_735_689_600_000  # 2025-01-01T00:00:00Z: ids and timestamps never vary
 
 # Permission bits (https://discord.com/developers/docs/topics/permissions).
+ADMINISTRATOR = 1 << 3
 ADD_REACTIONS = 1 << 6
 VIEW_CHANNEL = 1 << 10
 SEND_MESSAGES = 1 << 11
@@ -149,6 +150,13 @@ def overwrite(target_id: int, *, is_role: bool = True, allow: int = 0, deny: int
         "allow": str(allow),
         "deny": str(deny),
     }
+
+
+def staff_only(guild_id: int, role_ids: Iterable[int]) -> list[dict]:
+    """Overwrites hiding a channel from @everyone (whose overwrite's id is the guild's)
+    and showing it to the given roles."""
+    hidden = overwrite(guild_id, deny=VIEW_CHANNEL)
+    return [hidden, *(overwrite(role_id, allow=VIEW_CHANNEL) for role_id in role_ids)]
 
 
 def text_channel(

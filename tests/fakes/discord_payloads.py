@@ -24,6 +24,7 @@ from .discord_events import (
 )
 from .discord_objects import (
     ADD_REACTIONS,
+    ADMINISTRATOR,
     APPLICATION_FLAGS,
     ATTACH_FILES,
     ATTACHMENT_SIZE_LIMIT,
@@ -55,6 +56,7 @@ from .discord_objects import (
     member,
     overwrite,
     role,
+    staff_only,
     text_channel,
     thread,
     thread_create,
@@ -65,6 +67,7 @@ from .discord_world import World
 
 __all__ = [
     "ADD_REACTIONS",
+    "ADMINISTRATOR",
     "APPLICATION_FLAGS",
     "ATTACHMENT_SIZE_LIMIT",
     "ATTACH_FILES",
@@ -108,6 +111,7 @@ __all__ = [
     "reaction_add",
     "reaction_remove",
     "role",
+    "staff_only",
     "text_channel",
     "thread",
     "thread_create",

@@ -10,12 +10,11 @@ from .discord_objects import (
     MEMBER_PERMISSIONS,
     PRIVATE_THREAD,
     PUBLIC_THREAD,
-    VIEW_CHANNEL,
     Snowflakes,
     forum_channel,
     member,
-    overwrite,
     role,
+    staff_only,
     text_channel,
     thread,
     user,
@@ -49,18 +48,34 @@ class World:
         self._seed_channels()
 
     def _seed_channels(self) -> None:
+        """#general is public; #support, #agents and the forum #escalations are hidden
+        from @everyone and shown to the Agents and Sereno roles (internal complaint channels)."""
         gid = self.guild_id
         self.add_channel(text_channel(self.ids.next(), gid, "general", position=0))
         support = self.add_channel(
-            text_channel(self.ids.next(), gid, "support", position=1, topic="Customer cases")
+            text_channel(
+                self.ids.next(),
+                gid,
+                "support",
+                position=1,
+                topic="Customer cases",
+                overwrites=self.staff_only(),
+            )
         )
-        hidden = overwrite(gid, deny=VIEW_CHANNEL)
-        allowed = [overwrite(self.role_id(n), allow=VIEW_CHANNEL) for n in ("Agents", "Sereno")]
         self.add_channel(
-            text_channel(self.ids.next(), gid, "agents", position=2, overwrites=[hidden, *allowed])
+            text_channel(self.ids.next(), gid, "agents", position=2, overwrites=self.staff_only())
         )
         tags = {self.ids.next(): "urgent", self.ids.next(): "billing"}
-        self.add_channel(forum_channel(self.ids.next(), gid, "escalations", position=3, tags=tags))
+        self.add_channel(
+            forum_channel(
+                self.ids.next(),
+                gid,
+                "escalations",
+                position=3,
+                tags=tags,
+                overwrites=self.staff_only(),
+            )
+        )
         self.add_channel(
             thread(
                 self.ids.next(),
@@ -101,6 +116,10 @@ class World:
             hoist=hoist,
         )
         return self.roles[name]
+
+    def staff_only(self) -> list[dict]:
+        """Overwrites for a channel only the Agents and Sereno roles may view."""
+        return staff_only(self.guild_id, [self.role_id("Agents"), self.role_id("Sereno")])
 
     def add_channel(self, channel: dict) -> dict:
         """Add a channel or thread payload."""
