@@ -86,3 +86,41 @@ async def test_unreachable_refuses_connections_then_listens_on_the_same_port(
             assert response.status == 200
     assert (await client.auth_test())["ok"]
     assert [c.method for c in fake.calls()] == ["auth.test", "auth.test", "auth.test"]
+
+
+PROXY_PAGE = "<html><body><h1>503 Service Unavailable</h1></body></html>"
+
+
+async def test_a_proxys_plain_text_page_instead_of_json_once_and_for_a_while(
+    fake: FakeSlack, client: AsyncWebClient
+) -> None:
+    fake.add_user("U1", "Ana")
+    fake.fail_next("users.info", 503, body=PROXY_PAGE)
+    url = f"{fake.base_url}users.info"
+    async with aiohttp.ClientSession() as session, session.post(url, data={"user": "U1"}) as got:
+        assert got.status == 503
+        assert got.content_type == "text/html"
+        assert await got.text() == PROXY_PAGE
+    assert (await client.users_info(user="U1"))["user"]["name"] == "Ana"  # used up
+
+    fake.fail_for("users.info", 0.3, 503, body="Service Unavailable", content_type="text/plain")
+    for _ in range(2):  # not used up by calls
+        with pytest.raises(SlackApiError) as err:
+            await client.users_info(user="U1")
+        assert err.value.response.status_code == 503
+        data = err.value.response.data  # slack_sdk's reading of a body that is not JSON
+        assert not isinstance(data, dict) or "error" not in data, data
+    await asyncio.sleep(0.35)
+    assert (await client.users_info(user="U1"))["ok"]
+    fake.fail_next("users.info", 503, body=PROXY_PAGE, content_type="application/json")
+    with pytest.raises(SlackApiError, match="non-JSON"):  # a page that says it is JSON
+        await client.users_info(user="U1")
+    recorded = [(c.status, c.text, c.ok) for c in fake.calls("users.info")]
+    assert recorded == [
+        (503, PROXY_PAGE, False),
+        (200, None, True),
+        (503, "Service Unavailable", False),
+        (503, "Service Unavailable", False),
+        (200, None, True),
+        (503, PROXY_PAGE, False),
+    ]

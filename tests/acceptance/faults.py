@@ -247,6 +247,7 @@ class Tally:
     answers: Counter[str] = field(default_factory=Counter)
     notes: list[str] = field(default_factory=list)
     progress: tuple[int, ...] = ()
+    row: tuple[str, str, str] | None = None  # the issue's table: (fault, acknowledged, lost)
 
     @property
     def lost(self) -> int:
@@ -260,9 +261,20 @@ class Tally:
     def complete(self) -> bool:
         return not self.lost and not self.unacked_lost
 
+    @property
+    def measured(self) -> str:
+        """The numbers to quote: acknowledged, lost (of those), duplicate posts."""
+        return (
+            f"MEASURED: acknowledged {self.acked} / lost {self.lost} / "
+            f"duplicates {self.duplicate_posts}"
+        )
+
     def report(self) -> str:
+        fault, acknowledged, lost = self.row or (self.what, str(self.acked), str(self.lost))
         lines = [
-            f"{self.what}: {self.sent} complaints sent, {self.acked} {self.acked_means}, "
+            f"{self.what} — {self.measured}",
+            f"  the issue's table re-measured: | {fault} | {acknowledged} | {lost} |",
+            f"  {self.sent} complaints sent, {self.acked} {self.acked_means}, "
             f"{len(self.gave_up)} never acknowledged",
             f"  LOST (acknowledged, then no case or no guidance): {self.lost}"
             + (f" — no case: {_few(self.lost_no_case)}" if self.lost_no_case else "")

@@ -308,13 +308,19 @@ class FakeSlack(HttpMixin, WebApiMixin, FilesMixin, HistoryMixin, SocketModeMixi
         *,
         error: str | None = None,
         channel: str | None = None,
+        body: str | None = None,
+        content_type: str = "text/html",
     ) -> None:
         """Answer the next `times` calls of `method` (to `channel`, if given) with a failure.
 
         429 -> ``{"ok": false, "error": "ratelimited"}`` plus ``Retry-After``;
         500 -> ``{"ok": false, "error": "internal_error"}``; status=200 with
-        ``error="channel_not_found"`` -> an ordinary Slack API error."""
-        self._faults[method].append(_Fault(status, retry_after, error, times, channel))
+        ``error="channel_not_found"`` -> an ordinary Slack API error. With `body`, that
+        text (of the bare MIME type `content_type`) instead of any JSON, as a proxy in
+        front of Slack answers: ``status=503, body="<html>503</html>"``; the call is
+        recorded with ``text=body`` and is not ``ok``."""
+        fault = _Fault(status, retry_after, error, times, channel, None, body, content_type)
+        self._faults[method].append(fault)
 
     def enforce_rate(
         self,

@@ -33,9 +33,12 @@ class Call:
     path: str = ""
     status: int = 200  # HTTP status the fake answered with
     response: dict[str, Any] = field(default_factory=dict)  # the JSON body it answered with
+    text: str | None = None  # the body it answered with instead, when that was not JSON
 
     @property
     def ok(self) -> bool:
+        if self.text is not None:  # a proxy's page: no client can read an answer in it
+            return False
         return self.status == 200 and bool(self.response.get("ok", True))
 
     @property
@@ -54,6 +57,8 @@ class _Fault:
     times: int
     channel: str | None = None  # only calls with this ``channel`` param (None: any call)
     until: float | None = None  # every matching call until this time.monotonic(), not `times`
+    body: str | None = None  # answer this instead of Slack's JSON (a proxy's page)
+    content_type: str = "text/html"  # of `body`
 
 
 _API_HANDLERS: dict[str, Callable[[Any, dict[str, Any]], dict[str, Any]]] = {
@@ -75,11 +80,15 @@ class HttpMixin:
         error: str | None = None,
         channel: str | None = None,
         retry_after: float | None = None,
+        body: str | None = None,
+        content_type: str = "text/html",
     ) -> None:
         """An outage: answer every call of `method` (to `channel`, if given) with a failure
-        for the next `seconds`, then as usual again (see `FakeSlack.fail_next`)."""
+        for the next `seconds`, then as usual again (see `FakeSlack.fail_next`; `body`: a
+        non-JSON page instead of Slack's error, as a proxy in front of Slack answers)."""
         until = time.monotonic() + seconds
-        self._faults[method].append(_Fault(status, retry_after, error, 0, channel, until))
+        fault = _Fault(status, retry_after, error, 0, channel, until, body, content_type)
+        self._faults[method].append(fault)
 
     def _take_fault(self, method: str, params: dict[str, Any]) -> _Fault | None:
         """The first pending fault for this call (oldest first), used up if counted."""
@@ -175,6 +184,14 @@ class HttpMixin:
             default_error = {429: "ratelimited", 200: "fatal_error"}.get(
                 fault.status, "internal_error"
             )
+            if fault.body is not None:
+                call.status, call.text = fault.status, fault.body
+                return web.Response(
+                    text=fault.body,
+                    status=fault.status,
+                    content_type=fault.content_type,
+                    headers=headers,
+                )
             return self._answer(
                 call, {"ok": False, "error": fault.error or default_error}, fault.status, headers
             )
