@@ -342,6 +342,20 @@ SPECS: tuple[Spec, ...] = (
         _ids,
     ),
     Spec(
+        "SERENO_SLACK_CUSTOMER_CHANNELS",
+        "slack_customer_channels",
+        "",
+        "Complaint channels customers can read, whatever Slack says (no guidance is posted there).",
+        _ids,
+    ),
+    Spec(
+        "SERENO_SLACK_INTERNAL_CHANNELS",
+        "slack_internal_channels",
+        "",
+        "Complaint channels only the team reads, whatever Slack says (sharing, guests).",
+        _ids,
+    ),
+    Spec(
         "SERENO_SLACK_AGENTS",
         "slack_agents",
         "",
@@ -486,6 +500,8 @@ class Settings:
     slack_host: str = "0.0.0.0"
     slack_port: int = 3000
     slack_channels: tuple[str, ...] = ()
+    slack_customer_channels: tuple[str, ...] = ()
+    slack_internal_channels: tuple[str, ...] = ()
     slack_agents: tuple[str, ...] = ()
     slack_agent_group: str | None = None
     slack_source_bots: tuple[str, ...] = ()
@@ -525,6 +541,8 @@ class Settings:
             )
         if self.slack_bot_token and not self.slack_agents and not self.slack_agent_group:
             raise SettingsError(NO_SLACK_AGENTS)
+        if self.slack_bot_token:
+            self._check_slack_audiences()
         if self.discord_bot_token and not self.discord_channels:
             raise SettingsError(
                 "SERENO_DISCORD_CHANNELS: set the complaint channel ids "
@@ -534,6 +552,22 @@ class Settings:
         if self.discord_bot_token and stray:
             raise SettingsError(
                 f"SERENO_DISCORD_INTERNAL_CHANNELS: {stray[0]} is not in SERENO_DISCORD_CHANNELS"
+            )
+
+    def _check_slack_audiences(self) -> None:
+        """Each declared channel is a complaints channel, declared one way only."""
+        for env, declared in (
+            ("SERENO_SLACK_CUSTOMER_CHANNELS", self.slack_customer_channels),
+            ("SERENO_SLACK_INTERNAL_CHANNELS", self.slack_internal_channels),
+        ):
+            stray = [c for c in declared if c not in self.slack_channels]
+            if stray:
+                raise SettingsError(f"{env}: {stray[0]} is not in SERENO_SLACK_CHANNELS")
+        both = [c for c in self.slack_customer_channels if c in self.slack_internal_channels]
+        if both:
+            raise SettingsError(
+                f"SERENO_SLACK_INTERNAL_CHANNELS: {both[0]} is also in "
+                "SERENO_SLACK_CUSTOMER_CHANNELS; a channel is one or the other"
             )
 
     @property

@@ -73,7 +73,7 @@ def test_slack_manifest_matches_what_the_adapter_listens_to() -> None:
     manifest = (root / "slack-app-manifest.yml").read_text(encoding="utf-8")
     listeners = (root / "handlers" / "slack" / "listeners.py").read_text(encoding="utf-8")
     assert "command: /complaint" in manifest and 'bolt.command("/complaint")' in listeners
-    for event in ("reaction_added", "reaction_removed", "app_mention"):
+    for event in ("reaction_added", "reaction_removed", "app_mention", "member_joined_channel"):
         assert f"- {event}" in manifest and f'"{event}"' in listeners
     assert "- message.channels" in manifest and "/slack/events" in manifest
 

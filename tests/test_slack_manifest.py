@@ -33,6 +33,7 @@ METHOD_SCOPES: dict[str, frozenset[str]] = {
     "reactions.add": frozenset({"reactions:write"}),
     "reactions.remove": frozenset({"reactions:write"}),
     "conversations.info": frozenset({"channels:read", "groups:read"}),
+    "conversations.members": frozenset({"channels:read", "groups:read"}),
     "conversations.history": frozenset({"channels:history", "groups:history"}),
     "conversations.replies": frozenset({"channels:history", "groups:history"}),
     "conversations.open": frozenset({"im:write"}),
@@ -48,6 +49,7 @@ BOLT_UTILITIES = {"say": "chat.postMessage"}
 #: Subscribed bot event -> the scope Slack requires to deliver it.
 EVENT_SCOPES: dict[str, frozenset[str]] = {
     "app_mention": frozenset({"app_mentions:read"}),
+    "member_joined_channel": frozenset({"channels:read", "groups:read"}),
     "message.channels": frozenset({"channels:history"}),
     "message.groups": frozenset({"groups:history"}),
     "message.im": frozenset({"im:history"}),

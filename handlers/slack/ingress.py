@@ -39,7 +39,9 @@ log = logging.getLogger(__name__)
 
 EVENTS, COMMANDS, INTERACTIVE = "events_api", "slash_commands", "interactive"
 NEW_MESSAGE_SUBTYPES = frozenset({None, "file_share", "thread_broadcast", "bot_message"})
-_LISTENED = frozenset({"message", "reaction_added", "reaction_removed", "app_mention"})
+_LISTENED = frozenset(
+    {"message", "reaction_added", "reaction_removed", "app_mention", "member_joined_channel"}
+)
 UNAVAILABLE_TEXT = (
     "Sereno could not save this just now (its storage is busy or full), so nothing was "
     "done. Please try again in a minute."
@@ -92,7 +94,9 @@ def entry(
     if etype == "app_mention":
         return Entry(key, str(event.get("channel") or "-"), event.get("user"))
     channel = (
-        event.get("channel") if etype == "message" else (event.get("item") or {}).get("channel")
+        event.get("channel")
+        if etype in ("message", "member_joined_channel")
+        else (event.get("item") or {}).get("channel")
     )
     if channel not in channels:
         return None

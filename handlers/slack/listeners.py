@@ -13,6 +13,7 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 
+from bot.core.audience import AudienceGuard
 from bot.core.dispatch import Context, run
 from bot.core.interactions import on_button, on_reaction
 from bot.core.model import Actor, Incoming
@@ -21,6 +22,7 @@ from handlers.slack.ingress import NEW_MESSAGE_SUBTYPES
 from handlers.slack.markup import command_text
 from handlers.slack.people import PLATFORM, SlackPeople
 from handlers.slack.render import escape
+from handlers.slack.visibility import SlackVisibility
 
 log = logging.getLogger(__name__)
 FILE_LIMIT = 1024**3  # Slack takes files up to 1 GB (files.getUploadURLExternal)
@@ -33,6 +35,8 @@ class SlackBridge:
     people: SlackPeople
     channels: frozenset[str]
     source_bots: frozenset[str]
+    guard: AudienceGuard  # complaints channels customers can read get no case
+    visibility: SlackVisibility
 
 
 def register(bolt: AsyncApp, bridge: SlackBridge) -> None:
@@ -41,6 +45,7 @@ def register(bolt: AsyncApp, bridge: SlackBridge) -> None:
     bolt.event("reaction_added")(_reaction_listener(bridge, added=True))
     bolt.event("reaction_removed")(_reaction_listener(bridge, added=False))
     bolt.event("app_mention")(_mention_listener(bridge))
+    bolt.event("member_joined_channel")(_joined_listener(bridge))
     bolt.command("/complaint")(_command_listener(bridge))
     bolt.action(re.compile(r"^sereno:"))(_action_listener(bridge))
 
@@ -103,7 +108,7 @@ async def _posted(
     )
     if msg.thread_id:
         bridge.app.engine.record_thread_message(msg)
-    else:
+    elif await _admitted(bridge, msg.channel_id):
         bridge.app.engine.open_case(msg)
 
 
@@ -145,6 +150,25 @@ async def _deleted(bridge: SlackBridge, body: dict[str, Any], event: dict[str, A
     bridge.app.engine.record_delete(
         PLATFORM, event["channel"], event["deleted_ts"], old.get("thread_ts"), actor
     )
+
+
+def _joined_listener(bridge: SlackBridge):  # type: ignore[no-untyped-def]
+    async def on_joined(event: dict[str, Any]) -> None:
+        """Someone joined a complaints channel: a guest may read it now. Judge it again at
+        once, so the lead hears of it before the next complaint."""
+        channel = str(event.get("channel") or "")
+        if channel not in bridge.channels:
+            return
+        bridge.visibility.forget(channel)
+        await _admitted(bridge, channel)
+
+    return on_joined
+
+
+async def _admitted(bridge: SlackBridge, channel: str) -> bool:
+    """Whether a new complaint in `channel` may open a case: only where customers cannot
+    read the guidance. Raises `Unknown` (the inbox tries again) when Slack cannot say."""
+    return bridge.guard.admits(PLATFORM, channel, await bridge.visibility.judge(channel))
 
 
 def _reaction_listener(bridge: SlackBridge, added: bool):  # type: ignore[no-untyped-def]

@@ -23,6 +23,7 @@ from slack_bolt.authorization import AuthorizeResult
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.core.audience import Audience, AudienceGuard
 from bot.core.delivery import OutboxDrainer
 from bot.core.inbox import InboxWorker
 from bot.core.inbox_report import parked_reporter
@@ -39,6 +40,7 @@ from handlers.slack.messenger import FATAL, PLATFORM, SlackMessenger, error_code
 from handlers.slack.people import SlackPeople
 from handlers.slack.render import mention_text
 from handlers.slack.signing import signed_only
+from handlers.slack.visibility import SlackVisibility, Unknown
 
 log = logging.getLogger(__name__)
 EVENTS_PATH = "/slack/events"
@@ -56,6 +58,8 @@ class SlackRuntime:
     inbox: InboxWorker = field(init=False)
     ingress: SlackIngress = field(init=False)
     catch_up: CatchUpRunner = field(init=False)
+    guard: AudienceGuard = field(init=False)
+    visibility: SlackVisibility = field(init=False)
     _identity: dict[str, Any] | None = None
     _tasks: list[asyncio.Task[None]] = field(default_factory=list)
 
@@ -69,9 +73,17 @@ class SlackRuntime:
         self.bolt = _quiet_bolt(client, self._authorize)
         people = SlackPeople(client, s.slack_agents, s.slack_agent_group, s.slack_lead)
         channels, source_bots = frozenset(s.slack_channels), frozenset(s.slack_source_bots)
-        register(self.bolt, SlackBridge(self.app, people, channels, source_bots))
-        store, clock = self.app.store, self.app.engine.clock
         lead = s.slack_lead if s.slack_lead and s.slack_lead[0] in "UW" else None
+        self.guard = AudienceGuard(self.app.engine, {PLATFORM: lead})
+        self.visibility = SlackVisibility(
+            people,
+            frozenset(s.slack_customer_channels),
+            frozenset(s.slack_internal_channels),
+            me=lambda: (self._identity or {}).get("user_id"),
+        )
+        bridge = SlackBridge(self.app, people, channels, source_bots, self.guard, self.visibility)
+        register(self.bolt, bridge)
+        store, clock = self.app.store, self.app.engine.clock
         self.inbox = InboxWorker(
             store,
             clock,
@@ -162,6 +174,7 @@ class SlackRuntime:
         HTTP before the endpoint listens."""
         await self.check_token()
         s = self.app.settings
+        survey = asyncio.create_task(self.judge_channels(), name="slack-audience")
         try:
             if self.socket_mode:
                 handler = self.socket_handler()
@@ -179,7 +192,24 @@ class SlackRuntime:
                     web_app(self.ingress, secret), s.slack_host, s.slack_port, self.catch_up.start
                 )
         finally:
+            survey.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await survey
             await self.catch_up.stop()
+
+    async def judge_channels(self) -> None:
+        """Say at start who reads each complaints channel: one line each (a refusal is the
+        guard's line, and the lead's message)."""
+        for channel in self.app.settings.slack_channels:
+            try:
+                judged = await self.visibility.judge(channel)
+                if judged.audience is Audience.TEAM:
+                    log.info("Slack: %s: internal (%s)", channel, judged.why)
+                self.guard.admits(PLATFORM, channel, judged)
+            except Unknown as exc:
+                log.warning("Slack: %s: %s; judged again at its next complaint", channel, exc)
+            except Exception:  # a bug here must not stop serving: complaints judge again
+                log.exception("Slack: %s: could not judge who reads it", channel)
 
     async def _on_raw_message(self, message: aiohttp.WSMessage) -> None:
         """Socket Mode's `hello` opens every new connection: catch up from here."""

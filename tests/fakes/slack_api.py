@@ -25,6 +25,7 @@ Slack's environment-proxy quirk: slack_sdk adopts ``HTTP(S)_PROXY`` and ignores
 
 `FakeSlack` keeps the state, lifecycle, directory, inspection and fault setup here and
 mixes in `slack_http` (parsing, recording, faults, dispatch), `slack_web_methods`,
+`slack_channels` (what a channel is and who is in it),
 `slack_files` (external uploads), `slack_history` (channel history and threads, and
 messages posted while Sereno was down) and `slack_socket` (Socket Mode).
 """
@@ -42,6 +43,7 @@ from typing import Any
 import pytest
 from aiohttp import web
 
+from .slack_channels import ChannelsMixin
 from .slack_files import FilesMixin
 from .slack_history import HistoryMixin
 from .slack_http import Call, HttpMixin, _Fault
@@ -77,7 +79,7 @@ PROXY_ENV_VARS = (
 )
 
 
-class FakeSlack(HttpMixin, WebApiMixin, FilesMixin, HistoryMixin, SocketModeMixin):
+class FakeSlack(HttpMixin, WebApiMixin, ChannelsMixin, FilesMixin, HistoryMixin, SocketModeMixin):
     """Fake Slack server. Use ``async with FakeSlack() as fake`` (or `start`/`close`)."""
 
     def __init__(
@@ -101,6 +103,7 @@ class FakeSlack(HttpMixin, WebApiMixin, FilesMixin, HistoryMixin, SocketModeMixi
         self.users: dict[str, dict[str, Any]] = {}
         self.channels: dict[str, dict[str, Any]] = {}
         self.usergroups: dict[str, dict[str, Any]] = {}
+        self._clear_channels()  # who is in which channel (`slack_channels`)
         self.add_user(bot_user_id, bot_name, is_bot=True)
         for uid, name in (users or {}).items():
             self.add_user(uid, name)

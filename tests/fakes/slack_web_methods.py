@@ -1,10 +1,13 @@
-"""The fake Slack's Web API methods: auth, chat, reactions, users, conversations,
-usergroups, views and Socket Mode's ``apps.connections.open`` (files are in `slack_files`)."""
+"""The fake Slack's Web API methods: auth, chat, reactions, users, usergroups, views and
+Socket Mode's ``apps.connections.open`` (files are in `slack_files`, history in
+`slack_history`, ``conversations.info`` and ``conversations.members`` in `slack_channels`)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
+
+from .slack_channels import CHANNEL_HANDLERS
 
 
 class WebApiMixin:
@@ -102,12 +105,6 @@ class WebApiMixin:
             return {"ok": False, "error": "user_not_found"}
         return {"ok": True, "user": user}
 
-    def _conversations_info(self, params: dict[str, Any]) -> dict[str, Any]:
-        channel = params.get("channel")
-        if not channel:
-            return {"ok": False, "error": "channel_not_found"}
-        return {"ok": True, "channel": self.channels.get(channel) or self._synth_channel(channel)}
-
     def _usergroups_users_list(self, params: dict[str, Any]) -> dict[str, Any]:
         group = self.usergroups.get(params.get("usergroup", ""))
         if group is None:
@@ -145,7 +142,7 @@ WEB_API_HANDLERS: dict[str, Callable[[Any, dict[str, Any]], dict[str, Any]]] = {
     "reactions.add": WebApiMixin._reactions_add,
     "reactions.remove": WebApiMixin._reactions_remove,
     "users.info": WebApiMixin._users_info,
-    "conversations.info": WebApiMixin._conversations_info,
+    **CHANNEL_HANDLERS,
     "usergroups.users.list": WebApiMixin._usergroups_users_list,
     "usergroups.list": WebApiMixin._usergroups_list,
     "views.open": WebApiMixin._views_open,
