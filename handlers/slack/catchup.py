@@ -44,7 +44,8 @@ from handlers.catchup import (
     open_case_threads,
     starting_point,
 )
-from handlers.slack.messenger import TRANSIENT, error_code
+from handlers.slack.errors import error_code, http_status
+from handlers.slack.messenger import TRANSIENT
 
 log = logging.getLogger(__name__)
 
@@ -78,7 +79,7 @@ class _Run:
             try:
                 response = await request()
             except SlackApiError as exc:
-                status, code = exc.response.status_code, error_code(exc)
+                status, code = http_status(exc), error_code(exc)
                 if status == 429 or code in ("ratelimited", "rate_limited"):
                     if limited >= MAX_RATE_LIMIT_RETRIES:
                         raise
@@ -118,7 +119,7 @@ async def catch_up(
         try:
             fed[channel] = await _channel(_Run(client), store, channel, now, since)
         except SlackApiError as exc:
-            code = error_code(exc) or f"HTTP {exc.response.status_code}"
+            code = error_code(exc) or f"HTTP {http_status(exc)}"
             log.warning(
                 "Slack catch-up of %s failed: %s; it is read again next time", channel, code
             )

@@ -15,6 +15,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.core.cards import Card, CardKind
 from bot.core.outbox import Fatal, OutboxItem, PermanentError, RateLimited, TransientError
 from bot.core.refusals import DIRECT
+from handlers.slack.errors import error_code, http_status
 from handlers.slack.render import blocks, fallback_text
 
 log = logging.getLogger(__name__)
@@ -101,7 +102,7 @@ class SlackMessenger:
             try:
                 await self.client.chat_postMessage(channel=mention[5:], text=text)
             except SlackApiError as exc:
-                log.warning("DM to %s failed: %s", mention[5:], exc.response.get("error"))
+                log.warning("DM to %s failed: %s", mention[5:], error_code(exc) or http_status(exc))
 
 
 #: Slack's `error` codes (HTTP 200, ok: false) that mean "try again later".
@@ -114,15 +115,9 @@ FATAL = frozenset(
 )
 
 
-def error_code(exc: SlackApiError) -> str:
-    """The `error` of a Slack answer; a proxy's plain-text page has none."""
-    data = exc.response.data
-    return str(data.get("error") or "unknown_error") if isinstance(data, dict) else ""
-
-
 def _classify(exc: SlackApiError) -> Exception:
     """Map Slack's answer onto the outbox's errors, by Slack's own codes first."""
-    status = exc.response.status_code
+    status = http_status(exc)
     code = error_code(exc)
     if status == 429 or code in {"ratelimited", "rate_limited"}:
         headers = exc.response.headers or {}

@@ -32,6 +32,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.core.model import Actor
 from bot.settings import EVERYONE
+from handlers.slack.errors import error_code, http_status
 
 log = logging.getLogger(__name__)
 PLATFORM = "slack"
@@ -62,10 +63,10 @@ def lookup_client(client: AsyncWebClient) -> AsyncWebClient:
 def _error(exc: Exception) -> str:
     """Slack's error code, or what went wrong on the way (a proxy's page, a timeout)."""
     if isinstance(exc, SlackApiError):
-        data = exc.response.data
-        if isinstance(data, dict):
-            return str(data.get("error"))
-        return f"HTTP {exc.response.status_code}, not JSON"
+        # slack_sdk raises with its SlackResponse, or with the raw HTTP response when the
+        # body claimed to be JSON and was not (a proxy's page): read neither blindly
+        code = error_code(exc)
+        return code if code else f"HTTP {http_status(exc)}, not JSON"
     return f"{type(exc).__name__}: {exc}"
 
 

@@ -17,7 +17,7 @@ table row re-measured.
 * Slack answering 429 (with Retry-After), answering 500, and refusing connections, for
   ``FAULTS_STORM_SECONDS`` (30 s, as the issue asks) each, the three side by side;
 * users.info answering a proxy's 503 page (not JSON) for 10 s, as text/plain (the
-  issue's row), text/html and, known to fail still (xfail), labelled application/json:
+  issue's row), text/html and labelled application/json:
   every complaint is served meanwhile, addressed to the customer's id, with no traceback;
 * another process holding the database's write lock for 10 s;
 * a full disk: the database on a small tmpfs (root), else on SQLite's page cap
@@ -437,13 +437,6 @@ async def test_users_info_answering_a_proxys_plain_text_or_html_503_for_10s_lose
     assert not any(problems for _, problems in results), report
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a 503 page labelled application/json: slack_sdk raises SlackApiError with the "
-    "aiohttp response, whose missing .data makes handlers/slack/people.py `_error` raise "
-    "AttributeError, so the complaint waits in the inbox until the proxy recovers "
-    "(tracebacks in the log, the customer's real name after the fault)",
-)
 async def test_users_info_answering_a_proxys_page_labelled_json_for_10s_loses_nothing(
     tmp_path: Path,
 ) -> None:
