@@ -324,3 +324,14 @@ def test_a_declared_channel_is_a_complaints_channel_declared_one_way(
     with pytest.raises(SettingsError) as refused:
         Settings.from_env(env)
     assert str(refused.value).startswith(says) and "\n" not in str(refused.value)
+
+
+@pytest.mark.parametrize("content_type", ["text/html", "application/json"])
+async def test_a_proxys_page_instead_of_slacks_answer_is_unknown(
+    fake: FakeSlack, content_type: str
+) -> None:
+    fake.fail_next(
+        "conversations.info", 503, times=2, body="<html>503</html>", content_type=content_type
+    )
+    with pytest.raises(Unknown):
+        await visibility(fake).judge("C5")

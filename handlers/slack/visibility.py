@@ -29,6 +29,7 @@ from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
 from bot.core.audience import Audience, Judgement
 from bot.core.outbox import TransientError
+from handlers.slack.errors import error_code, http_status
 from handlers.slack.people import LOOKUP_ERRORS, SlackPeople
 
 log = logging.getLogger(__name__)
@@ -166,10 +167,8 @@ class SlackVisibility:
         """Slack's answer; a Judgement when Slack refuses to describe the channel."""
         try:
             response = await request
-        except SlackApiError as exc:
-            data = exc.response.data
-            code = str(data.get("error") or "") if isinstance(data, dict) else ""
-            status = exc.response.status_code
+        except SlackApiError as exc:  # its response may be a proxy's page: read it safely
+            code, status = error_code(exc), http_status(exc)
             if not code or code in TRANSIENT_CODES or status >= 500 or status == 429:
                 raise Unknown(f"{method} failed ({code or f'HTTP {status}'})") from None
             return customers(f"Slack will not describe it ({method}: {code})")
