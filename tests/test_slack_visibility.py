@@ -335,3 +335,28 @@ async def test_a_proxys_page_instead_of_slacks_answer_is_unknown(
     )
     with pytest.raises(Unknown):
         await visibility(fake).judge("C5")
+
+
+async def test_a_channel_customers_can_read_since_the_case_opened_gets_nothing_more(
+    fake: FakeSlack, db_path: Path, detector: LanguageDetector
+) -> None:
+    """Judged again before each post: the next step of an open case is refused, recorded
+    on its timeline and told to the lead, never posted where the guest reads."""
+    fake.add_user("U-sol", "sol", is_ultra_restricted=True)
+    async with sereno(fake, db_path, detector) as slack:
+        ts = await complain(slack, SHARED)  # internal so far: guided
+        case = slack.app.store.find_case_by_message("slack", SHARED, ts)
+        assert case is not None and len(posts_in(slack, SHARED)) == 3
+        assert await slack.event(fake.join(SHARED, "U-sol", inviter="U-ana")) == 200
+        await worked(slack)
+        step = slack.posted_ts("Step 1/", ts)
+        done = sp.reaction_event(True, "U-ana", "white_check_mark", SHARED, step)
+        assert await slack.event(done) == 200
+        await worked(slack)
+        await eventually(
+            lambda: EventKind.DELIVERY_FAILED in [e.kind for e in slack.app.store.events(case.id)]
+        )
+        assert len(posts_in(slack, SHARED)) == 3  # no Step 2 where the guest reads
+        await slack.delivered()
+        [_, refused] = posts_in(slack, LEAD)  # the channel's refusal, then this case's
+        assert "#1" in refused

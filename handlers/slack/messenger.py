@@ -5,13 +5,14 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 
 import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.core.audience import Audience, Judgement
 from bot.core.cards import Card, CardKind
 from bot.core.outbox import Fatal, OutboxItem, PermanentError, RateLimited, TransientError
 from bot.core.refusals import DIRECT
@@ -33,12 +34,27 @@ class SlackMessenger:
         post_interval: float = 1.0,
         mentions: Callable[[Card], str] = lambda card: "",
         ping_dm: bool = False,
+        judge: Callable[[str], Awaitable[Judgement]] | None = None,
     ) -> None:
         self.client = client
         self.post_interval = post_interval
         self.mentions = mentions
         self.ping_dm = ping_dm
+        self.judge = judge
         self._last_post: dict[str, float] = {}
+
+    async def _refuse_if_customers_read(self, channel: str) -> None:
+        """Judged again before each post or edit (cached for minutes, dropped when someone
+        joins): a channel shared or joined by a guest since the case opened gets nothing
+        more — a refusal, recorded on the case and told to the lead."""
+        assert self.judge is not None
+        judged = await self.judge(channel)  # Unknown (a TransientError): tried again later
+        if judged.audience is Audience.TEAM:
+            return
+        raise PermanentError(
+            f"customers can read channel {channel} ({judged.why}): Sereno posts no guidance "
+            f"there; if customers never read it, list it in {judged.setting}"
+        )
 
     async def _pace(self, channel: str) -> None:
         # Slack allows about one message per second per channel: wait our turn
@@ -54,6 +70,8 @@ class SlackMessenger:
         text, body = fallback_text(item.card, mentions), blocks(item.card, mentions)
         if item.channel_id.startswith(DIRECT):  # chat.postMessage to a user id: the app's DM
             item = replace(item, channel_id=item.channel_id[len(DIRECT) :], thread_id=None)
+        elif self.judge is not None:
+            await self._refuse_if_customers_read(item.channel_id)
         try:
             if item.edit_of is not None and item.edit_target:
                 await self.client.chat_update(

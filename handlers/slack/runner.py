@@ -100,6 +100,7 @@ class SlackRuntime:
                 card, s.slack_agents, s.slack_agent_group, s.slack_lead
             ),
             ping_dm=s.slack_ping_dm,
+            judge=self.visibility.judge,
         )
         self.drainer = OutboxDrainer(
             self.app.store,
