@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -70,9 +71,17 @@ def apply_retention(settings: Settings) -> int:
         db.close()
 
 
-def write_file(path: Path, data: bytes | str) -> Path:
-    """Write an export, creating its folder."""
+def private_file(path: Path) -> Path:
+    """Create (or empty) `path` readable by this user only: exports hold customers' data."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600))
+    path.chmod(0o600)
+    return path
+
+
+def write_file(path: Path, data: bytes | str) -> Path:
+    """Write an export (0600), creating its folder."""
+    private_file(path)
     if isinstance(data, bytes):
         path.write_bytes(data)
     else:
@@ -122,7 +131,7 @@ def _export_every_case(store: CaseStore, now: datetime, out_path: Path | None, o
         return 0
     out_path.parent.mkdir(parents=True, exist_ok=True)
     written = 0
-    with out_path.open("w", encoding=CSV_ENCODING, newline="") as target:
+    with private_file(out_path).open("w", encoding=CSV_ENCODING, newline="") as target:
         for line in lines:
             target.write(line)
             written += 1

@@ -224,3 +224,14 @@ def test_backup_is_private_refuses_to_overwrite_and_is_consistent(
     nothing = sereno(tmp_path, "backup", "two.db", SERENO_DB="missing.db")
     assert nothing.returncode == 2 and not (tmp_path / "missing.db").exists()
     assert nothing.stderr == "sereno: missing.db does not exist; there is nothing to back up\n"
+
+
+def test_exports_written_to_files_are_readable_by_this_user_only(
+    tmp_path: Path, umask_022: None
+) -> None:
+    (tmp_path / "old.csv").write_text("stale", encoding="utf-8")
+    (tmp_path / "old.csv").chmod(0o644)  # an earlier export, world-readable
+    result = sereno(tmp_path, "export", "--out", "old.csv", SERENO_DB=str(tmp_path / "e.db"))
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "old.csv").stat().st_mode & 0o777 == 0o600
+    assert "stale" not in (tmp_path / "old.csv").read_text(encoding="utf-8-sig")
