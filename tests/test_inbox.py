@@ -164,3 +164,25 @@ def _dead_pid() -> int:
         except PermissionError:
             pass
         pid += 1
+
+
+async def test_an_urgent_lane_never_waits_for_a_free_slot(store: SqliteStore) -> None:
+    """A person waiting for a command's answer goes ahead of a burst filling every lane."""
+    release = asyncio.Event()
+    seen: list[str] = []
+
+    async def process(row: InboxRow) -> None:
+        if row.lane == "busy":
+            await release.wait()
+        seen.append(row.key)
+
+    worker = InboxWorker(
+        store, Clock(), "slack", process, max_lanes=1, urgent=lambda lane: lane == "person"
+    )
+    worker.accept("burst-0", "busy", "e", {})
+    async for _ in _running(worker):
+        await asyncio.sleep(0.05)  # the burst holds the only slot
+        worker.accept("command", "person", "e", {})
+        await eventually(lambda: seen == ["command"])
+        release.set()
+        await eventually(lambda: seen == ["command", "burst-0"])

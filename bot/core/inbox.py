@@ -116,6 +116,7 @@ class InboxWorker:
         on_parked: Parked | None = None,
         max_lanes: int = MAX_LANES,
         ready: Callable[[], bool] = lambda: True,
+        urgent: Callable[[str], bool] = lambda lane: False,
     ) -> None:
         self.store = store
         self.clock = clock
@@ -125,6 +126,7 @@ class InboxWorker:
         self.on_parked = on_parked
         self.max_lanes = max_lanes
         self.ready = ready
+        self.urgent = urgent  # lanes of people waiting for an answer: never wait for a slot
         self._wake = asyncio.Event()
         self._lanes: dict[str, asyncio.Task[None]] = {}
         self._failed_once: set[int] = set()
@@ -180,8 +182,8 @@ class InboxWorker:
             lanes = self.store.inbox_lanes_due(self.platform, self.clock.now())
         except StoreUnavailable:
             return
-        for lane in lanes:
-            if len(self._lanes) >= self.max_lanes:
+        for lane in sorted(lanes, key=lambda lane: not self.urgent(lane)):
+            if len(self._lanes) >= self.max_lanes and not self.urgent(lane):
                 break
             if lane not in self._lanes:
                 task = asyncio.create_task(self._lane(lane), name=f"{self.platform}-inbox-{lane}")
