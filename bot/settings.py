@@ -356,6 +356,14 @@ SPECS: tuple[Spec, ...] = (
         _ids,
     ),
     Spec(
+        "SERENO_SLACK_TRIAGE_CHANNEL",
+        "slack_triage_channel",
+        "",
+        "A channel only the team reads where each case of a complaints channel customers "
+        "can read gets its thread (header, steps, suggestions, pings).",
+        _optional_id,
+    ),
+    Spec(
         "SERENO_SLACK_AGENTS",
         "slack_agents",
         "",
@@ -502,6 +510,7 @@ class Settings:
     slack_channels: tuple[str, ...] = ()
     slack_customer_channels: tuple[str, ...] = ()
     slack_internal_channels: tuple[str, ...] = ()
+    slack_triage_channel: str | None = None
     slack_agents: tuple[str, ...] = ()
     slack_agent_group: str | None = None
     slack_source_bots: tuple[str, ...] = ()
@@ -563,6 +572,11 @@ class Settings:
             stray = [c for c in declared if c not in self.slack_channels]
             if stray:
                 raise SettingsError(f"{env}: {stray[0]} is not in SERENO_SLACK_CHANNELS")
+        if self.slack_triage_channel in self.slack_channels:
+            raise SettingsError(
+                f"SERENO_SLACK_TRIAGE_CHANNEL: {self.slack_triage_channel} is a complaints "
+                "channel (SERENO_SLACK_CHANNELS); use a channel only the team reads"
+            )
         both = [c for c in self.slack_customer_channels if c in self.slack_internal_channels]
         if both:
             raise SettingsError(

@@ -49,6 +49,8 @@ def case_from_row(row: dict[str, Any]) -> Case:
         resolved_at=dt(row["resolved_at"]),
         closed_at=dt(row["closed_at"]),
         followup_at=dt(row["followup_at"]),
+        staff_channel_id=row.get("staff_channel_id"),
+        staff_thread_id=row.get("staff_thread_id"),
     )
 
 
@@ -85,7 +87,7 @@ def outbox_from_row(row: dict[str, Any]) -> OutboxItem:
         id=row["id"],
         platform=row["platform"],
         channel_id=row["channel_id"],
-        thread_id=row["thread_id"],
+        thread_id=row["thread_id"] or row.get("thread_target"),
         case_id=row["case_id"],
         card=Card.from_json(row["payload"]),
         step_id=row["step_id"],

@@ -210,3 +210,15 @@ def m006_cases_posted_at(db: Database) -> None:
     table.add_column("posted_at", str)
     db.execute("UPDATE cases SET posted_at = opened_at")
     table.create_index(["platform", "customer_id", "posted_at"])
+
+
+@MIGRATIONS()
+def m007_staff_places(db: Database) -> None:
+    """A case opened in a channel customers can read keeps its guidance in a staff-only
+    place: `staff_channel_id`, and `staff_thread_id` once the thread's opener is posted.
+    Outbox rows name the opener they thread under (`thread_of`) until its ts is known."""
+    cases = db["cases"]
+    cases.add_column("staff_channel_id", str)
+    cases.add_column("staff_thread_id", str)
+    cases.create_index(["platform", "staff_thread_id"])
+    db["outbox"].add_column("thread_of", int)

@@ -28,8 +28,10 @@ from storage.reminders import ReminderRows
 from storage.reports import ReportRows
 
 _OUTBOX_SELECT = (
-    "SELECT o.*, t.platform_message_id AS edit_target FROM outbox o "
+    "SELECT o.*, t.platform_message_id AS edit_target, "
+    "p.platform_message_id AS thread_target FROM outbox o "
     "LEFT JOIN outbox t ON t.id = o.edit_of "
+    "LEFT JOIN outbox p ON p.id = o.thread_of "
 )
 
 
@@ -99,6 +101,7 @@ class SqliteStore(InboxRows, ReminderRows, ReportRows):
             "opened_at": ts(new.opened_at),
             "updated_at": ts(new.opened_at),
             "posted_at": ts(new.posted_at or new.opened_at),
+            "staff_channel_id": new.staff_channel_id,
         }
         try:
             with self.atomic():
@@ -123,8 +126,9 @@ class SqliteStore(InboxRows, ReminderRows, ReportRows):
     def find_case_by_thread(self, platform: str, thread_id: str) -> Case | None:
         """Return the case whose thread this is."""
         row = self._one(
-            "SELECT * FROM cases WHERE platform = ? AND thread_id = ? ORDER BY id LIMIT 1",
-            [platform, thread_id],
+            "SELECT * FROM cases WHERE platform = ? AND (thread_id = ? OR staff_thread_id = ?) "
+            "ORDER BY id LIMIT 1",
+            [platform, thread_id, thread_id],
         )
         return case_from_row(row) if row else None
 
@@ -269,7 +273,9 @@ class SqliteStore(InboxRows, ReminderRows, ReportRows):
         """Queue a message for the case's thread (or an edit of an earlier one).
 
         Pings, and a case's cards until its first one is shown, go before later
-        steps of other cases in the same channel.
+        steps of other cases in the same channel. A case with a staff place gets
+        everything there: its opener top-level, the rest in the opener's thread (its ts,
+        or the opener's row to take it from when sent).
         """
         first = (
             card.kind is CardKind.PING
@@ -278,10 +284,12 @@ class SqliteStore(InboxRows, ReminderRows, ReportRows):
             )
             is None
         )
+        channel, thread, thread_of = self._place(case, card)
         row = {
             "platform": case.platform,
-            "channel_id": case.channel_id,
-            "thread_id": case.thread_id,
+            "channel_id": channel,
+            "thread_id": thread,
+            "thread_of": thread_of,
             "case_id": case.id,
             "kind": card.kind.value,
             "step_id": step_id,
@@ -293,6 +301,21 @@ class SqliteStore(InboxRows, ReminderRows, ReportRows):
             "priority": 0 if first else 1,
         }
         return int(self.db["outbox"].insert(row).last_pk)
+
+    def _place(self, case: Case, card: Card) -> tuple[str, str | None, int | None]:
+        """(channel, thread, opener row) a case's card goes to."""
+        if not case.staff_channel_id:
+            return case.channel_id, case.thread_id, None
+        current = self.get_case(case.id) or case  # the caller may hold a copy from before
+        if card.kind is CardKind.OPENER:
+            return case.staff_channel_id, None, None
+        if current.staff_thread_id:
+            return case.staff_channel_id, current.staff_thread_id, None
+        opener = self._one(
+            "SELECT id FROM outbox WHERE case_id = ? AND kind = ? ORDER BY id LIMIT 1",
+            [case.id, CardKind.OPENER.value],
+        )
+        return case.staff_channel_id, None, opener["id"] if opener else None
 
     def enqueue_to(
         self, platform: str, channel_id: str, thread_id: str | None, card: Card, at: datetime
@@ -376,6 +399,12 @@ class SqliteStore(InboxRows, ReminderRows, ReportRows):
             self.db["outbox"].update(
                 item_id,
                 {"status": "sent", "platform_message_id": platform_message_id, "sent_at": ts(at)},
+            )
+            # A staff thread's opener is posted: later rows of its case thread under it.
+            self.db.execute(
+                "UPDATE cases SET staff_thread_id = ? WHERE staff_thread_id IS NULL AND id = "
+                "(SELECT case_id FROM outbox WHERE id = ? AND kind = ?)",
+                [platform_message_id, item_id, CardKind.OPENER.value],
             )
 
     def mark_outbox_retry(

@@ -22,6 +22,7 @@ ALL = [
     "m004_outbox_lanes",
     "m005_inbox_and_cursors",
     "m006_cases_posted_at",
+    "m007_staff_places",
 ]
 
 

@@ -16,6 +16,8 @@ class CardKind(StrEnum):
     NOTICE = "notice"
     PING = "ping"
     REPORT = "report"
+    #: The first post of a case's staff-only thread: the complaint, its author, a link.
+    OPENER = "opener"
 
 
 class ActionId(StrEnum):
@@ -70,6 +72,8 @@ class Card:
     footer: str | None = None
     mentions: tuple[str, ...] = field(default=())
     attachment: Attachment | None = None
+    #: (channel id, message id) of a message the adapter links to (the opener's complaint).
+    source: tuple[str, str] | None = None
 
     def to_json(self) -> str:
         """Serialise for the outbox."""
@@ -92,6 +96,7 @@ class Card:
             footer=data.get("footer"),
             mentions=tuple(data.get("mentions", ())),
             attachment=Attachment.from_dict(data["attachment"]) if data.get("attachment") else None,
+            source=(str(data["source"][0]), str(data["source"][1])) if data.get("source") else None,
         )
 
 

@@ -78,6 +78,10 @@ class Case:
     resolved_at: datetime | None = None
     closed_at: datetime | None = None
     followup_at: datetime | None = None
+    #: Where the team's guidance goes when customers read `channel_id` (a triage
+    #: channel), and the thread there once its opener is posted; None: the case's thread.
+    staff_channel_id: str | None = None
+    staff_thread_id: str | None = None
 
     @property
     def ref(self) -> str:

@@ -15,7 +15,13 @@ from bot.core import floods
 from bot.core.case import Case, EventKind
 from bot.core.clocks import AUTO_DONE, Clocks, ReminderKind
 from bot.core.conversation import ConversationMixin
-from bot.core.guidance import GuidanceConfig, header_card, step_card, suggestion_card
+from bot.core.guidance import (
+    GuidanceConfig,
+    header_card,
+    opener_card,
+    step_card,
+    suggestion_card,
+)
 from bot.core.lifecycle import refusal
 from bot.core.model import SERENO, Actor, Incoming, Reading, Status, StepState, Via
 from bot.core.playbook import Playbook, PlaybookLibrary
@@ -197,9 +203,12 @@ class Engine(ConversationMixin):
 
     # -- opening and conversation -----------------------------------------------
 
-    def open_case(self, msg: Incoming) -> Case | None:
+    def open_case(self, msg: Incoming, staff_channel: str | None = None) -> Case | None:
         """Open a case from a complaint; None if seen before, if an agent wrote it, or if
         it joined its author's latest case because they are flooding (`floods`).
+
+        `staff_channel`: customers read the complaint's channel, so everything Sereno
+        posts for the team goes to a thread in this staff-only channel instead.
 
         Agents talk in complaint channels too (announcements, questions to the team);
         their top-level messages are not complaints.
@@ -227,12 +236,19 @@ class Engine(ConversationMixin):
             flooded = floods.flood_target(self, msg, now)
             if flooded is not None:
                 floods.join(self, flooded, msg, now)
-            case = None if flooded else self._insert_case(msg, playbook, reading, now)
+            case = (
+                None if flooded else self._insert_case(msg, playbook, reading, now, staff_channel)
+            )
         self.notify()
         return case
 
     def _insert_case(
-        self, msg: Incoming, playbook: Playbook, reading: Reading, now: datetime
+        self,
+        msg: Incoming,
+        playbook: Playbook,
+        reading: Reading,
+        now: datetime,
+        staff_channel: str | None = None,
     ) -> Case | None:
         """Write a new case, its steps, clocks and first posts (inside open_case's transaction)."""
         new = NewCase(
@@ -246,10 +262,14 @@ class Engine(ConversationMixin):
             reading,
             now,
             msg.sent_at or now,
+            staff_channel,
         )
         case = self.store.insert_case(new)
         if case is None:
             return None
+        if case.staff_channel_id:  # the staff thread opens with the complaint itself
+            lang = self.config.guidance.agent_language
+            self.store.enqueue(case, opener_card(case, lang), now)
         self.store.insert_steps(case.id, self._applicable(case, case.flags))
         self._event(
             case,

@@ -223,6 +223,19 @@ def template_values(
     }
 
 
+def opener_card(case: Case, lang: str) -> Card:
+    """The first post of a case's staff-only thread: who complained, where, and what they
+    wrote (quoted); the adapter turns the footer into a link to the complaint."""
+    return Card(
+        CardKind.OPENER,
+        t("opener.title", lang, ref=case.ref, customer=case.customer_name or case.customer_id),
+        (t("opener.where", lang, channel=case.channel_id),),
+        quote=case.text,
+        footer=t("opener.link", lang),
+        source=(case.channel_id, case.message_id),
+    )
+
+
 def notice_card(text: str, *lines: str) -> Card:
     """A short notice in the thread."""
     return Card(CardKind.NOTICE, text, tuple(lines))

@@ -37,6 +37,8 @@ class NewCase:
     opened_at: datetime
     #: When the customer posted the complaint (None: `opened_at`); floods count by it.
     posted_at: datetime | None = None
+    #: Customers read `channel_id`: the team's guidance goes to this staff-only channel.
+    staff_channel_id: str | None = None
 
 
 @dataclass(frozen=True)

@@ -129,6 +129,15 @@ _VALUES: dict[str, dict[str, str]] = {
 }
 
 _CARDS: dict[str, dict[str, str]] = {
+    "opener.title": {
+        "en": "Case {ref}: a complaint from {customer}",
+        "es": "Caso {ref}: una queja de {customer}",
+    },
+    "opener.where": {
+        "en": "In channel {channel}, which customers can read: Sereno posts nothing there.",
+        "es": "En el canal {channel}, que los clientes pueden leer: Sereno no publica nada allí.",
+    },
+    "opener.link": {"en": "Open the complaint", "es": "Abrir la queja"},
     "button.claim": {"en": "Claim", "es": "Asumir"},
     "button.resolve": {"en": "Resolve", "es": "Resolver"},
     "button.let_go": {"en": "Let go", "es": "Cerrar sin acuerdo"},

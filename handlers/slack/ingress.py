@@ -38,6 +38,7 @@ from handlers.slack.signing import BODY
 log = logging.getLogger(__name__)
 
 EVENTS, COMMANDS, INTERACTIVE = "events_api", "slash_commands", "interactive"
+PERSON_LANE = "user:"  # one person's commands and clicks: someone waits for the answer
 NEW_MESSAGE_SUBTYPES = frozenset({None, "file_share", "thread_broadcast", "bot_message"})
 _LISTENED = frozenset(
     {"message", "reaction_added", "reaction_removed", "app_mention", "member_joined_channel"}
@@ -75,15 +76,22 @@ def kind_of(body: dict[str, Any]) -> str:
 
 
 def entry(
-    kind: str, body: dict[str, Any], channels: frozenset[str], source_bots: frozenset[str]
+    kind: str,
+    body: dict[str, Any],
+    channels: frozenset[str],
+    source_bots: frozenset[str],
+    triage: str | None = None,
 ) -> Entry | None:
-    """Where a body queues, or None when it is nothing Sereno listens to."""
+    """Where a body queues, or None when it is nothing Sereno listens to. In the triage
+    channel (`triage`) only reactions and joins count: its messages are the team's."""
     if kind == COMMANDS:
         user = str(body.get("user_id") or "")
-        return Entry(f"command:{body.get('trigger_id') or _digest(body)}", f"user:{user}", user)
+        key = f"command:{body.get('trigger_id') or _digest(body)}"
+        return Entry(key, PERSON_LANE + user, user)
     if kind == INTERACTIVE:
         user = str((body.get("user") or {}).get("id") or "")
-        return Entry(f"action:{body.get('trigger_id') or _digest(body)}", f"user:{user}", user)
+        key = f"action:{body.get('trigger_id') or _digest(body)}"
+        return Entry(key, PERSON_LANE + user, user)
     if kind != EVENTS or body.get("type") != "event_callback":
         return None
     event = body.get("event") or {}
@@ -98,6 +106,8 @@ def entry(
         if etype in ("message", "member_joined_channel")
         else (event.get("item") or {}).get("channel")
     )
+    if triage and channel == triage and etype != "message":
+        return Entry(key, channel, event.get("user"))
     if channel not in channels:
         return None
     if etype != "message":
@@ -125,11 +135,12 @@ class SlackIngress:
     clock: Clock
     channels: frozenset[str]
     source_bots: frozenset[str]
+    triage: str | None = None
     _down: bool = field(default=False, init=False)
 
     def take(self, kind: str, body: dict[str, Any]) -> Taken:
         """Write the event to the inbox (and move the channel's cursor) in one transaction."""
-        found = entry(kind, body, self.channels, self.source_bots)
+        found = entry(kind, body, self.channels, self.source_bots, self.triage)
         if found is None:
             return Taken.IGNORED
         try:

@@ -13,7 +13,7 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 
-from bot.core.audience import AudienceGuard
+from bot.core.audience import Admission, AudienceGuard
 from bot.core.dispatch import Context, run
 from bot.core.interactions import on_button, on_reaction
 from bot.core.model import Actor, Incoming
@@ -37,6 +37,7 @@ class SlackBridge:
     source_bots: frozenset[str]
     guard: AudienceGuard  # complaints channels customers can read get no case
     visibility: SlackVisibility
+    triage: str | None = None  # the staff-only channel of cases customers' channels open
 
 
 def register(bolt: AsyncApp, bridge: SlackBridge) -> None:
@@ -108,8 +109,8 @@ async def _posted(
     )
     if msg.thread_id:
         bridge.app.engine.record_thread_message(msg)
-    elif await _admitted(bridge, msg.channel_id):
-        bridge.app.engine.open_case(msg)
+    elif (admission := await _admission(bridge, msg.channel_id)) is not None:
+        bridge.app.engine.open_case(msg, staff_channel=admission.staff_channel)
 
 
 def sent_at(ts: str) -> datetime | None:
@@ -157,24 +158,31 @@ def _joined_listener(bridge: SlackBridge):  # type: ignore[no-untyped-def]
         """Someone joined a complaints channel: a guest may read it now. Judge it again at
         once, so the lead hears of it before the next complaint."""
         channel = str(event.get("channel") or "")
+        if channel == bridge.triage:
+            bridge.visibility.forget(channel)  # judged again before the next post there
+            return
         if channel not in bridge.channels:
             return
         bridge.visibility.forget(channel)
-        await _admitted(bridge, channel)
+        await _admission(bridge, channel)
 
     return on_joined
 
 
-async def _admitted(bridge: SlackBridge, channel: str) -> bool:
-    """Whether a new complaint in `channel` may open a case: only where customers cannot
-    read the guidance. Raises `Unknown` (the inbox tries again) when Slack cannot say."""
-    return bridge.guard.admits(PLATFORM, channel, await bridge.visibility.judge(channel))
+async def _admission(bridge: SlackBridge, channel: str) -> Admission | None:
+    """Whether a new complaint in `channel` may open a case, and where its guidance goes:
+    its thread, or the triage channel when customers read `channel` (None: refused).
+    Raises `Unknown` (the inbox tries again) when Slack cannot say."""
+    return bridge.guard.admit(PLATFORM, channel, await bridge.visibility.judge(channel))
 
 
 def _reaction_listener(bridge: SlackBridge, added: bool):  # type: ignore[no-untyped-def]
     async def on_reaction_event(body: dict[str, Any], event: dict[str, Any], client: Any) -> None:
         item = event.get("item") or {}
-        if item.get("type") != "message" or item.get("channel") not in bridge.channels:
+        where = item.get("channel")
+        if item.get("type") != "message" or (
+            where not in bridge.channels and (not bridge.triage or where != bridge.triage)
+        ):
             return
         actor = await bridge.people.actor(event["user"], event.get("user_team"))
         reply = on_reaction(

@@ -67,12 +67,14 @@ class SlackMessenger:
     async def send(self, item: OutboxItem) -> str:
         """Post or update; return the message ts."""
         mentions = self.mentions(item.card)
-        text, body = fallback_text(item.card, mentions), blocks(item.card, mentions)
         if item.channel_id.startswith(DIRECT):  # chat.postMessage to a user id: the app's DM
             item = replace(item, channel_id=item.channel_id[len(DIRECT) :], thread_id=None)
         elif self.judge is not None:
             await self._refuse_if_customers_read(item.channel_id)
         try:
+            link = await self._permalink(item.card)
+            text = fallback_text(item.card, mentions, link)
+            body = blocks(item.card, mentions, link)
             if item.edit_of is not None and item.edit_target:
                 await self.client.chat_update(
                     channel=item.channel_id, ts=item.edit_target, text=text, blocks=body
@@ -96,6 +98,23 @@ class SlackMessenger:
             raise _classify(exc) from exc
         except (aiohttp.ClientError, TimeoutError, OSError) as exc:
             raise TransientError(f"network: {exc}") from exc
+
+    async def _permalink(self, card: Card) -> str | None:
+        """The link an opener's footer becomes (chat.getPermalink); None when Slack has
+        none for it (the message is gone): the opener goes without."""
+        if card.kind is not CardKind.OPENER or card.source is None:
+            return None
+        channel, ts = card.source
+        try:
+            response = await self.client.chat_getPermalink(channel=channel, message_ts=ts)
+        except SlackApiError as exc:
+            mapped = _classify(exc)
+            if not isinstance(mapped, PermanentError):
+                raise mapped from exc
+            log.warning("Slack: no link to %s %s (%s)", channel, ts, error_code(exc))
+            return None
+        link = response.get("permalink")
+        return str(link) if link else None
 
     async def _upload(self, item: OutboxItem, text: str) -> str:
         """A file (case report, chart) goes up with files_upload_v2, in the thread."""

@@ -53,9 +53,17 @@ def escaped(card: Card) -> Card:
     )
 
 
-def blocks(card: Card, mentions: str = "") -> list[dict[str, Any]]:
-    """Block Kit for a card (`mentions` already in Slack syntax)."""
+def _linked(card: Card, link: str | None) -> Card:
+    """The escaped card with its footer as a link to `link` (a URL Slack gave Sereno)."""
     shown = escaped(card)
+    if link and shown.footer and not any(c in link for c in "<>|"):
+        return replace(shown, footer=f"<{link}|{shown.footer}>")
+    return shown
+
+
+def blocks(card: Card, mentions: str = "", link: str | None = None) -> list[dict[str, Any]]:
+    """Block Kit for a card (`mentions` already in Slack syntax; `link`: the footer's)."""
+    shown = _linked(card, link)
     title = f"*{shown.title}*"
     out: list[dict[str, Any]] = [_section(f"{mentions} {title}" if mentions else title)]
     if shown.lines:
@@ -71,9 +79,9 @@ def blocks(card: Card, mentions: str = "") -> list[dict[str, Any]]:
     return out
 
 
-def fallback_text(card: Card, mentions: str = "") -> str:
+def fallback_text(card: Card, mentions: str = "", link: str | None = None) -> str:
     """The notification text (and what screen readers, old clients and DMs show)."""
-    text = render_text(escaped(card))
+    text = render_text(_linked(card, link))
     return (f"{mentions} {text}" if mentions else text)[:TEXT_LIMIT]
 
 

@@ -34,7 +34,13 @@ from bot.supervisor import Job
 from bot.wiring import App
 from handlers.catchup import CatchUpRunner
 from handlers.slack.catchup import catch_up as slack_catch_up
-from handlers.slack.ingress import InboxSocketModeHandler, SlackIngress, http_handler, replayer
+from handlers.slack.ingress import (
+    PERSON_LANE,
+    InboxSocketModeHandler,
+    SlackIngress,
+    http_handler,
+    replayer,
+)
 from handlers.slack.listeners import SlackBridge, register
 from handlers.slack.messenger import FATAL, PLATFORM, SlackMessenger, error_code
 from handlers.slack.people import SlackPeople
@@ -74,14 +80,19 @@ class SlackRuntime:
         people = SlackPeople(client, s.slack_agents, s.slack_agent_group, s.slack_lead)
         channels, source_bots = frozenset(s.slack_channels), frozenset(s.slack_source_bots)
         lead = s.slack_lead if s.slack_lead and s.slack_lead[0] in "UW" else None
-        self.guard = AudienceGuard(self.app.engine, {PLATFORM: lead})
+        triage = s.slack_triage_channel
+        self.guard = AudienceGuard(
+            self.app.engine, {PLATFORM: lead}, {PLATFORM: triage} if triage else {}
+        )
         self.visibility = SlackVisibility(
             people,
             frozenset(s.slack_customer_channels),
             frozenset(s.slack_internal_channels),
             me=lambda: (self._identity or {}).get("user_id"),
         )
-        bridge = SlackBridge(self.app, people, channels, source_bots, self.guard, self.visibility)
+        bridge = SlackBridge(
+            self.app, people, channels, source_bots, self.guard, self.visibility, triage
+        )
         register(self.bolt, bridge)
         store, clock = self.app.store, self.app.engine.clock
         self.inbox = InboxWorker(
@@ -90,8 +101,9 @@ class SlackRuntime:
             PLATFORM,
             replayer(self.bolt),
             on_parked=parked_reporter(self.app.engine, PLATFORM, lead),
+            urgent=lambda lane: lane.startswith(PERSON_LANE),  # commands, buttons: 3 s
         )
-        self.ingress = SlackIngress(self.inbox, store, clock, channels, source_bots)
+        self.ingress = SlackIngress(self.inbox, store, clock, channels, source_bots, triage)
         self.catch_up = CatchUpRunner(PLATFORM, store, s.slack_channels, self._catch_up, clock.now)
         messenger = SlackMessenger(
             client,
@@ -200,7 +212,9 @@ class SlackRuntime:
 
     async def judge_channels(self) -> None:
         """Say at start who reads each complaints channel: one line each (a refusal is the
-        guard's line, and the lead's message)."""
+        guard's line, and the lead's message). The triage channel first: one customers can
+        read is not used, and customer-visible complaints channels are refused instead."""
+        await self.judge_triage()
         for channel in self.app.settings.slack_channels:
             try:
                 judged = await self.visibility.judge(channel)
@@ -211,6 +225,27 @@ class SlackRuntime:
                 log.warning("Slack: %s: %s; judged again at its next complaint", channel, exc)
             except Exception:  # a bug here must not stop serving: complaints judge again
                 log.exception("Slack: %s: could not judge who reads it", channel)
+
+    async def judge_triage(self) -> None:
+        """SERENO_SLACK_TRIAGE_CHANNEL must be a channel only the team reads."""
+        triage = self.app.settings.slack_triage_channel
+        if not triage:
+            return
+        try:
+            judged = await self.visibility.judge(triage)
+        except Unknown as exc:
+            log.warning("Slack: triage channel %s: %s; judged again before each post", triage, exc)
+            return
+        if judged.audience is Audience.TEAM:
+            log.info("Slack: triage channel %s: internal (%s)", triage, judged.why)
+            return
+        log.error(
+            "SERENO_SLACK_TRIAGE_CHANNEL: customers can read %s (%s); Sereno does not use it, "
+            "and complaints channels customers read are refused",
+            triage,
+            judged.why,
+        )
+        self.guard.drop_staff(PLATFORM)
 
     async def _on_raw_message(self, message: aiohttp.WSMessage) -> None:
         """Socket Mode's `hello` opens every new connection: catch up from here."""

@@ -83,6 +83,16 @@ class WebApiMixin:
         self.messages.pop((channel, ts), None)
         return {"ok": True, "channel": channel, "ts": ts}
 
+    def _chat_get_permalink(self, params: dict[str, Any]) -> dict[str, Any]:
+        """As Slack: ``channel`` and ``message_ts`` in, a permalink to that message out."""
+        channel, ts = params.get("channel"), params.get("message_ts")
+        if not channel:
+            return {"ok": False, "error": "channel_not_found"}
+        if not ts:
+            return {"ok": False, "error": "message_not_found"}
+        link = f"https://fake-team.slack.com/archives/{channel}/p{str(ts).replace('.', '')}"
+        return {"ok": True, "channel": channel, "permalink": link}
+
     def _reactions_add(self, params: dict[str, Any]) -> dict[str, Any]:
         key = (params.get("channel", ""), params.get("timestamp", ""), params.get("name", ""))
         if not all(key):
@@ -139,6 +149,7 @@ WEB_API_HANDLERS: dict[str, Callable[[Any, dict[str, Any]], dict[str, Any]]] = {
     "chat.postEphemeral": WebApiMixin._chat_post_ephemeral,
     "chat.update": WebApiMixin._chat_update,
     "chat.delete": WebApiMixin._chat_delete,
+    "chat.getPermalink": WebApiMixin._chat_get_permalink,
     "reactions.add": WebApiMixin._reactions_add,
     "reactions.remove": WebApiMixin._reactions_remove,
     "users.info": WebApiMixin._users_info,
