@@ -60,6 +60,10 @@ class DiscordMessenger:
             raise RateLimited(exc.retry_after) from exc  # never global: discord.py waits those
         except discord.HTTPException as exc:
             raise _classify(exc) from exc
+        except RuntimeError as exc:  # aiohttp: the client closed its session mid-send
+            if "Session is closed" not in str(exc):
+                raise
+            raise TransientError("the Discord connection closed during the send") from exc
         except (TimeoutError, aiohttp.ClientError, OSError) as exc:
             raise TransientError(f"network: {exc!r}") from exc
 

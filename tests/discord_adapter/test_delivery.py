@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 from bot.core.cards import Card, CardKind
 from bot.core.case import EventKind
 from bot.core.model import Actor
 from bot.core.ports import LanguageDetector
 from bot.settings import Settings
-from bot.wiring import App
+from bot.wiring import App, build
 from handlers.discord import render
 from tests.discord_harness import (
     ENGLISH,
@@ -184,3 +185,28 @@ async def test_case_report_and_team_report_are_uploaded_as_files(
     )
     [png] = [f for f in charts[-1].files if (f.filename or "").endswith(".png")]
     assert png.data.startswith(b"\x89PNG")
+
+
+async def test_a_send_cut_off_by_the_connection_closing_is_tried_again_later(
+    settings_for: Callable[..., Settings], tmp_path: Path
+) -> None:
+    """On shutdown discord.py closes its HTTP session while a send may be under way:
+    that is a transient failure (the row stays pending), never an unexpected error."""
+    import discord
+    import pytest
+
+    from bot.core.outbox import OutboxItem, TransientError
+    from handlers.discord.messenger import DiscordMessenger
+
+    class Closing(discord.Client):
+        def get_channel(self, id: int) -> None:
+            raise RuntimeError("Session is closed")
+
+    client = Closing(intents=discord.Intents.none())
+    app = build(settings_for(SERENO_DB=str(tmp_path / "c.db")))
+    messenger = DiscordMessenger(client, app.store, app.settings)
+    card = Card(CardKind.NOTICE, "t", ())
+    item = OutboxItem(1, "discord", "123", None, None, card, None, None, None, 0)
+    with pytest.raises(TransientError, match="connection closed"):
+        await messenger.send(item)
+    app.close()
