@@ -91,11 +91,12 @@ async def test_a_slack_connect_channel_gets_no_case_no_post_and_one_word_to_the_
         assert_refused(slack, second)
         [line] = refusals(caplog)
         assert SHARED in line and "is_ext_shared" in line
-        assert "SERENO_SLACK_INTERNAL_CHANNELS" in line
+        assert "SERENO_SLACK_INTERNAL_CHANNELS" in line and "SERENO_SLACK_TRIAGE_CHANNEL" in line
         [told] = posts_in(slack, LEAD)
         assert SHARED in told
         [dm] = [c.params for c in fake.calls("chat.postMessage") if c.params["channel"] == LEAD]
         assert "SERENO_SLACK_INTERNAL_CHANNELS" in str(dm.get("blocks"))
+        assert "SERENO_SLACK_TRIAGE_CHANNEL" in str(dm.get("blocks"))
 
         ts = await complain(slack, INTERNAL)  # the same process serves its other channel
         assert [p["text"].split(" ")[0] for p in slack.posts(ts)] == ["Case", "Step", "Suggested"]

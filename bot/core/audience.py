@@ -37,6 +37,7 @@ class Judgement:
     audience: Audience
     why: str  # e.g. "shared with another organisation (is_ext_shared)"
     setting: str  # what the operator can set, e.g. "SERENO_SLACK_INTERNAL_CHANNELS"
+    staff_setting: str = ""  # the platform's staff-only place, e.g. "SERENO_SLACK_TRIAGE_CHANNEL"
 
 
 @dataclass(frozen=True)
@@ -92,11 +93,12 @@ class AudienceGuard:
     def _tell(self, platform: str, channel_id: str, judged: Judgement) -> None:
         log.error(
             "%s: customers can read complaints channel %s (%s): Sereno posts no guidance "
-            "there and opens no case; if customers never read it, list it in %s",
+            "there and opens no case; if customers never read it, list it in %s%s",
             platform,
             channel_id,
             judged.why,
             judged.setting,
+            f"; to work its complaints, set {judged.staff_setting}" if judged.staff_setting else "",
         )
         lead = self.leads.get(platform)
         if not lead:
@@ -108,6 +110,11 @@ class AudienceGuard:
             (
                 say("audience.refused_why", why=judged.why),
                 say("audience.refused_next", setting=judged.setting),
+                *(
+                    [say("audience.refused_staff", setting=judged.staff_setting)]
+                    if judged.staff_setting
+                    else []
+                ),
             ),
         )
         with self.engine.store.atomic():

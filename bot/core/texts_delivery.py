@@ -50,6 +50,12 @@ DELIVERY: dict[str, dict[str, str]] = {
         "es": "Si los clientes nunca lo leen (las quejas llegan por un formulario o un "
         "reenviador de correo), añádelo a {setting}; si no, usa un canal interno para las quejas.",
     },
+    "audience.refused_staff": {
+        "en": "To work complaints from that channel, set {setting}: each case then gets a "
+        "thread in a channel only the team reads.",
+        "es": "Para atender las quejas de ese canal, configura {setting}: cada caso tendrá "
+        "entonces un hilo en un canal que solo lee el equipo.",
+    },
     "storage.damaged_title": {
         "en": "⚠️ Sereno's database is damaged",
         "es": "⚠️ La base de datos de Sereno está dañada",

@@ -34,6 +34,7 @@ from handlers.slack.people import LOOKUP_ERRORS, SlackPeople
 
 log = logging.getLogger(__name__)
 CUSTOMER_SETTING = "SERENO_SLACK_CUSTOMER_CHANNELS"
+TRIAGE_SETTING = "SERENO_SLACK_TRIAGE_CHANNEL"
 INTERNAL_SETTING = "SERENO_SLACK_INTERNAL_CHANNELS"
 CACHE_SECONDS = 600.0
 #: A verdict older than CACHE_SECONDS still stands while Slack cannot be asked, this long.
@@ -68,7 +69,7 @@ def team(why: str) -> Judgement:
 
 def customers(why: str) -> Judgement:
     """Customers can read the channel."""
-    return Judgement(Audience.CUSTOMERS, why, INTERNAL_SETTING)
+    return Judgement(Audience.CUSTOMERS, why, INTERNAL_SETTING, TRIAGE_SETTING)
 
 
 class SlackVisibility:
