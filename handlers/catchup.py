@@ -17,7 +17,7 @@ from typing import Any, Protocol
 
 from bot.core.case import Case
 from bot.core.model import Status
-from bot.core.store_port import CaseQuery
+from bot.core.store_port import CaseQuery, StoreUnavailable
 
 #: Nothing older than this is fed, however long Sereno was away.
 MAX_AGE = timedelta(days=7)
@@ -58,6 +58,42 @@ class CatchUpStore(Protocol):
     ) -> None: ...
 
     def list_cases(self, query: CaseQuery) -> list[Case]: ...
+
+
+ChannelError = Callable[[BaseException], str | None]
+
+
+async def each_channel(
+    platform: str,
+    channels: Iterable[str],
+    catch_up_one: Callable[[str], Awaitable[int]],
+    describe: ChannelError,
+    logger: logging.Logger,
+) -> dict[str, int]:
+    """Catch up channel by channel; a failed channel is left out of the result with one
+    log line (`describe` names a platform error, None for an unexpected one, which
+    gets its traceback), and the others go on. Only cancellation propagates."""
+
+    fed: dict[str, int] = {}
+    for channel in channels:
+        try:
+            fed[channel] = await catch_up_one(channel)
+        except StoreUnavailable as exc:
+            logger.warning(
+                "%s catch-up of %s stopped: storage unavailable (%s)", platform, channel, exc
+            )
+        except Exception as exc:
+            why = describe(exc)
+            if why is None:
+                logger.exception("%s catch-up of %s failed", platform, channel)
+            else:
+                logger.warning(
+                    "%s catch-up of %s failed: %s; it is read again next time",
+                    platform,
+                    channel,
+                    why,
+                )
+    return fed
 
 
 def cursors(store: CatchUpStore, platform: str, channels: Iterable[str]) -> dict[str, str | None]:

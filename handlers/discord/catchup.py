@@ -31,11 +31,11 @@ import aiohttp
 import discord
 from discord.utils import time_snowflake
 
-from bot.core.store_port import StoreUnavailable
 from handlers.catchup import (
     MAX_AGE,
     MAX_MESSAGES,
     CatchUpStore,
+    each_channel,
     open_case_threads,
     starting_point,
 )
@@ -113,29 +113,22 @@ async def catch_up(
     why). Never raises, except `asyncio.CancelledError`.
     """
     run = _Run(client)
-    fed: dict[str, int] = {}
-    for channel in channels:
-        try:
-            fed[channel] = await _channel(run, store, channel, now, since)
-        except discord.HTTPException as exc:
-            log.warning(
-                "Discord catch-up of %s failed: %s %s (%s); it is read again next time",
-                channel,
-                exc.status,
-                exc.text or "no text",
-                exc.code,
-            )
-        except StoreUnavailable as exc:
-            log.warning("Discord catch-up of %s stopped: storage unavailable (%s)", channel, exc)
-        except _CHANNEL_ERRORS as exc:
-            log.warning(
-                "Discord catch-up of %s failed: %s; it is read again next time",
-                channel,
-                type(exc).__name__,
-            )
-        except Exception:
-            log.exception("Discord catch-up of %s failed", channel)
-    return fed
+    return await each_channel(
+        "Discord",
+        channels,
+        lambda channel: _channel(run, store, channel, now, since),
+        _describe,
+        log,
+    )
+
+
+def _describe(exc: BaseException) -> str | None:
+    """A channel's failure in one line (None: unexpected, worth a traceback)."""
+    if isinstance(exc, discord.HTTPException):
+        return f"{exc.status} {exc.text or 'no text'} ({exc.code})"
+    if isinstance(exc, _CHANNEL_ERRORS):
+        return type(exc).__name__
+    return None
 
 
 async def _channel(

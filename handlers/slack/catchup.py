@@ -36,11 +36,11 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
-from bot.core.store_port import StoreUnavailable
 from handlers.catchup import (
     MAX_AGE,
     MAX_MESSAGES,
     CatchUpStore,
+    each_channel,
     open_case_threads,
     starting_point,
 )
@@ -114,26 +114,19 @@ async def catch_up(
     left out (one log line says why) and can be caught up again later. Never raises,
     except `asyncio.CancelledError`.
     """
-    fed: dict[str, int] = {}
-    for channel in channels:
-        try:
-            fed[channel] = await _channel(_Run(client), store, channel, now, since)
-        except SlackApiError as exc:
-            code = error_code(exc) or f"HTTP {http_status(exc)}"
-            log.warning(
-                "Slack catch-up of %s failed: %s; it is read again next time", channel, code
-            )
-        except StoreUnavailable as exc:
-            log.warning("Slack catch-up of %s stopped: storage unavailable (%s)", channel, exc)
-        except _CHANNEL_ERRORS as exc:
-            log.warning(
-                "Slack catch-up of %s failed: %s; it is read again next time",
-                channel,
-                type(exc).__name__,
-            )
-        except Exception:
-            log.exception("Slack catch-up of %s failed", channel)
-    return fed
+    run = _Run(client)
+    return await each_channel(
+        "Slack", channels, lambda channel: _channel(run, store, channel, now, since), _describe, log
+    )
+
+
+def _describe(exc: BaseException) -> str | None:
+    """A channel's failure in one line (None: unexpected, worth a traceback)."""
+    if isinstance(exc, SlackApiError):
+        return error_code(exc) or f"HTTP {http_status(exc)}"
+    if isinstance(exc, _CHANNEL_ERRORS):
+        return type(exc).__name__
+    return None
 
 
 async def _channel(
