@@ -437,6 +437,14 @@ SPECS: tuple[Spec, ...] = (
         _ids,
     ),
     Spec(
+        "SERENO_DISCORD_STAFF_CHANNEL",
+        "discord_staff_channel",
+        "",
+        "A Discord text channel only the team reads where each case of a complaints channel "
+        "customers can read gets its thread. Empty: a private thread per case instead.",
+        _optional_id,
+    ),
+    Spec(
         "SERENO_DISCORD_PING_DM",
         "discord_ping_dm",
         "false",
@@ -521,6 +529,7 @@ class Settings:
     discord_channels: tuple[str, ...] = ()
     discord_agent_role: str | None = None
     discord_internal_channels: tuple[str, ...] = ()
+    discord_staff_channel: str | None = None
     discord_lead: str | None = None
     discord_ping_dm: bool = False
     discord_guild_id: str | None = None
@@ -556,6 +565,11 @@ class Settings:
             raise SettingsError(
                 "SERENO_DISCORD_CHANNELS: set the complaint channel ids "
                 "when DISCORD_BOT_TOKEN is set"
+            )
+        if self.discord_bot_token and self.discord_staff_channel in self.discord_channels:
+            raise SettingsError(
+                f"SERENO_DISCORD_STAFF_CHANNEL: {self.discord_staff_channel} is a complaints "
+                "channel (SERENO_DISCORD_CHANNELS); use a channel only the team reads"
             )
         stray = [c for c in self.discord_internal_channels if c not in self.discord_channels]
         if self.discord_bot_token and stray:

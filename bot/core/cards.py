@@ -18,6 +18,11 @@ class CardKind(StrEnum):
     REPORT = "report"
     #: The first post of a case's staff-only thread: the complaint, its author, a link.
     OPENER = "opener"
+    #: An agent's reply to the customer, posted where the customer reads (the only kind
+    #: that may go to a place customers read).
+    REPLY = "reply"
+    #: A customer's message shown in the staff-only thread.
+    MIRROR = "mirror"
 
 
 class ActionId(StrEnum):
@@ -29,6 +34,8 @@ class ActionId(StrEnum):
     RESOLVE = "sereno:resolve"
     LET_GO = "sereno:letgo"
     OTHER_SUGGESTION = "sereno:suggest-other"
+    #: "Reply…" under a suggestion: opens a form prefilled with it (value: case:suggestion).
+    REPLY = "sereno:reply"
 
 
 @dataclass(frozen=True)
