@@ -8,7 +8,8 @@ One aiohttp server serves REST at ``http://127.0.0.1:P/api/v10`` and the gateway
 * `discord_gateway`            the gateway, server side
 * `discord_actions`            members of the world posting, reacting, running commands
 * `discord_rest`               REST routing and the user, application and command routes
-* `discord_rest_channels`      channel, message, thread and reaction routes
+* `discord_rest_channels`      channel, message, thread list and reaction routes
+* `discord_rest_threads`       starting threads, thread members, what a member can read
 * `discord_rest_interactions`  interaction callbacks, follow-ups and webhook messages
 
 Every write is first checked against Discord's documented limits (`discord_limits`): what
@@ -45,6 +46,7 @@ from .discord_records import (
 from .discord_rest import DROP, Handler, RestMixin
 from .discord_rest_channels import ChannelRoutesMixin
 from .discord_rest_interactions import InteractionRoutesMixin
+from .discord_rest_threads import ThreadRoutesMixin
 
 __all__ = [
     "ALREADY_ACKNOWLEDGED",
@@ -65,7 +67,12 @@ __all__ = [
 
 
 class FakeDiscord(
-    GatewayMixin, ActionsMixin, RestMixin, ChannelRoutesMixin, InteractionRoutesMixin
+    GatewayMixin,
+    ActionsMixin,
+    RestMixin,
+    ChannelRoutesMixin,
+    ThreadRoutesMixin,
+    InteractionRoutesMixin,
 ):
     """A tiny Discord: one guild (``world``), REST + gateway, request log and fault injection."""
 

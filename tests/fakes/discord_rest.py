@@ -97,7 +97,7 @@ class RestMixin:
                 self._reaction,
             ),
             ("DELETE", cid + mid + r"/reactions(?:/(?P<emoji>[^/]+))?", self._clear_reactions),
-            ("PUT DELETE", cid + r"/thread-members/(?P<uid>@me|\d+)", self._no_content),
+            ("PUT DELETE", cid + r"/thread-members/(?P<uid>@me|\d+)", self._thread_member),
             ("POST", cid + r"/typing", self._no_content),
             ("POST", r"/interactions/(?P<iid>\d+)/(?P<token>[^/]+)/callback", self._callback),
             ("POST", hook, self._followup),

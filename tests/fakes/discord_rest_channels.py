@@ -1,4 +1,5 @@
-"""The fake Discord's channel routes: channels, messages, threads and reactions."""
+"""The fake Discord's channel routes: channels, messages, thread lists and reactions
+(creating threads and their members: `discord_rest_threads`)."""
 
 from __future__ import annotations
 
@@ -150,65 +151,6 @@ class ChannelRoutesMixin:
             if key in body and body[key] is not None:
                 msg[key] = body[key]
         msg["edited_timestamp"] = p.timestamp(self.ids.next())
-
-    async def _thread_from_message(
-        self, rec: RecordedRequest, cid: str, mid: str
-    ) -> tuple[int, Any]:
-        msg = self.messages.get(int(mid))
-        if msg is None or msg["channel_id"] != cid:
-            return 404, UNKNOWN_MESSAGE
-        if "thread" in msg:
-            return 400, {
-                "message": "A thread has already been created for this message",
-                "code": 160004,
-            }
-        # a thread started from a message shares the message's id
-        created = self._new_thread(int(mid), int(cid), rec.json or {}, p.PUBLIC_THREAD)
-        msg["thread"] = created
-        msg["flags"] = msg.get("flags", 0) | p.HAS_THREAD
-        await self._echo("THREAD_CREATE", p.thread_create(created))
-        return 201, created
-
-    async def _thread_without_message(self, rec: RecordedRequest, cid: str) -> tuple[int, Any]:
-        parent = self.world.channels.get(int(cid))
-        if parent is None:
-            return 404, UNKNOWN_CHANNEL
-        body = rec.json or {}
-        if parent["type"] != p.FORUM:
-            kind = body.get("type") or p.PRIVATE_THREAD
-            created = self._new_thread(self.ids.next(), int(cid), body, kind)
-            await self._echo("THREAD_CREATE", p.thread_create(created))
-            return 201, created
-        created = self._new_thread(self.ids.next(), int(cid), body, p.PUBLIC_THREAD)
-        starter = self._new_message(
-            int(created["id"]), self.world.bot, body.get("message") or {}, rec.files
-        )
-        # the forum post's starter message shares the thread's id
-        self.messages.pop(int(starter["id"]))
-        starter["id"] = created["id"]
-        self.messages[int(created["id"])] = starter
-        await self._echo("THREAD_CREATE", p.thread_create(created))
-        await self._echo("MESSAGE_CREATE", {**starter, "guild_id": str(self.world.guild_id)})
-        return 201, {**created, "message": starter}
-
-    def _new_thread(self, thread_id: int, parent_id: int, body: dict, kind: int) -> dict:
-        created = p.thread(
-            thread_id,
-            self.world.guild_id,
-            parent_id,
-            self.world.user_id("bot"),
-            body.get("name", "thread"),
-            type=kind,
-            auto_archive_duration=body.get("auto_archive_duration") or 1440,
-            applied_tags=body.get("applied_tags") or (),
-        )
-        created["member"] = {
-            "id": created["id"],
-            "user_id": self.world.bot["id"],
-            "join_timestamp": p.timestamp(thread_id),
-            "flags": 0,
-        }
-        return self.world.add_channel(created)
 
     async def _reaction(
         self, rec: RecordedRequest, cid: str, mid: str, emoji: str, uid: str

@@ -35,6 +35,7 @@ class World:
         }
         self.member_roles: dict[str, list[str]] = {}
         self.channels: dict[int, dict] = {}
+        self.thread_members: dict[int, set[int]] = {}  # thread id -> user ids added to it
         self.add_user("bot", "sereno", bot=True, global_name="Sereno")
         self.add_role("Sereno", permissions=MEMBER_PERMISSIONS | MANAGE_MESSAGES, bot_key="bot")
         self.member_roles["bot"] = ["Sereno"]
