@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
-from bot.core.cards import render_text
+from bot.core import replies
+from bot.core.cards import CardKind, render_text
 from bot.core.delivery import OutboxDrainer
 from bot.core.dispatch import Context, run
 from bot.core.engine import Reply
@@ -34,6 +35,8 @@ HELP = """Console commands:
   /agent NAME            switch which agent you are
   /in #N  |  /out        enter a case's thread  |  back to the channel
   /say TEXT              post in the thread as the agent
+  /reply [#N] [suggestion] [text]
+                         send the customer a reply (a suggestion as it is, or your text)
   /react EMOJI mN        react to Sereno's message mN (✅ done, ⏩ skip, 💤 snooze a ping)
   /unreact EMOJI mN      remove that reaction
   /complaint ...         run a Sereno command (/complaint help)
@@ -65,6 +68,10 @@ class ConsoleMessenger:
             self.out.write(f"[{item.edit_target} updated] " + " · ".join(keep) + "\n")
             return item.edit_target
         ref = f"m{item.id}"
+        if item.card.kind is CardKind.REPLY:  # the customer reads this one
+            self.out.write(f"[{ref}] reply to the customer (#{item.case_id}) › {item.card.title}\n")
+            self.out.write(f"      {item.card.footer or ''}\n")
+            return ref
         where = f" (#{item.case_id})" if item.case_id else ""
         body = render_text(item.card).splitlines()
         mentions = " ".join("@" + m.removeprefix("user:") for m in item.card.mentions)
@@ -90,7 +97,10 @@ class ConsoleSession:
     def __post_init__(self) -> None:
         files = Path(self.app.settings.db_path).resolve().parent / "sereno-files"
         self.drainer = OutboxDrainer(
-            self.app.store, ConsoleMessenger(self.out, files), self.app.engine.clock
+            self.app.store,
+            ConsoleMessenger(self.out, files),
+            self.app.engine.clock,
+            on_sent=replies.on_sent(self.app.engine),
         )
 
     def _agent(self) -> Actor:
@@ -125,6 +135,7 @@ class ConsoleSession:
             "/in": lambda: self._enter(rest),
             "/out": self._leave,
             "/say": lambda: self._agent_says(rest),
+            "/reply": lambda: self._answer(rest),
             "/react": lambda: self._react(rest, True),
             "/unreact": lambda: self._react(rest, False),
         }
@@ -192,6 +203,30 @@ class ConsoleSession:
         msg = Incoming(PLATFORM, CHANNEL, self._new_id(), self._agent(), text, self.thread)
         self._say(f"{self.agent} (agent) › {text}")
         self.app.engine.record_thread_message(msg)
+
+    def _answer(self, rest: str) -> None:
+        """`/reply [#N] [suggestion] [text]`: the case is the thread's unless named."""
+        ref, _, words = rest.partition(" ")
+        case_id = ref.lstrip("#") if ref.startswith("#") else ""
+        if not case_id:
+            words = rest
+        case = None
+        if case_id.isdigit():
+            case = self.app.store.get_case(int(case_id))
+        elif not case_id and self.thread is not None:
+            case = self.app.store.find_case_by_thread(PLATFORM, self.thread)
+        if case is None:
+            self._say(
+                "Usage: /reply [#N] [suggestion] [text], with an existing case number "
+                "(or inside a case's thread, /in #N)."
+            )
+            return
+        suggestion, text = replies.parse_args(self.app.engine, case, words, self.agent)
+        if not text:
+            ids = ", ".join(self.app.engine.playbook_for(case).suggestions)
+            self._reply(Reply(self.app.engine.say("answer.usage", ids=ids), ok=False))
+            return
+        self._reply(replies.send(self.app.engine, case, self._agent(), text, suggestion))
 
     def _react(self, rest: str, added: bool) -> None:
         parts = rest.split()

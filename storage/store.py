@@ -304,7 +304,7 @@ class SqliteStore(InboxRows, ReminderRows, ReportRows):
 
     def _place(self, case: Case, card: Card) -> tuple[str, str | None, int | None]:
         """(channel, thread, opener row) a case's card goes to."""
-        if not case.staff_channel_id:
+        if not case.staff_channel_id or card.kind is CardKind.REPLY:  # a reply: to the customer
             return case.channel_id, case.thread_id, None
         current = self.get_case(case.id) or case  # the caller may hold a copy from before
         if card.kind is CardKind.OPENER:

@@ -24,6 +24,7 @@ from bot.core.ports import LanguageDetector
 from bot.core.reading_history import assess_history, describe_history
 from bot.core.team_report import compute, parse_period, render_text
 from bot.core.texts import TEXTS, label, name, t
+from bot.core.texts_answers import ANSWERS
 from bot.core.texts_delivery import DELIVERY
 from bot.core.texts_replies import REPLIES
 from bot.records_cli import report
@@ -99,7 +100,7 @@ def test_spanish_header_step_and_suggestion(es_app: App) -> None:
     assert "/complaint done " in step.footer and labels(step) == ["Hecho", "Saltar"]
     suggestion = cards(es_app, "suggestion")[0]
     assert suggestion.title.startswith("Respuesta sugerida (es) — ")
-    assert labels(suggestion) == ["Otra"]
+    assert labels(suggestion) == ["Responder…", "Otra"]
 
 
 def test_spanish_ping_escalation_and_anger(es_app: App, clock: FakeClock) -> None:
@@ -172,8 +173,9 @@ def test_reply_catalog_is_merged_whole_and_without_clashes() -> None:
     cards = {**texts._HEADER, **texts._VALUES, **texts._CARDS, **texts._PINGS}
     assert set(REPLIES) <= set(TEXTS) and not set(REPLIES) & set(cards)
     assert not set(DELIVERY) & (set(cards) | set(REPLIES))
-    assert len(TEXTS) == len(cards) + len(REPLIES) + len(DELIVERY)
-    for key, entry in REPLIES.items():
+    assert not set(ANSWERS) & (set(cards) | set(REPLIES) | set(DELIVERY))
+    assert len(TEXTS) == len(cards) + len(REPLIES) + len(DELIVERY) + len(ANSWERS)
+    for key, entry in {**REPLIES, **ANSWERS}.items():
         assert placeholders(entry["en"]) == placeholders(entry["es"]), key
 
 

@@ -54,6 +54,10 @@ class EventKind(StrEnum):
     STORY_MARKED = "story_marked"
     CUSTOMER_FORGOTTEN = "customer_forgotten"
     DELIVERY_FAILED = "delivery_failed"
+    #: An agent sent a reply to the customer; it waits for the platform to accept it.
+    REPLY_QUEUED = "reply_queued"
+    #: The customer has the agent's reply (posted, or sent by the agent elsewhere).
+    REPLY_SENT = "reply_sent"
 
 
 @dataclass(frozen=True)

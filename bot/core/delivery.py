@@ -19,7 +19,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from bot.core.outbox import (
@@ -44,6 +44,8 @@ MAX_LANES = 32
 #: so a clean stop does not post them again after the restart.
 FINISH_IN_FLIGHT = 3.0
 Refused = Callable[[OutboxItem, str], None]
+#: Run as a row is marked sent (an agent's reply stops the first-response clock then).
+Sent = Callable[[OutboxItem, str, datetime], None]
 Sleep = Callable[[float], Awaitable[object]]
 
 
@@ -59,6 +61,7 @@ class OutboxDrainer:
         on_refused: Refused | None = None,
         retry_for: timedelta = RETRY_FOR,
         ready: Callable[[], bool] = lambda: True,
+        on_sent: Sent | None = None,
     ) -> None:
         self._store = store
         self._messenger = messenger
@@ -67,6 +70,7 @@ class OutboxDrainer:
         self._on_refused = on_refused
         self._retry_for = retry_for
         self._ready = ready  # False while the platform is not connected: nothing is tried
+        self._on_sent = on_sent  # what being sent means, in the same transaction
         self._wake = asyncio.Event()
         self._open = asyncio.Event()  # cleared while the platform holds every channel
         self._open.set()
@@ -188,7 +192,11 @@ class OutboxDrainer:
             log.exception("outbox row %s: unexpected error, will retry", item.id)
             self._retry_later(item, f"{type(exc).__name__}: {exc}")
             return False
-        self._store.mark_outbox_sent(item.id, message_id, self._clock.now())
+        now = self._clock.now()
+        with self._store.atomic():
+            self._store.mark_outbox_sent(item.id, message_id, now)
+            if self._on_sent is not None:
+                self._on_sent(item, message_id, now)
         return True
 
     async def _wait_out(self, exc: RateLimited) -> None:

@@ -194,11 +194,12 @@ def suggestion_card(
     other = Action(
         ActionId.OTHER_SUGGESTION, t("button.other", agent_lang), f"{case.id}:{suggestion.id}"
     )
+    answer = Action(ActionId.REPLY, t("button.reply", agent_lang), f"{case.id}:{suggestion.id}")
     return Card(
         CardKind.SUGGESTION,
         t("suggestion.title", agent_lang, language=lang, label=label),
         quote=text,
-        actions=(other,),
+        actions=(answer, other),
     )
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.core.texts_answers import ANSWERS
 from bot.core.texts_delivery import DELIVERY
 from bot.core.texts_replies import REPLIES
 from bot.core.texts_report import TEAM_REPORT
@@ -239,6 +240,7 @@ TEXTS: dict[str, dict[str, str]] = {
     **_PINGS,
     **REPLIES,
     **DELIVERY,
+    **ANSWERS,
 }
 
 

@@ -10,6 +10,7 @@ from handlers.discord.buttons import SerenoButton
 TITLE_LIMIT = 256
 DESCRIPTION_LIMIT = 4096
 FOOTER_LIMIT = 2048
+CONTENT_LIMIT = 2000
 _COLOURS = {
     CardKind.HEADER: discord.Colour.blurple(),
     CardKind.STEP: discord.Colour.green(),
@@ -24,8 +25,11 @@ def clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def embed(card: Card) -> discord.Embed:
-    """The embed for a card: title, short lines, the reply to copy as a quote, footer."""
+def embed(card: Card) -> discord.Embed | None:
+    """The embed for a card: title, short lines, the reply to copy as a quote, footer.
+    An agent's reply to the customer has none: it is plain text (`content`)."""
+    if card.kind is CardKind.REPLY:
+        return None
     parts = list(card.lines)
     if card.quote:
         parts.append("\n".join("> " + line for line in card.quote.splitlines()))
@@ -50,7 +54,10 @@ def view(card: Card) -> discord.ui.View | None:
 
 
 def content(card: Card, agent_role: str | None = None, lead: str | None = None) -> str | None:
-    """Plain text above the embed: only a ping's mentions ("user:ID", "agents", "lead")."""
+    """Plain text above the embed: only a ping's mentions ("user:ID", "agents", "lead");
+    for an agent's reply to the customer, the reply itself, signed."""
+    if card.kind is CardKind.REPLY:
+        return clip(f"{card.title}\n{card.footer or ''}".strip(), CONTENT_LIMIT)
     found = _targets(card, agent_role, lead)
     return " ".join(f"<@{i}>" if kind == "user" else f"<@&{i}>" for kind, i in found) or None
 

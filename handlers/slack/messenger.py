@@ -69,7 +69,8 @@ class SlackMessenger:
         mentions = self.mentions(item.card)
         if item.channel_id.startswith(DIRECT):  # chat.postMessage to a user id: the app's DM
             item = replace(item, channel_id=item.channel_id[len(DIRECT) :], thread_id=None)
-        elif self.judge is not None:
+        elif self.judge is not None and item.card.kind is not CardKind.REPLY:
+            # an agent's reply is the one message meant for the customer's channel
             await self._refuse_if_customers_read(item.channel_id)
         try:
             link = await self._permalink(item.card)

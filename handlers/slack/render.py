@@ -64,6 +64,8 @@ def _linked(card: Card, link: str | None) -> Card:
 def blocks(card: Card, mentions: str = "", link: str | None = None) -> list[dict[str, Any]]:
     """Block Kit for a card (`mentions` already in Slack syntax; `link`: the footer's)."""
     shown = _linked(card, link)
+    if card.kind is CardKind.REPLY:  # what the customer reads: the agent's words, signed
+        return [_section(f"{shown.title}\n{shown.footer or ''}".strip())]
     title = f"*{shown.title}*"
     out: list[dict[str, Any]] = [_section(f"{mentions} {title}" if mentions else title)]
     if shown.lines:

@@ -23,6 +23,7 @@ from slack_bolt.authorization import AuthorizeResult
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.core import replies
 from bot.core.audience import Audience, AudienceGuard
 from bot.core.delivery import OutboxDrainer
 from bot.core.inbox import InboxWorker
@@ -119,6 +120,7 @@ class SlackRuntime:
             messenger,
             self.app.engine.clock,
             on_refused=refusal_reporter(self.app.engine, lead),
+            on_sent=replies.on_sent(self.app.engine),
         )
 
     async def _authorize(self) -> AuthorizeResult:
