@@ -58,6 +58,7 @@ class DiscordRuntime:
     """The gateway connection (a new client per connection) and the outbox that outlives it."""
 
     def __init__(self, app: App) -> None:
+        from bot.core import replies
         from bot.core.audience import AudienceGuard
         from bot.core.delivery import OutboxDrainer
         from bot.core.inbox import InboxWorker
@@ -65,12 +66,14 @@ class DiscordRuntime:
         from bot.core.refusals import refusal_reporter
         from handlers.discord.inbox import DiscordIngress
         from handlers.discord.messenger import DiscordMessenger
+        from handlers.discord.staff import StaffPlaces
 
         self.app = app
         self.client: discord.Client | None = None
         lead = app.settings.discord_lead
         lead = lead if lead and lead.isdigit() else None
         self.guard = AudienceGuard(app.engine, {PLATFORM: lead})  # one per process: tells once
+        self.places = StaffPlaces(self.guard, app.settings)  # sets guard.staff["discord"]
         self.ingress = DiscordIngress(
             app,
             lambda ingress: InboxWorker(
@@ -89,10 +92,11 @@ class DiscordRuntime:
         )
         self.drainer = OutboxDrainer(
             app.store,
-            DiscordMessenger(self._connected, app.store, app.settings),
+            DiscordMessenger(self._connected, app.store, app.settings, self.places),
             app.engine.clock,
             on_refused=refusal_reporter(app.engine, lead if lead and lead.isdigit() else None),
             ready=self._ready,
+            on_sent=replies.on_sent(app.engine),
         )
 
     async def _process(self, row: Any) -> None:
@@ -151,7 +155,7 @@ class DiscordRuntime:
                 self._on_ready,
                 self.ingress,
                 on_connect=self.catch_up.snapshot,
-                guard=self.guard,
+                places=self.places,
             )
             async with sereno_client as client:
                 self.client = client

@@ -15,6 +15,7 @@ from handlers.discord import events
 from handlers.discord.buttons import SerenoButton
 from handlers.discord.commands import ComplaintCommands
 from handlers.discord.inbox import CAPTURED, DiscordIngress, capturing
+from handlers.discord.staff import StaffPlaces
 from handlers.discord.startup import check_pings, sync_commands
 from handlers.discord.visibility import say_audiences
 
@@ -56,7 +57,7 @@ class SerenoClient(discord.Client):
         on_ready: Callable[[], None] = lambda: None,
         ingress: DiscordIngress | None = None,
         on_connect: Callable[[], None] = lambda: None,
-        guard: AudienceGuard | None = None,
+        places: StaffPlaces | None = None,
     ) -> None:
         # Sereno never joins voice: spare newcomers discord.py's warnings about voice libraries
         discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
@@ -67,7 +68,9 @@ class SerenoClient(discord.Client):
             allowed_mentions=discord.AllowedMentions(everyone=False, roles=True, users=True),
         )
         self.app = app
-        self.guard = guard or AudienceGuard(app.engine, app.settings.leads)
+        self.places = places or StaffPlaces(
+            AudienceGuard(app.engine, app.settings.leads), app.settings
+        )
         self.tree = app_commands.CommandTree(self)
         self._on_ready = on_ready
         self._on_connect = on_connect
@@ -86,7 +89,7 @@ class SerenoClient(discord.Client):
     async def handle_kept(self, event: str, *args: Any) -> None:
         """Sereno's handler for a dispatch captured from a kept event; errors propagate."""
         if event == "message":
-            events.message(self.app, args[0], self.guard)
+            events.message(self.app, args[0], self.places)
         elif event == "raw_message_edit":
             events.edit(self.app, args[0])
         elif event == "raw_message_delete":
@@ -106,7 +109,7 @@ class SerenoClient(discord.Client):
 
     async def on_ready(self) -> None:
         """Log where Sereno listens, let the outbox go, warn if pings would notify no one,
-        say who can read each complaints channel."""
+        say who can read each complaints channel and the staff channel."""
         self._on_ready()
         log.info(
             "Discord: connected as %s, complaint channels %s",
@@ -115,10 +118,11 @@ class SerenoClient(discord.Client):
         )
         check_pings(self, self.app.settings)
         say_audiences(self, self.app.settings)
+        self.places.check_staff_channel(self)
 
     async def on_message(self, message: discord.Message) -> None:
         """A new message anywhere the bot can see."""
-        events.message(self.app, message, self.guard)
+        events.message(self.app, message, self.places)
 
     async def on_raw_message_edit(self, payload: discord.RawMessageUpdateEvent) -> None:
         """An edited message, cached or not."""

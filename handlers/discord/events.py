@@ -6,28 +6,29 @@ import logging
 
 import discord
 
-from bot.core.audience import AudienceGuard
 from bot.core.interactions import on_reaction
 from bot.core.model import Actor, Incoming
 from bot.core.reactions import gesture
 from bot.wiring import App
 from handlers.discord.inbox import PREVIOUS
 from handlers.discord.people import PLATFORM, actor, place
-from handlers.discord.visibility import judge
+from handlers.discord.staff import StaffPlaces
 
 log = logging.getLogger(__name__)
 
 _CHAT = (discord.MessageType.default, discord.MessageType.reply)
 
 
-def message(app: App, msg: discord.Message, guard: AudienceGuard) -> None:
+def message(app: App, msg: discord.Message, places: StaffPlaces) -> None:
     """A human's message: a complaint opens a case, a thread message joins its timeline.
 
-    A complaint in a channel customers can read opens nothing (`guard` tells the log
-    and the lead); the channel is judged afresh each time, from discord.py's cache."""
+    A complaint in a channel customers can read opens its case with a staff-only place
+    for the guidance (`places`: the staff channel, or a private thread), or nothing when
+    there is none (the guard tells the log and the lead); the channel is judged afresh
+    each time, from discord.py's cache."""
     if msg.author.bot or msg.webhook_id is not None or msg.guild is None or msg.type not in _CHAT:
         return
-    where = place(msg.channel, msg.id, app.settings.discord_channels)
+    where = place(msg.channel, msg.id, app.settings.discord_channels, _staff(app))
     if where is None:
         return
     if not msg.content.strip():
@@ -49,13 +50,18 @@ def message(app: App, msg: discord.Message, guard: AudienceGuard) -> None:
         msg.created_at,  # from the snowflake: when it was posted, however late it is worked
     )
     if where.complaint_channel or where.forum_post:
-        if not guard.admits(PLATFORM, where.channel_id, judge(msg.channel, app.settings)):
+        admission = places.admit(msg.channel)
+        if admission is None:
             return
-        case = app.engine.open_case(incoming)
+        case = app.engine.open_case(incoming, staff_channel=admission.staff_channel)
         if case is not None:
             log.info("case %s opened from Discord message %s", case.ref, msg.id)
     else:
         app.engine.record_thread_message(incoming)
+
+
+def _staff(app: App) -> str | None:
+    return app.settings.discord_staff_channel
 
 
 def edit(app: App, payload: discord.RawMessageUpdateEvent) -> None:
@@ -63,7 +69,7 @@ def edit(app: App, payload: discord.RawMessageUpdateEvent) -> None:
     msg = payload.message
     if "content" not in payload.data or msg.author.bot or msg.webhook_id is not None:
         return
-    where = place(msg.channel, msg.id, app.settings.discord_channels)
+    where = place(msg.channel, msg.id, app.settings.discord_channels, _staff(app))
     if where is None:
         return
     old = payload.cached_message.content if payload.cached_message else None
@@ -89,7 +95,7 @@ def delete(app: App, client: discord.Client, payload: discord.RawMessageDeleteEv
     channel = client.get_channel(payload.channel_id) or client.get_partial_messageable(
         payload.channel_id
     )
-    where = place(channel, payload.message_id, app.settings.discord_channels)
+    where = place(channel, payload.message_id, app.settings.discord_channels, _staff(app))
     if where is None:
         return
     who = Actor(PLATFORM, "", "someone")

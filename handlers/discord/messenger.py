@@ -1,10 +1,16 @@
-"""Delivering outbox rows to Discord: the case thread first, then embeds and buttons."""
+"""Delivering outbox rows to Discord: the case thread first, then embeds and buttons.
+
+Guidance never goes where customers read: a complaints channel customers can read gets
+rows only inside a case's private thread Sereno made there (`private`), a case with a
+staff channel gets them in that channel (judged too, before each delivery), and only an
+agent's approved reply (`CardKind.REPLY`) may go to the customer's own place."""
 
 from __future__ import annotations
 
 import io
 import logging
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import aiohttp
 import discord
@@ -17,7 +23,11 @@ from bot.core.store_port import CaseStore
 from bot.settings import Settings
 from handlers.discord import render
 from handlers.discord.people import PLATFORM
+from handlers.discord.private import PrivateThreads
 from handlers.discord.visibility import judge
+
+if TYPE_CHECKING:
+    from handlers.discord.staff import StaffPlaces
 
 log = logging.getLogger(__name__)
 
@@ -25,8 +35,9 @@ THREAD_EXISTS = 160004  # "A thread has already been created for this message"
 OFFERED = {CardKind.STEP: ("✅", "⏩"), CardKind.PING: ("✅", "💤")}
 PERMISSIONS = (
     "View Channel, Send Messages, Send Messages in Threads, Create Public Threads, "
-    "Add Reactions, Read Message History, Embed Links and Attach Files"
+    "Create Private Threads, Add Reactions, Read Message History, Embed Links and Attach Files"
 )
+JUMP = "https://discord.com/channels/{guild}/{channel}/{message}"
 
 
 class DiscordMessenger:
@@ -39,9 +50,12 @@ class DiscordMessenger:
         client: discord.Client | Callable[[], discord.Client],
         store: CaseStore,
         settings: Settings,
+        places: StaffPlaces | None = None,
     ) -> None:
         # A callable gives the current connection (a new client after each reconnect).
         self._source = client if callable(client) else (lambda: client)
+        self._places = places
+        self._private = PrivateThreads(lambda: self._client, store, settings)
         self._store = store
         self._settings = settings
         self._mentions = (settings.discord_agent_role, settings.discord_lead)
@@ -70,13 +84,18 @@ class DiscordMessenger:
     async def _send(self, item: OutboxItem) -> str:
         if item.channel_id.startswith(DIRECT):
             return await self._notice_by_dm(item)
-        self._refuse_if_customers_read(item)
-        where = await self._destination(item)
+        await self._refuse_if_customers_read(item)
         kwargs = {
             "content": render.content(item.card, *self._mentions),
-            "embed": render.embed(item.card),
+            "embed": self._embed(item),
             "allowed_mentions": render.allowed_mentions(item.card, *self._mentions),
         }
+        if self._private.makes_thread(item):
+            return await self._open_private(item, kwargs)
+        where = await self._destination(item)
+        private = self._private.thread_of(item)
+        if private is not None:
+            await self._private.add_members(private, item)
         target = item.edit_target or self._reposted(item)
         if item.edit_of is not None and target:
             await where.get_partial_message(int(target)).edit(**kwargs, view=render.view(item.card))
@@ -90,19 +109,57 @@ class DiscordMessenger:
             await self._direct(item)
         return str(message.id)
 
-    def _refuse_if_customers_read(self, item: OutboxItem) -> None:
+    async def _refuse_if_customers_read(self, item: OutboxItem) -> None:
         """Judged again before each post or edit: a channel made public since the case
-        opened gets nothing more (a refusal, told to the lead); unknown: try again later."""
+        opened gets nothing more (a refusal, told to the lead) unless the row goes into
+        the case's private thread there; unknown: try again later. An agent's approved
+        reply is for the customer: it goes where they read."""
+        if item.card.kind is CardKind.REPLY:
+            return
         channel = self._client.get_channel(int(item.channel_id))
+        if self._places is not None and item.channel_id == self._settings.discord_staff_channel:
+            self._places.check_staff_channel(self._client)  # customers read it: refused next
         judged = judge(channel or discord.Object(int(item.channel_id)), self._settings)
         if judged.audience is Audience.TEAM:
             return
         if channel is None:
             raise TransientError(f"channel {item.channel_id} is not known yet: {judged.why}")
+        problem = await self._private.problem(item, channel)  # type: ignore[arg-type]
+        if problem is None:
+            return
         raise PermanentError(
-            f"customers can read channel {item.channel_id} ({judged.why}): Sereno posts no "
-            f"guidance there; if customers never read it, list it in {judged.setting}"
+            f"customers can read channel {item.channel_id} ({judged.why}; {problem}): Sereno "
+            f"posts no guidance there; if customers never read it, list it in {judged.setting}"
         )
+
+    async def _open_private(self, item: OutboxItem, kwargs: dict) -> str:
+        """The opener of a private-thread case: make the thread, post the opener in it,
+        and return the thread's id (the store keeps it as the case's staff thread)."""
+        thread_id = await self._private.make(item, self._thread_name(item.case_id))
+        self._threads.add(thread_id)
+        where = self._client.get_partial_messageable(thread_id)
+        await where.send(**kwargs, view=render.view(item.card))
+        self._private.sent(item)
+        return str(thread_id)
+
+    def _embed(self, item: OutboxItem) -> discord.Embed:
+        """The card's embed; an opener's title links to the complaint (a jump URL)."""
+        shown = render.embed(item.card)
+        if item.card.kind is not CardKind.OPENER or item.card.source is None:
+            return shown
+        channel_id, message_id = item.card.source
+        found = self._client.get_channel(int(channel_id)) if channel_id.isdigit() else None
+        guild = getattr(found, "guild", None) or self._settings.discord_guild_id
+        if guild is None:
+            return shown
+        shown.url = JUMP.format(
+            guild=getattr(guild, "id", guild), channel=channel_id, message=message_id
+        )
+        if item.card.footer:
+            shown.description = (
+                f"{shown.description or ''}\n[{item.card.footer}]({shown.url})".strip()
+            )
+        return shown
 
     async def _notice_by_dm(self, item: OutboxItem) -> str:
         """A notice for one person (the lead): a direct message, never a channel."""
@@ -138,8 +195,8 @@ class DiscordMessenger:
     async def _destination(self, item: OutboxItem) -> discord.PartialMessageable:
         """The case's thread, created on the complaint message if it is not there yet."""
         thread_id = int(item.thread_id or item.channel_id)
-        if item.edit_target:
-            self._threads.add(thread_id)  # what is edited was posted there
+        if item.edit_target or self._private.thread_of(item) is not None:
+            self._threads.add(thread_id)  # already there: what is edited, a private thread
         if thread_id != int(item.channel_id) and thread_id not in self._threads:
             await self._ensure_thread(int(item.channel_id), thread_id, item.case_id)
             self._threads.add(thread_id)

@@ -70,11 +70,19 @@ class Place:
     forum_post: bool  # a forum post's starter message
 
 
-def place(channel: Any, message_id: int, channels: tuple[str, ...]) -> Place | None:
-    """Locate a message; None when it is outside every complaint channel and thread."""
+def place(
+    channel: Any, message_id: int, channels: tuple[str, ...], staff: str | None = None
+) -> Place | None:
+    """Locate a message; None when it is outside every complaint channel and thread.
+
+    A thread of the staff channel (`staff`, SERENO_DISCORD_STAFF_CHANNEL) may be a case's
+    staff thread, and a private thread of a complaints channel is one: the store finds
+    the case by either (`find_case_by_thread` matches `staff_thread_id`)."""
     if str(channel.id) in channels and not isinstance(channel, discord.Thread):
         return Place(str(channel.id), None, True, False)
     if isinstance(channel, discord.Thread):
+        if staff and str(channel.parent_id) == staff:
+            return Place(staff, str(channel.id), False, False)
         if str(channel.parent_id) not in channels:
             return None
         # a forum post's starter message shares the thread's id

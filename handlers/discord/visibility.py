@@ -33,6 +33,7 @@ from handlers.discord.people import is_agent
 log = logging.getLogger(__name__)
 
 SETTING = "SERENO_DISCORD_INTERNAL_CHANNELS"
+STAFF_SETTING = "SERENO_DISCORD_STAFF_CHANNEL"
 DECLARED = f"declared internal in {SETTING}"
 UNSEEN = "Sereno cannot see it (not in any server it is in), so it may be public"
 TEAM_ONLY = "only the agents and staff roles can view it"
@@ -56,11 +57,11 @@ def judge(channel: Any, settings: Settings) -> Judgement:
         return Judgement(Audience.TEAM, DECLARED, SETTING)
     found = complaint_channel(channel)
     if not isinstance(found, discord.abc.GuildChannel):
-        return Judgement(Audience.CUSTOMERS, UNSEEN, SETTING)
+        return Judgement(Audience.CUSTOMERS, UNSEEN, SETTING, STAFF_SETTING)
     why = who_else_can_view(found, settings.discord_agent_role)
     if why is None:
         return Judgement(Audience.TEAM, TEAM_ONLY, SETTING)
-    return Judgement(Audience.CUSTOMERS, why, SETTING)
+    return Judgement(Audience.CUSTOMERS, why, SETTING, STAFF_SETTING)
 
 
 def judge_id(client: discord.Client, channel_id: str, settings: Settings) -> Judgement:
@@ -92,6 +93,28 @@ def who_else_can_view(channel: discord.abc.GuildChannel, agent_role: str | None)
     return None
 
 
+def private_thread_problem(channel: Any, agent_role: str | None) -> str | None:
+    """Why a private thread in this complaints channel would not stay with the team (or
+    cannot be made), or None: Sereno may keep a case's guidance in one there.
+
+    A private thread is read by its members and by everyone with Manage Threads in the
+    channel, so no role but staff may hold Manage Threads; and Sereno needs Create
+    Private Threads to start one."""
+    if not isinstance(channel, discord.TextChannel):
+        return "only a text channel has private threads"
+    me = channel.guild.me
+    if me is None or not channel.permissions_for(me).create_private_threads:
+        return "Sereno lacks Create Private Threads there"
+    if channel.permissions_for(channel.guild.default_role).manage_threads:
+        return "@everyone has Manage Threads there, so would see every private thread"
+    for role in channel.guild.roles:
+        if role.is_default() or is_staff_role(role, agent_role):
+            continue
+        if channel.permissions_for(role).manage_threads:
+            return f"role @{role.name} has Manage Threads there, so would see every private thread"
+    return None
+
+
 def is_staff_role(role: discord.Role, agent_role: str | None) -> bool:
     """A role whose members are never customers."""
     if role.is_bot_managed() or role.permissions.administrator:
@@ -106,18 +129,35 @@ def _staff_member(member: discord.Member, agent_role: str | None) -> bool:
 
 
 def say_audiences(client: discord.Client, settings: Settings) -> None:
-    """At start-up: one INFO line per complaint channel with its verdict."""
+    """At start-up: one INFO line per complaint channel with its verdict and, when
+    customers read it, where its cases' guidance goes (or that it is refused)."""
     for channel_id in settings.discord_channels:
         judged = judge_id(client, channel_id, settings)
         channel = client.get_channel(int(channel_id)) if channel_id.isdigit() else None
         name = f"#{getattr(channel, 'name', '?')} ({channel_id})" if channel else channel_id
         if judged.audience is Audience.TEAM:
             log.info("Discord: complaints channel %s is for the team (%s)", name, judged.why)
+            continue
+        problem = private_thread_problem(channel, settings.discord_agent_role)
+        if settings.discord_staff_channel:
+            where = f"its cases' guidance goes to staff channel {settings.discord_staff_channel}"
+        elif problem is None:
+            where = (
+                "each case's guidance goes to a private thread there; give the agents' role "
+                "Manage Threads on it so every agent sees every case's private thread"
+            )
         else:
             log.info(
                 "Discord: customers can read complaints channel %s (%s): Sereno opens no case "
-                "and posts nothing there; if customers never read it, list it in %s",
+                "and posts nothing there (no private thread: %s); if customers never read it, "
+                "list it in %s, or set %s",
                 name,
                 judged.why,
+                problem,
                 judged.setting,
+                STAFF_SETTING,
             )
+            continue
+        log.info(
+            "Discord: customers can read complaints channel %s (%s): %s", name, judged.why, where
+        )

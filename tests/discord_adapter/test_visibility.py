@@ -1,8 +1,11 @@
 """Who can read a Discord complaints channel (issue 11, item 1): the real discord.py client
 against FakeDiscord, judged from the guild's roles and the channels' permission overwrites.
 
-A channel customers can read gets no case, no thread and no post; the log says so once
-and the lead hears of it once by direct message. A channel hidden from @everyone and
+A channel customers can read, with no staff-only place for its cases (no
+SERENO_DISCORD_STAFF_CHANNEL, and Sereno lacks Create Private Threads there: the fake's
+default), gets no case, no thread and no post; the log says so once and the lead hears
+of it once by direct message (tests/discord_adapter/test_staff_place.py has the cases
+that get a staff place). A channel hidden from @everyone and
 from every role but the agents' is guided as always, and so is one declared internal.
 A channel made public after a case opened gets nothing more: the next card is refused.
 """
@@ -100,6 +103,7 @@ async def test_a_channel_everyone_can_view_gets_nothing_and_the_lead_is_told_onc
     [line] = _refusals(caplog)
     assert general in line and "@everyone can view it" in line
     assert "SERENO_DISCORD_INTERNAL_CHANNELS" in line
+    assert "Sereno lacks Create Private Threads" in line and "SERENO_DISCORD_STAFF_CHANNEL" in line
     [dm] = _lead_dms(fake)
     embed = dm.json["embeds"][0]
     assert general in embed["title"] and "@everyone can view it" in embed["description"]
