@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from bot.core.case import Case, EventKind
-from bot.core.guidance import notice_card
+from bot.core.guidance import mirror_card, notice_card
 from bot.core.model import Actor, Incoming
 from bot.core.reading import intensity_of
 from bot.core.texts import t
@@ -54,6 +54,7 @@ class ConversationMixin:
                 msg.platform, msg.event_id, self.clock.now()
             ):
                 return None
+            self._mirror(case, msg)
             if msg.author.user_id == case.customer_id:
                 self._customer_message(case, msg)
             elif msg.author.is_agent:
@@ -77,6 +78,20 @@ class ConversationMixin:
                 )
         self.notify()
         return case
+
+    def _mirror(self, case: Case, msg: Incoming) -> None:
+        """A case worked in a staff-only thread: what is written where the customer reads
+        (the thread of their complaint) is shown there too, before any notice it causes."""
+        if not case.staff_channel_id or msg.thread_id != case.thread_id:
+            return
+        if msg.author.user_id == case.customer_id:
+            role = "customer"
+        else:
+            role = "agent" if msg.author.is_agent else "other"
+        at = msg.sent_at or self.clock.now()
+        lang = self.config.guidance.agent_language
+        card = mirror_card(msg.author.name or msg.author.user_id, role, at, msg.text, lang)
+        self.store.enqueue(case, card, self.clock.now())
 
     def _customer_message(self, case: Case, msg: Incoming) -> None:
         intensity, signals = intensity_of(msg.text, self.library.rules, case.reading.language)

@@ -237,6 +237,16 @@ def opener_card(case: Case, lang: str) -> Card:
     )
 
 
+def mirror_card(who: str, role: str, at: datetime, text: str, lang: str) -> Card:
+    """A message written where the customer reads, shown in the staff-only thread, so the
+    team follows the conversation from one place: who, when (UTC), what, quoted."""
+    return Card(
+        CardKind.MIRROR,
+        t(f"mirror.{role}", lang, name=who, at=f"{at:%H:%M} UTC"),
+        quote=text,
+    )
+
+
 def notice_card(text: str, *lines: str) -> Card:
     """A short notice in the thread."""
     return Card(CardKind.NOTICE, text, tuple(lines))

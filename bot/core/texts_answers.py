@@ -59,6 +59,18 @@ ANSWERS: dict[str, dict[str, str]] = {
         "en": "Usage: /reply [#case] [suggestion] [text]. Suggestions: {ids}.",
         "es": "Uso: /reply [#caso] [sugerencia] [texto]. Sugerencias: {ids}.",
     },
+    "mirror.customer": {
+        "en": "💬 {name} (the customer) wrote in their thread at {at}:",
+        "es": "💬 {name} (el cliente) escribió en su hilo a las {at}:",
+    },
+    "mirror.agent": {
+        "en": "💬 {name} (team) wrote in the customer's thread at {at}:",
+        "es": "💬 {name} (equipo) escribió en el hilo del cliente a las {at}:",
+    },
+    "mirror.other": {
+        "en": "💬 {name} (not the customer) wrote in the customer's thread at {at}:",
+        "es": "💬 {name} (no es el cliente) escribió en el hilo del cliente a las {at}:",
+    },
     "event.reply_queued": {"en": "reply queued", "es": "respuesta en camino"},
     "event.reply_sent": {"en": "reply sent", "es": "respuesta enviada"},
 }
