@@ -4,8 +4,11 @@ items 1 and 2's refusal).
 One `sereno run` serves two complaint channels of one guild: one `@everyone` can view (a
 community channel) and one hidden from everyone but the agents. A customer complaining
 in the public one gets nothing from Sereno — no thread, no header, no step, no
-suggestion — and the lead gets one direct message naming the channel and the setting;
-a complaint in the internal one, in the same process, is guided as usual.
+suggestion — and the lead gets one direct message naming the channel and the settings;
+a complaint in the internal one, in the same process, is guided as usual. The refusal
+needs both: no SERENO_DISCORD_STAFF_CHANNEL, and no private thread possible (Sereno lacks
+Create Private Threads, as in the fake's default world); tests/acceptance/
+test_staff_discord.py has the private thread.
 """
 
 from __future__ import annotations
@@ -84,6 +87,8 @@ async def test_a_channel_everyone_can_view_gets_nothing_and_the_lead_one_message
     description = dm.json["embeds"][0]["description"]
     assert "@everyone can view it" in description
     assert "SERENO_DISCORD_INTERNAL_CHANNELS" in description
+    assert "SERENO_DISCORD_STAFF_CHANNEL" in description
+    assert "Sereno lacks Create Private Threads" in description
     second = await fake.user_message("Still nothing?! Refund me now.", channel=public)
 
     # an internal channel of the same process is guided as usual
