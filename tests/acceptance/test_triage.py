@@ -19,8 +19,9 @@ import pytest_asyncio
 
 from tests.acceptance.chat import ANSWER_WITHIN, COMPLAINT, GUIDANCE_WITHIN, Thread
 from tests.acceptance.served import Served, stays, until
-from tests.acceptance.slack_chat import USERS, SlackChat
+from tests.acceptance.slack_chat import CUSTOMER, USERS, SlackChat
 from tests.acceptance.test_audience import posted_to, query
+from tests.fakes import slack_payloads as sp
 from tests.fakes.slack_api import FakeSlack
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
@@ -95,3 +96,44 @@ async def test_the_customer_channel_gets_nothing_and_the_triage_thread_the_guida
     log = slack.served.stderr()
     assert f"triage channel {TRIAGE}: internal" in log
     assert not [line for line in log.splitlines() if "opens no case" in line]
+
+
+async def test_what_the_customer_writes_in_their_thread_shows_in_the_triage_thread(
+    slack: SlackChat,
+) -> None:
+    """Issue 11, item 4: agents follow the conversation from the staff thread alone."""
+    shared = slack.rooms[0]
+    ts = await slack.post_complaint(shared, COMPLAINT)
+    first = await until(
+        lambda: opener_of(slack, ts),
+        timeout=GUIDANCE_WITHIN,
+        what="the triage opener",
+        served=slack.served,
+    )
+    await slack.wait_posts(first["ts"], count=3, timeout=GUIDANCE_WITHIN)
+    later = "Hello?? It has been two days and still nothing, this is unacceptable."
+    event = sp.message_event(shared, CUSTOMER, later, sp.next_ts(), thread_ts=ts)
+    await slack._deliver("events_api", sp.event_body(event))
+    [mirrored] = await slack.wait_posts(
+        first["ts"], lambda p: "wrote in their thread" in p.title, timeout=ANSWER_WITHIN
+    )
+    assert "Lucía" in mirrored.title and later in str(mirrored.text)
+    await stays(
+        lambda: posted_to(slack, shared) == [] and slack.posts(ts) == [],
+        seconds=1.0,
+        what=lambda: f"posts in {shared}: {posted_to(slack, shared)}",
+        served=slack.served,
+    )
+
+
+def opener_of(chat: SlackChat, ts: str) -> dict[str, Any] | None:
+    """The triage opener that links to the complaint posted at `ts`."""
+    for call in chat.fake.calls("chat.postMessage", ok=True):
+        params = call.params
+        if (
+            params["channel"] == TRIAGE
+            and not params.get("thread_ts")
+            and f"p{ts.replace('.', '')}" in str(params.get("blocks"))
+        ):
+            return {**params, "ts": str(call.response["ts"])}
+    return None
