@@ -19,7 +19,7 @@ import pytest
 from bot.core.case import EventKind
 from bot.core.ports import LanguageDetector
 from bot.settings import Settings
-from tests.discord_harness import ENGLISH, eventually, kinds, sereno, step_message, titles
+from tests.discord_harness import ENGLISH, command, eventually, kinds, sereno, step_message, titles
 from tests.fakes import discord_payloads as dp
 from tests.fakes.discord_access import CREATE_PRIVATE_THREADS, MANAGE_THREADS
 from tests.fakes.discord_api import FakeDiscord, RecordedRequest
@@ -141,6 +141,9 @@ async def test_a_tick_on_a_step_in_the_private_thread_marks_it(
         await eventually(lambda: EventKind.STEP_DONE in kinds(app, case.id))
         await fake.user_message("Refund issued", author="agent", channel=thread["id"])
         await eventually(lambda: EventKind.AGENT_MESSAGE in kinds(app, case.id))
+        # /complaint in the private thread finds its case without naming it
+        await command(fake, "note", {"text": "called her"}, channel=thread["id"])
+        await eventually(lambda: EventKind.NOTE in kinds(app, case.id))
         await wait_delivered(app.store, "discord")
     _nothing_where_customers_read(fake, msg)
 
