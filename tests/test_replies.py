@@ -150,6 +150,18 @@ def test_bad_replies_are_refused_politely_and_queue_nothing(app: App) -> None:
     assert EventKind.REPLY_QUEUED not in kinds(app, case.id)
 
 
+def test_a_platform_may_ask_for_shorter_replies(app: App) -> None:
+    """Discord's message holds 2,000 characters with the signature: longer is refused."""
+    case = app.engine.open_case(complaint(EN))
+    assert case is not None
+    told = replies.send(app.engine, case, AGENT, "x" * 1991, limit=1990)
+    assert not told.ok and "1991 characters; the most is 1990" in told.text
+    assert EventKind.REPLY_QUEUED not in kinds(app, case.id)
+    assert replies.send(app.engine, case, AGENT, "x" * 1990, limit=1990).ok
+    told = replies.send(app.engine, case, AGENT, "x" * 3001, limit=4000)
+    assert not told.ok and "the most is 3000" in told.text  # never above MAX_REPLY
+
+
 def test_console_style_arguments_pick_a_suggestion_or_take_the_text(app: App) -> None:
     case = app.engine.open_case(complaint(EN))
     assert case is not None

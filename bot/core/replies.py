@@ -73,18 +73,22 @@ def send(
     suggestion_id: str | None = None,
     *,
     copied: bool = False,
+    limit: int = MAX_REPLY,
 ) -> Reply:
     """Send `text` to the customer as `actor`'s reply (or, `copied`, record that the agent
-    sent it themselves). The actor is told what happens; nothing is posted on refusal."""
+    sent it themselves). The actor is told what happens; nothing is posted on refusal.
+    `limit` is the platform's longest reply when shorter than `MAX_REPLY` (Discord's
+    message holds 2,000 characters, the signature included)."""
     refused = engine.check_agent(case, actor)
     if refused is not None:
         return refused
     text = text.strip()
     if not text:
         return Reply(engine.say("answer.empty"), ok=False, case_id=case.id)
-    if len(text) > MAX_REPLY:
+    limit = min(limit, MAX_REPLY)
+    if len(text) > limit:
         return Reply(
-            engine.say("answer.too_long", length=len(text), limit=MAX_REPLY),
+            engine.say("answer.too_long", length=len(text), limit=limit),
             ok=False,
             case_id=case.id,
         )
