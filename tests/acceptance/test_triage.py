@@ -11,13 +11,22 @@ triage channel gets one thread: the complaint with a link to it, then the guidan
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
 import pytest_asyncio
 
-from tests.acceptance.chat import ANSWER_WITHIN, COMPLAINT, GUIDANCE_WITHIN, Thread
+from tests.acceptance.chat import (
+    ANSWER_WITHIN,
+    COMPLAINT,
+    FIRST_RESPONSE,
+    GUIDANCE_WITHIN,
+    PING_LATE_AT_MOST,
+    Thread,
+    first_response_ping,
+)
 from tests.acceptance.served import Served, stays, until
 from tests.acceptance.slack_chat import CUSTOMER, USERS, SlackChat
 from tests.acceptance.test_audience import posted_to, query
@@ -28,8 +37,8 @@ pytestmark = pytest.mark.asyncio(loop_scope="session")
 TRIAGE = "CTRIAGE01"
 
 
-@pytest_asyncio.fixture(loop_scope="session")
-async def slack(tmp_path: Path) -> AsyncIterator[SlackChat]:
+@asynccontextmanager
+async def triage_chat(tmp_path: Path, **extra: str) -> AsyncIterator[SlackChat]:
     """`sereno run` on Slack; its first complaints channel is a Slack Connect channel and
     a triage channel only the team reads is set."""
     async with FakeSlack(users=USERS) as fake:
@@ -42,6 +51,7 @@ async def slack(tmp_path: Path) -> AsyncIterator[SlackChat]:
             "SERENO_SLACK_TRIAGE_CHANNEL": TRIAGE,
             "SERENO_LOG_LEVEL": "INFO",
             "SERENO_FIRST_RESPONSE": "1h",  # no pings in these threads
+            **extra,
         }
         chat.attach(Served(tmp_path, config))
         try:
@@ -49,6 +59,12 @@ async def slack(tmp_path: Path) -> AsyncIterator[SlackChat]:
             yield chat
         finally:
             await chat.served.close()
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def slack(tmp_path: Path) -> AsyncIterator[SlackChat]:
+    async with triage_chat(tmp_path) as chat:
+        yield chat
 
 
 def opener(chat: SlackChat) -> dict[str, Any] | None:
@@ -137,3 +153,23 @@ def opener_of(chat: SlackChat, ts: str) -> dict[str, Any] | None:
         ):
             return {**params, "ts": str(call.response["ts"])}
     return None
+
+
+async def test_a_first_response_ping_goes_to_the_triage_thread_only(tmp_path: Path) -> None:
+    """Pings are for the team: the overdue first response is told in the staff thread."""
+    async with triage_chat(tmp_path, SERENO_FIRST_RESPONSE=f"{FIRST_RESPONSE:g}s") as slack:
+        shared = slack.rooms[0]
+        ts = await slack.post_complaint(shared, COMPLAINT)
+        first = await until(
+            lambda: opener_of(slack, ts),
+            timeout=GUIDANCE_WITHIN,
+            what="the triage opener",
+            served=slack.served,
+        )
+        needle = first_response_ping(1)
+        await slack.wait_posts(
+            first["ts"],
+            lambda p: needle in p.text,
+            timeout=FIRST_RESPONSE + PING_LATE_AT_MOST + 2.0,
+        )
+        assert posted_to(slack, shared) == [] and slack.posts(ts) == []
