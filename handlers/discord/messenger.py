@@ -209,16 +209,27 @@ class DiscordMessenger:
             return  # a forum post is its own thread
         try:
             await self._client.http.start_thread_with_message(
-                channel_id, thread_id, name=self._thread_name(case_id), auto_archive_duration=1440
+                channel_id,
+                thread_id,
+                name=self._thread_name(case_id, on_message=str(thread_id)),
+                auto_archive_duration=1440,
             )
         except discord.HTTPException as exc:
             if exc.code != THREAD_EXISTS:
                 raise
 
-    def _thread_name(self, case_id: int | None) -> str:
+    def _thread_name(self, case_id: int | None, on_message: str | None = None) -> str:
+        """The staff's name for a case thread, with its number and reason. A thread
+        started `on_message` the complaint itself, of a case with a staff place, is the
+        customer's: it holds only agents' replies, and is named by the complaint's words."""
         case = self._store.get_case(case_id) if case_id is not None else None
         if case is None:
             return "Sereno case"
+        if case.staff_channel_id and on_message == case.message_id:
+            # Customers read this thread (it holds only agents' replies): no case number,
+            # no reading; named, as Discord names threads, by the message's first words.
+            first = " ".join(case.text.split())
+            return render.clip(first, 100) or "…"
         return render.clip(
             f"Case {case.ref} · {case.reading.reason.value} · {case.customer_name}", 100
         )
