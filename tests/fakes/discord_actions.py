@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from . import discord_payloads as p
+from .discord_modals import ModalsMixin
 from .discord_records import RecordedRequest
 
 
-class ActionsMixin:
-    """`FakeDiscord` conveniences that dispatch built payloads as members of the world."""
+class ActionsMixin(ModalsMixin):
+    """`FakeDiscord` conveniences that dispatch built payloads as members of the world
+    (filling in modals: `ModalsMixin`)."""
 
     async def user_message(
         self,

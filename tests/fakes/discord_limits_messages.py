@@ -189,6 +189,8 @@ def callback_errors(body: dict) -> Errors:
 
 
 def _modal(errors: Errors, data: dict) -> None:
+    from .discord_modals import input_errors  # it builds on this module's Errors
+
     length(errors, ("data", "title"), data.get("title"), 1, MODAL_TITLE)
     length(errors, ("data", "custom_id"), data.get("custom_id"), 1, CUSTOM_ID)
     rows = data.get("components") or []
@@ -206,3 +208,4 @@ def _modal(errors: Errors, data: dict) -> None:
             length(errors, (*at, "custom_id"), item.get("custom_id"), 1, CUSTOM_ID)
             length(errors, (*at, "label"), item.get("label"), 0, INPUT_LABEL)
             length(errors, (*at, "value"), item.get("value"), 0, INPUT_VALUE)
+            input_errors(errors, at, item)

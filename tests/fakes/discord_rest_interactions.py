@@ -24,8 +24,10 @@ class InteractionRoutesMixin:
             return 404, UNKNOWN_INTERACTION
         if state["acked"]:
             return 400, ALREADY_ACKNOWLEDGED
-        state["acked"] = True
         kind, data = (rec.json or {}).get("type"), (rec.json or {}).get("data") or {}
+        if kind == 9 and (refused := self._modal_refusal(state, data)) is not None:
+            return 400, refused
+        state["acked"] = True
         payload, msg = state["payload"], None
         if kind in (4, 5):
             if kind == 5:
