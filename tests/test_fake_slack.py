@@ -179,7 +179,8 @@ async def test_other_web_api_methods(fake: FakeSlack, client):
     assert (await client.conversations_info(channel="C9"))["channel"]["name"] == "support"
     assert (await client.conversations_info(channel="D1"))["channel"]["is_im"] is True
     assert (await client.usergroups_users_list(usergroup="S1"))["users"] == ["U1", "U2"]
-    view = await client.views_open(trigger_id="trig.1", view={"type": "modal", "blocks": []})
+    modal = {"type": "modal", "title": {"type": "plain_text", "text": "Hi"}, "blocks": []}
+    view = await client.views_open(trigger_id=fake.new_trigger(), view=modal)
     assert view["view"]["id"] in fake.views
 
     unknown = await client.api_call("pins.add", params={"channel": "C1", "timestamp": "1.1"})

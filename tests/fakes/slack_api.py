@@ -26,8 +26,9 @@ Slack's environment-proxy quirk: slack_sdk adopts ``HTTP(S)_PROXY`` and ignores
 `FakeSlack` keeps the state, lifecycle, directory, inspection and fault setup here and
 mixes in `slack_http` (parsing, recording, faults, dispatch), `slack_web_methods`,
 `slack_channels` (what a channel is and who is in it),
-`slack_files` (external uploads), `slack_history` (channel history and threads, and
-messages posted while Sereno was down) and `slack_socket` (Socket Mode).
+`slack_files` (external uploads), `slack_views` (trigger ids and modals),
+`slack_history` (channel history and threads, and messages posted while Sereno was
+down) and `slack_socket` (Socket Mode).
 """
 
 from __future__ import annotations
@@ -48,6 +49,7 @@ from .slack_files import FilesMixin
 from .slack_history import HistoryMixin
 from .slack_http import Call, HttpMixin, _Fault
 from .slack_socket import SocketModeMixin
+from .slack_views import ViewsMixin
 from .slack_web_methods import WebApiMixin
 
 __all__ = [
@@ -79,7 +81,9 @@ PROXY_ENV_VARS = (
 )
 
 
-class FakeSlack(HttpMixin, WebApiMixin, ChannelsMixin, FilesMixin, HistoryMixin, SocketModeMixin):
+class FakeSlack(
+    HttpMixin, WebApiMixin, ViewsMixin, ChannelsMixin, FilesMixin, HistoryMixin, SocketModeMixin
+):
     """Fake Slack server. Use ``async with FakeSlack() as fake`` (or `start`/`close`)."""
 
     def __init__(
@@ -178,6 +182,7 @@ class FakeSlack(HttpMixin, WebApiMixin, ChannelsMixin, FilesMixin, HistoryMixin,
         self.reactions: set[tuple[str, str, str]] = set()  # (channel, ts, name)
         self.files: dict[str, dict[str, Any]] = {}
         self.views: dict[str, dict[str, Any]] = {}
+        self.triggers: dict[str, float] = {}  # trigger id -> when issued (-1: exchanged)
         self.acks: dict[str, dict[str, Any]] = {}
         self.socket_messages: list[dict[str, Any]] = []
         self.socket_connections = 0

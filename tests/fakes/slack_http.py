@@ -15,6 +15,7 @@ from aiohttp import web
 
 from .slack_files import FILE_HANDLERS
 from .slack_history import HISTORY_HANDLERS, RateLimitedError
+from .slack_views import ViewsMixin
 from .slack_web_methods import WEB_API_HANDLERS
 
 # Params that slack_sdk sends JSON-encoded inside form data; decoded when recording.
@@ -63,6 +64,7 @@ class _Fault:
 
 _API_HANDLERS: dict[str, Callable[[Any, dict[str, Any]], dict[str, Any]]] = {
     **WEB_API_HANDLERS,
+    "views.open": ViewsMixin._views_open,
     **FILE_HANDLERS,
     **HISTORY_HANDLERS,
 }

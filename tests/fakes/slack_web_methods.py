@@ -1,6 +1,7 @@
-"""The fake Slack's Web API methods: auth, chat, reactions, users, usergroups, views and
+"""The fake Slack's Web API methods: auth, chat, reactions, users, usergroups and
 Socket Mode's ``apps.connections.open`` (files are in `slack_files`, history in
-`slack_history`, ``conversations.info`` and ``conversations.members`` in `slack_channels`)."""
+`slack_history`, ``conversations.info`` and ``conversations.members`` in `slack_channels`,
+``views.open`` in `slack_views`)."""
 
 from __future__ import annotations
 
@@ -128,17 +129,6 @@ class WebApiMixin:
                 g.pop("users")
         return {"ok": True, "usergroups": groups}
 
-    def _views_open(self, params: dict[str, Any]) -> dict[str, Any]:
-        view = params.get("view")
-        if not params.get("trigger_id") and not params.get("interactivity_pointer"):
-            return {"ok": False, "error": "invalid_arguments"}
-        if not isinstance(view, dict):
-            return {"ok": False, "error": "invalid_arguments"}
-        view_id = self._new_id("V")
-        stored = {"id": view_id, "team_id": self.team_id, "app_id": self.app_id, **view}
-        self.views[view_id] = stored
-        return {"ok": True, "view": stored}
-
     def _apps_connections_open(self, params: dict[str, Any]) -> dict[str, Any]:
         return {"ok": True, "url": self.socket_url}
 
@@ -156,6 +146,5 @@ WEB_API_HANDLERS: dict[str, Callable[[Any, dict[str, Any]], dict[str, Any]]] = {
     **CHANNEL_HANDLERS,
     "usergroups.users.list": WebApiMixin._usergroups_users_list,
     "usergroups.list": WebApiMixin._usergroups_list,
-    "views.open": WebApiMixin._views_open,
     "apps.connections.open": WebApiMixin._apps_connections_open,
 }
