@@ -83,20 +83,9 @@ def send(
     if refused is not None:
         return refused
     text = text.strip()
-    if not text:
-        return Reply(engine.say("answer.empty"), ok=False, case_id=case.id)
-    limit = min(limit, MAX_REPLY)
-    if len(text) > limit:
-        return Reply(
-            engine.say("answer.too_long", length=len(text), limit=limit),
-            ok=False,
-            case_id=case.id,
-        )
-    blanks = unfilled(text)
-    if blanks:
-        return Reply(
-            engine.say("answer.unfilled", blanks=", ".join(blanks)), ok=False, case_id=case.id
-        )
+    problem = text_problem(engine, text, limit)
+    if problem is not None:
+        return Reply(problem, ok=False, case_id=case.id)
     now = engine.clock.now()
     with engine.store.atomic():
         if copied:
@@ -114,6 +103,21 @@ def send(
     engine.notify()
     key = "answer.copied" if copied else "answer.queued"
     return Reply(engine.say(key, ref=case.ref), case_id=case.id)
+
+
+def text_problem(engine: Engine, text: str, limit: int = MAX_REPLY) -> str | None:
+    """Why `text` cannot go to a customer as it is (empty, too long, a blank left), told
+    in the agents' language; None when it can. Needs no case: a form checks it at once."""
+    text = text.strip()
+    if not text:
+        return engine.say("answer.empty")
+    limit = min(limit, MAX_REPLY)
+    if len(text) > limit:
+        return engine.say("answer.too_long", length=len(text), limit=limit)
+    blanks = unfilled(text)
+    if blanks:
+        return engine.say("answer.unfilled", blanks=", ".join(blanks))
+    return None
 
 
 def unfilled(text: str) -> list[str]:
