@@ -83,6 +83,12 @@ class Running:
         await self.fake.wait_for("respond", count=before + 1)
         return str(self.fake.calls("respond")[-1].params["text"])
 
+    async def interact(self, payload: dict[str, Any]) -> tuple[int, dict[str, Any] | None]:
+        """Deliver an interaction (a click, a submitted form) as Slack does; the status and
+        the acknowledgement's JSON body (None when it was empty)."""
+        status, text = await self.post(*sp.interactive_request(SECRET, payload))
+        return status, json.loads(text) if text.strip() else None
+
     async def delivered(self) -> None:
         """Wait until Sereno has recorded every queued Slack post as sent."""
         await wait_delivered(self.app.store, "slack")

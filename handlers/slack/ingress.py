@@ -3,7 +3,9 @@
 Over HTTP the endpoint answers 200 only once the event is written; when nothing
 can be written it answers 503 to events (Slack sends them again) and a polite
 ephemeral line to commands and buttons (the person sees it and can try again).
-In Socket Mode the envelope is acknowledged only once written. The inbox
+In Socket Mode the envelope is acknowledged only once written. A click on "Reply…"
+never enters the inbox: its form must open within Slack's 3 s (`handlers.slack.replying`
+answers it, and a submitted form whose text cannot go, in the acknowledgement). The inbox
 worker later hands each kept body to bolt as Socket Mode would (a dict, no
 signature), with `process_before_response`, so the listener has finished, and
 its error is known, when `replay` returns.
@@ -32,7 +34,9 @@ from bot.core.inbox import InboxWorker
 from bot.core.inbox_rows import InboxRow, InboxStore
 from bot.core.ports import Clock
 from bot.core.store_port import StoreUnavailable
+from handlers.slack import reply_form
 from handlers.slack.people import PLATFORM
+from handlers.slack.replying import Answered, ReplyForms
 from handlers.slack.signing import BODY
 
 log = logging.getLogger(__name__)
@@ -136,7 +140,14 @@ class SlackIngress:
     channels: frozenset[str]
     source_bots: frozenset[str]
     triage: str | None = None
+    forms: ReplyForms | None = None  # the Reply… form, answered before the inbox
     _down: bool = field(default=False, init=False)
+
+    async def answered(self, kind: str, body: dict[str, Any]) -> Answered | None:
+        """An interaction answered at once, without the inbox (None: keep it as usual)."""
+        if kind != INTERACTIVE or self.forms is None:
+            return None
+        return await self.forms.answer(body)
 
     def take(self, kind: str, body: dict[str, Any]) -> Taken:
         """Write the event to the inbox (and move the channel's cursor) in one transaction."""
@@ -172,14 +183,27 @@ def http_handler(ingress: SlackIngress) -> Callable[[web.Request], Awaitable[web
         if body.get("type") == "url_verification":
             return web.json_response({"challenge": str(body.get("challenge") or "")})
         kind = kind_of(body)
+        answered = await ingress.answered(kind, body)
+        if answered is not None:
+            if answered.payload is None:
+                return web.Response(status=200)
+            return web.json_response(answered.payload)
         taken = ingress.take(kind, body)
         if taken is not Taken.UNAVAILABLE:
             return web.Response(status=200)
         if kind == EVENTS:
             return web.Response(status=503, text="storage unavailable; send it again later")
-        return web.json_response({"response_type": "ephemeral", "text": UNAVAILABLE_TEXT})
+        return web.json_response(unavailable(body))
 
     return handle
+
+
+def unavailable(body: dict[str, Any]) -> dict[str, Any]:
+    """The answer to a command or click that could not be kept: said to the person (a
+    reply form stays open, its text kept, saying so)."""
+    if reply_form.is_submission(body):
+        return reply_form.errors(UNAVAILABLE_TEXT)
+    return {"response_type": "ephemeral", "text": UNAVAILABLE_TEXT}
 
 
 class InboxSocketModeHandler(AsyncSocketModeHandler):
@@ -192,11 +216,16 @@ class InboxSocketModeHandler(AsyncSocketModeHandler):
     async def handle(self, client: AsyncBaseSocketModeClient, req: SocketModeRequest) -> None:  # type: ignore[override]
         """Keep the envelope's payload, then acknowledge it (or, for an event that could
         not be kept, leave it unacknowledged so Slack delivers it again)."""
+        answered = await self.ingress.answered(req.type, req.payload)
+        if answered is not None:
+            response = SocketModeResponse(req.envelope_id, answered.payload)
+            await client.send_socket_mode_response(response)
+            return
         taken = self.ingress.take(req.type, req.payload)
         if taken is Taken.UNAVAILABLE:
             if req.type == EVENTS:
                 return
-            answer = {"response_type": "ephemeral", "text": UNAVAILABLE_TEXT}
+            answer = unavailable(req.payload)
             await client.send_socket_mode_response(SocketModeResponse(req.envelope_id, answer))
             return
         await client.send_socket_mode_response(SocketModeResponse(req.envelope_id))

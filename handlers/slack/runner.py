@@ -34,6 +34,7 @@ from bot.settings import SettingsError
 from bot.supervisor import Job
 from bot.wiring import App
 from handlers.catchup import CatchUpRunner
+from handlers.slack import reply_form
 from handlers.slack.catchup import catch_up as slack_catch_up
 from handlers.slack.ingress import (
     PERSON_LANE,
@@ -46,6 +47,7 @@ from handlers.slack.listeners import SlackBridge, register
 from handlers.slack.messenger import FATAL, PLATFORM, SlackMessenger, error_code
 from handlers.slack.people import SlackPeople
 from handlers.slack.render import mention_text
+from handlers.slack.replying import ReplyForms
 from handlers.slack.signing import signed_only
 from handlers.slack.visibility import SlackVisibility, Unknown
 
@@ -104,7 +106,11 @@ class SlackRuntime:
             on_parked=parked_reporter(self.app.engine, PLATFORM, lead),
             urgent=lambda lane: lane.startswith(PERSON_LANE),  # commands, buttons: 3 s
         )
-        self.ingress = SlackIngress(self.inbox, store, clock, channels, source_bots, triage)
+        forms = ReplyForms(self.app.engine, people, client, self.visibility)
+        self.bolt.view(reply_form.CALLBACK)(forms.on_submission)
+        self.ingress = SlackIngress(
+            self.inbox, store, clock, channels, source_bots, triage, forms=forms
+        )
         self.catch_up = CatchUpRunner(PLATFORM, store, s.slack_channels, self._catch_up, clock.now)
         messenger = SlackMessenger(
             client,
