@@ -22,10 +22,14 @@ def sereno_app(client: discord.Client) -> App:
     return app
 
 
-async def answer(interaction: discord.Interaction, reply: Reply) -> None:
-    """Send a Reply; only the one who acted sees it unless it is public."""
+async def answer(
+    interaction: discord.Interaction, reply: Reply, view: discord.ui.View | None = None
+) -> None:
+    """Send a Reply (with buttons, `view`); only the one who acted sees it unless public."""
     text = reply.text if reply.ok else f"⚠ {reply.text}"
     kwargs: dict[str, Any] = {"ephemeral": not reply.public, "allowed_mentions": _NO_PINGS}
+    if view is not None:
+        kwargs["view"] = view
     if len(text) > MESSAGE_LIMIT:
         kwargs["file"] = discord.File(io.BytesIO(text.encode()), filename="sereno.txt")
         text = text[: MESSAGE_LIMIT - 40].rsplit("\n", 1)[0] + "\n… (the full text is attached)"

@@ -11,6 +11,7 @@ from bot.core.cards import ActionId
 from bot.core.interactions import on_button
 from handlers.discord.answers import answer, sereno_app
 from handlers.discord.people import actor
+from handlers.discord.reply import open_form
 
 # custom_id = "<ActionId>|<case>[:<step or suggestion>]", e.g. "sereno:step-done|12:pause"
 TEMPLATE = re.compile(r"(?P<action>sereno:[a-z-]{1,30})\|(?P<value>\d{1,12}(?::[\w.-]{1,60})?)")
@@ -43,7 +44,11 @@ class SerenoButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=TEMP
         return cls(match["action"], match["value"], getattr(item, "label", None) or "…")
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        """Run the button's action for whoever clicked and tell them the outcome."""
+        """Run the button's action for whoever clicked and tell them the outcome
+        (Reply… answers with the reply form instead)."""
         app = sereno_app(interaction.client)
+        if self.action_id == ActionId.REPLY.value:
+            await open_form(interaction, app, self.value)
+            return
         who = actor(interaction.user, app.settings.discord_agent_role)
         await answer(interaction, on_button(app.engine, self.action_id, self.value, who))

@@ -1,0 +1,148 @@
+"""Reply… on a suggestion (issue 11, item 3) with the real discord.py against FakeDiscord:
+the click opens a modal prefilled with the suggestion, its submit sends the agent's
+text to the customer's thread, signed, once; refusals keep the text for another try.
+
+#support is a team-only channel in the fake's world (complaints relayed by a forwarder),
+so the form also offers COPY ("I send it myself"); emptying that field posts the reply.
+"""
+
+from __future__ import annotations
+
+from bot.core.case import EventKind
+from bot.wiring import App
+from handlers.discord.reply import limit_for
+from tests.discord_harness import custom_ids, kinds, open_complaint
+from tests.fakes import discord_payloads as dp
+from tests.fakes.discord_api import FakeDiscord, RecordedRequest
+from tests.support import eventually, wait_delivered
+
+REPLY_LABEL, COPY_LABEL = "Your reply", "Type COPY if you send it yourself"
+EDITED = "Dear customer, we are sending a new one for order 48213 today. Sorry! "
+
+
+def suggestion(fake: FakeDiscord, app: App, case_id: int) -> tuple[str, str]:
+    """The first suggestion's message id and its Reply… button's custom_id."""
+    item = next(
+        i
+        for i in app.store.outbox_for_case(case_id)
+        if i.card.kind == "suggestion" and i.platform_message_id
+    )
+    message_id = str(item.platform_message_id)
+    [reply] = [
+        c for c in custom_ids(fake.messages[int(message_id)]) if c.startswith("sereno:reply|")
+    ]
+    return message_id, reply
+
+
+async def open_form(fake: FakeDiscord, app: App, user: str = "agent") -> tuple[dict, dict, int]:
+    """A complaint, and ``user`` clicks Reply… on its suggestion: (message, click, case)."""
+    msg, case_id = await open_complaint(fake, app)
+    message_id, reply = suggestion(fake, app, case_id)
+    clicked = await fake.click(reply, message_id, user=user)
+    await fake.wait_for("POST", f"/interactions/{clicked['id']}/")
+    return msg, clicked, case_id
+
+
+async def answer_to(fake: FakeDiscord, interaction: dict) -> RecordedRequest:
+    [answered] = await fake.wait_for("POST", f"/interactions/{interaction['id']}/")
+    return answered
+
+
+def replies_in(fake: FakeDiscord, thread_id: str) -> list[str]:
+    posts = fake.requests("POST", f"/channels/{thread_id}/messages")
+    return [
+        p.json["content"]
+        for p in posts
+        if p.json and (p.json.get("content") or "") and not p.json.get("embeds")
+    ]
+
+
+def notices(fake: FakeDiscord, thread_id: str) -> list[str]:
+    posts = fake.requests("POST", f"/channels/{thread_id}/messages")
+    return [e.get("title", "") for p in posts if p.json for e in p.json.get("embeds") or []]
+
+
+async def test_reply_opens_a_modal_prefilled_with_the_suggestion(
+    fake: FakeDiscord, app: App
+) -> None:
+    _, clicked, _ = await open_form(fake, app)
+    modal = fake.modal(clicked["id"])
+    assert modal is not None and modal["title"] == "Reply to the customer"
+    [text, copy] = [row["components"][0] for row in modal["components"]]
+    assert text["label"] == REPLY_LABEL and text["style"] == 2
+    assert "48213" in text["value"] and "Alex" in text["value"]  # signed by who clicked
+    assert text["max_length"] == limit_for("Alex") == 2000 - len("\n— Alex")
+    assert copy["label"] == COPY_LABEL and copy["value"] == "COPY" and not copy["required"]
+
+
+async def test_a_customer_gets_no_modal_only_a_polite_no(fake: FakeDiscord, app: App) -> None:
+    _, clicked, _ = await open_form(fake, app, user="customer")
+    refused = await answer_to(fake, clicked)
+    assert refused.json["type"] == 4 and refused.json["data"]["flags"] & dp.EPHEMERAL
+    assert "support team" in refused.json["data"]["content"]
+    assert fake.modal(clicked["id"]) is None
+
+
+async def test_the_edited_reply_is_posted_once_in_the_customers_thread(
+    fake: FakeDiscord, app: App
+) -> None:
+    msg, clicked, case_id = await open_form(fake, app)
+    sent = await fake.submit_modal(clicked, {REPLY_LABEL: EDITED, COPY_LABEL: ""})
+    told = await answer_to(fake, sent)
+    assert told.json["data"]["flags"] & dp.EPHEMERAL
+    assert "on its way to the customer" in told.json["data"]["content"]
+    thread = msg["id"]  # the complaint's thread: where the customer reads
+    await eventually(lambda: replies_in(fake, thread) or None)
+    await eventually(lambda: EventKind.REPLY_SENT in kinds(app, case_id) or None)
+    await wait_delivered(app.store, "discord")
+    assert replies_in(fake, thread) == [f"{EDITED.strip()}\n— Alex"]
+    assert "✉️ Reply sent to the customer by Alex." in notices(fake, thread)
+    case = app.store.get_case(case_id)
+    assert case is not None and case.first_response_at is not None
+
+
+async def test_a_blank_left_is_refused_nothing_is_posted_and_the_text_is_kept(
+    fake: FakeDiscord, app: App
+) -> None:
+    msg, clicked, case_id = await open_form(fake, app)
+    blank = "We can offer [option A] for order 48213."
+    sent = await fake.submit_modal(clicked, {REPLY_LABEL: blank, COPY_LABEL: ""})
+    refused = (await answer_to(fake, sent)).json["data"]
+    assert refused["flags"] & dp.EPHEMERAL and "Fill in [option A] first" in refused["content"]
+    assert EventKind.REPLY_QUEUED not in kinds(app, case_id)
+    assert not replies_in(fake, msg["id"])
+    # "Edit and send" reopens the form with what the agent wrote
+    [edit] = [
+        m
+        for m in fake.messages.values()
+        if m.get("interaction_metadata", {}).get("id") == sent["id"]
+    ]
+    again = await fake.click(custom_ids(edit)[0], edit["id"])
+    await answer_to(fake, again)
+    modal = fake.modal(again["id"])
+    assert modal is not None and modal["components"][0]["components"][0]["value"] == blank
+    assert modal["components"][1]["components"][0].get("value") is None  # still "post it"
+
+
+async def test_copy_and_mark_as_sent_records_it_and_posts_nothing(
+    fake: FakeDiscord, app: App
+) -> None:
+    msg, clicked, case_id = await open_form(fake, app)
+    sent = await fake.submit_modal(clicked, {REPLY_LABEL: EDITED})  # COPY as prefilled
+    told = (await answer_to(fake, sent)).json["data"]
+    assert "recorded as sent" in told["content"]
+    sent_event = app.store.last_event(case_id, EventKind.REPLY_SENT)
+    assert sent_event is not None and sent_event.details["via"] == "copied"
+    await wait_delivered(app.store, "discord")
+    assert not replies_in(fake, msg["id"])
+    assert any("outside the chat" in n for n in notices(fake, msg["id"]))
+
+
+async def test_anything_but_copy_in_the_copy_field_is_explained(
+    fake: FakeDiscord, app: App
+) -> None:
+    _, clicked, case_id = await open_form(fake, app)
+    sent = await fake.submit_modal(clicked, {REPLY_LABEL: EDITED, COPY_LABEL: "yes"})
+    told = (await answer_to(fake, sent)).json["data"]
+    assert "Type COPY" in told["content"] and "leave that field empty" in told["content"]
+    assert EventKind.REPLY_SENT not in kinds(app, case_id)
