@@ -8,11 +8,17 @@ so the form also offers COPY ("I send it myself"); emptying that field posts the
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from bot.core.case import EventKind
+from bot.core.outbox import OutboxItem
+from bot.core.ports import LanguageDetector
+from bot.settings import Settings
 from bot.wiring import App
 from handlers.discord.reply import limit_for
-from tests.discord_harness import custom_ids, kinds, open_complaint
+from tests.discord_harness import ENGLISH, custom_ids, kinds, open_complaint, sereno
 from tests.fakes import discord_payloads as dp
+from tests.fakes.discord_access import CREATE_PRIVATE_THREADS
 from tests.fakes.discord_api import FakeDiscord, RecordedRequest
 from tests.support import eventually, wait_delivered
 
@@ -20,13 +26,22 @@ REPLY_LABEL, COPY_LABEL = "Your reply", "Type COPY if you send it yourself"
 EDITED = "Dear customer, we are sending a new one for order 48213 today. Sorry! "
 
 
+def suggestion_item(app: App, case_id: int) -> OutboxItem | None:
+    """The case's first suggestion, once posted."""
+    return next(
+        (
+            i
+            for i in app.store.outbox_for_case(case_id)
+            if i.card.kind == "suggestion" and i.platform_message_id
+        ),
+        None,
+    )
+
+
 def suggestion(fake: FakeDiscord, app: App, case_id: int) -> tuple[str, str]:
     """The first suggestion's message id and its Reply… button's custom_id."""
-    item = next(
-        i
-        for i in app.store.outbox_for_case(case_id)
-        if i.card.kind == "suggestion" and i.platform_message_id
-    )
+    item = suggestion_item(app, case_id)
+    assert item is not None
     message_id = str(item.platform_message_id)
     [reply] = [
         c for c in custom_ids(fake.messages[int(message_id)]) if c.startswith("sereno:reply|")
@@ -146,3 +161,40 @@ async def test_anything_but_copy_in_the_copy_field_is_explained(
     told = (await answer_to(fake, sent)).json["data"]
     assert "Type COPY" in told["content"] and "leave that field empty" in told["content"]
     assert EventKind.REPLY_SENT not in kinds(app, case_id)
+
+
+async def test_where_customers_read_the_channel_the_reply_is_the_one_thing_they_see(
+    fake: FakeDiscord, settings_for: Callable[..., Settings], detector: LanguageDetector
+) -> None:
+    """#general is public: guidance is in the case's private thread, the reply form has no
+    COPY, and the signed reply goes to a thread on the customer's own message."""
+    w = fake.world
+    found = w.roles["Sereno"]
+    found["permissions"] = str(int(found["permissions"]) | CREATE_PRIVATE_THREADS)
+    settings = settings_for(
+        SERENO_DISCORD_CHANNELS=str(w.channel_id("general")),
+        SERENO_DISCORD_AGENT_ROLE=str(w.role_id("Agents")),
+    )
+    async with sereno(fake, settings, detector) as app:
+        msg = await fake.user_message(ENGLISH, channel="general")
+        general = str(w.channel_id("general"))
+        case = await eventually(
+            lambda: app.store.find_case_by_message("discord", general, msg["id"])
+        )
+        await eventually(lambda: suggestion_item(app, case.id))
+        await wait_delivered(app.store, "discord")
+        message_id, reply = suggestion(fake, app, case.id)
+        clicked = await fake.click(reply, message_id, user="agent")
+        await answer_to(fake, clicked)
+        modal = fake.modal(clicked["id"])
+        assert modal is not None and len(modal["components"]) == 1  # no COPY: customers read
+        sent = await fake.submit_modal(clicked, {REPLY_LABEL: EDITED})
+        await answer_to(fake, sent)
+        await eventually(lambda: EventKind.REPLY_SENT in kinds(app, case.id) or None)
+        await wait_delivered(app.store, "discord")
+        staff = app.store.get_case(case.id)
+    assert staff is not None and staff.staff_thread_id
+    assert replies_in(fake, msg["id"]) == [f"{EDITED.strip()}\n— Alex"]
+    assert "✉️ Reply sent to the customer by Alex." in notices(fake, staff.staff_thread_id)
+    seen = [m.get("content") for m in fake.visible_to("customer")]
+    assert seen == [f"{EDITED.strip()}\n— Alex"], seen
