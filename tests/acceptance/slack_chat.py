@@ -85,6 +85,14 @@ class SlackChat(Chat):
             return await self._http(*sp.json_request(SECRET, payload))
         return _ack_text(await self._http(*sp.form_request(SECRET, payload)))
 
+    async def interact(self, payload: dict[str, Any]) -> dict[str, Any] | None:
+        """Deliver a click or a submitted form; the acknowledgement's JSON (None: empty)."""
+        if self.socket_mode:
+            ack = await self.fake.wait_ack(await self.fake.push_envelope("interactive", payload))
+            return ack.get("payload") or None
+        body = await self._http(*sp.interactive_request(SECRET, payload))
+        return json.loads(body) if body.strip() else None
+
     async def post_complaint(self, room: str, text: str) -> str:
         ts = sp.next_ts()
         await self._deliver("events_api", sp.event_body(sp.message_event(room, CUSTOMER, text, ts)))
