@@ -20,7 +20,9 @@ from typing import Any
 from bot.core.case import EventKind
 from bot.core.clocks import ReminderKind
 from bot.core.ports import LanguageDetector
+from bot.wiring import build
 from handlers.slack.reply_form import CALLBACK, HOW_BLOCK, TEXT_BLOCK
+from handlers.slack.runner import SlackRuntime
 from tests.fakes import slack_payloads as sp
 from tests.fakes.slack_api import FakeSlack
 from tests.slack_harness import Running, running, slack_settings
@@ -250,3 +252,39 @@ async def test_a_refusal_that_needs_the_case_comes_as_an_ephemeral_in_the_triage
         assert told.params["thread_ts"] == case.staff_thread_id
         assert told.params["text"] == "Only the support team can do that."
         assert posts_in(slack, SHARED) == []
+
+
+async def test_in_socket_mode_the_form_opens_before_the_envelope_is_acknowledged(
+    fake: FakeSlack, db_path: Path, detector: LanguageDetector
+) -> None:
+    settings = slack_settings(db_path, fake, SLACK_APP_TOKEN="xapp-1-test")
+    app = build(settings, detector=detector)
+    runtime = SlackRuntime(app, socket_mode=True)
+    runtime.start_drainer()
+    handler = runtime.socket_handler()
+    try:
+        await handler.connect_async()
+        ts = sp.next_ts()
+        event = sp.event_body(sp.message_event(INTERNAL, "U-lucia", ES, ts))
+        await fake.wait_ack(await fake.push_envelope("events_api", event))
+        await fake.wait_for("chat.postMessage", count=3, ok=True)
+        card = next(
+            c for c in fake.calls("chat.postMessage") if c.params["text"].startswith("Suggested")
+        )
+        click = fake.block_actions(
+            CALLBACK, "1:first-reply", "U-ana", INTERNAL, card.response["ts"], ts
+        )
+        ack = await fake.wait_ack(await fake.push_envelope("interactive", click))
+        assert "payload" not in ack or not ack["payload"]
+        [view] = fake.opened_views()
+        blank = fake.view_submission(view["id"], "U-ana", "Pick [option A], please.")
+        ack = await fake.wait_ack(await fake.push_envelope("interactive", blank))
+        assert ack["payload"]["response_action"] == "errors"
+        good = fake.view_submission(view["id"], "U-ana", EDITED)
+        await fake.wait_ack(await fake.push_envelope("interactive", good))
+        await fake.wait_for("chat.postMessage", where=lambda c: EDITED in c.params["text"])
+        await eventually(lambda: EventKind.REPLY_SENT in [e.kind for e in app.store.events(1)])
+    finally:
+        await handler.close_async()
+        await runtime.stop()
+        app.close()

@@ -28,6 +28,7 @@ from bot.core.audience import Audience
 from bot.core.cards import ActionId
 from bot.core.engine import Engine
 from bot.core.outbox import TransientError
+from bot.core.store_port import StoreUnavailable
 from handlers.slack import reply_form
 from handlers.slack.errors import error_code
 from handlers.slack.people import SlackPeople
@@ -77,6 +78,8 @@ class ReplyForms:
                 await asyncio.wait_for(self._open(body), OPEN_WITHIN_SECONDS)
             except TimeoutError:
                 await self._tell_clicker(body, FORM_FAILED.format(why="it took too long"))
+            except StoreUnavailable:  # the case cannot be read now: nothing was done
+                await self._tell_clicker(body, FORM_FAILED.format(why="storage is busy"))
             return Answered()
         sent = reply_form.submission(body)
         if sent is not None:
