@@ -175,3 +175,16 @@ def test_console_style_arguments_pick_a_suggestion_or_take_the_text(app: App) ->
         None,
         "Thanks for waiting.",
     )
+
+
+def test_a_reply_click_reaching_the_core_opens_nothing_and_says_what_to_do(app: App) -> None:
+    """Adapters answer Reply… with the form; a click that reaches the generic button
+    path (an old client, a replay) changes nothing and never posts a suggestion."""
+    from bot.core.interactions import on_button
+
+    case = app.engine.open_case(complaint(EN))
+    assert case is not None
+    before = len(app.store.outbox_for_case(case.id))
+    told = on_button(app.engine, ActionId.REPLY.value, f"{case.id}:first-reply", AGENT)
+    assert not told.ok and "Reply…" in told.text
+    assert len(app.store.outbox_for_case(case.id)) == before

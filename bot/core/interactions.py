@@ -86,6 +86,8 @@ def on_button(engine: Engine, action_id: str, value: str, actor: Actor) -> Reply
         return engine.transition(case, actor, Status.RESOLVED, "resolve")
     if action is ActionId.LET_GO:
         return engine.transition(case, actor, Status.LET_GO, "let go")
+    if action is ActionId.REPLY:  # the adapter opens the reply form itself, live
+        return Reply(engine.say("answer.use_form"), ok=False, case_id=case.id)
     return engine.suggest(case, actor, _next_suggestion(engine, case.id, item))
 
 

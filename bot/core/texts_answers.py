@@ -22,6 +22,10 @@ ANSWERS: dict[str, dict[str, str]] = {
         "en": "I send it myself (email, form): copy and mark as sent",
         "es": "La envío yo (correo, formulario): copiar y marcar como enviada",
     },
+    "answer.use_form": {
+        "en": "Click Reply… again to open the reply form.",
+        "es": "Vuelve a pulsar Responder… para abrir el formulario de respuesta.",
+    },
     "answer.empty": {
         "en": "The reply is empty: write what the customer should read.",
         "es": "La respuesta está vacía: escribe lo que el cliente debe leer.",
