@@ -11,7 +11,7 @@ from discord import app_commands
 
 from bot.core.audience import AudienceGuard
 from bot.wiring import App
-from handlers.discord import events
+from handlers.discord import events, reply
 from handlers.discord.buttons import SerenoButton
 from handlers.discord.commands import ComplaintCommands
 from handlers.discord.inbox import CAPTURED, DiscordIngress, capturing
@@ -76,7 +76,22 @@ class SerenoClient(discord.Client):
         self._on_connect = on_connect
         if ingress is not None:
             ingress.install(self, self._connection.parsers)
+        self._take_back_reply_forms()
         guard_parsers(self._connection.parsers)
+
+    def _take_back_reply_forms(self) -> None:
+        """A reply form opened before a restart is registered again as it is submitted."""
+        parsers = self._connection.parsers
+        parse = parsers["INTERACTION_CREATE"]
+
+        def parse_interaction(data: Any) -> Any:
+            try:
+                reply.revive(self._connection, self.app, data)
+            except Exception:  # the interaction itself still goes on
+                log.exception("Discord: could not take back a reply form")
+            return parse(data)
+
+        parsers["INTERACTION_CREATE"] = parse_interaction
 
     def dispatch(self, event: str, /, *args: Any, **kwargs: Any) -> None:
         """While a kept event is replayed, what it dispatches goes to the inbox worker."""

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import replace
+from typing import Any
 
 import discord
 
@@ -93,15 +94,48 @@ def _draft(interaction: discord.Interaction, app: App, value: str) -> replies.Dr
     return replies.draft(app.engine, case, suggestion or None, who.name, may_copy)
 
 
+FORM_ID = "sereno:reply-form:"  # + "case:suggestion": a form any process can take back
+TEXT_ID, COPY_ID = "sereno:reply-text", "sereno:reply-copy"
+
+
+def revive(state: Any, app: App, data: Any) -> None:
+    """Before discord.py reads an INTERACTION_CREATE: a reply form submitted to a process
+    that did not open it (Sereno restarted while the agent was typing) is registered
+    again from its custom_id, so the agent's text is sent rather than discarded."""
+    if not isinstance(data, dict) or data.get("type") != 5:
+        return
+    form = data.get("data") or {}
+    custom_id = str(form.get("custom_id") or "")
+    store = state._view_store
+    if not custom_id.startswith(FORM_ID) or custom_id in store._modals:
+        return
+    case_part, _, suggestion = custom_id[len(FORM_ID) :].partition(":")
+    if not case_part.isdigit():
+        return
+    inputs = {
+        item.get("custom_id")
+        for row in form.get("components") or []
+        for item in row.get("components") or [row.get("component") or {}]
+    }
+    drafted = replies.Draft(int(case_part), suggestion or None, "", COPY_ID in inputs)
+    state.store_view(ReplyForm(app, drafted, replies.MAX_REPLY))
+    log.info("Discord: took back a reply form for case %s opened before a restart", case_part)
+
+
 class ReplyForm(discord.ui.Modal):
     """The reply, editable; for a forwarder's complaint also "COPY" (I send it myself)."""
 
     def __init__(self, app: App, drafted: replies.Draft, limit: int) -> None:
         say = app.engine.say
-        super().__init__(title=say("answer.form_title")[:TITLE], timeout=FORM_TIMEOUT)
+        super().__init__(
+            title=say("answer.form_title")[:TITLE],
+            timeout=FORM_TIMEOUT,
+            custom_id=f"{FORM_ID}{drafted.case_id}:{drafted.suggestion_id or ''}"[:100],
+        )
         self.app, self.drafted = app, drafted
         self.text: discord.ui.TextInput[ReplyForm] = discord.ui.TextInput(
             label=say("answer.form_label")[:LABEL],
+            custom_id=TEXT_ID,
             style=discord.TextStyle.paragraph,
             default=drafted.text[:limit] or None,
             placeholder=say("answer.form_hint")[:PLACEHOLDER],
@@ -112,6 +146,7 @@ class ReplyForm(discord.ui.Modal):
         if drafted.may_copy:
             self.copy = discord.ui.TextInput(
                 label=_say(app, "copy_label")[:LABEL],
+                custom_id=COPY_ID,
                 default="COPY",
                 placeholder=_say(app, "copy_hint")[:PLACEHOLDER],
                 required=False,

@@ -198,3 +198,22 @@ async def test_where_customers_read_the_channel_the_reply_is_the_one_thing_they_
     assert "✉️ Reply sent to the customer by Alex." in notices(fake, staff.staff_thread_id)
     seen = [m.get("content") for m in fake.visible_to("customer")]
     assert seen == [f"{EDITED.strip()}\n— Alex"], seen
+    [opened] = fake.requests("POST", f"/channels/{general}/messages/{msg['id']}/threads")
+    name = opened.json["name"]  # customers read it: the complaint's words, not the case's
+    assert not name.startswith("Case") and ENGLISH.split()[0] in name
+
+
+async def test_a_form_opened_before_a_restart_is_still_sent_after_it(
+    fake: FakeDiscord, settings_for: Callable[..., Settings], detector: LanguageDetector
+) -> None:
+    """The agent types while Sereno restarts: the new process takes the form back."""
+    settings = settings_for()
+    async with sereno(fake, settings, detector) as app:
+        msg, clicked, case_id = await open_form(fake, app)
+    async with sereno(fake, settings, detector) as app:
+        sent = await fake.submit_modal(clicked, {REPLY_LABEL: EDITED, COPY_LABEL: ""})
+        told = await answer_to(fake, sent)
+        assert "on its way to the customer" in told.json["data"]["content"]
+        await eventually(lambda: EventKind.REPLY_SENT in kinds(app, case_id) or None)
+        await wait_delivered(app.store, "discord")
+    assert replies_in(fake, msg["id"]) == [f"{EDITED.strip()}\n— Alex"]
