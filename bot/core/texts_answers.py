@@ -75,6 +75,31 @@ ANSWERS: dict[str, dict[str, str]] = {
         "en": "💬 {name} (not the customer) wrote in the customer's thread at {at}:",
         "es": "💬 {name} (no es el cliente) escribió en el hilo del cliente a las {at}:",
     },
+    "answer.discord_copy_label": {
+        "en": "Type COPY if you send it yourself",
+        "es": "Escribe COPY si la envías tú",
+    },
+    "answer.discord_copy_hint": {
+        "en": "Empty: post it in the customer's thread",
+        "es": "Vacío: publicarla en el hilo del cliente",
+    },
+    "answer.discord_copy_bad": {
+        "en": "Type COPY to record the reply as sent by you, or leave that field empty to "
+        "post it in the customer's thread.",
+        "es": "Escribe COPY para registrar la respuesta como enviada por ti, o deja ese campo "
+        "vacío para publicarla en el hilo del cliente.",
+    },
+    "answer.discord_edit_again": {"en": "Edit and send", "es": "Editar y enviar"},
+    "answer.discord_not_saved": {
+        "en": "Sereno could not save that just now, so nothing was sent. Try again in a moment.",
+        "es": "Sereno no pudo guardarlo ahora, así que no se envió nada. Inténtalo de nuevo "
+        "en un momento.",
+    },
+    "answer.form_failed": {
+        "en": "Slack could not open the reply form ({why}). Click Reply… again in a moment.",
+        "es": "Slack no pudo abrir el formulario de respuesta ({why}). Vuelve a pulsar "
+        "Responder… en un momento.",
+    },
     "event.reply_queued": {"en": "reply queued", "es": "respuesta en camino"},
     "event.reply_sent": {"en": "reply sent", "es": "respuesta enviada"},
 }

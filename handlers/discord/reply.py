@@ -32,30 +32,10 @@ TITLE, LABEL, PLACEHOLDER, INPUT = 45, 45, 100, 4000
 #: An agent writes for a while; the form's handler stays this long (seconds).
 FORM_TIMEOUT = 3600.0
 COPY_WORDS = frozenset({"copy", "copiar"})
-_TEXTS = {
-    "copy_label": {"en": "Type COPY if you send it yourself", "es": "Escribe COPY si la envías tú"},
-    "copy_hint": {
-        "en": "Empty: post it in the customer's thread",
-        "es": "Vacío: publicarla en el hilo del cliente",
-    },
-    "copy_bad": {
-        "en": "Type COPY to record the reply as sent by you, or leave that field empty to "
-        "post it in the customer's thread.",
-        "es": "Escribe COPY para registrar la respuesta como enviada por ti, o deja ese campo "
-        "vacío para publicarla en el hilo del cliente.",
-    },
-    "edit_again": {"en": "Edit and send", "es": "Editar y enviar"},
-    "not_saved": {
-        "en": "Sereno could not save that just now, so nothing was sent. Try again in a moment.",
-        "es": "Sereno no pudo guardarlo ahora, así que no se envió nada. Inténtalo de nuevo "
-        "en un momento.",
-    },
-}
 
 
 def _say(app: App, key: str) -> str:
-    lang = app.engine.config.guidance.agent_language
-    return _TEXTS[key].get(lang, _TEXTS[key]["en"])
+    return app.engine.say(f"answer.discord_{key}")
 
 
 def limit_for(name: str) -> int:

@@ -39,10 +39,6 @@ log = logging.getLogger(__name__)
 #: The click's trigger lasts 3 s from the click; Slack's own hop takes some of it.
 OPEN_WITHIN_SECONDS = 2.5
 NETWORK = (SlackApiError, aiohttp.ClientError, TimeoutError, OSError)
-FORM_FAILED = (
-    "Slack could not open the reply form ({why}). Click Reply… again; if it keeps "
-    "failing, use /complaint in the case's thread."
-)
 
 
 @dataclass(frozen=True)
@@ -77,9 +73,9 @@ class ReplyForms:
             try:
                 await asyncio.wait_for(self._open(body), OPEN_WITHIN_SECONDS)
             except TimeoutError:
-                await self._tell_clicker(body, FORM_FAILED.format(why="it took too long"))
+                await self._tell_clicker(body, self._failed("it took too long"))
             except StoreUnavailable:  # the case cannot be read now: nothing was done
-                await self._tell_clicker(body, FORM_FAILED.format(why="storage is busy"))
+                await self._tell_clicker(body, self._failed("storage is busy"))
             return Answered()
         sent = reply_form.submission(body)
         if sent is not None:
@@ -87,6 +83,9 @@ class ReplyForms:
             if problem is not None:
                 return Answered(reply_form.errors(problem))
         return None
+
+    def _failed(self, why: str) -> str:
+        return self.engine.say("answer.form_failed", why=why)
 
     async def _open(self, body: dict[str, Any]) -> None:
         user = body.get("user") or {}
@@ -111,7 +110,7 @@ class ReplyForms:
         except NETWORK as exc:
             why = error_code(exc) if isinstance(exc, SlackApiError) else type(exc).__name__
             log.warning("Slack: views.open for case %s failed (%s)", case.ref, why)
-            await self._tell_clicker(body, FORM_FAILED.format(why=why or "no answer"))
+            await self._tell_clicker(body, self._failed(why or "no answer"))
 
     async def _may_copy(self, case: Any) -> bool:
         """Only the team reads the complaint's channel (a forwarder's): offer the copy."""
