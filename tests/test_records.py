@@ -220,6 +220,8 @@ def test_timeline_has_every_event_in_order(report: dict, app: App) -> None:
         "reopened",
         "customer_forgotten",
         "delivery_failed",  # covered in tests/test_delivery.py
+        "reply_queued",  # an agent's reply: covered in tests/test_replies.py
+        "reply_sent",
     }
     assert report["timeline"][0]["details"]["text"] == TEXT
 

@@ -20,6 +20,7 @@ import pytest
 import pytest_asyncio
 
 from tests.acceptance.chat import (
+    ANSWER_WITHIN,
     COMPLAINT,
     FIRST_RESPONSE,
     GUIDANCE_WITHIN,
@@ -84,7 +85,12 @@ async def test_the_customer_sees_nothing_and_the_ping_lands_in_the_private_threa
         private_threads, timeout=GUIDANCE_WITHIN, what="a private thread", served=served
     )
     assert thread["thread_metadata"]["invitable"] is False
-    assert w.user_id("owner") in w.thread_members[int(thread["id"])]  # the lead
+    await until(  # the lead is added right after the thread is made
+        lambda: w.user_id("owner") in w.thread_members.get(int(thread["id"]), ()) or None,
+        timeout=ANSWER_WITHIN,
+        what="the lead added to the private thread",
+        served=served,
+    )
     posts = await until(
         lambda: (
             community.posts(thread["id"])
