@@ -203,6 +203,50 @@ async def test_where_customers_read_the_channel_the_reply_is_the_one_thing_they_
     assert not name.startswith("Case") and ENGLISH.split()[0] in name
 
 
+async def test_what_the_customer_answers_in_their_thread_shows_in_the_private_thread(
+    fake: FakeDiscord, settings_for: Callable[..., Settings], detector: LanguageDetector
+) -> None:
+    """Issue 11, item 4 on Discord: the staff thread shows the customer's side too."""
+    w = fake.world
+    found = w.roles["Sereno"]
+    found["permissions"] = str(int(found["permissions"]) | CREATE_PRIVATE_THREADS)
+    settings = settings_for(
+        SERENO_DISCORD_CHANNELS=str(w.channel_id("general")),
+        SERENO_DISCORD_AGENT_ROLE=str(w.role_id("Agents")),
+    )
+    async with sereno(fake, settings, detector) as app:
+        msg = await fake.user_message(ENGLISH, channel="general")
+        general = str(w.channel_id("general"))
+        case = await eventually(
+            lambda: app.store.find_case_by_message("discord", general, msg["id"])
+        )
+        await eventually(lambda: suggestion_item(app, case.id))
+        await wait_delivered(app.store, "discord")
+        message_id, reply = suggestion(fake, app, case.id)
+        clicked = await fake.click(reply, message_id, user="agent")
+        await answer_to(fake, clicked)
+        await answer_to(fake, await fake.submit_modal(clicked, {REPLY_LABEL: EDITED}))
+        await eventually(lambda: EventKind.REPLY_SENT in kinds(app, case.id) or None)
+        await wait_delivered(app.store, "discord")
+        later = "Thanks, but when exactly will it arrive? I need it by Friday."
+        await fake.user_message(later, channel=msg["id"])
+        await eventually(lambda: EventKind.CUSTOMER_MESSAGE in kinds(app, case.id) or None)
+        await wait_delivered(app.store, "discord")
+        staff = app.store.get_case(case.id)
+    assert staff is not None and staff.staff_thread_id
+    posts = fake.requests("POST", f"/channels/{staff.staff_thread_id}/messages")
+    mirrored = [
+        e
+        for p in posts
+        if p.json
+        for e in p.json.get("embeds") or []
+        if "wrote in their thread" in e.get("title", "")
+    ]
+    assert len(mirrored) == 1 and later in mirrored[0]["description"]
+    seen = [m.get("content") for m in fake.visible_to("customer")]
+    assert seen == [f"{EDITED.strip()}\n— Alex"], seen
+
+
 async def test_a_form_opened_before_a_restart_is_still_sent_after_it(
     fake: FakeDiscord, settings_for: Callable[..., Settings], detector: LanguageDetector
 ) -> None:
