@@ -15,7 +15,7 @@ import time
 import tomllib
 from pathlib import Path
 
-from bot.core.model import Actor, Incoming
+from bot.core.base.model import Actor, Incoming
 from bot.settings import Settings
 from bot.wiring import build
 

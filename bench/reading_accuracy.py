@@ -12,8 +12,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from bot.core.model import CustomerKind, Reading
-from bot.core.reading import read_complaint
+from bot.core.base.model import CustomerKind, Reading
+from bot.core.reading.reader import read_complaint
 from bot.langdetect import LinguaDetector
 from playbooks.advice import load_advice_ids
 from playbooks.rules import RULES_FILE, load_rules

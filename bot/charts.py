@@ -15,8 +15,8 @@ from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from bot.core.team_report import TeamReport, daily_counts
-from bot.core.team_report_model import DayCounts
+from bot.core.records.team_report import TeamReport, daily_counts
+from bot.core.records.team_report_model import DayCounts
 
 SIZE_INCHES = (12.0, 8.0)
 DPI = 100  # 1200 x 800 pixels

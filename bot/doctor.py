@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.core.inbox_rows import InboxHealth
+from bot.core.delivery.inbox_rows import InboxHealth
 from bot.settings import Settings
 from storage.db import open_database
 from storage.store import SqliteStore

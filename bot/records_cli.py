@@ -10,9 +10,9 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.clock import SystemClock
-from bot.core.records_cases import stream_cases_csv
-from bot.core.records_csv import CSV_ENCODING
-from bot.core.store_port import CaseStore
+from bot.core.base.store_port import CaseStore
+from bot.core.records.case_list import stream_cases_csv
+from bot.core.records.csv_rows import CSV_ENCODING
 from bot.settings import Settings
 from storage.db import open_database
 from storage.forget import forget_closed_before, forget_customer
@@ -97,7 +97,7 @@ def export(
     out: TextIO = sys.stdout,
 ) -> int:
     """Write a case report (or, with no case, every case as CSV) to a file or stdout."""
-    from bot.core.record_commands import FORMATS, case_file
+    from bot.core.records.commands import FORMATS, case_file
     from bot.wiring import build
 
     if fmt not in FORMATS:
@@ -142,7 +142,7 @@ def _export_every_case(store: CaseStore, now: datetime, out_path: Path | None, o
 def report(settings: Settings, period: str, out_dir: Path, out: TextIO = sys.stdout) -> int:
     """Print the team report and save its chart."""
     from bot.charts import report_png
-    from bot.core.team_report import compute, parse_period, render_text
+    from bot.core.records.team_report import compute, parse_period, render_text
     from bot.wiring import build
 
     app = build(settings)

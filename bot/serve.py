@@ -14,7 +14,7 @@ import logging
 import signal
 from typing import Any
 
-from bot.core.inbox_report import damage_reporter
+from bot.core.delivery.inbox_report import damage_reporter
 from bot.settings import Settings
 from bot.supervisor import Job, Supervisor
 from bot.wiring import App, build
@@ -54,7 +54,7 @@ async def _retention(settings: Settings) -> None:
 
 async def _trim_inbox(app: App) -> None:
     """Drop raw payloads of events worked over a day ago, and their rows after 8 days."""
-    from bot.core.inbox import KEEP_PAYLOAD, KEEP_ROW
+    from bot.core.delivery.inbox import KEEP_PAYLOAD, KEEP_ROW
 
     while True:
         now = app.engine.clock.now()

@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot.core.clocks import BusinessHours, Clocks, optional_duration, parse_duration
-from bot.core.playbook import REQUIRED_LANGUAGES
+from bot.core.base.clocks import BusinessHours, Clocks, optional_duration, parse_duration
+from bot.core.guidance.playbook import REQUIRED_LANGUAGES
 
 LANGUAGES = REQUIRED_LANGUAGES
 _ID = re.compile(r"^[A-Za-z0-9_-]{1,40}$")

@@ -20,7 +20,7 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from bot.core.outbox import Fatal
+from bot.core.base.outbox import Fatal
 
 log = logging.getLogger(__name__)
 

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import playbooks
 from bot.clock import SystemClock
-from bot.core.engine import Engine, EngineConfig
-from bot.core.guidance import GuidanceConfig
-from bot.core.playbook import REQUIRED_LANGUAGES, PlaybookLibrary
-from bot.core.ports import Clock, LanguageDetector, TimeParser
-from bot.core.reminders import Scheduler
+from bot.core.base.ports import Clock, LanguageDetector, TimeParser
+from bot.core.cases.engine import Engine, EngineConfig
+from bot.core.guidance.guide import GuidanceConfig
+from bot.core.guidance.playbook import REQUIRED_LANGUAGES, PlaybookLibrary
+from bot.core.reminders.scheduler import Scheduler
 from bot.langdetect import LinguaDetector
 from bot.settings import Settings
 from bot.timeparse import DateparserTimes

@@ -15,9 +15,9 @@ from collections.abc import Awaitable, Callable, Iterable, Mapping
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from bot.core.case import Case
-from bot.core.model import Status
-from bot.core.store_port import CaseQuery, StoreUnavailable
+from bot.core.base.case import Case
+from bot.core.base.model import Status
+from bot.core.base.store_port import CaseQuery, StoreUnavailable
 
 #: Nothing older than this is fed, however long Sereno was away.
 MAX_AGE = timedelta(days=7)

@@ -14,14 +14,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
-from bot.core import replies
-from bot.core.cards import CardKind, render_text
-from bot.core.delivery import OutboxDrainer
-from bot.core.dispatch import Context, run
-from bot.core.engine import Reply
-from bot.core.interactions import on_reaction
-from bot.core.model import Actor, Incoming
-from bot.core.outbox import OutboxItem
+from bot.core.base.cards import CardKind, render_text
+from bot.core.base.model import Actor, Incoming
+from bot.core.base.outbox import OutboxItem
+from bot.core.cases import replies
+from bot.core.cases.engine import Reply
+from bot.core.commands.dispatch import Context, run
+from bot.core.commands.interactions import on_reaction
+from bot.core.delivery.drainer import OutboxDrainer
 from bot.records_cli import apply_retention
 from bot.settings import Settings
 from bot.wiring import App, build

@@ -8,8 +8,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from bot.core.model import CustomerKind
-from bot.core.playbook import Behaviour, Playbook, Step, Suggestion, Variant
+from bot.core.base.model import CustomerKind
+from bot.core.guidance.playbook import Behaviour, Playbook, Step, Suggestion, Variant
 from playbooks import validate as v
 from playbooks.errors import PlaybookError
 

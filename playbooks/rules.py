@@ -11,9 +11,15 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from bot.core.model import CustomerKind, Reason
-from bot.core.playbook import REQUIRED_LANGUAGES, KindRule, ReadingRules, Text, template_fields
-from bot.core.reading_text import keyword_words
+from bot.core.base.model import CustomerKind, Reason
+from bot.core.guidance.playbook import (
+    REQUIRED_LANGUAGES,
+    KindRule,
+    ReadingRules,
+    Text,
+    template_fields,
+)
+from bot.core.reading.text import keyword_words
 from playbooks.errors import PlaybookError
 
 RULES_FILE = Path(__file__).with_name("reading.toml")

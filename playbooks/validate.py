@@ -11,9 +11,9 @@ from datetime import timedelta
 from enum import StrEnum
 from typing import Any, TypeVar
 
-from bot.core.clocks import optional_duration, parse_duration
-from bot.core.model import CustomerKind, Reason
-from bot.core.playbook import (
+from bot.core.base.clocks import optional_duration, parse_duration
+from bot.core.base.model import CustomerKind, Reason
+from bot.core.guidance.playbook import (
     FLAGS,
     REQUIRED_LANGUAGES,
     TEMPLATE_VARIABLES,

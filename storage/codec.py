@@ -6,10 +6,10 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
-from bot.core.cards import Card
-from bot.core.case import Case, CaseStep, Event, EventKind, reading_from_json
-from bot.core.model import Status, StepState, Via
-from bot.core.outbox import OutboxItem
+from bot.core.base.cards import Card
+from bot.core.base.case import Case, CaseStep, Event, EventKind, reading_from_json
+from bot.core.base.model import Status, StepState, Via
+from bot.core.base.outbox import OutboxItem
 
 
 def ts(value: datetime | None) -> str | None:

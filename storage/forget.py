@@ -21,7 +21,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from bot.core.cards import Card, CardKind
+from bot.core.base.cards import Card, CardKind
 from storage.codec import ts
 
 PLACEHOLDER = "[forgotten]"

@@ -18,8 +18,8 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from bot.core.inbox_rows import DONE, PARKED, PENDING, InboxHealth, InboxRow
-from bot.core.store_port import StoreBusy, StoreUnavailable
+from bot.core.base.store_port import StoreBusy, StoreUnavailable
+from bot.core.delivery.inbox_rows import DONE, PARKED, PENDING, InboxHealth, InboxRow
 from storage.codec import dt, ts
 
 #: The inbox row being worked in this task, and its owner: committed with its effects.

@@ -10,10 +10,10 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from bot.core.clocks import ReminderKind
-from bot.core.model import Actor
-from bot.core.reminder import OPEN_STATUSES, Reminder
-from bot.core.store_port import StoreBusy
+from bot.core.base.clocks import ReminderKind
+from bot.core.base.model import Actor
+from bot.core.base.reminder import OPEN_STATUSES, Reminder
+from bot.core.base.store_port import StoreBusy
 from storage.codec import dt, ts
 
 

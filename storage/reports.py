@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from bot.core.case import Case
+from bot.core.base.case import Case
 from storage.codec import case_from_row, ts
 
 _CASE_COLUMNS = (

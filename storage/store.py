@@ -11,11 +11,11 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from bot.core.cards import Card, CardKind
-from bot.core.case import Case, CaseStep, Event, EventKind, reading_to_json
-from bot.core.model import Actor, Status, StepState, Via
-from bot.core.outbox import OutboxItem
-from bot.core.store_port import CaseQuery, NewCase
+from bot.core.base.cards import Card, CardKind
+from bot.core.base.case import Case, CaseStep, Event, EventKind, reading_to_json
+from bot.core.base.model import Actor, Status, StepState, Via
+from bot.core.base.outbox import OutboxItem
+from bot.core.base.store_port import CaseQuery, NewCase
 from storage.codec import (
     case_from_row,
     event_from_row,

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.core.model import Actor, Incoming
-from bot.core.ports import LanguageDetector
+from bot.core.base.model import Actor, Incoming
+from bot.core.base.ports import LanguageDetector
 from bot.settings import Settings
 from bot.wiring import App, build, shared_detector
 from tests.fakes.slack_api import FakeSlack

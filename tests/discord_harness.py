@@ -12,8 +12,8 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
-from bot.core.case import EventKind
-from bot.core.ports import LanguageDetector
+from bot.core.base.case import EventKind
+from bot.core.base.ports import LanguageDetector
 from bot.settings import Settings
 from bot.wiring import App, build
 from handlers.discord import serve

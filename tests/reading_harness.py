@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.core.model import History, Reading
-from bot.core.playbook import ReadingRules
-from bot.core.reading import read_complaint
+from bot.core.base.model import History, Reading
+from bot.core.guidance.playbook import ReadingRules
+from bot.core.reading.reader import read_complaint
 
 LUCIA = (
     "Llevo TRES semanas esperando el pedido 48213 y nadie me responde!!! Si no me "

@@ -12,7 +12,7 @@ from typing import Any
 
 import aiohttp
 
-from bot.core.ports import LanguageDetector
+from bot.core.base.ports import LanguageDetector
 from bot.settings import Settings
 from bot.wiring import App, build
 from handlers.slack.runner import EVENTS_PATH, SlackRuntime, web_app

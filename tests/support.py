@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import TypeVar
 
-from bot.core.outbox import OutboxItem
-from bot.core.store_port import CaseStore
+from bot.core.base.outbox import OutboxItem
+from bot.core.base.store_port import CaseStore
 
 T = TypeVar("T")
 START = datetime(2026, 11, 26, 10, 0, tzinfo=UTC)

@@ -13,8 +13,8 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from bot.core.dispatch import Context, run
-from bot.core.ports import LanguageDetector
+from bot.core.base.ports import LanguageDetector
+from bot.core.commands.dispatch import Context, run
 from bot.wiring import App
 from tests.conftest import AGENT, complaint
 from tests.fakes import slack_payloads as sp

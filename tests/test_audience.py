@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.core.audience import Audience, AudienceGuard, Judgement
+from bot.core.cases.audience import Audience, AudienceGuard, Judgement
 from bot.settings import Settings
 from bot.wiring import build
 
@@ -21,7 +21,7 @@ def test_a_customer_channel_is_refused_and_told_once(
 ) -> None:
     app = build(Settings.from_env({"SERENO_DB": str(tmp_path / "a.db")}))
     guard = AudienceGuard(app.engine, {"slack": "U-lead"})
-    with caplog.at_level(logging.ERROR, logger="bot.core.audience"):
+    with caplog.at_level(logging.ERROR, logger="bot.core.cases.audience"):
         assert not guard.admits("slack", "C-shared", SHARED)
         assert not guard.admits("slack", "C-shared", SHARED)
     assert guard.admits("slack", "C-internal", INTERNAL)

@@ -14,7 +14,7 @@ import discord
 import pytest
 from discord.utils import snowflake_time, time_snowflake
 
-from bot.core.model import Actor, Incoming, Status
+from bot.core.base.model import Actor, Incoming, Status
 from bot.wiring import App
 from handlers import catchup as shared
 from handlers.catchup import CatchUpRunner

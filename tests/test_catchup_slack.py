@@ -17,7 +17,7 @@ from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.core.model import Actor, Incoming, Status
+from bot.core.base.model import Actor, Incoming, Status
 from bot.wiring import App
 from handlers import catchup as shared
 from handlers.catchup import CatchUpRunner

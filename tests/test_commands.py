@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core.commands import USAGE, CommandError, parse
-from bot.core.dispatch import Context, run
-from bot.core.model import Status, StepState
+from bot.core.base.model import Status, StepState
+from bot.core.commands.dispatch import Context, run
+from bot.core.commands.language import USAGE, CommandError, parse
 from bot.wiring import App
 from tests.conftest import AGENT, LUCIA, complaint
 from tests.support import FakeClock

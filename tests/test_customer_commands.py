@@ -13,10 +13,10 @@ from typing import Any
 
 import pytest
 
-from bot.core.commands import USAGE
-from bot.core.dispatch import Context, run
-from bot.core.interactions import on_button, on_reaction
-from bot.core.model import Actor, StepState
+from bot.core.base.model import Actor, StepState
+from bot.core.commands.dispatch import Context, run
+from bot.core.commands.interactions import on_button, on_reaction
+from bot.core.commands.language import USAGE
 from bot.settings import Settings
 from bot.wiring import App, build
 from tests.conftest import AGENT, LEAD, LUCIA, complaint

@@ -8,11 +8,10 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from bot.core.cards import CardKind
-from bot.core.case import EventKind
-from bot.core.delivery import OutboxDrainer
-from bot.core.model import StepState, Via
-from bot.core.outbox import (
+from bot.core.base.cards import CardKind
+from bot.core.base.case import EventKind
+from bot.core.base.model import StepState, Via
+from bot.core.base.outbox import (
     Fatal,
     OutboxItem,
     PermanentError,
@@ -20,8 +19,9 @@ from bot.core.outbox import (
     TransientError,
     backoff,
 )
-from bot.core.refusals import refusal_reporter
-from bot.core.views import show
+from bot.core.commands.views import show
+from bot.core.delivery.drainer import OutboxDrainer
+from bot.core.delivery.refusals import refusal_reporter
 from bot.wiring import App
 from tests.conftest import AGENT, complaint
 from tests.support import FakeClock, RecordingMessenger

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core.case import EventKind
-from bot.core.interactions import on_button, on_reaction
-from bot.core.model import Actor, Incoming, Status, StepState, Via
+from bot.core.base.case import EventKind
+from bot.core.base.model import Actor, Incoming, Status, StepState, Via
+from bot.core.commands.interactions import on_button, on_reaction
 from bot.wiring import App
 from tests.conftest import AGENT, LUCIA, OTHER_AGENT, complaint
 from tests.support import FakeClock
@@ -219,7 +219,7 @@ def test_history_marks_a_repeat_customer(app: App) -> None:
 
 
 def app_query():  # type: ignore[no-untyped-def]
-    from bot.core.store_port import CaseQuery
+    from bot.core.base.store_port import CaseQuery
 
     return CaseQuery()
 

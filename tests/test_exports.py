@@ -14,8 +14,8 @@ import json
 from datetime import timedelta
 from pathlib import Path
 
-from bot.core.dispatch import Context, run
-from bot.core.records_cases import iter_cases
+from bot.core.commands.dispatch import Context, run
+from bot.core.records.case_list import iter_cases
 from bot.records_cli import export
 from bot.wiring import App
 from tests.conftest import LEAD, complaint

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.core.case import EventKind
-from bot.core.model import Actor, Incoming, Status
+from bot.core.base.case import EventKind
+from bot.core.base.model import Actor, Incoming, Status
 from bot.settings import Settings, SettingsError
 from bot.wiring import App, build
 from handlers.slack.listeners import sent_at
@@ -144,13 +144,13 @@ def test_without_a_lead_a_log_line_says_it_once_and_names_no_one(
     tmp_path: Path, clock: FakeClock, caplog: pytest.LogCaptureFixture
 ) -> None:
     app = flood_app(tmp_path, clock)
-    caplog.set_level(logging.WARNING, logger="bot.core.floods")
+    caplog.set_level(logging.WARNING, logger="bot.core.cases.floods")
     try:
         for n in range(20):
             post(app, MALLORY, n)
     finally:
         app.close()
-    [line] = [r.getMessage() for r in caplog.records if r.name == "bot.core.floods"]
+    [line] = [r.getMessage() for r in caplog.records if r.name == "bot.core.cases.floods"]
     assert line.startswith("Flood on slack: the author of case #5 opened 5 cases") and (
         "Mallory" not in line and "U-mallory" not in line
     )

@@ -8,10 +8,10 @@ import sqlite3
 from datetime import timedelta
 from pathlib import Path
 
-from bot.core.case import EventKind
-from bot.core.dispatch import Context, run
-from bot.core.model import Actor, Incoming, Status
-from bot.core.team_report import compute
+from bot.core.base.case import EventKind
+from bot.core.base.model import Actor, Incoming, Status
+from bot.core.commands.dispatch import Context, run
+from bot.core.records.team_report import compute
 from bot.records_cli import forget
 from bot.settings import Settings
 from bot.wiring import App, build

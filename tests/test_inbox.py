@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.core.inbox import MAX_ATTEMPTS, InboxWorker, NotNow, gone_owners
-from bot.core.inbox_rows import InboxRow
+from bot.core.delivery.inbox import MAX_ATTEMPTS, InboxWorker, NotNow, gone_owners
+from bot.core.delivery.inbox_rows import InboxRow
 from storage.db import open_database
 from storage.store import SqliteStore
 from tests.support import eventually
@@ -31,7 +31,7 @@ def store(tmp_path: Path) -> SqliteStore:
 
 @pytest.fixture(autouse=True)
 def fast_retries(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("bot.core.inbox.retry_delay", lambda attempts: 0.01)
+    monkeypatch.setattr("bot.core.delivery.inbox.retry_delay", lambda attempts: 0.01)
 
 
 async def _running(worker: InboxWorker) -> AsyncIterator[None]:

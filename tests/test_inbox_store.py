@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.core.inbox_rows import DONE, PARKED, PENDING
+from bot.core.delivery.inbox_rows import DONE, PARKED, PENDING
 from storage.db import open_database
 from storage.store import SqliteStore
 
@@ -143,7 +143,7 @@ def test_forgetting_a_customer_drops_their_raw_events(store: SqliteStore) -> Non
 
 
 def test_a_full_database_says_unavailable_and_keeps_what_it_had(tmp_path: Path) -> None:
-    from bot.core.store_port import StoreUnavailable
+    from bot.core.base.store_port import StoreUnavailable
 
     store = SqliteStore(open_database(tmp_path / "capped.db", max_mb=1))
     kept = 0

@@ -21,7 +21,7 @@ import pytest
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.__main__ import SDK_LOGGERS, configure_logging
-from bot.core.model import Actor
+from bot.core.base.model import Actor
 from bot.records_cli import forget
 from bot.settings import Settings
 from bot.wiring import App

@@ -8,8 +8,8 @@ The real engine on a real SQLite file; rows are read back from the outbox.
 
 from __future__ import annotations
 
-from bot.core.cards import CardKind
-from bot.core.model import Actor, Incoming
+from bot.core.base.cards import CardKind
+from bot.core.base.model import Actor, Incoming
 from bot.wiring import App
 from tests.conftest import AGENT, LUCIA, complaint
 from tests.support import FakeClock

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import contextlib
 
-from bot.core.delivery import OutboxDrainer
-from bot.core.outbox import PermanentError, RateLimited, TransientError, backoff
+from bot.core.base.outbox import PermanentError, RateLimited, TransientError, backoff
+from bot.core.delivery.drainer import OutboxDrainer
 from bot.wiring import App
 from tests.conftest import complaint
 from tests.support import FakeClock, RecordingMessenger

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from bot.core.model import CustomerKind, Reason
-from bot.core.playbook import (
+from bot.core.base.model import CustomerKind, Reason
+from bot.core.guidance.playbook import (
     REQUIRED_LANGUAGES,
     TEMPLATE_VARIABLES,
     Playbook,

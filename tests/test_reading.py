@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 
 from bench.reading_accuracy import accuracy, in_subset, load_labelled
-from bot.core.model import CustomerKind, Impact, Reading, Reason
-from bot.core.playbook import ReadingRules
-from bot.core.reading import read_complaint
+from bot.core.base.model import CustomerKind, Impact, Reading, Reason
+from bot.core.guidance.playbook import ReadingRules
+from bot.core.reading.reader import read_complaint
 from bot.langdetect import LinguaDetector
 from playbooks.advice import load_advice_ids
 from playbooks.rules import RULES_FILE, load_rules

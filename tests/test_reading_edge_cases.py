@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from bot.core.model import CustomerKind, Impact, Reason, Signal
-from bot.core.playbook import ReadingRules
-from bot.core.reading_signals import MAX_SIGNALS
+from bot.core.base.model import CustomerKind, Impact, Reason, Signal
+from bot.core.guidance.playbook import ReadingRules
+from bot.core.reading.signals import MAX_SIGNALS
 from bot.langdetect import LinguaDetector
 from playbooks.advice import load_advice_ids
 from playbooks.rules import RULES_FILE, load_rules

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.core.model import CustomerKind, Reason
-from bot.core.playbook import ReadingRules
+from bot.core.base.model import CustomerKind, Reason
+from bot.core.guidance.playbook import ReadingRules
 from playbooks.advice import load_advice_ids
 from playbooks.errors import PlaybookError
 from playbooks.rules import RULES_FILE, load_rules

@@ -8,11 +8,11 @@ from typing import Any
 
 import pytest
 
-from bot.core.model import CustomerKind, Impact, Reason, Signal
-from bot.core.playbook import ReadingRules
-from bot.core.reading import assess_history, intensity_of
-from bot.core.reading_refs import find_order_ref
-from bot.core.reading_text import FoldedText
+from bot.core.base.model import CustomerKind, Impact, Reason, Signal
+from bot.core.guidance.playbook import ReadingRules
+from bot.core.reading.reader import assess_history, intensity_of
+from bot.core.reading.refs import find_order_ref
+from bot.core.reading.text import FoldedText
 from bot.langdetect import LinguaDetector
 from playbooks.advice import load_advice_ids
 from playbooks.rules import RULES_FILE, load_rules

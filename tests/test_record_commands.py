@@ -8,8 +8,8 @@ import io
 import json
 from pathlib import Path
 
-from bot.core.dispatch import Context, run
-from bot.core.model import Status
+from bot.core.base.model import Status
+from bot.core.commands.dispatch import Context, run
 from bot.wiring import App
 from tests.conftest import AGENT, LEAD, LUCIA, complaint
 from tests.support import FakeClock

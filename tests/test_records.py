@@ -11,11 +11,11 @@ from datetime import timedelta
 
 import pytest
 
-from bot.core import records, records_csv, records_report
-from bot.core import reminders as reminder_ops
-from bot.core.case import Case, EventKind
-from bot.core.model import Actor, Incoming, Status, StepState, Via
-from bot.core.records import ReportError
+from bot.core.base.case import Case, EventKind
+from bot.core.base.model import Actor, Incoming, Status, StepState, Via
+from bot.core.records import case_report, csv_rows, formats
+from bot.core.records.formats import ReportError
+from bot.core.reminders import scheduler
 from bot.wiring import App
 from tests.conftest import AGENT, LUCIA, OTHER_AGENT, complaint
 from tests.support import START, FakeClock
@@ -63,7 +63,7 @@ def full_case(app: App, clock: FakeClock) -> int:
     clock.advance(days=1)
     assert app.scheduler.tick() == 2  # the follow-up and the stalled clock
     clock.advance(minutes=10)
-    assert reminder_ops.finish(eng, fresh(app, cid), AGENT, "done").ok
+    assert scheduler.finish(eng, fresh(app, cid), AGENT, "done").ok
     assert eng.flag(fresh(app, cid), AGENT, "unjustified").ok
     clock.advance(hours=1)
     assert eng.transition(fresh(app, cid), AGENT, Status.RESOLVED, "resolve", "Reemplazo ok").ok
@@ -101,14 +101,14 @@ def _remedy_and_answer(app: App, clock: FakeClock, cid: int) -> None:
 def report(app: App, clock: FakeClock) -> dict:
     cid = full_case(app, clock)
     case = fresh(app, cid)
-    return records.case_report(
+    return formats.case_report(
         app.store, cid, clock.now(), app.engine.library.rules, app.engine.playbook_for(case)
     )
 
 
 def test_report_holds_the_case_reading_and_checklist(report: dict, app: App) -> None:
     c = report["case"]
-    assert report["schema_version"] == records.SCHEMA_VERSION == 1
+    assert report["schema_version"] == formats.SCHEMA_VERSION == 1
     assert (c["ref"], c["status"], c["assignee"]) == (
         "#1",
         "resolved",
@@ -238,7 +238,7 @@ def _tables(markdown: str) -> list[list[str]]:
 
 
 def test_markdown_has_every_section_and_value(report: dict) -> None:
-    md = records.render_markdown(report)
+    md = formats.render_markdown(report)
     reason = report["reading"]["reason"]
     for heading in (
         f"# Case #1: {reason} complaint from Lucía Pérez",
@@ -269,7 +269,7 @@ def test_markdown_has_every_section_and_value(report: dict) -> None:
 
 
 def test_markdown_table_cells_escape_pipes_and_newlines(report: dict) -> None:
-    md = records.render_markdown(report)
+    md = formats.render_markdown(report)
     assert 'Llamé a logística \\| "envío" mañana, sin falta<br>segunda línea 📦' in md
     assert "=cmd\\|' /C calc'!A0" in md
     for rows in _tables(md):
@@ -280,9 +280,9 @@ def test_markdown_table_cells_escape_pipes_and_newlines(report: dict) -> None:
 
 
 def test_json_round_trip_is_exact_and_stable(report: dict) -> None:
-    text = records.render_json(report)
-    assert records.load_json(text) == report
-    assert records.render_json(records.load_json(text)) == text
+    text = formats.render_json(report)
+    assert formats.load_json(text) == report
+    assert formats.render_json(formats.load_json(text)) == text
     assert "😡" in text and "\\ud83d" not in text
     keys = list(json.loads(text))
     assert keys == sorted(keys)
@@ -299,19 +299,19 @@ def test_json_round_trip_is_exact_and_stable(report: dict) -> None:
 )
 def test_load_json_refuses_what_is_not_a_v1_report(broken: str) -> None:
     with pytest.raises(ReportError):
-        records.load_json(broken)
+        formats.load_json(broken)
 
 
 @pytest.mark.parametrize("key", ["timeline", "case", "durations"])
 def test_load_json_refuses_a_report_missing_a_key(report: dict, key: str) -> None:
-    data = json.loads(records.render_json(report))
+    data = json.loads(formats.render_json(report))
     del data[key]
     with pytest.raises(ReportError, match=key):
-        records.load_json(json.dumps(data))
-    nested = json.loads(records.render_json(report))
+        formats.load_json(json.dumps(data))
+    nested = json.loads(formats.render_json(report))
     del nested["case"]["status"]
     with pytest.raises(ReportError, match="status"):
-        records.load_json(json.dumps(nested))
+        formats.load_json(json.dumps(nested))
 
 
 def _parse(text: str) -> list[list[str]]:
@@ -319,7 +319,7 @@ def _parse(text: str) -> list[list[str]]:
 
 
 def test_timeline_csv_round_trips_quotes_commas_newlines_emoji(report: dict) -> None:
-    text = records.case_report_csv(report)
+    text = formats.case_report_csv(report)
     assert text.endswith("\r\n") and text.startswith("at,actor,kind,details\r\n")
     rows = _parse(text)
     assert rows[0] == ["at", "actor", "kind", "details"]
@@ -342,10 +342,10 @@ def test_cases_csv_is_a_spreadsheet_safe_list(app: App, clock: FakeClock) -> Non
     assert other is not None
     app.engine.claim(other, Actor("test", "U-at", "@ops+1", is_agent=True))
     clock.advance(minutes=5)
-    text = records.cases_csv(app.store, [fresh(app, cid), fresh(app, other.id)], clock.now())
+    text = formats.cases_csv(app.store, [fresh(app, cid), fresh(app, other.id)], clock.now())
     assert text.count("\r\n") >= 3 and not re.search(r"[^\r]\n(?=\d+,)", text)
     header, first, second = _parse(text)
-    assert tuple(header) == records_csv.CASE_COLUMNS
+    assert tuple(header) == csv_rows.CASE_COLUMNS
     row = dict(zip(header, first, strict=True))
     assert row["first_response_seconds"] == "120" and row["resolution_seconds"] == "90900"
     assert (row["customer"], row["assignee"], row["remedies_total"]) == (
@@ -369,7 +369,7 @@ def test_cases_csv_is_a_spreadsheet_safe_list(app: App, clock: FakeClock) -> Non
 
 
 def test_formula_cells_are_neutralised() -> None:
-    safe = records_csv.safe
+    safe = csv_rows.safe
     for raw in ("=1+1", "+1", "-1", "@SUM(A1)", "\t=1"):
         assert safe(raw) == "'" + raw
     assert (safe("a=b"), safe(-3), safe(None), safe(True)) == ("a=b", "-3", "", "yes")
@@ -379,7 +379,7 @@ def test_open_case_has_null_durations_and_no_outcome(app: App, clock: FakeClock)
     case = app.engine.open_case(complaint("My order 5521 never arrived. Refund me!"))
     assert case is not None
     clock.advance(minutes=7, seconds=30)
-    report = records.case_report(app.store, case.id, clock.now())
+    report = formats.case_report(app.store, case.id, clock.now())
     assert report["durations"] == {
         "first_response_seconds": None,
         "resolution_seconds": None,
@@ -390,10 +390,10 @@ def test_open_case_has_null_durations_and_no_outcome(app: App, clock: FakeClock)
     assert report["case"]["assignee"] is None and report["satisfaction"] is None
     assert report["story"] == {"marked": False, "at": None, "by": None}
     assert report["reading"]["treatment"] is None and report["steps"][0]["title"] is None
-    md = records.render_markdown(report)
+    md = formats.render_markdown(report)
     assert "nobody yet (unassigned)" in md and "**Time to first response:** —" in md
     assert "No notes." in md and "Satisfaction:** not asked yet." in md
-    assert records.load_json(records.render_json(report)) == report
+    assert formats.load_json(formats.render_json(report)) == report
 
 
 def test_let_go_and_closed_cases_time_the_close(app: App, clock: FakeClock) -> None:
@@ -405,13 +405,13 @@ def test_let_go_and_closed_cases_time_the_close(app: App, clock: FakeClock) -> N
     assert app.engine.transition(kept, AGENT, Status.RESOLVED, "resolve").ok
     clock.advance(hours=2)
     assert app.engine.transition(fresh(app, kept.id), AGENT, Status.CLOSED, "close").ok
-    let_go = records.case_report(app.store, gone.id, clock.now())
+    let_go = formats.case_report(app.store, gone.id, clock.now())
     assert let_go["outcome"]["result"] == "let go" and let_go["outcome"]["text"] == "no way"
     assert let_go["durations"]["close_seconds"] == 1800
     assert let_go["durations"]["resolution_seconds"] is None
     cancelled = [r for r in let_go["reminders"] if r["status"] == "cancelled"]
     assert cancelled and all(r["finished_by"] == "ana" for r in cancelled)
-    closed = records.case_report(app.store, kept.id, clock.now())
+    closed = formats.case_report(app.store, kept.id, clock.now())
     assert closed["outcome"]["result"] == "resolved"
     assert closed["durations"]["resolution_seconds"] == 1800
     assert closed["durations"]["close_seconds"] == 1800 + 7200
@@ -422,7 +422,7 @@ def test_a_reopened_case_is_open_again(app: App, clock: FakeClock) -> None:
     assert case is not None
     assert app.engine.transition(case, AGENT, Status.RESOLVED, "resolve").ok
     assert app.engine.transition(fresh(app, case.id), AGENT, Status.IN_PROGRESS, "reopen").ok
-    report = records.case_report(app.store, case.id, clock.now())
+    report = formats.case_report(app.store, case.id, clock.now())
     assert report["outcome"]["result"] == "open"
     assert report["durations"]["resolution_seconds"] is None
 
@@ -432,18 +432,18 @@ def test_reading_carries_the_treatment_for_its_kind(app: App, clock: FakeClock) 
     assert case is not None
     rules = app.engine.library.rules
     kind = next(iter(rules.kinds))
-    section = records_report.reading_section(replace(case.reading, kind=kind), rules, "es")
+    section = case_report.reading_section(replace(case.reading, kind=kind), rules, "es")
     assert section["kind"] == kind.value
     assert section["treatment"] == rules.kinds[kind].treatment.get("es")
     assert section["treatment_advice"] == list(rules.kinds[kind].advice)
-    report = records.case_report(app.store, case.id, clock.now())
-    md = records.render_markdown({**report, "reading": section})
+    report = formats.case_report(app.store, case.id, clock.now())
+    md = formats.render_markdown({**report, "reading": section})
     assert f"**How to treat them:** {' '.join(section['treatment'].split())}" in md
 
 
 def test_unknown_case_is_an_error(app: App, clock: FakeClock) -> None:
     with pytest.raises(KeyError):
-        records.case_report(app.store, 99, clock.now())
+        formats.case_report(app.store, 99, clock.now())
 
 
 def _resolved(app: App, clock: FakeClock, mid: str, text: str, hours: int) -> int:
@@ -462,8 +462,8 @@ def test_stories_for_a_period(app: App, clock: FakeClock) -> None:
     late = _resolved(app, clock, "m-22", "Wrong size again", 48)
     app.store.update_case(late, flags=frozenset({"story"}))
     start, end = START, START + timedelta(days=2)
-    assert [c.id for c in records.story_cases(app.store, start, end)] == [full, by_flag]
-    md = records.stories_markdown(app.store, start, end, clock.now(), app.engine.library)
+    assert [c.id for c in formats.story_cases(app.store, start, end)] == [full, by_flag]
+    md = formats.stories_markdown(app.store, start, end, clock.now(), app.engine.library)
     assert md.startswith("# Success stories, 2026-11-26 10:00:00 UTC to 2026-11-28 10:00:00 UTC")
     reason = fresh(app, full).reading.reason.value
     assert "2 stories" in md and f"## Case #1: {reason}, Lucía Pérez" in md
@@ -476,5 +476,5 @@ def test_stories_for_a_period(app: App, clock: FakeClock) -> None:
 
 def test_no_stories_in_an_empty_period(app: App, clock: FakeClock) -> None:
     full_case(app, clock)
-    md = records.stories_markdown(app.store, START - timedelta(days=9), START, clock.now())
+    md = formats.stories_markdown(app.store, START - timedelta(days=9), START, clock.now())
     assert "0 stories" in md and "No case resolved in this period" in md

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from bot.core import reminders
-from bot.core.clocks import BusinessHours, ReminderKind
-from bot.core.dispatch import Context, run
-from bot.core.interactions import on_reaction
-from bot.core.model import Status, StepState, Via
-from bot.core.ports import LanguageDetector
+from bot.core.base.clocks import BusinessHours, ReminderKind
+from bot.core.base.model import Status, StepState, Via
+from bot.core.base.ports import LanguageDetector
+from bot.core.commands.dispatch import Context, run
+from bot.core.commands.interactions import on_reaction
+from bot.core.reminders import scheduler
 from bot.settings import Settings
 from bot.wiring import App, build
 from tests.conftest import AGENT, complaint
@@ -255,8 +255,8 @@ def test_the_finish_helpers_refuse_politely_without_reminders(app: App) -> None:
     case = app.engine.open_case(complaint(EN))
     assert case is not None
     app.store.cancel_reminders(case.id, app.engine.clock.now())
-    assert not reminders.finish(app.engine, case, AGENT, "done").ok
-    assert not reminders.snooze(app.engine, case, AGENT, app.engine.clock.now()).ok
+    assert not scheduler.finish(app.engine, case, AGENT, "done").ok
+    assert not scheduler.snooze(app.engine, case, AGENT, app.engine.clock.now()).ok
 
 
 def test_agent_activity_moves_one_stalled_clock_instead_of_piling_up_rows(

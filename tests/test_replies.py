@@ -7,12 +7,12 @@ records what would be posted.
 
 from __future__ import annotations
 
-from bot.core import replies
-from bot.core.cards import ActionId, CardKind
-from bot.core.case import EventKind
-from bot.core.clocks import ReminderKind
-from bot.core.delivery import OutboxDrainer
-from bot.core.outbox import TransientError
+from bot.core.base.cards import ActionId, CardKind
+from bot.core.base.case import EventKind
+from bot.core.base.clocks import ReminderKind
+from bot.core.base.outbox import TransientError
+from bot.core.cases import replies
+from bot.core.delivery.drainer import OutboxDrainer
 from bot.wiring import App
 from tests.conftest import AGENT, LUCIA, complaint
 from tests.support import FakeClock, RecordingMessenger
@@ -180,7 +180,7 @@ def test_console_style_arguments_pick_a_suggestion_or_take_the_text(app: App) ->
 def test_a_reply_click_reaching_the_core_opens_nothing_and_says_what_to_do(app: App) -> None:
     """Adapters answer Reply… with the form; a click that reaches the generic button
     path (an old client, a replay) changes nothing and never posts a suggestion."""
-    from bot.core.interactions import on_button
+    from bot.core.commands.interactions import on_button
 
     case = app.engine.open_case(complaint(EN))
     assert case is not None

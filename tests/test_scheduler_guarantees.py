@@ -7,11 +7,11 @@ import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bot.core.clocks import ReminderKind
-from bot.core.delivery import OutboxDrainer
-from bot.core.model import Actor
-from bot.core.outbox import OutboxItem, RateLimited
-from bot.core.ports import LanguageDetector
+from bot.core.base.clocks import ReminderKind
+from bot.core.base.model import Actor
+from bot.core.base.outbox import OutboxItem, RateLimited
+from bot.core.base.ports import LanguageDetector
+from bot.core.delivery.drainer import OutboxDrainer
 from bot.settings import Settings
 from bot.wiring import App, build
 from tests.conftest import AGENT, complaint

@@ -5,9 +5,9 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from bot.core.case import EventKind
-from bot.core.model import Status, StepState
-from bot.core.ports import LanguageDetector
+from bot.core.base.case import EventKind
+from bot.core.base.model import Status, StepState
+from bot.core.base.ports import LanguageDetector
 from tests.fakes import slack_payloads as sp
 from tests.fakes.slack_api import FakeSlack
 from tests.slack_harness import SECRET, Running, blocks_text, running, slack_settings

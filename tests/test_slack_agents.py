@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.core.cards import Card, CardKind
-from bot.core.case import EventKind
-from bot.core.model import StepState
-from bot.core.ports import LanguageDetector
+from bot.core.base.cards import Card, CardKind
+from bot.core.base.case import EventKind
+from bot.core.base.model import StepState
+from bot.core.base.ports import LanguageDetector
 from bot.settings import EVERYONE, Settings, SettingsError
 from handlers.slack.people import NOT_FOUND_TTL_SECONDS, SlackPeople
 from handlers.slack.render import mention_text

@@ -15,8 +15,8 @@ from typing import Any
 
 import pytest
 
-from bot.core.cards import Action, ActionId, Card, CardKind
-from bot.core.ports import LanguageDetector
+from bot.core.base.cards import Action, ActionId, Card, CardKind
+from bot.core.base.ports import LanguageDetector
 from handlers.slack import render
 from tests.fakes import slack_payloads as sp
 from tests.fakes.slack_api import FakeSlack

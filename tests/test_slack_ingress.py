@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.core.ports import LanguageDetector
+from bot.core.base.ports import LanguageDetector
 from bot.wiring import build
 from handlers.slack.ingress import UNAVAILABLE_TEXT
 from handlers.slack.runner import SlackRuntime

@@ -12,7 +12,7 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from bot.core.ports import LanguageDetector
+from bot.core.base.ports import LanguageDetector
 from bot.wiring import build
 from handlers.slack.runner import SlackRuntime
 from tests.fakes import slack_payloads as sp

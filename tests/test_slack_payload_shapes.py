@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from bot.core.ports import LanguageDetector
+from bot.core.base.ports import LanguageDetector
 from tests.fakes import slack_payloads as sp
 from tests.fakes.slack_api import FakeSlack
 from tests.slack_harness import Running, running, slack_settings

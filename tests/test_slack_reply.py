@@ -17,9 +17,9 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from bot.core.case import EventKind
-from bot.core.clocks import ReminderKind
-from bot.core.ports import LanguageDetector
+from bot.core.base.case import EventKind
+from bot.core.base.clocks import ReminderKind
+from bot.core.base.ports import LanguageDetector
 from bot.wiring import build
 from handlers.slack.reply_form import CALLBACK, HOW_BLOCK, TEXT_BLOCK
 from handlers.slack.runner import SlackRuntime

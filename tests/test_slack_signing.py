@@ -19,7 +19,7 @@ import aiohttp
 import pytest
 from multidict import CIMultiDict
 
-from bot.core.ports import LanguageDetector
+from bot.core.base.ports import LanguageDetector
 from tests.fakes import slack_payloads as sp
 from tests.fakes.slack_api import FakeSlack
 from tests.slack_harness import Running, running, slack_settings

@@ -17,8 +17,8 @@ from typing import Any
 
 import pytest
 
-from bot.core.model import StepState
-from bot.core.ports import LanguageDetector
+from bot.core.base.model import StepState
+from bot.core.base.ports import LanguageDetector
 from bot.settings import SettingsError
 from handlers.slack.ingress import EVENTS, entry
 from tests.fakes import slack_payloads as sp

@@ -16,9 +16,9 @@ import pytest
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.core.audience import Audience
-from bot.core.case import EventKind
-from bot.core.ports import LanguageDetector
+from bot.core.base.case import EventKind
+from bot.core.base.ports import LanguageDetector
+from bot.core.cases.audience import Audience
 from bot.settings import Settings, SettingsError
 from handlers.slack.ingress import EVENTS, entry
 from handlers.slack.people import SlackPeople
@@ -68,7 +68,7 @@ def posts_in(slack: Running, channel: str) -> list[str]:
 
 
 def refusals(caplog: pytest.LogCaptureFixture) -> list[str]:
-    return [r.getMessage() for r in caplog.records if r.name == "bot.core.audience"]
+    return [r.getMessage() for r in caplog.records if r.name == "bot.core.cases.audience"]
 
 
 def assert_refused(slack: Running, ts: str, channel: str = SHARED) -> None:
@@ -83,7 +83,7 @@ async def test_a_slack_connect_channel_gets_no_case_no_post_and_one_word_to_the_
     fake: FakeSlack, db_path: Path, detector: LanguageDetector, caplog: pytest.LogCaptureFixture
 ) -> None:
     fake.add_channel(SHARED, "acme-shared", is_ext_shared=True, is_shared=True)
-    caplog.set_level(logging.ERROR, logger="bot.core.audience")
+    caplog.set_level(logging.ERROR, logger="bot.core.cases.audience")
     async with sereno(fake, db_path, detector) as slack:
         first = await complain(slack, SHARED)
         second = await complain(slack, SHARED, "U-john")
@@ -108,7 +108,7 @@ async def test_a_channel_with_a_guest_among_its_members_is_refused(
     fake.add_user("U-gus", "gus", is_restricted=True)
     fake.add_member(SHARED, "U-ana")
     fake.add_member(SHARED, "U-gus")
-    caplog.set_level(logging.ERROR, logger="bot.core.audience")
+    caplog.set_level(logging.ERROR, logger="bot.core.cases.audience")
     async with sereno(fake, db_path, detector) as slack:
         assert_refused(slack, await complain(slack, SHARED))
         [line] = refusals(caplog)
@@ -120,7 +120,7 @@ async def test_a_guest_joining_later_refuses_the_next_complaint_and_keeps_the_op
     fake: FakeSlack, db_path: Path, detector: LanguageDetector, caplog: pytest.LogCaptureFixture
 ) -> None:
     fake.add_user("U-sol", "sol", is_ultra_restricted=True)
-    caplog.set_level(logging.ERROR, logger="bot.core.audience")
+    caplog.set_level(logging.ERROR, logger="bot.core.cases.audience")
     async with sereno(fake, db_path, detector) as slack:
         before = await complain(slack, SHARED)  # internal so far: guided
         case = slack.app.store.find_case_by_message("slack", SHARED, before)
@@ -155,7 +155,7 @@ async def test_a_channel_listed_internal_is_served_whatever_slack_says(
 async def test_a_channel_listed_as_customers_is_refused_whatever_slack_says(
     fake: FakeSlack, db_path: Path, detector: LanguageDetector, caplog: pytest.LogCaptureFixture
 ) -> None:
-    caplog.set_level(logging.ERROR, logger="bot.core.audience")
+    caplog.set_level(logging.ERROR, logger="bot.core.cases.audience")
     env = {"SERENO_SLACK_CUSTOMER_CHANNELS": SHARED}
     async with sereno(fake, db_path, detector, **env) as slack:
         assert_refused(slack, await complain(slack, SHARED))
@@ -168,7 +168,7 @@ async def test_a_channel_slack_will_not_describe_is_refused(
     fake: FakeSlack, db_path: Path, detector: LanguageDetector, caplog: pytest.LogCaptureFixture
 ) -> None:
     fake.remove_channel(SHARED)
-    caplog.set_level(logging.ERROR, logger="bot.core.audience")
+    caplog.set_level(logging.ERROR, logger="bot.core.cases.audience")
     async with sereno(fake, db_path, detector) as slack:
         assert_refused(slack, await complain(slack, SHARED))
         [line] = refusals(caplog)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from bot.core.model import StepState, Via
+from bot.core.base.model import StepState, Via
 from bot.settings import Settings
 from bot.wiring import build
 from storage.db import open_database, schema_version

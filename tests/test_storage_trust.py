@@ -168,7 +168,7 @@ def test_the_database_check_is_a_core_job_of_the_served_process(app: App) -> Non
 
 
 async def test_damage_found_while_serving_is_told_to_each_lead_once(tmp_path: Path) -> None:
-    from bot.core.inbox_report import damage_reporter
+    from bot.core.delivery.inbox_report import damage_reporter
     from storage.db import watch_integrity
 
     path = tmp_path / "damaged.db"

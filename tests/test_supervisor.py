@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from bot.core.outbox import Fatal
+from bot.core.base.outbox import Fatal
 from bot.supervisor import Job, Supervisor
 from bot.wiring import App
 from tests.conftest import complaint

@@ -12,13 +12,19 @@ from typing import Any
 import pytest
 
 from bot.charts import report_png
-from bot.core import reminders
-from bot.core.case import Case, EventKind
-from bot.core.clocks import ReminderKind
-from bot.core.model import Actor, Status
-from bot.core.team_report import TeamReport, compute, daily_counts, parse_period, render_text
-from bot.core.team_report_model import IntensityScore
-from bot.core.team_report_stats import median, pareto, percentile
+from bot.core.base.case import Case, EventKind
+from bot.core.base.clocks import ReminderKind
+from bot.core.base.model import Actor, Status
+from bot.core.records.team_report import (
+    TeamReport,
+    compute,
+    daily_counts,
+    parse_period,
+    render_text,
+)
+from bot.core.records.team_report_model import IntensityScore
+from bot.core.records.team_report_stats import median, pareto, percentile
+from bot.core.reminders import scheduler
 from bot.wiring import App
 from tests.conftest import AGENT, OTHER_AGENT, complaint
 from tests.support import FakeClock
@@ -86,7 +92,7 @@ class Team:
         ]
         fresh = self.app.store.get_case(case.id)
         assert found and fresh is not None
-        assert reminders.finish(self.app.engine, fresh, AGENT, "done", found[0]).ok
+        assert scheduler.finish(self.app.engine, fresh, AGENT, "done", found[0]).ok
         self.record(case, when, EventKind.SATISFACTION, score=score)
 
 

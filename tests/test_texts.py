@@ -11,22 +11,23 @@ from string import Formatter
 
 import pytest
 
-from bot.core import record_commands, texts
-from bot.core.cards import Card
-from bot.core.case import Case, EventKind
-from bot.core.clocks import ReminderKind
-from bot.core.dispatch import Context, run
-from bot.core.guidance import history_evidence
-from bot.core.interactions import on_button
-from bot.core.lifecycle import LABELS, refusal
-from bot.core.model import CustomerKind, History, Impact, Incoming, Reason, Status
-from bot.core.ports import LanguageDetector
-from bot.core.reading_history import assess_history, describe_history
-from bot.core.team_report import compute, parse_period, render_text
-from bot.core.texts import TEXTS, label, name, t
-from bot.core.texts_answers import ANSWERS
-from bot.core.texts_delivery import DELIVERY
-from bot.core.texts_replies import REPLIES
+from bot.core.base.cards import Card
+from bot.core.base.case import Case, EventKind
+from bot.core.base.clocks import ReminderKind
+from bot.core.base.model import CustomerKind, History, Impact, Incoming, Reason, Status
+from bot.core.base.ports import LanguageDetector
+from bot.core.cases.lifecycle import LABELS, refusal
+from bot.core.commands.dispatch import Context, run
+from bot.core.commands.interactions import on_button
+from bot.core.guidance.guide import history_evidence
+from bot.core.reading.history import assess_history, describe_history
+from bot.core.records import commands as record_commands
+from bot.core.records.team_report import compute, parse_period, render_text
+from bot.core.texts import catalog
+from bot.core.texts.answers import ANSWERS
+from bot.core.texts.catalog import TEXTS, label, name, t
+from bot.core.texts.delivery import DELIVERY
+from bot.core.texts.replies import REPLIES
 from bot.records_cli import report
 from bot.settings import Settings
 from bot.wiring import App, build
@@ -170,7 +171,7 @@ def _id(app: App) -> str:
 
 
 def test_reply_catalog_is_merged_whole_and_without_clashes() -> None:
-    cards = {**texts._HEADER, **texts._VALUES, **texts._CARDS, **texts._PINGS}
+    cards = {**catalog._HEADER, **catalog._VALUES, **catalog._CARDS, **catalog._PINGS}
     assert set(REPLIES) <= set(TEXTS) and not set(REPLIES) & set(cards)
     assert not set(DELIVERY) & (set(cards) | set(REPLIES))
     assert not set(ANSWERS) & (set(cards) | set(REPLIES) | set(DELIVERY))

@@ -58,12 +58,12 @@ class DiscordRuntime:
     """The gateway connection (a new client per connection) and the outbox that outlives it."""
 
     def __init__(self, app: App) -> None:
-        from bot.core import replies
-        from bot.core.audience import AudienceGuard
-        from bot.core.delivery import OutboxDrainer
-        from bot.core.inbox import InboxWorker
-        from bot.core.inbox_report import parked_reporter
-        from bot.core.refusals import refusal_reporter
+        from bot.core.cases import replies
+        from bot.core.cases.audience import AudienceGuard
+        from bot.core.delivery.drainer import OutboxDrainer
+        from bot.core.delivery.inbox import InboxWorker
+        from bot.core.delivery.inbox_report import parked_reporter
+        from bot.core.delivery.refusals import refusal_reporter
         from handlers.discord.inbox import DiscordIngress
         from handlers.discord.messenger import DiscordMessenger
         from handlers.discord.staff import StaffPlaces
@@ -101,7 +101,7 @@ class DiscordRuntime:
 
     async def _process(self, row: Any) -> None:
         """Work one kept gateway event through the connected client."""
-        from bot.core.inbox import NotNow, Unworkable
+        from bot.core.delivery.inbox import NotNow, Unworkable
 
         client = self.client
         if client is None or not self.ingress.ready():
@@ -135,14 +135,14 @@ class DiscordRuntime:
 
     def _connected(self) -> discord.Client:
         if self.client is None:
-            from bot.core.outbox import TransientError
+            from bot.core.base.outbox import TransientError
 
             raise TransientError("not connected to Discord")
         return self.client
 
     async def connect(self) -> None:
         """The connection job: one gateway session until it ends; Fatal for a bad token."""
-        from bot.core.outbox import Fatal
+        from bot.core.base.outbox import Fatal
         from handlers.discord.client import SerenoClient
 
         token = self.app.settings.discord_bot_token
@@ -199,7 +199,7 @@ def jobs(app: App) -> list[Job]:
 
 async def serve(app: App) -> None:
     """Run Discord alone until cancelled (tests); a bad token raises SettingsError."""
-    from bot.core.outbox import Fatal
+    from bot.core.base.outbox import Fatal
 
     runtime = DiscordRuntime(app)
     background = [

@@ -7,7 +7,7 @@ from typing import Any
 
 import discord
 
-from bot.core.engine import Reply
+from bot.core.cases.engine import Reply
 from bot.wiring import App
 
 MESSAGE_LIMIT = 2000

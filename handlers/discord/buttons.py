@@ -7,8 +7,8 @@ from typing import Any
 
 import discord
 
-from bot.core.cards import ActionId
-from bot.core.interactions import on_button
+from bot.core.base.cards import ActionId
+from bot.core.commands.interactions import on_button
 from handlers.discord.answers import answer, sereno_app
 from handlers.discord.people import actor
 from handlers.discord.reply import open_form

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from discord import app_commands
 
-from bot.core.case import Case
-from bot.core.commands import USAGE
-from bot.core.engine import Engine
-from bot.core.model import Status
-from bot.core.store_port import CaseQuery
+from bot.core.base.case import Case
+from bot.core.base.model import Status
+from bot.core.base.store_port import CaseQuery
+from bot.core.cases.engine import Engine
+from bot.core.commands.language import USAGE
 from handlers.discord.people import PLATFORM
 from handlers.discord.render import clip
 

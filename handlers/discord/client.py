@@ -9,7 +9,7 @@ from typing import Any
 import discord
 from discord import app_commands
 
-from bot.core.audience import AudienceGuard
+from bot.core.cases.audience import AudienceGuard
 from bot.wiring import App
 from handlers.discord import events, reply
 from handlers.discord.buttons import SerenoButton

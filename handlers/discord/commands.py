@@ -7,9 +7,9 @@ from typing import Literal
 import discord
 from discord import app_commands
 
-from bot.core.case import Case
-from bot.core.commands import USAGE
-from bot.core.dispatch import Context, run
+from bot.core.base.case import Case
+from bot.core.commands.dispatch import Context, run
+from bot.core.commands.language import USAGE
 from bot.wiring import App
 from handlers.discord import choices
 from handlers.discord.answers import answer

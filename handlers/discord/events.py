@@ -6,9 +6,9 @@ import logging
 
 import discord
 
-from bot.core.interactions import on_reaction
-from bot.core.model import Actor, Incoming
-from bot.core.reactions import gesture
+from bot.core.base.model import Actor, Incoming
+from bot.core.cases.reactions import gesture
+from bot.core.commands.interactions import on_reaction
 from bot.wiring import App
 from handlers.discord.inbox import PREVIOUS
 from handlers.discord.people import PLATFORM, actor, place

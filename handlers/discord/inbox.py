@@ -18,8 +18,8 @@ from typing import Any
 
 import discord
 
-from bot.core.inbox import InboxWorker
-from bot.core.store_port import StoreUnavailable
+from bot.core.base.store_port import StoreUnavailable
+from bot.core.delivery.inbox import InboxWorker
 from bot.wiring import App
 
 log = logging.getLogger(__name__)

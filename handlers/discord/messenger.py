@@ -15,11 +15,11 @@ from typing import TYPE_CHECKING
 import aiohttp
 import discord
 
-from bot.core.audience import Audience
-from bot.core.cards import CardKind
-from bot.core.outbox import Fatal, OutboxItem, PermanentError, RateLimited, TransientError
-from bot.core.refusals import DIRECT
-from bot.core.store_port import CaseStore
+from bot.core.base.cards import CardKind
+from bot.core.base.outbox import Fatal, OutboxItem, PermanentError, RateLimited, TransientError
+from bot.core.base.store_port import CaseStore
+from bot.core.cases.audience import Audience
+from bot.core.delivery.refusals import DIRECT
 from bot.settings import Settings
 from handlers.discord import render
 from handlers.discord.people import PLATFORM

@@ -9,8 +9,8 @@ from typing import Any
 
 import discord
 
-from bot.core.model import Actor
-from bot.core.store_port import CaseStore
+from bot.core.base.model import Actor
+from bot.core.base.store_port import CaseStore
 
 log = logging.getLogger(__name__)
 PLATFORM = "discord"

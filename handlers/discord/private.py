@@ -16,10 +16,10 @@ from collections.abc import Callable
 
 import discord
 
-from bot.core.cards import CardKind
-from bot.core.case import Case
-from bot.core.outbox import OutboxItem
-from bot.core.store_port import CaseStore
+from bot.core.base.cards import CardKind
+from bot.core.base.case import Case
+from bot.core.base.outbox import OutboxItem
+from bot.core.base.store_port import CaseStore
 from bot.settings import Settings
 from handlers.discord.visibility import private_thread_problem
 

@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING, Literal
 import discord
 from discord import app_commands
 
-from bot.core.commands import USAGE
-from bot.core.dispatch import Context, run
+from bot.core.commands.dispatch import Context, run
+from bot.core.commands.language import USAGE
 from handlers.discord.answers import answer
 from handlers.discord.people import PLATFORM, actor, context_place
 

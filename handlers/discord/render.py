@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import discord
 
-from bot.core.cards import Card, CardKind
+from bot.core.base.cards import Card, CardKind
 from handlers.discord.buttons import SerenoButton
 
 TITLE_LIMIT = 256

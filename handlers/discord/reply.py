@@ -18,10 +18,10 @@ from typing import Any
 
 import discord
 
-from bot.core import replies
-from bot.core.audience import Audience
-from bot.core.engine import Reply
-from bot.core.store_port import StoreUnavailable
+from bot.core.base.store_port import StoreUnavailable
+from bot.core.cases import replies
+from bot.core.cases.audience import Audience
+from bot.core.cases.engine import Reply
 from bot.wiring import App
 from handlers.discord.answers import MESSAGE_LIMIT, answer
 from handlers.discord.people import actor

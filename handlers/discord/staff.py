@@ -18,7 +18,7 @@ from typing import Any
 
 import discord
 
-from bot.core.audience import Admission, Audience, AudienceGuard
+from bot.core.cases.audience import Admission, Audience, AudienceGuard
 from bot.settings import Settings
 from handlers.discord.people import PLATFORM
 from handlers.discord.visibility import complaint_channel, judge, private_thread_problem

@@ -26,7 +26,7 @@ from typing import Any
 
 import discord
 
-from bot.core.audience import Audience, Judgement
+from bot.core.cases.audience import Audience, Judgement
 from bot.settings import Settings
 from handlers.discord.people import is_agent
 

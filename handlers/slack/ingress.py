@@ -30,10 +30,10 @@ from slack_sdk.socket_mode.async_client import AsyncBaseSocketModeClient
 from slack_sdk.socket_mode.request import SocketModeRequest
 from slack_sdk.socket_mode.response import SocketModeResponse
 
-from bot.core.inbox import InboxWorker
-from bot.core.inbox_rows import InboxRow, InboxStore
-from bot.core.ports import Clock
-from bot.core.store_port import StoreUnavailable
+from bot.core.base.ports import Clock
+from bot.core.base.store_port import StoreUnavailable
+from bot.core.delivery.inbox import InboxWorker
+from bot.core.delivery.inbox_rows import InboxRow, InboxStore
 from handlers.slack import reply_form
 from handlers.slack.people import PLATFORM
 from handlers.slack.replying import Answered, ReplyForms

@@ -13,10 +13,10 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 
-from bot.core.audience import Admission, AudienceGuard
-from bot.core.dispatch import Context, run
-from bot.core.interactions import on_button, on_reaction
-from bot.core.model import Actor, Incoming
+from bot.core.base.model import Actor, Incoming
+from bot.core.cases.audience import Admission, AudienceGuard
+from bot.core.commands.dispatch import Context, run
+from bot.core.commands.interactions import on_button, on_reaction
 from bot.wiring import App
 from handlers.slack.ingress import NEW_MESSAGE_SUBTYPES
 from handlers.slack.markup import command_text

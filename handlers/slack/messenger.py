@@ -12,10 +12,10 @@ import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.core.audience import Audience, Judgement
-from bot.core.cards import Card, CardKind
-from bot.core.outbox import Fatal, OutboxItem, PermanentError, RateLimited, TransientError
-from bot.core.refusals import DIRECT
+from bot.core.base.cards import Card, CardKind
+from bot.core.base.outbox import Fatal, OutboxItem, PermanentError, RateLimited, TransientError
+from bot.core.cases.audience import Audience, Judgement
+from bot.core.delivery.refusals import DIRECT
 from handlers.slack.errors import error_code, http_status
 from handlers.slack.render import blocks, fallback_text
 

@@ -30,7 +30,7 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 )
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.core.model import Actor
+from bot.core.base.model import Actor
 from bot.settings import EVERYONE
 from handlers.slack.errors import error_code, http_status
 

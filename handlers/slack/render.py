@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from bot.core.cards import ActionId, Card, CardKind, render_text
+from bot.core.base.cards import ActionId, Card, CardKind, render_text
 from bot.settings import EVERYONE
 from handlers.slack.markup import unescape
 

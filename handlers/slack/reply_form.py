@@ -13,9 +13,9 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from bot.core.cards import ActionId
-from bot.core.engine import Engine
-from bot.core.replies import MAX_REPLY, Draft
+from bot.core.base.cards import ActionId
+from bot.core.cases.engine import Engine
+from bot.core.cases.replies import MAX_REPLY, Draft
 from handlers.slack.markup import unescape
 
 CALLBACK = ActionId.REPLY.value  # the view's callback_id, as the button's action_id

@@ -23,12 +23,12 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
-from bot.core import replies
-from bot.core.audience import Audience
-from bot.core.cards import ActionId
-from bot.core.engine import Engine
-from bot.core.outbox import TransientError
-from bot.core.store_port import StoreUnavailable
+from bot.core.base.cards import ActionId
+from bot.core.base.outbox import TransientError
+from bot.core.base.store_port import StoreUnavailable
+from bot.core.cases import replies
+from bot.core.cases.audience import Audience
+from bot.core.cases.engine import Engine
 from handlers.slack import reply_form
 from handlers.slack.errors import error_code
 from handlers.slack.people import SlackPeople

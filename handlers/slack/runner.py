@@ -23,13 +23,13 @@ from slack_bolt.authorization import AuthorizeResult
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.core import replies
-from bot.core.audience import Audience, AudienceGuard
-from bot.core.delivery import OutboxDrainer
-from bot.core.inbox import InboxWorker
-from bot.core.inbox_report import parked_reporter
-from bot.core.outbox import Fatal, TransientError
-from bot.core.refusals import refusal_reporter
+from bot.core.base.outbox import Fatal, TransientError
+from bot.core.cases import replies
+from bot.core.cases.audience import Audience, AudienceGuard
+from bot.core.delivery.drainer import OutboxDrainer
+from bot.core.delivery.inbox import InboxWorker
+from bot.core.delivery.inbox_report import parked_reporter
+from bot.core.delivery.refusals import refusal_reporter
 from bot.settings import SettingsError
 from bot.supervisor import Job
 from bot.wiring import App

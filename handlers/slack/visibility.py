@@ -27,8 +27,8 @@ from typing import Any
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
-from bot.core.audience import Audience, Judgement
-from bot.core.outbox import TransientError
+from bot.core.base.outbox import TransientError
+from bot.core.cases.audience import Audience, Judgement
 from handlers.slack.errors import error_code, http_status
 from handlers.slack.people import LOOKUP_ERRORS, SlackPeople
 

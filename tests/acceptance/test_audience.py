@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 import pytest_asyncio
 
-from bot.core.inbox_rows import PENDING
+from bot.core.delivery.inbox_rows import PENDING
 from tests.acceptance.chat import ANSWER_WITHIN, COMPLAINT
 from tests.acceptance.served import Served, stays, until
 from tests.acceptance.slack_chat import USERS, SlackChat

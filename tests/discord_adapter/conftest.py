@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.core.ports import LanguageDetector
+from bot.core.base.ports import LanguageDetector
 from bot.settings import Settings
 from bot.wiring import App
 from tests.discord_harness import discord_settings, sereno

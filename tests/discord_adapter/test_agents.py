@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 import pytest
 
-from bot.core.ports import LanguageDetector
+from bot.core.base.ports import LanguageDetector
 from bot.settings import Settings
 from tests.discord_harness import eventually, open_complaint, sereno
 from tests.fakes import discord_payloads as p

@@ -8,10 +8,10 @@ from collections.abc import Callable
 import discord
 from discord import app_commands
 
-from bot.core.case import EventKind
-from bot.core.commands import USAGE
-from bot.core.model import StepState
-from bot.core.ports import LanguageDetector
+from bot.core.base.case import EventKind
+from bot.core.base.model import StepState
+from bot.core.base.ports import LanguageDetector
+from bot.core.commands.language import USAGE
 from bot.settings import Settings
 from bot.wiring import App, build
 from handlers.discord.commands import ComplaintCommands

@@ -6,10 +6,10 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from bot.core.cards import Card, CardKind
-from bot.core.case import EventKind
-from bot.core.model import Actor
-from bot.core.ports import LanguageDetector
+from bot.core.base.cards import Card, CardKind
+from bot.core.base.case import EventKind
+from bot.core.base.model import Actor
+from bot.core.base.ports import LanguageDetector
 from bot.settings import Settings
 from bot.wiring import App, build
 from handlers.discord import render
@@ -195,7 +195,7 @@ async def test_a_send_cut_off_by_the_connection_closing_is_tried_again_later(
     import discord
     import pytest
 
-    from bot.core.outbox import OutboxItem, TransientError
+    from bot.core.base.outbox import OutboxItem, TransientError
     from handlers.discord.messenger import DiscordMessenger
 
     class Closing(discord.Client):

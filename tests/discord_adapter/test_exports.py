@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator, Callable
 
 import pytest
 
-from bot.core.ports import LanguageDetector
+from bot.core.base.ports import LanguageDetector
 from bot.settings import Settings
 from bot.wiring import App
 from tests.discord_harness import open_complaint, sereno

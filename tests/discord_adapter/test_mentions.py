@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bot.core.ports import LanguageDetector
+from bot.core.base.ports import LanguageDetector
 from bot.settings import Settings
 from tests.discord_harness import command, guidance, sereno
 from tests.fakes.discord_api import FakeDiscord

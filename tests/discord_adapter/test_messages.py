@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core.case import EventKind
+from bot.core.base.case import EventKind
 from bot.wiring import App
 from tests.discord_harness import (
     ENGLISH,

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bot.core.case import EventKind
-from bot.core.model import StepState
-from bot.core.ports import LanguageDetector
+from bot.core.base.case import EventKind
+from bot.core.base.model import StepState
+from bot.core.base.ports import LanguageDetector
 from bot.settings import Settings
 from bot.wiring import App
 from tests.discord_harness import (

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bot.core.case import EventKind
-from bot.core.outbox import OutboxItem
-from bot.core.ports import LanguageDetector
+from bot.core.base.case import EventKind
+from bot.core.base.outbox import OutboxItem
+from bot.core.base.ports import LanguageDetector
 from bot.settings import Settings
 from bot.wiring import App
 from handlers.discord.reply import limit_for

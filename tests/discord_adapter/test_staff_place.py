@@ -16,8 +16,8 @@ from collections.abc import Callable
 
 import pytest
 
-from bot.core.case import EventKind
-from bot.core.ports import LanguageDetector
+from bot.core.base.case import EventKind
+from bot.core.base.ports import LanguageDetector
 from bot.settings import Settings
 from tests.discord_harness import ENGLISH, command, eventually, kinds, sereno, step_message, titles
 from tests.fakes import discord_payloads as dp
@@ -173,7 +173,7 @@ async def test_no_private_thread_and_no_staff_channel_refuses_the_channel(
     assert expected in description
     assert fake.requests("POST", "/threads") == [] and _private_threads(fake) == []
     _nothing_where_customers_read(fake, msg)
-    refusals = [r.getMessage() for r in caplog.records if r.name == "bot.core.audience"]
+    refusals = [r.getMessage() for r in caplog.records if r.name == "bot.core.cases.audience"]
     assert len(refusals) == 1 and "SERENO_DISCORD_STAFF_CHANNEL" in refusals[0]
 
 

@@ -10,8 +10,8 @@ from collections.abc import AsyncIterator, Callable
 
 import pytest
 
-from bot.core.model import StepState
-from bot.core.ports import LanguageDetector
+from bot.core.base.model import StepState
+from bot.core.base.ports import LanguageDetector
 from bot.settings import Settings, SettingsError
 from bot.wiring import App, build
 from handlers.discord import serve

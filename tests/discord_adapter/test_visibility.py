@@ -17,8 +17,8 @@ from collections.abc import Callable
 
 import pytest
 
-from bot.core.case import EventKind
-from bot.core.ports import LanguageDetector
+from bot.core.base.case import EventKind
+from bot.core.base.ports import LanguageDetector
 from bot.settings import Settings, SettingsError
 from bot.wiring import App
 from tests.discord_harness import (
@@ -33,7 +33,7 @@ from tests.discord_harness import (
 from tests.fakes import discord_payloads as dp
 from tests.fakes.discord_api import FakeDiscord, RecordedRequest
 
-GUARD = "bot.core.audience"
+GUARD = "bot.core.cases.audience"
 
 
 def _lead_dms(fake: FakeDiscord) -> list[RecordedRequest]:

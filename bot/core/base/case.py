@@ -1,0 +1,152 @@
+"""A case and the records around it, as the core sees them."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from bot.core.base.model import (
+    CustomerKind,
+    History,
+    Impact,
+    Reading,
+    Reason,
+    Signal,
+    Status,
+    StepState,
+    Via,
+)
+
+
+class EventKind(StrEnum):
+    """Every kind of timeline entry, in one place."""
+
+    OPENED = "opened"
+    CLAIMED = "claimed"
+    ASSIGNED = "assigned"
+    STEP_DONE = "step_done"
+    STEP_UNDONE = "step_undone"
+    STEP_SKIPPED = "step_skipped"
+    NOTE = "note"
+    CUSTOMER_MESSAGE = "customer_message"
+    AGENT_MESSAGE = "agent_message"
+    ANGER_RISING = "anger_rising"
+    FOLLOWUP_SET = "followup_set"
+    FLAG_SET = "flag_set"
+    RESOLVED = "resolved"
+    CLOSED = "closed"
+    LET_GO = "let_go"
+    REOPENED = "reopened"
+    MESSAGE_EDITED = "message_edited"
+    MESSAGE_DELETED = "message_deleted"
+    REACTION_IGNORED = "reaction_ignored"
+    SUGGESTION_SHOWN = "suggestion_shown"
+    REMINDER_SENT = "reminder_sent"
+    REMINDER_ESCALATED = "reminder_escalated"
+    REMINDER_DONE = "reminder_done"
+    REMINDER_SNOOZED = "reminder_snoozed"
+    REMINDER_CANCELLED = "reminder_cancelled"
+    REMEDY = "remedy"
+    SATISFACTION = "satisfaction"
+    STORY_MARKED = "story_marked"
+    CUSTOMER_FORGOTTEN = "customer_forgotten"
+    DELIVERY_FAILED = "delivery_failed"
+    #: An agent sent a reply to the customer; it waits for the platform to accept it.
+    REPLY_QUEUED = "reply_queued"
+    #: The customer has the agent's reply (posted, or sent by the agent elsewhere).
+    REPLY_SENT = "reply_sent"
+
+
+@dataclass(frozen=True)
+class Case:
+    id: int
+    platform: str
+    channel_id: str
+    message_id: str
+    thread_id: str | None
+    customer_id: str
+    customer_name: str
+    text: str
+    status: Status
+    assignee_id: str | None
+    assignee_name: str | None
+    playbook_id: str
+    reading: Reading
+    flags: frozenset[str]
+    opened_at: datetime
+    updated_at: datetime
+    first_response_at: datetime | None = None
+    resolved_at: datetime | None = None
+    closed_at: datetime | None = None
+    followup_at: datetime | None = None
+    #: Where the team's guidance goes when customers read `channel_id` (a triage
+    #: channel), and the thread there once its opener is posted; None: the case's thread.
+    staff_channel_id: str | None = None
+    staff_thread_id: str | None = None
+
+    @property
+    def ref(self) -> str:
+        return f"#{self.id}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in (Status.NEW, Status.IN_PROGRESS)
+
+
+@dataclass(frozen=True)
+class CaseStep:
+    case_id: int
+    step_id: str
+    position: int
+    state: StepState
+    actor_id: str | None = None
+    actor_name: str | None = None
+    via: Via | None = None
+    at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Event:
+    """One timeline entry: who did what, when, with its details."""
+
+    id: int
+    case_id: int
+    at: datetime
+    actor_id: str
+    actor_name: str
+    kind: EventKind
+    details: dict[str, Any]
+
+
+def reading_to_json(reading: Reading) -> str:
+    """Serialise a reading for storage."""
+    data = asdict(reading)
+    data["flags"] = sorted(reading.flags)
+    return json.dumps(data, ensure_ascii=False)
+
+
+def reading_from_json(raw: str) -> Reading:
+    """Rebuild a reading stored by `reading_to_json`."""
+    data = json.loads(raw)
+
+    def signals(key: str) -> tuple[Signal, ...]:
+        return tuple(Signal(**s) for s in data.get(key, ()))
+
+    return Reading(
+        language=data["language"],
+        language_confidence=data["language_confidence"],
+        reason=Reason(data["reason"]),
+        reason_evidence=signals("reason_evidence"),
+        kind=CustomerKind(data["kind"]),
+        kind_evidence=signals("kind_evidence"),
+        intensity=data["intensity"],
+        intensity_evidence=signals("intensity_evidence"),
+        impact=Impact(data["impact"]),
+        impact_evidence=signals("impact_evidence"),
+        history=History(**data.get("history", {})),
+        order_ref=data.get("order_ref"),
+        flags=frozenset(data.get("flags", ())),
+    )

@@ -1,0 +1,174 @@
+"""The conversation around a case: later messages, rising anger, edits and deletes.
+
+Mixed into `Engine`; every entry goes on the case's timeline, nothing is
+applied silently (an edited complaint keeps its original text).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from bot.core.base.case import Case, EventKind
+from bot.core.base.model import Actor, Incoming
+from bot.core.guidance.guide import mirror_card, notice_card
+from bot.core.reading.reader import intensity_of
+from bot.core.texts.catalog import t
+
+if TYPE_CHECKING:
+    from bot.core.base.ports import Clock
+    from bot.core.base.store_port import CaseStore
+    from bot.core.cases.engine import EngineConfig
+    from bot.core.guidance.playbook import PlaybookLibrary
+
+
+class ConversationMixin:
+    """Recording what is said in a case's thread."""
+
+    store: CaseStore
+    clock: Clock
+    library: PlaybookLibrary
+    config: EngineConfig
+
+    if TYPE_CHECKING:
+
+        def _event(self, case: Case, actor: Actor, kind: EventKind, **details: Any) -> None: ...
+
+        def _first_response(
+            self, case: Case, now: datetime, actor: Actor | None = None
+        ) -> Case: ...
+
+        def refresh_header(self, case_id: int) -> None: ...
+
+        def notify(self) -> None: ...
+
+    def record_thread_message(self, msg: Incoming) -> Case | None:
+        """Record a later message in a case's thread on its timeline."""
+        if msg.thread_id is None:
+            return None
+        case = self.store.find_case_by_thread(msg.platform, msg.thread_id)
+        if case is None or msg.message_id == case.message_id:
+            return None
+        with self.store.atomic():
+            if msg.event_id and not self.store.remember_event(
+                msg.platform, msg.event_id, self.clock.now()
+            ):
+                return None
+            self._mirror(case, msg)
+            if msg.author.user_id == case.customer_id:
+                self._customer_message(case, msg)
+            elif msg.author.is_agent:
+                self._event(
+                    case,
+                    msg.author,
+                    EventKind.AGENT_MESSAGE,
+                    text=msg.text,
+                    message_id=msg.message_id,
+                )
+                case = self._first_response(case, self.clock.now(), msg.author)
+                self.refresh_header(case.id)
+            else:
+                self._event(
+                    case,
+                    msg.author,
+                    EventKind.CUSTOMER_MESSAGE,
+                    text=msg.text,
+                    message_id=msg.message_id,
+                    role="other",
+                )
+        self.notify()
+        return case
+
+    def _mirror(self, case: Case, msg: Incoming) -> None:
+        """A case worked in a staff-only thread: what is written where the customer reads
+        (the thread of their complaint) is shown there too, before any notice it causes."""
+        if not case.staff_channel_id or msg.thread_id != case.thread_id:
+            return
+        if msg.author.user_id == case.customer_id:
+            role = "customer"
+        else:
+            role = "agent" if msg.author.is_agent else "other"
+        at = msg.sent_at or self.clock.now()
+        lang = self.config.guidance.agent_language
+        card = mirror_card(msg.author.name or msg.author.user_id, role, at, msg.text, lang)
+        self.store.enqueue(case, card, self.clock.now())
+
+    def _customer_message(self, case: Case, msg: Incoming) -> None:
+        intensity, signals = intensity_of(msg.text, self.library.rules, case.reading.language)
+        self._event(
+            case,
+            msg.author,
+            EventKind.CUSTOMER_MESSAGE,
+            text=msg.text,
+            message_id=msg.message_id,
+            intensity=intensity,
+        )
+        if intensity > case.reading.intensity and case.first_response_at is not None:
+            evidence = ", ".join(f'"{s.detail}" ({s.name})' for s in signals)
+            lang = self.config.guidance.agent_language
+            self._event(
+                case, msg.author, EventKind.ANGER_RISING, intensity=intensity, evidence=evidence
+            )
+            self.store.enqueue(
+                case,
+                notice_card(
+                    t("anger.title", lang, intensity=intensity, evidence=evidence),
+                    t("anger.advice", lang),
+                ),
+                self.clock.now(),
+            )
+
+    def record_edit(
+        self,
+        platform: str,
+        channel_id: str,
+        message_id: str,
+        thread_id: str | None,
+        new_text: str,
+        old_text: str | None,
+        actor: Actor,
+    ) -> Case | None:
+        """Record that a complaint or thread message was edited (the case keeps the original)."""
+        return self._record_change(
+            platform,
+            channel_id,
+            message_id,
+            thread_id,
+            actor,
+            EventKind.MESSAGE_EDITED,
+            {"new_text": new_text, "old_text": old_text},
+        )
+
+    def record_delete(
+        self, platform: str, channel_id: str, message_id: str, thread_id: str | None, actor: Actor
+    ) -> Case | None:
+        """Record that a complaint or thread message was deleted."""
+        return self._record_change(
+            platform, channel_id, message_id, thread_id, actor, EventKind.MESSAGE_DELETED, {}
+        )
+
+    def _record_change(
+        self,
+        platform: str,
+        channel_id: str,
+        message_id: str,
+        thread_id: str | None,
+        actor: Actor,
+        kind: EventKind,
+        details: dict[str, Any],
+    ) -> Case | None:
+        case = self.store.find_case_by_message(platform, channel_id, message_id)
+        if case is None and thread_id:
+            case = self.store.find_case_by_thread(platform, thread_id)
+        if case is None:
+            return None
+        with self.store.atomic():
+            self._event(
+                case,
+                actor,
+                kind,
+                message_id=message_id,
+                complaint=message_id == case.message_id,
+                **details,
+            )
+        return case

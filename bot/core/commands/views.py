@@ -1,0 +1,109 @@
+"""Read-only views of cases for agents: show, timeline, list, playbook."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.core.base.cards import render_text
+from bot.core.base.case import Case, Event
+from bot.core.base.model import StepState
+from bot.core.cases.engine import Engine
+from bot.core.delivery.refusals import undelivered_line
+from bot.core.guidance.guide import header_card
+from bot.core.texts.catalog import label, name
+
+_MAX_LIST = 20
+
+
+def show(engine: Engine, case: Case) -> str:
+    """The header plus every step with who did it, when and how."""
+    steps = engine.store.steps(case.id)
+    card = header_card(
+        case,
+        engine.playbook_for(case),
+        engine.library.rules,
+        steps,
+        engine.config.guidance,
+        engine.clock.now(),
+    )
+    said = engine.say("view.complaint_by", customer=case.customer_name, text=_clip(case.text, 300))
+    lines = [render_text(card), said]
+    undelivered = undelivered_line(engine, case.id)
+    if undelivered:
+        lines.append(undelivered)
+    for number, step in enumerate(steps, 1):
+        line = f"  {number}. {step.step_id}: {engine.word('state', step.state.value)}"
+        if step.state is not StepState.PENDING and step.at:
+            via = engine.word("via", step.via.value) if step.via else "?"
+            line += engine.say("view.step_by", actor=step.actor_name, via=via, when=_when(step.at))
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def timeline(engine: Engine, case: Case) -> str:
+    """Every timeline entry: when, who, what."""
+    events = engine.store.events(case.id)
+    heading = engine.say("view.timeline", ref=case.ref)
+    lang = engine.config.guidance.agent_language
+    return "\n".join([heading, *(_event_line(e, lang) for e in events)])
+
+
+def _event_line(event: Event, lang: str = "en") -> str:
+    """One entry: when, who, what (as is in English, a readable label otherwise), details."""
+    details = {k: v for k, v in event.details.items() if k not in ("reading",) and v}
+    summary = ", ".join(f"{k}={_clip(str(v), 80)}" for k, v in details.items())
+    what = label("event", event.kind.value, lang)
+    return f"  {_when(event.at)} · {event.actor_name} · {what}" + (
+        f" · {summary}" if summary else ""
+    )
+
+
+def case_list(engine: Engine, cases: list[Case], now: datetime) -> str:
+    """One line per case."""
+    if not cases:
+        return engine.say("view.no_cases")
+    lang = engine.config.guidance.agent_language
+    lines = []
+    for case in cases[:_MAX_LIST]:
+        age = int((now - case.opened_at).total_seconds() // 60)
+        line = engine.say(
+            "view.case_line",
+            ref=case.ref,
+            status=name("status", case.status.value, lang),
+            reason=engine.word("reason", case.reading.reason.value),
+            intensity=case.reading.intensity,
+            who=case.assignee_name or engine.say("header.unassigned"),
+            customer=case.customer_name,
+            age=age,
+        )
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def playbook_text(engine: Engine, case: Case | None) -> str:
+    """Every step of a case's playbook (or the default one), with its advice ids."""
+    playbook = engine.playbook_for(case) if case else engine.library.playbooks[0]
+    lang = engine.config.guidance.agent_language
+    states = {s.step_id: s.state for s in engine.store.steps(case.id)} if case else {}
+    lines = [engine.say("view.playbook", id=playbook.id, name=playbook.name.get(lang))]
+    for number, step in enumerate(playbook.steps, 1):
+        mark = (
+            {StepState.DONE: "☑", StepState.SKIPPED: "⤼", StepState.PENDING: "☐"}.get(
+                states.get(step.id, StepState.PENDING), "☐"
+            )
+            if step.id in states
+            else "·"
+        )
+        lines.append(
+            f"  {mark} {number}. {step.id} — {step.title.get(lang)} [{', '.join(step.advice)}]"
+        )
+    return "\n".join(lines)
+
+
+def _when(moment: datetime) -> str:
+    return f"{moment:%Y-%m-%d %H:%M:%S} UTC"
+
+
+def _clip(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -1,0 +1,252 @@
+"""Turning a case and its playbook into cards: header, steps, suggestions."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.core.base.cards import Action, ActionId, Card, CardKind
+from bot.core.base.case import Case, CaseStep
+from bot.core.base.clocks import describe
+from bot.core.base.model import CustomerKind, History, Reading, Signal, Status, StepState
+from bot.core.guidance.playbook import Playbook, ReadingRules, Step, Suggestion, render_template
+from bot.core.texts.catalog import name, plural, t
+
+_BOX = {StepState.PENDING: "☐", StepState.DONE: "☑", StepState.SKIPPED: "⤼"}
+# Until someone claims the case, the agent signs the reply by filling this in.
+_NO_AGENT = {"es": "[su nombre]", "en": "[your name]"}
+_NO_CUSTOMER = {"es": "[nombre del cliente]", "en": "[customer's name]"}
+_SHOWN_AHEAD = 2
+_NO_CHANNEL = {"es": "por teléfono o por correo", "en": "by phone or email"}
+# Evidence from a customer's earlier cases (see `reading_history`), told from `Reading.history`.
+_HISTORY_SIGNALS = ("history", "chronic")
+
+
+@dataclass(frozen=True)
+class GuidanceConfig:
+    agent_language: str
+    contact_channel: str = ""
+
+
+def history_evidence(history: History, lang: str) -> str:
+    """A customer's earlier cases in a few words, e.g. '3 earlier cases (1 resolved, 2 let go)'."""
+    counts = (
+        ("evidence.resolved", history.resolved),
+        ("evidence.let_go", history.let_go),
+        ("evidence.still_open", history.still_open),
+    )
+    parts = [plural(key, count, lang) for key, count in counts if count]
+    detail = f" ({', '.join(parts)})" if parts else ""
+    return plural("evidence.earlier", history.earlier_cases, lang) + detail
+
+
+def _detail(signal: Signal, history: History, lang: str) -> str:
+    """A signal's evidence; a customer's past is told from the reading's history, in `lang`."""
+    if signal.name in _HISTORY_SIGNALS and history.earlier_cases:
+        return history_evidence(history, lang)
+    return signal.detail
+
+
+def _quoted(signals: Sequence[Signal], history: History, lang: str) -> str:
+    shown = (s for s in signals if s.name != "intensity")
+    unique = dict.fromkeys((s.name, _detail(s, history, lang)) for s in shown)
+    return ", ".join(f'"{detail}" ({name})' for name, detail in unique)
+
+
+def _reading_lines(reading: Reading, rules: ReadingRules, lang: str) -> list[str]:
+    lines = []
+    evidence = reading.intensity_evidence + reading.impact_evidence
+    why = _quoted(evidence, reading.history, lang)
+    lines.append(t("header.why", lang, why=why) if why else t("header.why_calm", lang))
+    reason_words = ", ".join(f'"{s.detail}"' for s in reading.reason_evidence)
+    words = f" ({reason_words})" if reason_words else ""
+    reason = name("reason", reading.reason.value, lang)
+    lines.append(t("header.reason", lang, reason=reason, words=words))
+    if reading.kind is not CustomerKind.UNKNOWN:
+        rule = rules.kinds.get(reading.kind)
+        cues = ", ".join(f'"{s.detail}"' for s in reading.kind_evidence)
+        tip = f" → {rule.treatment.get(lang)}" if rule else ""
+        kind = name("kind", reading.kind.value, lang)
+        lines.append(t("header.kind", lang, kind=kind, cues=cues, tip=tip))
+    lines.append(_history_line(reading, lang))
+    return lines
+
+
+def _history_line(reading: Reading, lang: str) -> str:
+    h = reading.history
+    if h.earlier_cases == 0:
+        return t("header.history_first", lang)
+    line = t(
+        "header.history",
+        lang,
+        earlier=h.earlier_cases,
+        resolved=h.resolved,
+        let_go=h.let_go,
+        still_open=h.still_open,
+    )
+    return line + (t("header.chronic", lang) if h.chronic else "")
+
+
+def progress_line(playbook: Playbook, steps: Sequence[CaseStep], lang: str = "en") -> str:
+    """Where the case stands in one short line: done so far, the current step, what's next."""
+    finished = [s for s in steps if s.state is not StepState.PENDING]
+    pending = [s for s in steps if s.state is StepState.PENDING]
+    parts = [t("progress.count", lang, done=len(finished), total=len(steps))]
+    if finished:
+        shown = [f"{_BOX[s.state]} {s.step_id}" for s in finished[-2:]]
+        parts.append(("… " if len(finished) > 2 else "") + " ".join(shown))
+    if pending:
+        parts.append(t("progress.now", lang, step=pending[0].step_id))
+        ahead = [f"☐ {s.step_id}" for s in pending[1 : 1 + _SHOWN_AHEAD]]
+        more = len(pending) - 1 - len(ahead)
+        if ahead:
+            parts.append(" ".join(ahead) + (f" +{more}" if more > 0 else ""))
+    else:
+        parts.append(t("progress.all_done", lang))
+    return " · ".join(parts)
+
+
+def _title(case: Case, lang: str) -> str:
+    r = case.reading
+    return t(
+        "header.title",
+        lang,
+        ref=case.ref,
+        reason=name("reason", r.reason.value, lang),
+        flames="🔥" * r.intensity or "·",
+        intensity=r.intensity,
+        impact=name("impact", r.impact.value, lang).upper(),
+        language=r.language,
+    )
+
+
+def _status_line(
+    case: Case, lang: str, now: datetime, next_due: tuple[str, datetime] | None
+) -> str:
+    who = case.assignee_name or t("header.unassigned", lang)
+    status = t("header.status", lang, label=name("status", case.status.value, lang), who=who)
+    if next_due and case.status is not Status.CLOSED:
+        kind, due = next_due
+        delta = due - now
+        key = "header.due_in" if delta.total_seconds() >= 0 else "header.overdue"
+        when = t(key, lang, delta=describe(delta))
+        kind = name("clock", kind, lang)
+        status += t("header.next", lang, kind=kind, due=f"{due:%Y-%m-%d %H:%M}", when=when)
+    return status
+
+
+def header_card(
+    case: Case,
+    playbook: Playbook,
+    rules: ReadingRules,
+    steps: Sequence[CaseStep],
+    config: GuidanceConfig,
+    now: datetime,
+    next_due: tuple[str, datetime] | None = None,
+) -> Card:
+    """The case header: reading, evidence, progress, status and the next clock."""
+    lang = config.agent_language
+    lines = [
+        *_reading_lines(case.reading, rules, lang),
+        progress_line(playbook, steps, lang),
+        _status_line(case, lang, now, next_due),
+    ]
+    value = str(case.id)
+    actions = (
+        Action(ActionId.CLAIM, t("button.claim", lang), value),
+        Action(ActionId.RESOLVE, t("button.resolve", lang), value),
+        Action(ActionId.LET_GO, t("button.let_go", lang), value),
+    )
+    return Card(
+        CardKind.HEADER, _title(case, lang), tuple(lines), actions=actions if case.is_open else ()
+    )
+
+
+def step_card(case: Case, step: Step, number: int, total: int, lang: str) -> Card:
+    """One step of guidance, to be marked with a reaction or a button."""
+    value = f"{case.id}:{step.id}"
+    title = t("step.title", lang, number=number, total=total, title=step.title.get(lang))
+    return Card(
+        CardKind.STEP,
+        title,
+        (step.guidance.get(lang), t("step.advice", lang, advice=", ".join(step.advice))),
+        actions=(
+            Action(ActionId.STEP_DONE, t("button.done", lang), value),
+            Action(ActionId.STEP_SKIP, t("button.skip", lang), value),
+        ),
+        footer=t("step.footer", lang, step=step.id),
+    )
+
+
+def suggestion_card(
+    case: Case,
+    suggestion: Suggestion,
+    rules: ReadingRules,
+    config: GuidanceConfig,
+    agent_name: str | None,
+) -> Card:
+    """A reply to copy, in the customer's language, for their kind."""
+    lang, agent_lang = case.reading.language, config.agent_language
+    variant = suggestion.variant_for(case.reading.kind)
+    text = render_template(variant.text.get(lang), template_values(case, rules, config, agent_name))
+    label = suggestion.label.get(agent_lang)
+    other = Action(
+        ActionId.OTHER_SUGGESTION, t("button.other", agent_lang), f"{case.id}:{suggestion.id}"
+    )
+    answer = Action(ActionId.REPLY, t("button.reply", agent_lang), f"{case.id}:{suggestion.id}")
+    return Card(
+        CardKind.SUGGESTION,
+        t("suggestion.title", agent_lang, language=lang, label=label),
+        quote=text,
+        actions=(answer, other),
+    )
+
+
+def template_values(
+    case: Case, rules: ReadingRules, config: GuidanceConfig, agent_name: str | None
+) -> dict[str, str]:
+    """The values a reply template may use, in the customer's language."""
+    lang = case.reading.language
+    ref = case.reading.order_ref
+    order = (
+        rules.order_with_ref.get(lang).format(ref=ref) if ref else rules.order_without_ref.get(lang)
+    )
+    reason = rules.reason_names.get(case.reading.reason)
+    return {
+        "customer": (case.customer_name or "").split(" ")[0]
+        or _NO_CUSTOMER.get(lang, _NO_CUSTOMER["en"]),
+        "order": order,
+        "reason": reason.get(lang).lower() if reason else case.reading.reason.value,
+        "agent": agent_name or _NO_AGENT.get(lang, _NO_AGENT["en"]),
+        "channel": config.contact_channel or _NO_CHANNEL.get(lang, _NO_CHANNEL["en"]),
+        "case": case.ref,
+    }
+
+
+def opener_card(case: Case, lang: str) -> Card:
+    """The first post of a case's staff-only thread: who complained, where, and what they
+    wrote (quoted); the adapter turns the footer into a link to the complaint."""
+    return Card(
+        CardKind.OPENER,
+        t("opener.title", lang, ref=case.ref, customer=case.customer_name or case.customer_id),
+        (t("opener.where", lang, channel=case.channel_id),),
+        quote=case.text,
+        footer=t("opener.link", lang),
+        source=(case.channel_id, case.message_id),
+    )
+
+
+def mirror_card(who: str, role: str, at: datetime, text: str, lang: str) -> Card:
+    """A message written where the customer reads, shown in the staff-only thread, so the
+    team follows the conversation from one place: who, when (UTC), what, quoted."""
+    return Card(
+        CardKind.MIRROR,
+        t(f"mirror.{role}", lang, name=who, at=f"{at:%H:%M} UTC"),
+        quote=text,
+    )
+
+
+def notice_card(text: str, *lines: str) -> Card:
+    """A short notice in the thread."""
+    return Card(CardKind.NOTICE, text, tuple(lines))

@@ -1,0 +1,227 @@
+"""Playbook and reading-rule values, as the loader in `playbooks/` builds them.
+
+These are data, validated on load; the core only reads them.
+"""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from bot.core.base.model import CustomerKind, Reason
+
+#: Every playbook text must exist in each of these languages.
+REQUIRED_LANGUAGES: tuple[str, ...] = ("es", "en")
+
+#: The only placeholders a reply template may use.
+TEMPLATE_VARIABLES: frozenset[str] = frozenset(
+    {"customer", "order", "reason", "agent", "channel", "case"}
+)
+
+#: Case flags a step condition may require. Some come from the reading,
+#: the others are set by an agent (`/complaint flag NAME`).
+FLAGS: frozenset[str] = frozenset(
+    {
+        "chronic",
+        "public-threat",
+        "leave-threat",
+        "legal-threat",
+        "unjustified",
+        "refused",
+        "reopened",
+    }
+)
+
+
+@dataclass(frozen=True)
+class Text:
+    """One text in several languages."""
+
+    by_language: Mapping[str, str]
+
+    def get(self, language: str, fallback: str = "en") -> str:
+        """Return the text in `language`, else in `fallback`, else any."""
+        if language in self.by_language:
+            return self.by_language[language]
+        if fallback in self.by_language:
+            return self.by_language[fallback]
+        return next(iter(self.by_language.values()), "")
+
+
+@dataclass(frozen=True)
+class Condition:
+    """When a step applies. Empty sets mean "any"."""
+
+    kinds: frozenset[CustomerKind] = frozenset()
+    reasons: frozenset[Reason] = frozenset()
+    min_intensity: int = 0
+    flags: frozenset[str] = frozenset()
+
+    def matches(
+        self, kind: CustomerKind, reason: Reason, intensity: int, flags: frozenset[str]
+    ) -> bool:
+        """Say whether a case with these traits gets the step."""
+        return (
+            (not self.kinds or kind in self.kinds)
+            and (not self.reasons or reason in self.reasons)
+            and intensity >= self.min_intensity
+            and self.flags <= flags
+        )
+
+
+@dataclass(frozen=True)
+class Step:
+    id: str
+    title: Text
+    guidance: Text
+    advice: tuple[str, ...]
+    when: Condition = field(default_factory=Condition)
+    suggestion: str | None = None
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One wording of a suggestion, for some kinds of customer (empty: any)."""
+
+    text: Text
+    kinds: frozenset[CustomerKind] = frozenset()
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A reply an agent can copy, in acknowledge-align-assure form."""
+
+    id: str
+    label: Text
+    advice: tuple[str, ...]
+    variants: tuple[Variant, ...]
+
+    def variant_for(self, kind: CustomerKind) -> Variant:
+        """Pick the wording written for this kind, else the general one."""
+        for variant in self.variants:
+            if kind in variant.kinds:
+                return variant
+        for variant in self.variants:
+            if not variant.kinds:
+                return variant
+        return self.variants[0]
+
+
+@dataclass(frozen=True)
+class Behaviour:
+    """Something the bot itself does, and the advice it implements."""
+
+    id: str
+    description: Text
+    advice: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Selector:
+    """Which cases a playbook is for; the highest priority match wins."""
+
+    reasons: frozenset[Reason] = frozenset()
+    min_intensity: int = 0
+    channels: frozenset[str] = frozenset()
+    priority: int = 0
+
+    def matches(self, reason: Reason, intensity: int, channel: str) -> bool:
+        """Say whether a case belongs to this playbook."""
+        return (
+            (not self.reasons or reason in self.reasons)
+            and intensity >= self.min_intensity
+            and (not self.channels or channel in self.channels)
+        )
+
+
+@dataclass(frozen=True)
+class Playbook:
+    id: str
+    name: Text
+    source: str
+    selector: Selector
+    steps: tuple[Step, ...]
+    suggestions: Mapping[str, Suggestion]
+    behaviours: tuple[Behaviour, ...] = ()
+    #: Overrides of the team's response clocks for cases on this playbook.
+    clocks: Mapping[str, timedelta | None] = field(default_factory=dict)
+
+    def step(self, step_id: str) -> Step | None:
+        """Return the step with this id, if the playbook has it."""
+        return next((s for s in self.steps if s.id == step_id), None)
+
+    def advice_ids(self) -> set[str]:
+        """Every advice id this playbook names, in steps, suggestions or behaviours."""
+        ids: set[str] = set()
+        for step in self.steps:
+            ids.update(step.advice)
+        for suggestion in self.suggestions.values():
+            ids.update(suggestion.advice)
+        for behaviour in self.behaviours:
+            ids.update(behaviour.advice)
+        return ids
+
+
+@dataclass(frozen=True)
+class KindRule:
+    """Cues for one kind of customer, and how the articles say to treat them."""
+
+    kind: CustomerKind
+    cues: Mapping[str, tuple[str, ...]]
+    treatment: Text
+    advice: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ReadingRules:
+    """Keyword rules for reading complaints, per language."""
+
+    source: str
+    reasons: Mapping[Reason, Mapping[str, tuple[str, ...]]]
+    kinds: Mapping[CustomerKind, KindRule]
+    insults: Mapping[str, tuple[str, ...]]
+    leave_threats: Mapping[str, tuple[str, ...]]
+    public_threats: Mapping[str, tuple[str, ...]]
+    reason_names: Mapping[Reason, Text]
+    order_with_ref: Text
+    order_without_ref: Text
+    advice: tuple[str, ...] = ()
+    #: Tone and escalation lists, per language; empty when a rules file leaves them out.
+    polite: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    strong_words: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    repeat_contact: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    legal_threats: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    escalations: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    displeasure: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    short_shouts: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+def template_fields(template: str) -> set[str]:
+    """Return the placeholder names used by a `str.format`-style template."""
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name is not None}
+
+
+def render_template(template: str, values: Mapping[str, str]) -> str:
+    """Fill a validated template; placeholders are plain names only."""
+    return template.format_map({k: values.get(k, "") for k in TEMPLATE_VARIABLES})
+
+
+@dataclass(frozen=True)
+class PlaybookLibrary:
+    """Every loaded playbook plus the reading rules; chooses a playbook per case."""
+
+    playbooks: tuple[Playbook, ...]
+    rules: ReadingRules
+
+    def choose(self, reason: Reason, intensity: int, channel: str) -> Playbook:
+        """Return the highest-priority playbook whose selector matches (first on ties)."""
+        matching = [p for p in self.playbooks if p.selector.matches(reason, intensity, channel)]
+        if not matching:
+            return self.playbooks[0]
+        return max(matching, key=lambda p: p.selector.priority)
+
+    def get(self, playbook_id: str) -> Playbook | None:
+        """Return the playbook with this id, if loaded."""
+        return next((p for p in self.playbooks if p.id == playbook_id), None)

@@ -1,0 +1,130 @@
+"""Read a complaint: language, reason, kind of customer, intensity and impact.
+
+Pure Python. The language detector is injected (`bot.core.base.ports.LanguageDetector`);
+the keyword data comes from `playbooks/reading.toml` as `ReadingRules`.
+Every conclusion carries the words that led to it, so agents can check it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from bot.core.base.model import CustomerKind, History, Reading, Reason, Signal
+from bot.core.base.ports import LanguageDetector
+from bot.core.guidance.playbook import ReadingRules
+from bot.core.reading.history import assess_history, impact_of
+from bot.core.reading.refs import find_order_ref
+from bot.core.reading.signals import intensity_of, intensity_signals
+from bot.core.reading.text import FoldedText, outermost, word_count
+
+__all__ = [
+    "assess_history",
+    "detect_language",
+    "intensity_of",
+    "read_complaint",
+    "read_kind",
+    "read_reason",
+    "rule_languages",
+]
+
+#: Below this detector confidence the channel's default language is used.
+MIN_LANGUAGE_CONFIDENCE = 0.6
+#: Texts with fewer words than this are too short to detect a language.
+MIN_LANGUAGE_WORDS = 2
+#: A message at least this long reads as talkative on its own (seed 003, el hablador).
+TALKATIVE_WORDS = 90
+_LENGTH_POINTS = 2
+#: Signal groups that also become case flags.
+READING_FLAGS = ("public-threat", "leave-threat", "legal-threat")
+
+
+def rule_languages(rules: ReadingRules) -> frozenset[str]:
+    """Return the languages the rules can read (the loader keeps every list in step)."""
+    return frozenset(rules.order_without_ref.by_language)
+
+
+def detect_language(
+    text: str, rules: ReadingRules, detector: LanguageDetector, default_language: str
+) -> tuple[str, float]:
+    """Return the text's language, or the default when unsure or not covered by the rules."""
+    if word_count(text) < MIN_LANGUAGE_WORDS:
+        return default_language, 0.0
+    code, confidence = detector.detect(text)
+    if code is None or code not in rule_languages(rules):
+        return default_language, 0.0
+    if confidence < MIN_LANGUAGE_CONFIDENCE and code != default_language:
+        return default_language, 0.0
+    return code, confidence
+
+
+def _score(
+    folded: FoldedText, keywords: Mapping[str, tuple[str, ...]], language: str, name: str
+) -> tuple[int, tuple[Signal, ...]]:
+    found = outermost(folded.find_all(keywords.get(language, ())))
+    return sum(hit.weight for hit in found), tuple(Signal(name, hit.words) for hit in found)
+
+
+def read_reason(
+    folded: FoldedText, rules: ReadingRules, language: str
+) -> tuple[Reason, tuple[Signal, ...]]:
+    """Return the reason with the most keyword weight (first listed on ties), else OTHER."""
+    best: tuple[Reason, int, tuple[Signal, ...]] = (Reason.OTHER, 0, ())
+    for reason in Reason:
+        if reason in rules.reasons:
+            points, evidence = _score(folded, rules.reasons[reason], language, "keyword")
+            if points > best[1]:
+                best = (reason, points, evidence)
+    return best[0], best[2]
+
+
+def read_kind(
+    folded: FoldedText, rules: ReadingRules, language: str, insults: tuple[Signal, ...]
+) -> tuple[CustomerKind, tuple[Signal, ...]]:
+    """Return the kind whose cues weigh most; insults make a customer rude; else UNKNOWN."""
+    if insults:
+        return CustomerKind.RUDE, insults
+    best: tuple[CustomerKind, int, tuple[Signal, ...]] = (CustomerKind.UNKNOWN, 0, ())
+    words = word_count(folded.original)
+    for kind, rule in rules.kinds.items():
+        points, evidence = _score(folded, rule.cues, language, "cue")
+        if kind is CustomerKind.TALKATIVE and words >= TALKATIVE_WORDS:
+            points += _LENGTH_POINTS
+            evidence = (*evidence, Signal("length", f"{words} words"))
+        if points > best[1]:
+            best = (kind, points, evidence)
+    return best[0], best[2]
+
+
+def read_complaint(
+    text: str,
+    *,
+    rules: ReadingRules,
+    detector: LanguageDetector,
+    default_language: str,
+    history: History = History(),  # noqa: B008  (frozen, so sharing it is safe)
+) -> Reading:
+    """Read a first complaint message; every part of the reading names its evidence."""
+    language, confidence = detect_language(text, rules, detector, default_language)
+    folded = FoldedText.of(text)
+    reason, reason_evidence = read_reason(folded, rules, language)
+    intensity, groups = intensity_signals(folded, rules, language)
+    kind, kind_evidence = read_kind(folded, rules, language, groups["insult"])
+    impact, impact_evidence = impact_of(intensity, groups, kind, history)
+    flags = {name for name in READING_FLAGS if groups[name]}
+    if history.chronic:
+        flags.add("chronic")
+    return Reading(
+        language=language,
+        language_confidence=confidence,
+        reason=reason,
+        reason_evidence=reason_evidence,
+        kind=kind,
+        kind_evidence=kind_evidence,
+        intensity=intensity,
+        intensity_evidence=tuple(s for signals in groups.values() for s in signals),
+        impact=impact,
+        impact_evidence=impact_evidence,
+        history=history,
+        order_ref=find_order_ref(text),
+        flags=frozenset(flags),
+    )

@@ -1,0 +1,188 @@
+"""Signs of anger, and of courtesy, in a text, each quoted as the customer wrote it.
+
+Intensity 0–3 adds up points: shouting in capitals (1, or 2 when sustained; a
+short word such as "YA" or "NOW" counts, other short capitals are acronyms),
+runs of exclamation marks (1), angry emoji (1), insults (1 each, at most 2), a
+threat to leave (1), a threat to go public (1), strong words of anger such as
+"indignante" or "unacceptable" (1), and a confrontational tone (1): the cues of
+the kinds of seed 003 who push back (argumentative, distrustful, impulsive,
+know-it-all) show displeasure even when written calmly. Any threat to leave or
+go public makes the intensity at least 2: a customer who threatens is past
+displeasure. Plain displeasure ("not happy", "quiero que"), a repeated contact
+("es la tercera vez"), a legal threat ("abogado") or a demand for the boss make
+it at least 1 without adding more. Courtesy ("por favor", "thank you") caps a
+message with no loud anger at 1: polite but firm.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Mapping
+
+from bot.core.base.model import CustomerKind, Signal
+from bot.core.guidance.playbook import ReadingRules
+from bot.core.reading.text import FoldedText, fold, outermost
+
+MAX_INTENSITY = 3
+#: All-capital words this short are taken for acronyms (DNI, USA, SMS) unless
+#: they sit next to a longer shouted word ("NO ME HAGAN ESPERAR").
+ACRONYM_MAX_LETTERS = 3
+#: This many shouted words count as sustained shouting.
+SUSTAINED_SHOUTING = 4
+#: Quoted evidence is cut to this many characters.
+MAX_QUOTE = 60
+#: At most this many signals of one name are kept as evidence (all still count).
+MAX_SIGNALS = 5
+#: Kinds whose cues, on their own, read as a displeased tone.
+CONFRONTATIONAL_KINDS = (
+    CustomerKind.ARGUMENTATIVE,
+    CustomerKind.DISTRUSTFUL,
+    CustomerKind.IMPULSIVE,
+    CustomerKind.KNOW_IT_ALL,
+)
+
+_LETTER_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
+_PUNCT_RUN = re.compile(r"[!¡?¿]{2,}")
+#: Emoji that show anger: pouting, cursing, angry, anger symbol, imp, steam from nose.
+_ANGRY_EMOJI = re.compile("[\U0001f621\U0001f92c\U0001f620\U0001f4a2\U0001f47f\U0001f624]+")
+THREAT_FLOOR = 2
+
+
+def _quote(text: str) -> str:
+    return text if len(text) <= MAX_QUOTE else text[: MAX_QUOTE - 1].rstrip() + "…"
+
+
+def _is_shouted(word: str) -> bool:
+    letters = [c for c in word if c.isalpha()]
+    return len(letters) >= 2 and all(c.isupper() for c in letters)
+
+
+def _not_acronym(word: str, short_words: Collection[str]) -> bool:
+    """Say whether a capital word is shouting on its own: long, or a listed short word."""
+    return len(word) > ACRONYM_MAX_LETTERS or fold(word) in short_words
+
+
+def shouted_phrases(text: str, short_words: Collection[str] = ()) -> list[tuple[str, int]]:
+    """Return each run of capital words that is not a lone acronym, with its word count.
+
+    A short word in `short_words` (folded: "ya", "now") is shouting even on its own.
+    """
+    phrases: list[tuple[str, int]] = []
+    run: list[re.Match[str]] = []
+    for match in [*_LETTER_WORD.finditer(text), None]:
+        if match is not None and _is_shouted(match.group()):
+            run.append(match)
+            continue
+        if any(_not_acronym(m.group(), short_words) for m in run):
+            phrases.append((text[run[0].start() : run[-1].end()], len(run)))
+        run = []
+    return phrases
+
+
+def exclamation_runs(text: str) -> list[str]:
+    """Return runs of two or more exclamation marks (question marks may sit among them)."""
+    return [m.group() for m in _PUNCT_RUN.finditer(text) if sum(c in "!¡" for c in m.group()) >= 2]
+
+
+def angry_emoji(text: str) -> list[str]:
+    """Return each run of angry emoji."""
+    return _ANGRY_EMOJI.findall(text)
+
+
+def phrases_seen(
+    folded: FoldedText, lists: Mapping[str, tuple[str, ...]], language: str, name: str
+) -> tuple[Signal, ...]:
+    """Return one signal per distinct phrase of the language's list found in the text."""
+    seen: dict[str, Signal] = {}
+    for hit in outermost(folded.find_all(lists.get(language, ()))):
+        seen.setdefault(hit.words.casefold(), Signal(name, _quote(hit.words)))
+    return tuple(seen.values())[:MAX_SIGNALS]
+
+
+def _tone_signals(folded: FoldedText, rules: ReadingRules, language: str) -> tuple[Signal, ...]:
+    cues = [
+        cue
+        for kind in CONFRONTATIONAL_KINDS
+        if kind in rules.kinds
+        for cue in rules.kinds[kind].cues.get(language, ())
+    ]
+    return phrases_seen(folded, {language: tuple(cues)}, language, "tone")
+
+
+def _signals(name: str, details: list[str]) -> tuple[Signal, ...]:
+    """Distinct details as signals, at most MAX_SIGNALS of them."""
+    return tuple(Signal(name, _quote(d)) for d in dict.fromkeys(details))[:MAX_SIGNALS]
+
+
+def _capital_signals(text: str, short_words: Collection[str]) -> tuple[int, tuple[Signal, ...]]:
+    phrases = shouted_phrases(text, short_words)
+    words = sum(count for _, count in phrases)
+    points = 0 if not words else 2 if words >= SUSTAINED_SHOUTING else 1
+    return points, _signals("capitals", [p for p, _ in phrases])
+
+
+#: Phrase lists of the rules read for anger and impact: group name → `ReadingRules` field.
+PHRASE_GROUPS = {
+    "insult": "insults",
+    "leave-threat": "leave_threats",
+    "public-threat": "public_threats",
+    "legal-threat": "legal_threats",
+    "escalation": "escalations",
+    "strong-word": "strong_words",
+    "displeasure": "displeasure",
+    "repeat-contact": "repeat_contact",
+    "polite": "polite",
+}
+#: Groups that add one point each, however many phrases they quote.
+QUIET = ("tone", "strong-word")
+#: Groups that show at least displeasure (1) without adding to it.
+FIRM = ("displeasure", "repeat-contact", "legal-threat", "escalation")
+#: A courteous message with no loud anger reads at most this angry (polite but firm).
+POLITE_CEILING = 1
+
+
+def _groups(
+    folded: FoldedText, rules: ReadingRules, language: str, capitals: tuple[Signal, ...]
+) -> dict[str, tuple[Signal, ...]]:
+    """Every signal of anger, threat or courtesy in the text, grouped by name."""
+    groups = {
+        "capitals": capitals,
+        "exclamations": _signals("exclamations", exclamation_runs(folded.original)),
+        "emoji": _signals("emoji", angry_emoji(folded.original)),
+        "tone": _tone_signals(folded, rules, language),
+    }
+    for name, field in PHRASE_GROUPS.items():
+        groups[name] = phrases_seen(folded, getattr(rules, field), language, name)
+    return groups
+
+
+def _points(caps_points: int, groups: Mapping[str, tuple[Signal, ...]]) -> int:
+    """Add up anger; threats set a floor, courtesy caps quiet displeasure (no loud anger)."""
+    loud = (
+        caps_points
+        + bool(groups["exclamations"])
+        + bool(groups["emoji"])
+        + min(2, len(groups["insult"]))
+    )
+    threats = bool(groups["leave-threat"]) + bool(groups["public-threat"])
+    quiet = sum(bool(groups[name]) for name in QUIET)
+    if groups["polite"] and not loud and not threats:
+        quiet = min(quiet, POLITE_CEILING)
+    points = max(loud + threats + quiet, int(any(groups[name] for name in FIRM)))
+    return max(points, THREAT_FLOOR) if threats else points
+
+
+def intensity_signals(
+    folded: FoldedText, rules: ReadingRules, language: str
+) -> tuple[int, dict[str, tuple[Signal, ...]]]:
+    """Return the intensity and its signals grouped by name."""
+    short_words = frozenset(rules.short_shouts.get(language, ()))
+    caps_points, capitals = _capital_signals(folded.original, short_words)
+    groups = _groups(folded, rules, language, capitals)
+    return min(MAX_INTENSITY, _points(caps_points, groups)), groups
+
+
+def intensity_of(text: str, rules: ReadingRules, language: str) -> tuple[int, tuple[Signal, ...]]:
+    """Return how angry a text reads (0–3) and the words that show it."""
+    intensity, groups = intensity_signals(FoldedText.of(text), rules, language)
+    return intensity, tuple(s for signals in groups.values() for s in signals)

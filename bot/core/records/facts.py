@@ -1,0 +1,129 @@
+"""Facts about a case that reports, lists and stories share: times, money, outcome."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from bot.core.base.case import Case, Event, EventKind
+from bot.core.base.model import Status
+
+OPEN = (Status.NEW, Status.IN_PROGRESS)
+_ENDINGS = (EventKind.RESOLVED, EventKind.CLOSED, EventKind.LET_GO)
+
+
+def iso(moment: datetime | None) -> str | None:
+    """A time as ISO-8601 UTC with a Z, to the second; None stays None."""
+    if moment is None:
+        return None
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def seconds_between(start: datetime | None, end: datetime | None) -> int | None:
+    """Whole seconds from start to end (rounded); None when either is missing."""
+    if start is None or end is None:
+        return None
+    return round((end - start).total_seconds())
+
+
+def amount_text(raw: Any) -> str | None:
+    """A money amount as exact decimal text, or None when it is not a number."""
+    try:
+        value = Decimal(str(raw).strip())
+    except (InvalidOperation, ValueError):
+        return None
+    return str(value) if value.is_finite() else None
+
+
+def remedies(events: list[Event]) -> list[dict[str, Any]]:
+    """What was given to the customer, who approved it, who recorded it."""
+    return [
+        {
+            "at": iso(e.at),
+            "recorded_by": e.actor_name,
+            "type": e.details.get("type"),
+            "amount": amount_text(e.details.get("amount")),
+            "currency": e.details.get("currency"),
+            "note": e.details.get("note") or "",
+            "approved_by": e.details.get("approved_by"),
+        }
+        for e in events
+        if e.kind is EventKind.REMEDY
+    ]
+
+
+def remedies_total(items: list[dict[str, Any]]) -> list[dict[str, str]]:
+    """The sum of remedies per currency, in order of first appearance."""
+    totals: dict[str, Decimal] = {}
+    for item in items:
+        if item["amount"] is not None:
+            currency = str(item["currency"] or "")
+            totals[currency] = totals.get(currency, Decimal(0)) + Decimal(item["amount"])
+    return [{"currency": c, "amount": str(a)} for c, a in totals.items()]
+
+
+def satisfaction(events: list[Event]) -> dict[str, Any] | None:
+    """The customer's latest answer (1-5), or None if never asked."""
+    answers = [e for e in events if e.kind is EventKind.SATISFACTION]
+    if not answers:
+        return None
+    e = answers[-1]
+    return {
+        "score": _score(e.details.get("score")),
+        "comment": e.details.get("comment") or "",
+        "at": iso(e.at),
+        "recorded_by": e.actor_name,
+    }
+
+
+def _score(raw: Any) -> int | None:
+    try:
+        return int(raw)
+    except (TypeError, ValueError):
+        return None
+
+
+def story(case: Case, events: list[Event]) -> dict[str, Any]:
+    """Whether the case is a success story, and who marked it when."""
+    marks = [e for e in events if e.kind is EventKind.STORY_MARKED]
+    first = marks[0] if marks else None
+    return {
+        "marked": bool(marks) or "story" in case.flags,
+        "at": iso(first.at) if first else None,
+        "by": first.actor_name if first else None,
+    }
+
+
+def outcome(case: Case, events: list[Event]) -> dict[str, Any]:
+    """How the case ended (or that it has not), with the last closing words."""
+    if case.status in OPEN:
+        result = "open"
+    elif case.status is Status.LET_GO:
+        result = "let go"
+    elif case.status is Status.RESOLVED or case.resolved_at is not None:
+        result = "resolved"
+    else:
+        result = "closed"
+    ends = [e for e in events if e.kind in _ENDINGS] if result != "open" else []
+    last = ends[-1] if ends else None
+    return {
+        "result": result,
+        "at": iso(last.at) if last else None,
+        "by": last.actor_name if last else None,
+        "text": (last.details.get("text") or "") if last else None,
+    }
+
+
+def durations(case: Case, now: datetime) -> dict[str, int | None]:
+    """Seconds to first response, resolution and close; None when not (or no longer) so."""
+    resolved = case.status in (Status.RESOLVED, Status.CLOSED)
+    closed = case.status in (Status.CLOSED, Status.LET_GO)
+    return {
+        "first_response_seconds": seconds_between(case.opened_at, case.first_response_at),
+        "resolution_seconds": seconds_between(case.opened_at, case.resolved_at)
+        if resolved
+        else None,
+        "close_seconds": seconds_between(case.opened_at, case.closed_at) if closed else None,
+        "open_for_seconds": seconds_between(case.opened_at, now) if case.status in OPEN else None,
+    }

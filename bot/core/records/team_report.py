@@ -1,0 +1,276 @@
+"""The team report: figures for cases opened in a period, computed from read-only rows.
+
+Cohort view: every figure describes the cases *opened* in [start, end), as they
+stand at `now` (a case opened on the 3rd and resolved on the 20th counts as
+resolved). Two figures look at the period itself instead: follow-ups count the
+follow-up reminders *due* in it, and each agent's load counts cases open now
+and cases resolved in it. Days are UTC days. Medians and percentiles are
+defined in `team_report_stats`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from bot.core.base.case import EventKind
+from bot.core.records.team_report_model import (
+    AgentLoad,
+    CaseFact,
+    DayCounts,
+    IntensityScore,
+    Paradox,
+    RemedyTotal,
+    ReportSource,
+    Row,
+    TeamReport,
+)
+from bot.core.records.team_report_stats import durations, mean, median, pareto, ranked
+from bot.core.records.team_report_text import render_text
+
+__all__ = ["ReportSource", "TeamReport", "compute", "daily_counts", "parse_period", "render_text"]
+
+MAX_DAYS = 366
+FOLLOWUP_GRACE = timedelta(days=1)
+_LAST_DAYS = re.compile(r"^(\d{1,4})\s*d$")
+_RANGE = re.compile(r"^(\S+)\s*\.\.\s*(\S+)$")
+_HELP = "use 7d, 30d or a date range like 2026-11-01..2026-11-15"
+_OPEN = ("new", "in_progress")
+_RESOLVED = ("resolved", "closed")
+
+
+def parse_period(text: str, now: datetime) -> tuple[datetime, datetime]:
+    """Read '7d' (today and the 6 days before), '30d' or 'YYYY-MM-DD..YYYY-MM-DD'
+    (both days included) into UTC [start, end) with an exclusive end; empty means 7d."""
+    if now.tzinfo is None:
+        raise ValueError("now must be timezone-aware")
+    raw = text.strip().lower() or "7d"
+    days = _LAST_DAYS.match(raw)
+    if days:
+        count = int(days.group(1))
+        if not 1 <= count <= MAX_DAYS:
+            raise ValueError(f"a period is 1 to {MAX_DAYS} days (got '{text.strip()}')")
+        tomorrow = _midnight(now.astimezone(UTC).date()) + timedelta(days=1)
+        return tomorrow - timedelta(days=count), tomorrow
+    bounds = _RANGE.match(raw)
+    if not bounds:
+        raise ValueError(f"'{text.strip()}' is not a period: {_HELP}")
+    first, last = (_day(bounds.group(i)) for i in (1, 2))
+    if last < first:
+        raise ValueError(f"the period ends before it starts ({first} .. {last})")
+    if (last - first).days + 1 > MAX_DAYS:
+        raise ValueError(f"a period is 1 to {MAX_DAYS} days (got {(last - first).days + 1})")
+    return _midnight(first), _midnight(last) + timedelta(days=1)
+
+
+def _day(raw: str) -> date:
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise ValueError(f"'{raw}' is not a date like 2026-11-01: {_HELP}") from None
+
+
+def _midnight(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day, tzinfo=UTC)
+
+
+def _time(value: Any) -> datetime | None:
+    """A stored time (ISO text or datetime) as an aware UTC datetime."""
+    if value is None or value == "":
+        return None
+    moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _seconds(since: Any, until: Any) -> float | None:
+    start, end = _time(since), _time(until)
+    return (end - start).total_seconds() if start and end else None
+
+
+def _outcome(status: str) -> str:
+    return "resolved" if status in _RESOLVED else "let_go" if status == "let_go" else "open"
+
+
+def compute(source: ReportSource, start: datetime, end: datetime, now: datetime) -> TeamReport:
+    """Every figure of the team report for cases opened in [start, end), as of `now`."""
+    cases = source.report_cases(start, end)
+    events = source.report_events(start, end, (EventKind.REMEDY, EventKind.SATISFACTION))
+    reminders = source.report_reminders(start, end)
+    facts = tuple(_fact(row) for row in cases)
+    outcomes = Counter(f.outcome for f in facts)
+    clock_cases, breaches = _breaches(cases, reminders, now)
+    due, on_time = _followups(reminders, start, end)
+    satisfaction, paradox = _satisfaction(events, cases)
+    return TeamReport(
+        start=start,
+        end=end,
+        now=now,
+        opened=len(cases),
+        resolved=outcomes["resolved"],
+        let_go=outcomes["let_go"],
+        still_open=outcomes["open"],
+        by_reason=ranked(Counter(str(r["reason"] or "other") for r in cases)),
+        by_kind=ranked(Counter(str(r["kind"] or "unknown") for r in cases)),
+        by_intensity=tuple(sorted(Counter(_intensity(r) for r in cases).items())),
+        by_channel=ranked(Counter(str(r["channel_id"]) for r in cases)),
+        first_response=durations([f.first_response for f in facts if f.first_response is not None]),
+        resolution=durations(_resolution_times(cases)),
+        clock_cases=clock_cases,
+        breaches=breaches,
+        followups_due=due,
+        followups_on_time=on_time,
+        repeat=pareto((r["platform"], r["customer_id"]) for r in cases),
+        agents=_agents(source.report_agent_cases(start, end), start, end),
+        remedies=_remedies(events, cases),
+        satisfaction=satisfaction,
+        paradox=paradox,
+        cases=facts,
+    )
+
+
+def _fact(row: Row) -> CaseFact:
+    opened = _time(row["opened_at"])
+    assert opened is not None
+    return CaseFact(
+        row["id"], opened, _outcome(row["status"]), _seconds(opened, row["first_response_at"])
+    )
+
+
+def _intensity(row: Row) -> int:
+    return min(3, max(0, int(row["intensity"] or 0)))
+
+
+def _resolution_times(cases: list[Row]) -> list[float]:
+    times = [_seconds(r["opened_at"], r["resolved_at"]) for r in cases if r["status"] in _RESOLVED]
+    return [t for t in times if t is not None]
+
+
+def _breaches(cases: list[Row], reminders: list[Row], now: datetime) -> tuple[int, int]:
+    """Cases with a first-response clock, and those whose clock ran out: the reminder was
+    pinged, or the first agent action (else resolution, closing, or now) came after it was due."""
+    by_id = {r["id"]: r for r in cases}
+    clocks: dict[int, list[Row]] = defaultdict(list)
+    for reminder in reminders:
+        if reminder["kind"] == "first-response" and reminder["case_id"] in by_id:
+            clocks[reminder["case_id"]].append(reminder)
+    breached = 0
+    for case_id, found in clocks.items():
+        case = by_id[case_id]
+        acted = _time(case["first_response_at"] or case["resolved_at"] or case["closed_at"]) or now
+        breached += any(_ran_out(r, acted) for r in found)
+    return len(clocks), breached
+
+
+def _ran_out(reminder: Row, acted: datetime) -> bool:
+    """A first-response reminder was pinged, or the agent acted after it was due."""
+    due = _time(reminder["due_at"])
+    pinged = bool(reminder["sent_at"]) or reminder["status"] == "sent"
+    return pinged or (due is not None and acted > due)
+
+
+def _followups(reminders: list[Row], start: datetime, end: datetime) -> tuple[int, int]:
+    """Follow-up reminders due in [start, end) (cancelled ones left out), and those done
+    before their due time plus one day."""
+    due = on_time = 0
+    for reminder in reminders:
+        when = _time(reminder["due_at"])
+        if reminder["kind"] != "follow-up" or reminder["status"] == "cancelled":
+            continue
+        if when is None or not start <= when < end:
+            continue
+        due += 1
+        done = _time(reminder["done_at"])
+        in_time = done is not None and done < when + FOLLOWUP_GRACE
+        on_time += reminder["status"] == "done" and in_time
+    return due, on_time
+
+
+def _agents(rows: list[Row], start: datetime, end: datetime) -> tuple[AgentLoad, ...]:
+    """Each assignee's open cases now and cases resolved in the period, busiest first."""
+    names: dict[str, str] = {}
+    open_now: Counter[str] = Counter()
+    resolved: Counter[str] = Counter()
+    for row in rows:
+        agent = str(row["assignee_id"])
+        names[agent] = row["assignee_name"] or agent
+        when = _time(row["resolved_at"])
+        open_now[agent] += row["status"] in _OPEN
+        resolved[agent] += row["status"] in _RESOLVED and when is not None and start <= when < end
+    loads = [AgentLoad(names[a], open_now[a], resolved[a]) for a in names]
+    return tuple(sorted(loads, key=lambda x: (-(x.open + x.resolved), x.name)))
+
+
+def _remedies(events: list[Row], cases: list[Row]) -> tuple[RemedyTotal, ...]:
+    """Remedies per reason of the case: how many, and totals per currency."""
+    reasons = {r["id"]: str(r["reason"] or "other") for r in cases}
+    counts: Counter[str] = Counter()
+    totals: dict[str, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
+    for event in events:
+        if event["kind"] != EventKind.REMEDY:
+            continue
+        reason = reasons.get(event["case_id"], "other")
+        counts[reason] += 1
+        amount, currency = _money(event["details"])
+        if amount is not None:
+            totals[reason][currency] += amount
+    return tuple(
+        RemedyTotal(reason, count, tuple(sorted(totals[reason].items())))
+        for reason, count in ranked(counts)
+    )
+
+
+def _money(details: dict[str, Any]) -> tuple[Decimal | None, str]:
+    currency = str(details.get("currency") or "?").upper()
+    try:
+        amount = Decimal(str(details.get("amount")))
+    except InvalidOperation:
+        return None, currency
+    return (amount, currency) if amount.is_finite() else (None, currency)
+
+
+def _satisfaction(
+    events: list[Row], cases: list[Row]
+) -> tuple[tuple[IntensityScore, ...], Paradox]:
+    """The last satisfaction score of each case, by the intensity the case opened with."""
+    intensity = {r["id"]: _intensity(r) for r in cases}
+    latest: dict[int, int] = {}
+    for event in events:
+        score = event["details"].get("score") if event["kind"] == EventKind.SATISFACTION else None
+        if isinstance(score, int | str) and str(score).isdigit() and 1 <= int(score) <= 5:
+            latest[event["case_id"]] = int(score)
+    levels: dict[int, list[float]] = {level: [] for level in range(4)}
+    for case_id, score in latest.items():
+        levels[intensity.get(case_id, 0)].append(score)
+    hot = levels[2] + levels[3]
+    calm = levels[0] + levels[1]
+    scores = tuple(IntensityScore(i, len(v), mean(v)) for i, v in levels.items())
+    return scores, Paradox(len(hot), mean(hot), len(calm), mean(calm))
+
+
+def daily_counts(report: TeamReport) -> tuple[DayCounts, ...]:
+    """One entry per UTC day of the period: cases opened by outcome, first-response median."""
+    first = report.start.astimezone(UTC).date()
+    last = (report.end.astimezone(UTC) - timedelta(microseconds=1)).date()
+    by_day: dict[date, list[Any]] = defaultdict(list)
+    for fact in report.cases:
+        by_day[fact.opened_at.astimezone(UTC).date()].append(fact)
+    days = []
+    for offset in range((last - first).days + 1):
+        day = first + timedelta(days=offset)
+        facts = by_day.get(day, [])
+        outcomes = Counter(f.outcome for f in facts)
+        responses = [f.first_response for f in facts if f.first_response is not None]
+        days.append(
+            DayCounts(
+                day,
+                len(facts),
+                outcomes["resolved"],
+                outcomes["let_go"],
+                outcomes["open"],
+                median(responses),
+            )
+        )
+    return tuple(days)
