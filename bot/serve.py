@@ -35,7 +35,7 @@ def _platform_jobs(name: str, app: App, opts: dict[str, Any]) -> list[Job]:
 
         return slack_jobs(app, **opts)
     if name == "discord":
-        from handlers.discord import jobs as discord_jobs
+        from handlers.discord.runtime import jobs as discord_jobs
 
         return discord_jobs(app)
     raise ValueError(f"unknown platform {name}")

@@ -8,7 +8,8 @@ from pathlib import Path
 import playbooks
 from bot.clock import SystemClock
 from bot.core.base.ports import Clock, LanguageDetector, TimeParser
-from bot.core.cases.engine import Engine, EngineConfig
+from bot.core.cases.config import EngineConfig
+from bot.core.cases.engine import Engine
 from bot.core.guidance.guide import GuidanceConfig
 from bot.core.guidance.playbook import REQUIRED_LANGUAGES, PlaybookLibrary
 from bot.core.reminders.scheduler import Scheduler

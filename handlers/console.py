@@ -18,8 +18,9 @@ from bot.core.base.cards import CardKind, render_text
 from bot.core.base.model import Actor, Incoming
 from bot.core.base.outbox import OutboxItem
 from bot.core.cases import replies
+from bot.core.cases.context import Context
 from bot.core.cases.engine import Reply
-from bot.core.commands.dispatch import Context, run
+from bot.core.commands.dispatch import run
 from bot.core.commands.interactions import on_reaction
 from bot.core.delivery.drainer import OutboxDrainer
 from bot.records_cli import apply_retention
@@ -194,7 +195,7 @@ class ConsoleSession:
             if case:
                 self._say(f"(case #{case.id} opened; /in #{case.id} to enter its thread)")
         else:
-            self.app.engine.record_thread_message(msg)
+            self.app.engine.conversation.record_thread_message(msg)
 
     def _agent_says(self, text: str) -> None:
         if self.thread is None or not text:
@@ -202,7 +203,7 @@ class ConsoleSession:
             return
         msg = Incoming(PLATFORM, CHANNEL, self._new_id(), self._agent(), text, self.thread)
         self._say(f"{self.agent} (agent) › {text}")
-        self.app.engine.record_thread_message(msg)
+        self.app.engine.conversation.record_thread_message(msg)
 
     def _answer(self, rest: str) -> None:
         """`/reply [#N] [suggestion] [text]`: the case is the thread's unless named."""

@@ -16,7 +16,7 @@ from bot.core.base.case import EventKind
 from bot.core.base.ports import LanguageDetector
 from bot.settings import Settings
 from bot.wiring import App, build
-from handlers.discord import serve
+from handlers.discord.runtime import serve
 from tests.fakes.discord_api import FakeDiscord, RecordedRequest
 from tests.support import FakeClock, eventually, wait_delivered
 

@@ -14,7 +14,8 @@ import aiohttp
 import pytest
 
 from bot.core.base.ports import LanguageDetector
-from bot.core.commands.dispatch import Context, run
+from bot.core.cases.context import Context
+from bot.core.commands.dispatch import run
 from bot.wiring import App
 from tests.conftest import AGENT, complaint
 from tests.fakes import slack_payloads as sp

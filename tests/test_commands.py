@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from bot.core.base.model import Status, StepState
-from bot.core.commands.dispatch import Context, run
+from bot.core.cases.context import Context
+from bot.core.commands.dispatch import run
 from bot.core.commands.language import USAGE, CommandError, parse
 from bot.wiring import App
 from tests.conftest import AGENT, LUCIA, complaint

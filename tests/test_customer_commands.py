@@ -14,7 +14,8 @@ from typing import Any
 import pytest
 
 from bot.core.base.model import Actor, StepState
-from bot.core.commands.dispatch import Context, run
+from bot.core.cases.context import Context
+from bot.core.commands.dispatch import run
 from bot.core.commands.interactions import on_button, on_reaction
 from bot.core.commands.language import USAGE
 from bot.settings import Settings

@@ -162,7 +162,7 @@ def test_claim_assign_note_and_thread_messages_on_the_timeline(app: App) -> None
     reply = Incoming(
         "test", "C1", "m-2", LUCIA, "SIGO ESPERANDO!!! Es una VERGÜENZA, idiotas", case.thread_id
     )
-    app.engine.record_thread_message(reply)
+    app.engine.conversation.record_thread_message(reply)
     events = app.store.events(case.id)
     assert [e.kind for e in events][1:5] == [
         EventKind.CLAIMED,
@@ -177,8 +177,8 @@ def test_claim_assign_note_and_thread_messages_on_the_timeline(app: App) -> None
 def test_edits_and_deletes_are_recorded_not_applied(app: App) -> None:
     case = app.engine.open_case(complaint(EN))
     assert case is not None
-    app.engine.record_edit("test", "C1", "m-1", None, "never mind", EN, LUCIA)
-    app.engine.record_delete("test", "C1", "m-1", None, LUCIA)
+    app.engine.conversation.record_edit("test", "C1", "m-1", None, "never mind", EN, LUCIA)
+    app.engine.conversation.record_delete("test", "C1", "m-1", None, LUCIA)
     stored = app.store.get_case(case.id)
     assert stored is not None and stored.text == EN
     assert kinds(app, case.id)[-2:] == [EventKind.MESSAGE_EDITED, EventKind.MESSAGE_DELETED]

@@ -14,7 +14,8 @@ import json
 from datetime import timedelta
 from pathlib import Path
 
-from bot.core.commands.dispatch import Context, run
+from bot.core.cases.context import Context
+from bot.core.commands.dispatch import run
 from bot.core.records.case_list import iter_cases
 from bot.records_cli import export
 from bot.wiring import App

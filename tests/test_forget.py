@@ -10,7 +10,8 @@ from pathlib import Path
 
 from bot.core.base.case import EventKind
 from bot.core.base.model import Actor, Incoming, Status
-from bot.core.commands.dispatch import Context, run
+from bot.core.cases.context import Context
+from bot.core.commands.dispatch import run
 from bot.core.records.team_report import compute
 from bot.records_cli import forget
 from bot.settings import Settings
@@ -42,7 +43,7 @@ def lucia_case(app: App, clock: FakeClock, n: int) -> int:
     assert case is not None
     ctx = Context(AGENT, "test", "C1", case.thread_id)
     clock.advance(minutes=3)
-    app.engine.record_thread_message(Incoming("test", "C1", f"r-{n}", LUCIA,
+    app.engine.conversation.record_thread_message(Incoming("test", "C1", f"r-{n}", LUCIA,
                                               f"Sigo esperando, {SECRET_WORDS}", case.thread_id))
     for command in ("claim", "note llamé a Lucía, reembolso aprobado",
                     "remedy refund 20 EUR para Lucía", "resolve",

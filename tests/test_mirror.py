@@ -19,7 +19,7 @@ CALM = "Hello, my invoice 7781 shows a charge I do not recognise. Could you chec
 
 def said(app: App, case_id: int, at: str, author: Actor = LUCIA, text: str = "Any news?") -> None:
     msg = Incoming("test", "C2", f"m-{at}", author, text, at)
-    app.engine.record_thread_message(msg)
+    app.engine.conversation.record_thread_message(msg)
 
 
 def cards(app: App, case_id: int) -> list[tuple[str, str, str | None, str | None]]:
@@ -63,7 +63,7 @@ def test_messages_in_the_staff_thread_itself_are_not_copied(app: App) -> None:
         app.store.outbox_for_case(case.id)[0].id, "staff-ts", app.engine.clock.now()
     )
     msg = Incoming("test", "CSTAFF", "m-9", AGENT, "I'll take this one.", "staff-ts")
-    assert app.engine.record_thread_message(msg) is not None
+    assert app.engine.conversation.record_thread_message(msg) is not None
     assert not [c for c in cards(app, case.id) if c[0] == CardKind.MIRROR.value]
 
 

@@ -9,7 +9,8 @@ import json
 from pathlib import Path
 
 from bot.core.base.model import Status
-from bot.core.commands.dispatch import Context, run
+from bot.core.cases.context import Context
+from bot.core.commands.dispatch import run
 from bot.wiring import App
 from tests.conftest import AGENT, LEAD, LUCIA, complaint
 from tests.support import FakeClock

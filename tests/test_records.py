@@ -54,11 +54,12 @@ def full_case(app: App, clock: FakeClock) -> int:
     assert eng.note(fresh(app, cid), AGENT, NOTE).ok
     clock.advance(minutes=1)
     case = fresh(app, cid)
-    eng.record_thread_message(thread(case, "m-2", LUCIA, "¿Y bien? Sigo esperando 😤"))
-    eng.record_thread_message(thread(case, "m-3", AGENT, "Lo siento, Lucía. Hoy sale."))
-    eng.record_thread_message(thread(case, "m-4", BYSTANDER, "yo también"))
-    eng.record_edit("test", "C1", "m-2", case.thread_id, "¿Y bien?", "¿Y bien? Sigo", LUCIA)
-    eng.record_delete("test", "C1", "m-4", case.thread_id, BYSTANDER)
+    talk = eng.conversation
+    talk.record_thread_message(thread(case, "m-2", LUCIA, "¿Y bien? Sigo esperando 😤"))
+    talk.record_thread_message(thread(case, "m-3", AGENT, "Lo siento, Lucía. Hoy sale."))
+    talk.record_thread_message(thread(case, "m-4", BYSTANDER, "yo también"))
+    talk.record_edit("test", "C1", "m-2", case.thread_id, "¿Y bien?", "¿Y bien? Sigo", LUCIA)
+    talk.record_delete("test", "C1", "m-4", case.thread_id, BYSTANDER)
     assert eng.followup(fresh(app, cid), AGENT, clock.now() + timedelta(hours=20), "llamar").ok
     clock.advance(days=1)
     assert app.scheduler.tick() == 2  # the follow-up and the stalled clock

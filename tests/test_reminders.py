@@ -11,7 +11,8 @@ import pytest
 from bot.core.base.clocks import BusinessHours, ReminderKind
 from bot.core.base.model import Status, StepState, Via
 from bot.core.base.ports import LanguageDetector
-from bot.core.commands.dispatch import Context, run
+from bot.core.cases.context import Context
+from bot.core.commands.dispatch import run
 from bot.core.commands.interactions import on_reaction
 from bot.core.reminders import scheduler
 from bot.settings import Settings

@@ -16,8 +16,9 @@ from bot.core.base.case import Case, EventKind
 from bot.core.base.clocks import ReminderKind
 from bot.core.base.model import CustomerKind, History, Impact, Incoming, Reason, Status
 from bot.core.base.ports import LanguageDetector
+from bot.core.cases.context import Context
 from bot.core.cases.lifecycle import LABELS, refusal
-from bot.core.commands.dispatch import Context, run
+from bot.core.commands.dispatch import run
 from bot.core.commands.interactions import on_button
 from bot.core.guidance.guide import history_evidence
 from bot.core.reading.history import assess_history, describe_history
@@ -119,7 +120,7 @@ def test_spanish_ping_escalation_and_anger(es_app: App, clock: FakeClock) -> Non
     assert escalation.title.startswith("🚨 Escalado · #1: primera respuesta pendiente — avisado")
     es_app.engine.claim(case, AGENT)
     reply = Incoming("test", "C1", "m-2", LUCIA, ANGRIER, case.thread_id)
-    es_app.engine.record_thread_message(reply)
+    es_app.engine.conversation.record_thread_message(reply)
     notice = cards(es_app, "notice")[-1]
     assert notice.title.startswith("🔥 El cliente está más molesto ahora (")
     assert "(consejo: anger-during)" in notice.lines[0]

@@ -8,7 +8,8 @@ import discord
 from discord import app_commands
 
 from bot.core.base.case import Case
-from bot.core.commands.dispatch import Context, run
+from bot.core.cases.context import Context
+from bot.core.commands.dispatch import run
 from bot.core.commands.language import USAGE
 from bot.wiring import App
 from handlers.discord import choices
@@ -35,7 +36,7 @@ class ComplaintCommands(app_commands.Group):
             name="complaint", description="Work on complaint cases with Sereno", guild_only=True
         )
         self.app = app
-        RecordsCommands(self)
+        RecordsCommands(self, app, self.run_text)
 
     async def run_text(
         self, interaction: discord.Interaction, name: str, case: int | None, *words: str | None

@@ -57,7 +57,7 @@ def message(app: App, msg: discord.Message, places: StaffPlaces) -> None:
         if case is not None:
             log.info("case %s opened from Discord message %s", case.ref, msg.id)
     else:
-        app.engine.record_thread_message(incoming)
+        app.engine.conversation.record_thread_message(incoming)
 
 
 def _staff(app: App) -> str | None:
@@ -76,7 +76,7 @@ def edit(app: App, payload: discord.RawMessageUpdateEvent) -> None:
     old = payload.data.get(PREVIOUS, old)  # noted when the edit arrived  # type: ignore[misc]
     if old == msg.content:
         return
-    app.engine.record_edit(
+    app.engine.conversation.record_edit(
         PLATFORM,
         where.channel_id,
         str(msg.id),
@@ -101,7 +101,7 @@ def delete(app: App, client: discord.Client, payload: discord.RawMessageDeleteEv
     who = Actor(PLATFORM, "", "someone")
     if cached is not None:
         who = actor(cached.author, app.settings.discord_agent_role)
-    app.engine.record_delete(
+    app.engine.conversation.record_delete(
         PLATFORM, where.channel_id, str(payload.message_id), where.thread_id, who
     )
 

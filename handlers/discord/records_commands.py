@@ -6,18 +6,23 @@ so remedies, satisfaction, stories, exports and reports live one level down.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Literal
 
 import discord
 from discord import app_commands
 
-from bot.core.commands.dispatch import Context, run
+from bot.core.cases.context import Context
+from bot.core.commands.dispatch import run
 from bot.core.commands.language import USAGE
 from handlers.discord.answers import answer
 from handlers.discord.people import PLATFORM, actor, context_place
 
 if TYPE_CHECKING:
-    from handlers.discord.commands import ComplaintCommands
+    from bot.wiring import App
+
+#: How `/complaint` runs one core command: `(interaction, name, case, *words)`.
+RunText = Callable[..., Awaitable[None]]
 
 NAMES = ("remedy", "satisfied", "story", "export", "report", "stories")
 CASE_HELP = "Case number (inside a case's thread the case is implied)"
@@ -30,15 +35,16 @@ def _about(name: str) -> str:
 
 
 class RecordsCommands(app_commands.Group):
-    """Each subcommand builds the core's command text and runs it through the parent."""
+    """Each subcommand builds the core's command text and runs it with `run_text`."""
 
-    def __init__(self, parent: ComplaintCommands) -> None:
+    def __init__(self, parent: app_commands.Group, app: App, run_text: RunText) -> None:
         super().__init__(
             name="records",
             description="Remedies, satisfaction, stories, exports and team reports",
             parent=parent,
         )
-        self.owner = parent
+        self.app = app
+        self.run_text = run_text
 
     @app_commands.command(name="remedy", description=_about("remedy"))
     @app_commands.describe(
@@ -54,7 +60,7 @@ class RecordsCommands(app_commands.Group):
         case: int | None = None,
     ) -> None:
         """Record a refund, discount, replacement or other remedy."""
-        await self.owner.run_text(interaction, "remedy", case, kind, amount, currency, note)
+        await self.run_text(interaction, "remedy", case, kind, amount, currency, note)
 
     @app_commands.command(name="satisfied", description=_about("satisfied"))
     @app_commands.describe(score="1 (unhappy) to 5 (delighted)", case=CASE_HELP)
@@ -66,13 +72,13 @@ class RecordsCommands(app_commands.Group):
         case: int | None = None,
     ) -> None:
         """Record the customer's satisfaction at the follow-up."""
-        await self.owner.run_text(interaction, "satisfied", case, str(score), comment)
+        await self.run_text(interaction, "satisfied", case, str(score), comment)
 
     @app_commands.command(name="story", description=_about("story"))
     @app_commands.describe(case=CASE_HELP)
     async def story(self, interaction: discord.Interaction, case: int | None = None) -> None:
         """Mark a resolved case as a success story."""
-        await self.owner.run_text(interaction, "story", case)
+        await self.run_text(interaction, "story", case)
 
     @app_commands.command(name="export", description=_about("export"))
     @app_commands.describe(
@@ -92,7 +98,7 @@ class RecordsCommands(app_commands.Group):
         # list of cases to the size Discord takes here (interaction.attachment_size_limit).
         await interaction.response.defer(ephemeral=True, thinking=True)
         words = ["export", *([f"#{case}"] if case else []), format, *([period] if period else [])]
-        app = self.owner.app
+        app = self.app
         channel_id, thread_id = context_place(
             interaction.channel, interaction.channel_id, app.store
         )
@@ -104,10 +110,10 @@ class RecordsCommands(app_commands.Group):
     @app_commands.describe(period=PERIOD_HELP)
     async def report(self, interaction: discord.Interaction, period: str = "7d") -> None:
         """Post the team report with its chart."""
-        await self.owner.run_text(interaction, "report", None, period)
+        await self.run_text(interaction, "report", None, period)
 
     @app_commands.command(name="stories", description=_about("stories"))
     @app_commands.describe(period=PERIOD_HELP)
     async def stories(self, interaction: discord.Interaction, period: str = "30d") -> None:
         """Export the success stories of a period."""
-        await self.owner.run_text(interaction, "stories", None, period)
+        await self.run_text(interaction, "stories", None, period)

@@ -15,7 +15,8 @@ from slack_bolt.async_app import AsyncApp
 
 from bot.core.base.model import Actor, Incoming
 from bot.core.cases.audience import Admission, AudienceGuard
-from bot.core.commands.dispatch import Context, run
+from bot.core.cases.context import Context
+from bot.core.commands.dispatch import run
 from bot.core.commands.interactions import on_button, on_reaction
 from bot.wiring import App
 from handlers.slack.ingress import NEW_MESSAGE_SUBTYPES
@@ -108,7 +109,7 @@ async def _posted(
         sent_at(ts),
     )
     if msg.thread_id:
-        bridge.app.engine.record_thread_message(msg)
+        bridge.app.engine.conversation.record_thread_message(msg)
     elif (admission := await _admission(bridge, msg.channel_id)) is not None:
         bridge.app.engine.open_case(msg, staff_channel=admission.staff_channel)
 
@@ -128,7 +129,7 @@ async def _edited(bridge: SlackBridge, body: dict[str, Any], event: dict[str, An
     if new.get("text") == old.get("text"):
         return  # unfurls and other non-text changes
     actor = await bridge.people.actor(new["user"], new.get("user_team"))
-    bridge.app.engine.record_edit(
+    bridge.app.engine.conversation.record_edit(
         PLATFORM,
         event["channel"],
         new["ts"],
@@ -148,7 +149,7 @@ async def _deleted(bridge: SlackBridge, body: dict[str, Any], event: dict[str, A
         if old.get("user")
         else Actor(PLATFORM, "unknown", "unknown")
     )
-    bridge.app.engine.record_delete(
+    bridge.app.engine.conversation.record_delete(
         PLATFORM, event["channel"], event["deleted_ts"], old.get("thread_ts"), actor
     )
 

@@ -14,7 +14,7 @@ from bot.core.base.model import StepState
 from bot.core.base.ports import LanguageDetector
 from bot.settings import Settings, SettingsError
 from bot.wiring import App, build
-from handlers.discord import serve
+from handlers.discord.runtime import serve
 from tests.discord_harness import eventually, open_complaint, step_message
 from tests.fakes.discord_api import DROP, FakeDiscord
 from tests.support import FakeClock

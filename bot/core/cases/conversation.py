@@ -1,46 +1,45 @@
 """The conversation around a case: later messages, rising anger, edits and deletes.
 
-Mixed into `Engine`; every entry goes on the case's timeline, nothing is
-applied silently (an edited complaint keeps its original text).
+The engine holds one `Conversation` (`engine.conversation`); every entry goes on the
+case's timeline, nothing is applied silently (an edited complaint keeps its original
+text).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from bot.core.base.case import Case, EventKind
 from bot.core.base.model import Actor, Incoming
+from bot.core.base.ports import Clock
+from bot.core.base.store_port import CaseStore
+from bot.core.cases.config import EngineConfig
+from bot.core.cases.posts import Posts
 from bot.core.guidance.guide import mirror_card, notice_card
+from bot.core.guidance.playbook import PlaybookLibrary
 from bot.core.reading.reader import intensity_of
 from bot.core.texts.catalog import t
 
-if TYPE_CHECKING:
-    from bot.core.base.ports import Clock
-    from bot.core.base.store_port import CaseStore
-    from bot.core.cases.engine import EngineConfig
-    from bot.core.guidance.playbook import PlaybookLibrary
 
-
-class ConversationMixin:
+@dataclass
+class Conversation:
     """Recording what is said in a case's thread."""
 
     store: CaseStore
     clock: Clock
     library: PlaybookLibrary
     config: EngineConfig
+    posts: Posts
+    #: The engine's: an agent's message stops the first-response clock.
+    first_response: Callable[[Case, datetime, Actor], Case]
+    #: The engine's: wake the adapters' drainers.
+    notify: Callable[[], None]
 
-    if TYPE_CHECKING:
-
-        def _event(self, case: Case, actor: Actor, kind: EventKind, **details: Any) -> None: ...
-
-        def _first_response(
-            self, case: Case, now: datetime, actor: Actor | None = None
-        ) -> Case: ...
-
-        def refresh_header(self, case_id: int) -> None: ...
-
-        def notify(self) -> None: ...
+    def _event(self, case: Case, actor: Actor, kind: EventKind, **details: Any) -> None:
+        self.store.append_event(case.id, self.clock.now(), actor, kind, details)
 
     def record_thread_message(self, msg: Incoming) -> Case | None:
         """Record a later message in a case's thread on its timeline."""
@@ -65,8 +64,8 @@ class ConversationMixin:
                     text=msg.text,
                     message_id=msg.message_id,
                 )
-                case = self._first_response(case, self.clock.now(), msg.author)
-                self.refresh_header(case.id)
+                case = self.first_response(case, self.clock.now(), msg.author)
+                self.posts.refresh_header(case.id)
             else:
                 self._event(
                     case,

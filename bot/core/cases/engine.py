@@ -6,9 +6,9 @@ entry and the messages it causes in one transaction.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from bot.core.base.case import Case, EventKind
@@ -17,14 +17,12 @@ from bot.core.base.model import SERENO, Actor, Incoming, Reading, Status, StepSt
 from bot.core.base.ports import Clock, LanguageDetector
 from bot.core.base.store_port import CaseStore, NewCase
 from bot.core.cases import floods
-from bot.core.cases.conversation import ConversationMixin
+from bot.core.cases.config import EngineConfig
+from bot.core.cases.conversation import Conversation
 from bot.core.cases.lifecycle import refusal
+from bot.core.cases.posts import Posts
 from bot.core.guidance.guide import (
-    GuidanceConfig,
-    header_card,
     opener_card,
-    step_card,
-    suggestion_card,
 )
 from bot.core.guidance.playbook import Playbook, PlaybookLibrary
 from bot.core.reading.reader import assess_history, read_complaint
@@ -44,20 +42,8 @@ class Reply:
     public: bool = False
 
 
-@dataclass(frozen=True)
-class EngineConfig:
-    default_language: str
-    guidance: GuidanceConfig
-    clocks: Clocks = field(default_factory=Clocks)
-    snooze_for: timedelta = timedelta(hours=1)
-    #: At most this many new cases per minute from one author (see `floods`).
-    flood_cases_per_minute: int = 5
-    #: Each platform's lead, when one person: told of floods, may export every case.
-    leads: Mapping[str, str] = field(default_factory=dict)
-
-
 @dataclass
-class Engine(ConversationMixin):
+class Engine:
     store: CaseStore
     library: PlaybookLibrary
     detector: LanguageDetector
@@ -66,6 +52,22 @@ class Engine(ConversationMixin):
     on_outbox: list[Callable[[], None]] = field(default_factory=list)
     #: Draws the team report's chart (a PNG); wired outside the core.
     chart: Callable[[Any], bytes] | None = None
+    #: What Sereno posts in a case's thread (header, steps, suggestions).
+    posts: Posts = field(init=False, repr=False)
+    #: What is said in a case's thread: `record_thread_message`, `record_edit`, ...
+    conversation: Conversation = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.posts = Posts(self.store, self.library, self.config, self.clock)
+        self.conversation = Conversation(
+            self.store,
+            self.clock,
+            self.library,
+            self.config,
+            self.posts,
+            self._first_response,
+            self.notify,
+        )
 
     # -- helpers ---------------------------------------------------------------
 
@@ -95,74 +97,14 @@ class Engine(ConversationMixin):
 
     def playbook_for(self, case: Case) -> Playbook:
         """The playbook a case was opened with (or the default if it is gone)."""
-        return self.library.get(case.playbook_id) or self.library.playbooks[0]
+        return self.posts.playbook_for(case)
 
     def _event(self, case: Case, actor: Actor, kind: EventKind, **details: Any) -> None:
         self.store.append_event(case.id, self.clock.now(), actor, kind, details)
 
     def refresh_header(self, case_id: int) -> None:
         """Queue an in-place edit of the case header (or its first post)."""
-        case = self.store.get_case(case_id)
-        assert case is not None
-        headers = [
-            row_id
-            for row_id, kind, _, edit_of in self.store.posted_messages(case_id)
-            if kind == "header" and edit_of is None
-        ]
-        upcoming = self.store.reminders_for(case_id)
-        next_due = (upcoming[0].kind.value, upcoming[0].due_at) if upcoming else None
-        card = header_card(
-            case,
-            self.playbook_for(case),
-            self.library.rules,
-            self.store.steps(case_id),
-            self.config.guidance,
-            self.clock.now(),
-            next_due,
-        )
-        self.store.enqueue(case, card, self.clock.now(), edit_of=headers[0] if headers else None)
-
-    def _posted(self, case_id: int) -> tuple[set[str], set[str]]:
-        steps, suggestions = set(), set()
-        for _, kind, step_id, _ in self.store.posted_messages(case_id):
-            if kind == "step" and step_id:
-                steps.add(step_id)
-            elif kind == "suggestion" and step_id:
-                suggestions.add(step_id)
-        return steps, suggestions
-
-    def _post_step(self, case: Case, step_id: str, agent_name: str | None) -> None:
-        playbook = self.playbook_for(case)
-        steps = self.store.steps(case.id)
-        step = playbook.step(step_id)
-        if step is None:
-            return
-        number = next(i for i, s in enumerate(steps, 1) if s.step_id == step_id)
-        lang = self.config.guidance.agent_language
-        self.store.enqueue(
-            case, step_card(case, step, number, len(steps), lang), self.clock.now(), step_id=step_id
-        )
-        if step.suggestion:
-            self._post_suggestion(case, step.suggestion, agent_name, once=True)
-
-    def _post_suggestion(
-        self, case: Case, suggestion_id: str, agent_name: str | None, once: bool
-    ) -> bool:
-        suggestion = self.playbook_for(case).suggestions.get(suggestion_id)
-        if suggestion is None or (once and suggestion_id in self._posted(case.id)[1]):
-            return False
-        card = suggestion_card(
-            case, suggestion, self.library.rules, self.config.guidance, agent_name
-        )
-        self.store.enqueue(case, card, self.clock.now(), step_id=suggestion_id)
-        return True
-
-    def _advance(self, case: Case, agent_name: str | None) -> None:
-        """Post the first pending step if it is not on screen yet: guidance unfolds."""
-        posted, _ = self._posted(case.id)
-        pending = [s for s in self.store.steps(case.id) if s.state is StepState.PENDING]
-        if pending and pending[0].step_id not in posted:
-            self._post_step(case, pending[0].step_id, agent_name)
+        self.posts.refresh_header(case_id)
 
     def _applicable(self, case: Case, flags: frozenset[str]) -> list[str]:
         r = case.reading
@@ -233,9 +175,9 @@ class Engine(ConversationMixin):
         with self.store.atomic():
             if msg.event_id and not self.store.remember_event(msg.platform, msg.event_id, now):
                 return None
-            flooded = floods.flood_target(self, msg, now)
+            flooded = floods.flood_target(self.store, self.config, msg, now)
             if flooded is not None:
-                floods.join(self, flooded, msg, now)
+                floods.join(self.store, self.config, flooded, msg, now)
             case = (
                 None if flooded else self._insert_case(msg, playbook, reading, now, staff_channel)
             )
@@ -283,8 +225,8 @@ class Engine(ConversationMixin):
         self._schedule(case, ReminderKind.FIRST_RESPONSE, clocks.first_response, SERENO)
         self._schedule(case, ReminderKind.STALLED, clocks.stalled_after, SERENO)
         self.refresh_header(case.id)
-        self._advance(case, None)
-        self._post_suggestion(case, FIRST_REPLY, None, once=True)
+        self.posts.advance(case, None)
+        self.posts.suggestion(case, FIRST_REPLY, None, once=True)
         return case
 
     # -- agent operations --------------------------------------------------------
@@ -332,7 +274,7 @@ class Engine(ConversationMixin):
             )
             case = self._first_response(case, now, actor)
             self.refresh_header(case.id)
-            self._advance(case, case.assignee_name or actor.name)
+            self.posts.advance(case, case.assignee_name or actor.name)
         self.notify()
         text = self.say(
             f"reply.step.{state.value}", step=step.step_id, actor=actor.name, ref=case.ref
@@ -407,7 +349,7 @@ class Engine(ConversationMixin):
         self._event(case, actor, EventKind.FLAG_SET, flag=flag, new_steps=added)
         self.refresh_header(case.id)
         for step_id in added:
-            self._post_step(case, step_id, case.assignee_name or actor.name)
+            self.posts.step(case, step_id, case.assignee_name or actor.name)
         return case
 
     def transition(
@@ -445,7 +387,7 @@ class Engine(ConversationMixin):
             self._schedule(case, ReminderKind.STALLED, self.clocks_for(case).stalled_after, actor)
         self.refresh_header(case.id)
         if verb == "let go":
-            self._post_suggestion(case, "let-go", actor.name, once=False)
+            self.posts.suggestion(case, "let-go", actor.name, once=False)
         if verb == "reopen" and "reopened" not in case.flags:
             self._add_flag(case, actor, "reopened")
 
@@ -456,7 +398,7 @@ class Engine(ConversationMixin):
             text = self.say("reply.suggestions", ids=", ".join(suggestions))
             return Reply(text, ok=bool(not suggestion_id), case_id=case.id)
         with self.store.atomic():
-            self._post_suggestion(case, suggestion_id, case.assignee_name or actor.name, once=False)
+            self.posts.suggestion(case, suggestion_id, case.assignee_name or actor.name, once=False)
             self._event(case, actor, EventKind.SUGGESTION_SHOWN, suggestion=suggestion_id)
         self.notify()
         text = self.say("reply.suggestion_posted", suggestion=suggestion_id, ref=case.ref)

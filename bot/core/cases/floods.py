@@ -22,38 +22,41 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
 
 from bot.core.base.cards import Card, CardKind
 from bot.core.base.case import Case, EventKind
 from bot.core.base.model import Incoming
 from bot.core.base.outbox import DIRECT
-
-if TYPE_CHECKING:
-    from bot.core.cases.engine import Engine
+from bot.core.base.store_port import CaseStore
+from bot.core.cases.config import EngineConfig
+from bot.core.texts.catalog import t
 
 log = logging.getLogger(__name__)
 WINDOW = timedelta(minutes=1)
 
 
-def flood_target(engine: Engine, msg: Incoming, now: datetime) -> Case | None:
+def flood_target(
+    store: CaseStore, config: EngineConfig, msg: Incoming, now: datetime
+) -> Case | None:
     """The case this message joins because its author is flooding; None: open a case."""
-    store, author = engine.store, msg.author.user_id
+    author = msg.author.user_id
     latest = store.latest_case_of(msg.platform, author)
     if latest is None:
         return None
     posted = posted_at(msg, now)
     recent = store.cases_posted_by(msg.platform, author, posted - WINDOW, posted + WINDOW)
-    if recent >= engine.config.flood_cases_per_minute:
+    if recent >= config.flood_cases_per_minute:
         return latest
-    return latest if _joining(engine, latest, posted) else None
+    return latest if _joining(store, latest, posted) else None
 
 
-def join(engine: Engine, case: Case, msg: Incoming, now: datetime) -> None:
+def join(
+    store: CaseStore, config: EngineConfig, case: Case, msg: Incoming, now: datetime
+) -> None:
     """Put a flood message on the case's timeline; tell the lead when the flood begins."""
     posted = posted_at(msg, now)
-    begins = not _joining(engine, case, posted)
-    engine.store.append_event(
+    begins = not _joining(store, case, posted)
+    store.append_event(
         case.id,
         now,
         msg.author,
@@ -66,7 +69,7 @@ def join(engine: Engine, case: Case, msg: Incoming, now: datetime) -> None:
         },
     )
     if begins:
-        _tell_lead(engine, case, msg, now)
+        _tell_lead(store, config, case, msg, now)
 
 
 def posted_at(msg: Incoming, now: datetime) -> datetime:
@@ -74,10 +77,10 @@ def posted_at(msg: Incoming, now: datetime) -> datetime:
     return msg.sent_at or now
 
 
-def _joining(engine: Engine, case: Case, posted: datetime) -> bool:
+def _joining(store: CaseStore, case: Case, posted: datetime) -> bool:
     """Whether a flood message joined this case within the minute (of posting time) before
     `posted`: the flood goes on."""
-    last = engine.store.last_event(case.id, EventKind.CUSTOMER_MESSAGE)
+    last = store.last_event(case.id, EventKind.CUSTOMER_MESSAGE)
     if last is None or not last.details.get("flood"):
         return False
     stamp = last.details.get("posted_at")
@@ -85,9 +88,11 @@ def _joining(engine: Engine, case: Case, posted: datetime) -> bool:
     return last_posted >= posted - WINDOW
 
 
-def _tell_lead(engine: Engine, case: Case, msg: Incoming, now: datetime) -> None:
-    limit = engine.config.flood_cases_per_minute
-    lead = engine.config.leads.get(msg.platform)
+def _tell_lead(
+    store: CaseStore, config: EngineConfig, case: Case, msg: Incoming, now: datetime
+) -> None:
+    limit = config.flood_cases_per_minute
+    lead = config.leads.get(msg.platform)
     if lead is None:  # no lead, or a group: a log line; names stay out of it
         log.warning(
             "Flood on %s: the author of case %s opened %d cases within a minute; their "
@@ -98,8 +103,9 @@ def _tell_lead(engine: Engine, case: Case, msg: Incoming, now: datetime) -> None
             case.ref,
         )
         return
-    title = engine.say("flood.title", who=msg.author.name, limit=limit)
-    lines = (engine.say("flood.joined", ref=case.ref), engine.say("flood.check", ref=case.ref))
-    engine.store.enqueue_to(
+    lang = config.guidance.agent_language
+    title = t("flood.title", lang, who=msg.author.name, limit=limit)
+    lines = (t("flood.joined", lang, ref=case.ref), t("flood.check", lang, ref=case.ref))
+    store.enqueue_to(
         msg.platform, DIRECT + lead, None, Card(CardKind.NOTICE, title, lines), now
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime
 
 from bot.core.base.case import Case
@@ -12,6 +12,7 @@ from bot.core.base.model import Actor, Status, StepState, Via
 from bot.core.base.ports import TimeParser
 from bot.core.base.store_port import CaseQuery
 from bot.core.cases import outcomes
+from bot.core.cases.context import Context
 from bot.core.cases.engine import Engine, Reply
 from bot.core.commands import views
 from bot.core.commands.language import Command, CommandError, help_text, parse
@@ -30,23 +31,6 @@ _STATUS_WORDS = {
     "let_go": {Status.LET_GO},
     "all": set(),
 }
-
-
-@dataclass(frozen=True)
-class Context:
-    """Who runs a command, and where.
-
-    `bare_names`: a typed name is this platform's user id (the console); chat platforms
-    send people as mentions, `<@ID|name>`, and a bare name there is nobody's id.
-    `file_limit`: the largest file, in bytes, the platform takes here (None: no limit).
-    """
-
-    actor: Actor
-    platform: str
-    channel_id: str
-    thread_id: str | None = None
-    bare_names: bool = True
-    file_limit: int | None = None
 
 
 def run(engine: Engine, times: TimeParser, text: str, ctx: Context) -> Reply:

@@ -20,7 +20,7 @@ from bot.core.records.team_report_text import render_text
 from bot.core.texts.catalog import t
 
 if TYPE_CHECKING:
-    from bot.core.commands.dispatch import Context
+    from bot.core.cases.context import Context
     from bot.core.records.team_report_model import TeamReport
 
 FORMATS = {"md": "text/markdown", "json": "application/json", "csv": "text/csv"}
