@@ -110,3 +110,31 @@ def test_every_kind_of_import_is_an_edge(tmp_path: Path) -> None:
     # ...and, that one gone, the type-only import closes another.
     edges["bot.sub"] = {"bot"}
     assert find_cycle(edges) == ["bot.engine", "bot.typed", "bot.engine"]
+
+
+#: What each bot/core package may import (its `__init__` docstring says the same).
+LAYERS = {
+    "base": set(),
+    "texts": set(),
+    "guidance": {"base", "texts"},
+    "reading": {"base", "guidance"},
+    "cases": {"base", "texts", "guidance", "reading"},
+    "delivery": {"base", "texts", "cases"},
+    "reminders": {"base", "texts", "guidance", "cases", "delivery"},
+    "records": {"base", "texts", "guidance", "cases"},
+    "commands": {"base", "texts", "guidance", "cases", "delivery", "reminders", "records"},
+}
+
+
+def test_core_packages_keep_their_layers() -> None:
+    wrong = []
+    for name, targets in graph().items():
+        if not name.startswith("bot.core."):
+            continue
+        package = name.split(".")[2]
+        assert package in LAYERS, f"{package}: a new core package needs its place in LAYERS"
+        for target in targets:
+            other = target.split(".")[2] if target.startswith("bot.core.") else None
+            if other and other != package and other not in LAYERS[package]:
+                wrong.append(f"{name} -> {target}")
+    assert wrong == []
