@@ -28,7 +28,7 @@ from bot.core.playbook import Playbook, PlaybookLibrary
 from bot.core.ports import Clock, LanguageDetector
 from bot.core.reading import assess_history, read_complaint
 from bot.core.store_port import CaseStore, NewCase
-from bot.core.texts import label, t
+from bot.core.texts import Translator, for_language
 
 FIRST_REPLY = "first-reply"
 AGENT_FLAGS = frozenset({"unjustified", "refused"})
@@ -69,13 +69,18 @@ class Engine(ConversationMixin):
 
     # -- helpers ---------------------------------------------------------------
 
+    @property
+    def texts(self) -> Translator:
+        """The agents' translator (`say`, `say.plural`, `say.label`)."""
+        return for_language(self.config.guidance.agent_language)
+
     def say(self, key: str, **values: Any) -> str:
         """A reply text in the agents' language."""
-        return t(key, self.config.guidance.agent_language, **values)
+        return self.texts(key, **values)
 
     def word(self, group: str, value: str) -> str:
         """A value (status, step state...) as a reply shows it in the agents' language."""
-        return label(group, value, self.config.guidance.agent_language)
+        return self.texts.label(group, value)
 
     def notify(self) -> None:
         """Tell the adapters' drainers that messages are waiting."""

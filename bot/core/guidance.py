@@ -80,10 +80,10 @@ def _history_line(reading: Reading, lang: str) -> str:
     line = t(
         "header.history",
         lang,
-        earlier=h.earlier_cases,
-        resolved=h.resolved,
-        let_go=h.let_go,
-        still_open=h.still_open,
+        earlier=plural("evidence.earlier", h.earlier_cases, lang),
+        resolved=plural("evidence.resolved", h.resolved, lang),
+        let_go=plural("evidence.let_go", h.let_go, lang),
+        still_open=plural("evidence.still_open", h.still_open, lang),
     )
     return line + (t("header.chronic", lang) if h.chronic else "")
 
