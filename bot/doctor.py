@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.core.delivery.inbox_rows import InboxHealth
+from bot.core.texts import plural
 from bot.settings import Settings
 from storage.db import open_database
 from storage.store import SqliteStore
@@ -24,7 +25,8 @@ def doctor(settings: Settings, retry_parked: bool = False) -> int:
     store = SqliteStore(open_database(settings.db_path))
     try:
         if retry_parked:
-            print(f"put back {store.inbox_requeue_parked()} parked event(s) to be tried again")
+            back = plural("count.parked_events", store.inbox_requeue_parked(), "en")
+            print(f"put back {back} to be tried again")
         parked_any = False
         for platform in PLATFORMS:
             health = store.inbox_health(platform)

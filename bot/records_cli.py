@@ -13,6 +13,7 @@ from bot.clock import SystemClock
 from bot.core.base.store_port import CaseStore
 from bot.core.records.case_list import stream_cases_csv
 from bot.core.records.csv_rows import CSV_ENCODING
+from bot.core.texts import plural
 from bot.settings import Settings
 from storage.db import open_database
 from storage.forget import forget_closed_before, forget_customer
@@ -38,10 +39,11 @@ def forget(
         if not count:
             out.write(f"No cases for {who}; nothing to forget.\n")
             return 1
+        cases = plural("count.cases", count, "en")
         if (
             not yes
             and ask(
-                f"Forget {who} in {count} case(s)? Their name, handle and words "
+                f"Forget {who} in {cases}? Their name, handle and words "
                 "are replaced for good. Type the customer again to confirm: "
             ).strip()
             != who
@@ -49,7 +51,7 @@ def forget(
             out.write("Not confirmed; nothing changed.\n")
             return 1
         forget_customer(db, platform, user, SystemClock().now())
-        out.write(f"Forgot {who} in {count} case(s). Counts and durations are kept.\n")
+        out.write(f"Forgot {who} in {cases}. Counts and durations are kept.\n")
         out.write(
             "Exports, reports and backups made before now still hold their data: "
             "delete those copies too.\n"
@@ -135,7 +137,8 @@ def _export_every_case(store: CaseStore, now: datetime, out_path: Path | None, o
         for line in lines:
             target.write(line)
             written += 1
-    out.write(f"Wrote {out_path} ({written - 1} case(s))\n")  # the header is not a case
+    cases = plural("count.cases", written - 1, "en")  # the header is not a case
+    out.write(f"Wrote {out_path} ({cases})\n")
     return 0
 
 

@@ -11,9 +11,10 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.core.base.clocks import BusinessHours, Clocks, optional_duration, parse_duration
-from bot.core.guidance.playbook import REQUIRED_LANGUAGES
 
-LANGUAGES = REQUIRED_LANGUAGES
+#: The languages Sereno speaks: each has a catalogue, bot/core/texts/locale/<lang>.po (adding
+#: one is that file and an entry here). Playbooks must have their texts in REQUIRED_LANGUAGES.
+LANGUAGES: tuple[str, ...] = ("en", "es")
 _ID = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
 EVERYONE = "*"  # SERENO_SLACK_AGENTS=*: every member of the own workspace is an agent
 NO_SLACK_AGENTS = (

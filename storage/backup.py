@@ -15,6 +15,7 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.core.texts import plural
 from storage.db import BUSY_TIMEOUT_MS, PRIVATE, unusable
 
 
@@ -32,7 +33,8 @@ class Backup:
 
     def summary(self, source: Path) -> str:
         """One line for the operator."""
-        return f"Backed up {source} to {self.path}: {human_size(self.size)}, {self.cases} case(s)."
+        cases = plural("count.cases", self.cases, "en")
+        return f"Backed up {source} to {self.path}: {human_size(self.size)}, {cases}."
 
 
 def backup_database(source: Path, target: Path, *, force: bool = False) -> Backup:

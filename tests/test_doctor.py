@@ -48,5 +48,5 @@ def test_doctor_lists_parked_events_and_puts_them_back(tmp_path: Path) -> None:
     assert "discord: last event received none; 0 waiting in the inbox, 0 parked" in shown.stdout
 
     retried = _doctor(db, "--retry-parked")
-    assert "put back 1 parked event(s)" in retried.stdout and retried.returncode == 0
+    assert "put back 1 parked event to be tried again" in retried.stdout and retried.returncode == 0
     assert "2 waiting in the inbox, 0 parked" in retried.stdout

@@ -60,7 +60,7 @@ def test_sereno_export_writes_every_case_past_5000(app: App, tmp_path: Path) -> 
     target = tmp_path / "out" / "all.csv"
     said = io.StringIO()
     assert export(app.settings, None, "csv", target, said) == 0
-    assert said.getvalue() == f"Wrote {target} ({MANY} case(s))\n"
+    assert said.getvalue() == f"Wrote {target} ({MANY} cases)\n"
     data = target.read_bytes()
     assert data.startswith(b"\xef\xbb\xbfid,")
     assert csv_ids(data) == list(range(1, MANY + 1))

@@ -44,7 +44,7 @@ def test_forgetting_a_customer_says_earlier_copies_still_hold_their_data(
     out = io.StringIO()
     assert forget(settings, "test:U-zelda", yes=True, out=out) == 0
     said = out.getvalue().splitlines()
-    assert said[0] == "Forgot test:U-zelda in 1 case(s). Counts and durations are kept."
+    assert said[0] == "Forgot test:U-zelda in 1 case. Counts and durations are kept."
     assert said[1:] == [
         "Exports, reports and backups made before now still hold their data: "
         "delete those copies too."
@@ -143,7 +143,7 @@ async def test_served_at_debug_checks_the_database_backs_up_and_logs_no_customer
             made = await asyncio.to_thread(
                 sereno, tmp_path, "backup", "while-serving.db", SERENO_DB="served.db"
             )
-            assert made.returncode == 0 and made.stdout.endswith(", 1 case(s).\n"), made.stderr
+            assert made.returncode == 0 and made.stdout.endswith(", 1 case.\n"), made.stderr
         finally:
             process.send_signal(signal.SIGTERM)
             process.wait(timeout=10)

@@ -207,7 +207,7 @@ def test_backup_is_private_refuses_to_overwrite_and_is_consistent(
     db.close()
     assert made.returncode == 0, made.stderr
     [line] = made.stdout.splitlines()
-    assert line.startswith("Backed up live.db to copies/one.db: ") and line.endswith(", 1 case(s).")
+    assert line.startswith("Backed up live.db to copies/one.db: ") and line.endswith(", 1 case.")
     copy = tmp_path / "copies" / "one.db"
     assert mode(copy) == 0o600 and not copy.with_name("one.db-wal").exists()
     with sqlite3.connect(copy) as conn:
@@ -219,7 +219,7 @@ def test_backup_is_private_refuses_to_overwrite_and_is_consistent(
         "sereno: copies/one.db already exists; pass --force to overwrite it"
     ]
     forced = sereno(tmp_path, "backup", "copies/one.db", "--force", SERENO_DB="live.db")
-    assert forced.returncode == 0 and forced.stdout.endswith(", 2 case(s).\n"), forced.stderr
+    assert forced.returncode == 0 and forced.stdout.endswith(", 2 cases.\n"), forced.stderr
     assert mode(copy) == 0o600 and sorted(p.name for p in copy.parent.iterdir()) == ["one.db"]
     nothing = sereno(tmp_path, "backup", "two.db", SERENO_DB="missing.db")
     assert nothing.returncode == 2 and not (tmp_path / "missing.db").exists()

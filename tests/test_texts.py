@@ -8,9 +8,13 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 from string import Formatter
+from types import SimpleNamespace
 
+import polib
 import pytest
 
+from bot import settings as settings_module
+from bot.core import texts
 from bot.core.base.cards import Card
 from bot.core.base.case import Case, EventKind
 from bot.core.base.clocks import ReminderKind
@@ -20,17 +24,13 @@ from bot.core.cases.context import Context
 from bot.core.cases.lifecycle import LABELS, refusal
 from bot.core.commands.dispatch import run
 from bot.core.commands.interactions import on_button
-from bot.core.guidance.guide import history_evidence
+from bot.core.guidance.guide import _history_line, history_evidence
 from bot.core.reading.history import assess_history, describe_history
 from bot.core.records import commands as record_commands
 from bot.core.records.team_report import compute, parse_period, render_text
-from bot.core.texts import catalog
-from bot.core.texts.answers import ANSWERS
-from bot.core.texts.catalog import TEXTS, label, name, t
-from bot.core.texts.delivery import DELIVERY
-from bot.core.texts.replies import REPLIES
+from bot.core.texts import label, name, t
 from bot.records_cli import report
-from bot.settings import Settings
+from bot.settings import Settings, SettingsError
 from bot.wiring import App, build
 from tests.conftest import AGENT, LUCIA, complaint
 from tests.support import FakeClock
@@ -44,19 +44,86 @@ def placeholders(text: str) -> set[str]:
     return {field for _, field, _, _ in Formatter().parse(text) if field is not None}
 
 
+def catalogue(lang: str) -> dict[str, list[str]]:
+    """A catalogue as msgid -> its forms (one, or one per plural form)."""
+    po = polib.pofile(str(texts.LOCALE / f"{lang}.po"))
+    found: dict[str, list[str]] = {}
+    for entry in po:
+        assert entry.msgid not in found, f"{lang}.po: {entry.msgid} twice"
+        forms = [entry.msgstr_plural[i] for i in sorted(entry.msgstr_plural)]
+        found[entry.msgid] = forms if entry.msgid_plural else [entry.msgstr]
+    return found
+
+
+KEYS = set(catalogue("en"))
+
+
 def test_every_key_has_both_languages_with_the_same_placeholders() -> None:
-    for key, entry in TEXTS.items():
-        assert set(entry) == {"en", "es"}, key
-        assert entry["en"].strip() and entry["es"].strip(), key
-        assert placeholders(entry["en"]) == placeholders(entry["es"]), key
+    english, spanish = catalogue("en"), catalogue("es")
+    assert set(english) == set(spanish)
+    for key, forms in english.items():
+        assert all(f.strip() for f in forms + spanish[key]), key
+        wanted = set().union(*(placeholders(f) for f in forms))
+        assert all(placeholders(f) <= wanted | {"count"} for f in spanish[key]), key
+        assert set().union(*(placeholders(f) for f in spanish[key])) == wanted, key
+
+
+def test_no_text_fakes_a_plural_with_parentheses() -> None:
+    for lang in ("en", "es"):
+        for key, forms in catalogue(lang).items():
+            assert not any("(s)" in f or "(es)" in f for f in forms), (lang, key)
+
+
+def test_plurals_follow_the_count_in_each_language() -> None:
+    assert texts.plural("team.cases", 1, "es") == "1 caso"
+    assert texts.plural("team.cases", 2, "es") == "2 casos"
+    assert texts.plural("team.cases", 0, "en") == "0 cases"
+    history = History(earlier_cases=1, resolved=1, let_go=0, still_open=0)
+    reading = SimpleNamespace(history=history)
+    assert "1 caso anterior: 1 resuelto, 0 cerrados sin acuerdo" in _history_line(reading, "es")  # type: ignore[arg-type]
+    assert "1 earlier case: 1 resolved" in _history_line(reading, "en")  # type: ignore[arg-type]
+
+
+def test_a_third_language_is_one_catalogue_and_one_entry_in_the_settings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, detector: LanguageDetector
+) -> None:
+    """A tiny test language, "xx", with three plural forms and two texts of its own."""
+    for lang in ("en", "es"):
+        (tmp_path / f"{lang}.po").write_bytes((texts.LOCALE / f"{lang}.po").read_bytes())
+    (tmp_path / "xx.po").write_text(
+        'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n'
+        '"Plural-Forms: nplurals=3; plural=(n==1 ? 0 : n==2 ? 1 : 2);\\n"\n\n'
+        'msgid "reply.only_team"\nmsgstr "Xx team only."\n\n'
+        'msgid "team.cases"\nmsgid_plural "team.cases"\n'
+        'msgstr[0] "{count} xcase"\nmsgstr[1] "{count} xcase-pair"\nmsgstr[2] "{count} xcases"\n',
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(texts, "LOCALE", tmp_path)
+    monkeypatch.setattr(settings_module, "LANGUAGES", (*settings_module.LANGUAGES, "xx"))
+    xx = texts.for_language("xx")
+    assert [xx.plural("team.cases", n) for n in (1, 2, 5)] == [
+        "1 xcase",
+        "2 xcase-pair",
+        "5 xcases",
+    ]
+    assert xx("progress.count", done=1, total=3) == "Progress 1/3"  # not translated: English
+    app = make(tmp_path, FakeClock(), detector, SERENO_AGENT_LANGUAGE="xx")
+    try:
+        case = app.engine.open_case(complaint(EN))
+        assert case is not None
+        assert on_button(app.engine, "claim", str(case.id), LUCIA).text == "Xx team only."
+    finally:
+        app.close()
+    with pytest.raises(SettingsError, match="unknown language 'yy'"):
+        Settings.from_env({"SERENO_DB": str(tmp_path / "y.db"), "SERENO_AGENT_LANGUAGE": "yy"})
 
 
 def test_every_vocabulary_value_and_reminder_kind_has_texts() -> None:
     groups = {"status": Status, "reason": Reason, "impact": Impact, "kind": CustomerKind}
     for group, enum in groups.items():
-        assert all(f"{group}.{member.value}" in TEXTS for member in enum), group
+        assert all(f"{group}.{member.value}" in KEYS for member in enum), group
     for kind in ReminderKind:
-        assert {f"clock.{kind}", f"ping.{kind}.label", f"ping.{kind}.what"} <= set(TEXTS)
+        assert {f"clock.{kind}", f"ping.{kind}.label", f"ping.{kind}.what"} <= KEYS
     assert {s: name("status", s.value, "en") for s in Status} == LABELS
 
 
@@ -171,16 +238,6 @@ def _id(app: App) -> str:
     return app.store.steps(1)[0].step_id
 
 
-def test_reply_catalog_is_merged_whole_and_without_clashes() -> None:
-    cards = {**catalog._HEADER, **catalog._VALUES, **catalog._CARDS, **catalog._PINGS}
-    assert set(REPLIES) <= set(TEXTS) and not set(REPLIES) & set(cards)
-    assert not set(DELIVERY) & (set(cards) | set(REPLIES))
-    assert not set(ANSWERS) & (set(cards) | set(REPLIES) | set(DELIVERY))
-    assert len(TEXTS) == len(cards) + len(REPLIES) + len(DELIVERY) + len(ANSWERS)
-    for key, entry in {**REPLIES, **ANSWERS}.items():
-        assert placeholders(entry["en"]) == placeholders(entry["es"]), key
-
-
 def replies(tmp_path: Path, **env: str) -> dict[str, str]:
     """Representative replies to agents (and one customer) from a fresh app."""
     settings = Settings.from_env({"SERENO_DB": str(tmp_path / "x.db"), **env})
@@ -243,7 +300,7 @@ def test_refusals_and_reminder_replies_in_spanish() -> None:
 
 
 def test_every_timeline_entry_kind_has_a_label() -> None:
-    assert all(f"event.{kind.value}" in TEXTS for kind in EventKind)
+    assert all(f"event.{kind.value}" in KEYS for kind in EventKind)
     assert label("event", "step_done", "en") == "step_done"
     assert label("event", "customer_message", "es") == "mensaje del cliente"
 
@@ -276,7 +333,7 @@ def test_spanish_team_report(es_app: App, clock: FakeClock, tmp_path: Path) -> N
     lines = report_lines(es_app)
     assert lines[0] == "📊 Informe del equipo · 2026-11-20 → 2026-11-26 (UTC)"
     for expected in (
-        "4 recibido(s) · 1 resuelto(s) · 1 cerrado(s) sin acuerdo · 2 aún abierto(s)",
+        "4 recibidos · 1 resuelto · 1 cerrado sin acuerdo · 2 aún abiertos",
         "⏱ Respuesta",
         "Primera respuesta: mediana 7 min · el 90% en 7 min o menos (1 caso)",
         "Primeras respuestas fuera de plazo: 2 de 4 (50%)",
@@ -287,7 +344,7 @@ def test_spanish_team_report(es_app: App, clock: FakeClock, tmp_path: Path) -> N
         "🔁 Clientes recurrentes: 4 de los 4 casos (100%) vinieron del 20% de clientes más "
         "frecuentes (1 de 1)",
         "👥 Agentes (abiertos ahora · resueltos en el periodo)",
-        "• ana: 0 abierto(s) · 1 resuelto(s)",
+        "• ana: 0 abiertos · 1 resuelto",
     ):
         assert expected in lines
     out = io.StringIO()

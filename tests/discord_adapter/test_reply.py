@@ -9,6 +9,7 @@ so the form also offers COPY ("I send it myself"); emptying that field posts the
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from bot.core.base.case import EventKind
 from bot.core.base.outbox import OutboxItem
@@ -163,29 +164,40 @@ async def test_anything_but_copy_in_the_copy_field_is_explained(
     assert EventKind.REPLY_SENT not in kinds(app, case_id)
 
 
+def public_general(fake: FakeDiscord, settings_for: Callable[..., Settings]) -> Settings:
+    """Sereno on #general, which @everyone can view: cases get private threads there."""
+    w = fake.world
+    found = w.roles["Sereno"]
+    found["permissions"] = str(int(found["permissions"]) | CREATE_PRIVATE_THREADS)
+    return settings_for(
+        SERENO_DISCORD_CHANNELS=str(w.channel_id("general")),
+        SERENO_DISCORD_AGENT_ROLE=str(w.role_id("Agents")),
+    )
+
+
+async def reply_clicked_in(fake: FakeDiscord, app: App, channel: str) -> tuple[dict, Any, dict]:
+    """A complaint in `channel`, its suggestion delivered, and the agent's click on
+    Reply… answered: (the complaint, its case, the click)."""
+    msg = await fake.user_message(ENGLISH, channel=channel)
+    where = str(fake.world.channel_id(channel))
+    case = await eventually(lambda: app.store.find_case_by_message("discord", where, msg["id"]))
+    await eventually(lambda: suggestion_item(app, case.id))
+    await wait_delivered(app.store, "discord")
+    message_id, reply = suggestion(fake, app, case.id)
+    clicked = await fake.click(reply, message_id, user="agent")
+    await answer_to(fake, clicked)
+    return msg, case, clicked
+
+
 async def test_where_customers_read_the_channel_the_reply_is_the_one_thing_they_see(
     fake: FakeDiscord, settings_for: Callable[..., Settings], detector: LanguageDetector
 ) -> None:
     """#general is public: guidance is in the case's private thread, the reply form has no
     COPY, and the signed reply goes to a thread on the customer's own message."""
-    w = fake.world
-    found = w.roles["Sereno"]
-    found["permissions"] = str(int(found["permissions"]) | CREATE_PRIVATE_THREADS)
-    settings = settings_for(
-        SERENO_DISCORD_CHANNELS=str(w.channel_id("general")),
-        SERENO_DISCORD_AGENT_ROLE=str(w.role_id("Agents")),
-    )
+    settings = public_general(fake, settings_for)
+    general = str(fake.world.channel_id("general"))
     async with sereno(fake, settings, detector) as app:
-        msg = await fake.user_message(ENGLISH, channel="general")
-        general = str(w.channel_id("general"))
-        case = await eventually(
-            lambda: app.store.find_case_by_message("discord", general, msg["id"])
-        )
-        await eventually(lambda: suggestion_item(app, case.id))
-        await wait_delivered(app.store, "discord")
-        message_id, reply = suggestion(fake, app, case.id)
-        clicked = await fake.click(reply, message_id, user="agent")
-        await answer_to(fake, clicked)
+        msg, case, clicked = await reply_clicked_in(fake, app, "general")
         modal = fake.modal(clicked["id"])
         assert modal is not None and len(modal["components"]) == 1  # no COPY: customers read
         sent = await fake.submit_modal(clicked, {REPLY_LABEL: EDITED})
@@ -207,24 +219,9 @@ async def test_what_the_customer_answers_in_their_thread_shows_in_the_private_th
     fake: FakeDiscord, settings_for: Callable[..., Settings], detector: LanguageDetector
 ) -> None:
     """Issue 11, item 4 on Discord: the staff thread shows the customer's side too."""
-    w = fake.world
-    found = w.roles["Sereno"]
-    found["permissions"] = str(int(found["permissions"]) | CREATE_PRIVATE_THREADS)
-    settings = settings_for(
-        SERENO_DISCORD_CHANNELS=str(w.channel_id("general")),
-        SERENO_DISCORD_AGENT_ROLE=str(w.role_id("Agents")),
-    )
+    settings = public_general(fake, settings_for)
     async with sereno(fake, settings, detector) as app:
-        msg = await fake.user_message(ENGLISH, channel="general")
-        general = str(w.channel_id("general"))
-        case = await eventually(
-            lambda: app.store.find_case_by_message("discord", general, msg["id"])
-        )
-        await eventually(lambda: suggestion_item(app, case.id))
-        await wait_delivered(app.store, "discord")
-        message_id, reply = suggestion(fake, app, case.id)
-        clicked = await fake.click(reply, message_id, user="agent")
-        await answer_to(fake, clicked)
+        msg, case, clicked = await reply_clicked_in(fake, app, "general")
         await answer_to(fake, await fake.submit_modal(clicked, {REPLY_LABEL: EDITED}))
         await eventually(lambda: EventKind.REPLY_SENT in kinds(app, case.id) or None)
         await wait_delivered(app.store, "discord")

@@ -21,7 +21,7 @@ from bot.core.cases.posts import Posts
 from bot.core.guidance.guide import mirror_card, notice_card
 from bot.core.guidance.playbook import PlaybookLibrary
 from bot.core.reading.reader import intensity_of
-from bot.core.texts.catalog import t
+from bot.core.texts import t
 
 
 @dataclass

@@ -26,7 +26,7 @@ from bot.core.guidance.guide import (
 )
 from bot.core.guidance.playbook import Playbook, PlaybookLibrary
 from bot.core.reading.reader import assess_history, read_complaint
-from bot.core.texts.catalog import label, t
+from bot.core.texts import Translator, for_language
 
 FIRST_REPLY = "first-reply"
 AGENT_FLAGS = frozenset({"unjustified", "refused"})
@@ -71,13 +71,18 @@ class Engine:
 
     # -- helpers ---------------------------------------------------------------
 
+    @property
+    def texts(self) -> Translator:
+        """The agents' translator (`say`, `say.plural`, `say.label`)."""
+        return for_language(self.config.guidance.agent_language)
+
     def say(self, key: str, **values: Any) -> str:
         """A reply text in the agents' language."""
-        return t(key, self.config.guidance.agent_language, **values)
+        return self.texts(key, **values)
 
     def word(self, group: str, value: str) -> str:
         """A value (status, step state...) as a reply shows it in the agents' language."""
-        return label(group, value, self.config.guidance.agent_language)
+        return self.texts.label(group, value)
 
     def notify(self) -> None:
         """Tell the adapters' drainers that messages are waiting."""

@@ -29,7 +29,7 @@ from bot.core.base.model import Incoming
 from bot.core.base.outbox import DIRECT
 from bot.core.base.store_port import CaseStore
 from bot.core.cases.config import EngineConfig
-from bot.core.texts.catalog import t
+from bot.core.texts import t
 
 log = logging.getLogger(__name__)
 WINDOW = timedelta(minutes=1)

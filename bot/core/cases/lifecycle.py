@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.core.base.model import Status
-from bot.core.texts.catalog import FALLBACK, name, t
+from bot.core.texts import FALLBACK, name, t
 
 _ALLOWED: dict[Status, frozenset[Status]] = {
     Status.NEW: frozenset({Status.IN_PROGRESS, Status.RESOLVED, Status.LET_GO}),

@@ -18,7 +18,7 @@ from bot.core.commands import views
 from bot.core.commands.language import Command, CommandError, help_text, parse
 from bot.core.records import commands as record_commands
 from bot.core.reminders import scheduler
-from bot.core.texts.catalog import t
+from bot.core.texts import t
 
 _MENTION = re.compile(r"^<@([A-Za-z0-9_.-]+)(?:\|([^>|]+))?>$")
 _BARE_NAME = re.compile(r"^@?([\w.-]{1,64})$")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.core.texts.catalog import FALLBACK, t
+from bot.core.texts import FALLBACK, t
 
 MAX_COMMAND_CHARS = 4000
 

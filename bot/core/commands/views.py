@@ -10,7 +10,7 @@ from bot.core.base.model import StepState
 from bot.core.cases.engine import Engine
 from bot.core.delivery.refusals import undelivered_line
 from bot.core.guidance.guide import header_card
-from bot.core.texts.catalog import label, name
+from bot.core.texts import label, name
 
 _MAX_LIST = 20
 

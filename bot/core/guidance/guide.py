@@ -11,7 +11,7 @@ from bot.core.base.case import Case, CaseStep
 from bot.core.base.clocks import describe
 from bot.core.base.model import CustomerKind, History, Reading, Signal, Status, StepState
 from bot.core.guidance.playbook import Playbook, ReadingRules, Step, Suggestion, render_template
-from bot.core.texts.catalog import name, plural, t
+from bot.core.texts import name, plural, t
 
 _BOX = {StepState.PENDING: "☐", StepState.DONE: "☑", StepState.SKIPPED: "⤼"}
 # Until someone claims the case, the agent signs the reply by filling this in.
@@ -80,10 +80,10 @@ def _history_line(reading: Reading, lang: str) -> str:
     line = t(
         "header.history",
         lang,
-        earlier=h.earlier_cases,
-        resolved=h.resolved,
-        let_go=h.let_go,
-        still_open=h.still_open,
+        earlier=plural("evidence.earlier", h.earlier_cases, lang),
+        resolved=plural("evidence.resolved", h.resolved, lang),
+        let_go=plural("evidence.let_go", h.let_go, lang),
+        still_open=plural("evidence.still_open", h.still_open, lang),
     )
     return line + (t("header.chronic", lang) if h.chronic else "")
 

@@ -17,7 +17,7 @@ from bot.core.records import formats
 from bot.core.records.case_list import CaseList, Period, fit_cases_csv
 from bot.core.records.team_report import compute, parse_period
 from bot.core.records.team_report_text import render_text
-from bot.core.texts.catalog import t
+from bot.core.texts import t
 
 if TYPE_CHECKING:
     from bot.core.cases.context import Context

@@ -7,7 +7,7 @@ from datetime import timedelta
 from bot.core.base.clocks import describe
 from bot.core.records.team_report_model import Counts, TeamReport
 from bot.core.records.team_report_stats import Durations
-from bot.core.texts.catalog import label, plural, t
+from bot.core.texts import label, plural, t
 
 _TOP = 5  # values listed per breakdown; the rest are summed as "others"
 
@@ -39,10 +39,10 @@ def _summary(report: TeamReport, lang: str) -> list[str]:
         t(
             "team.summary",
             lang,
-            opened=report.opened,
-            resolved=report.resolved,
-            let_go=report.let_go,
-            still_open=report.still_open,
+            opened=plural("team.opened", report.opened, lang),
+            resolved=plural("team.resolved", report.resolved, lang),
+            let_go=plural("team.let_go", report.let_go, lang),
+            still_open=plural("team.still_open", report.still_open, lang),
         )
     ]
 
@@ -131,7 +131,14 @@ def _agents(report: TeamReport, lang: str) -> list[str]:
     if not report.agents:
         return []
     rows = [
-        t("team.agent", lang, name=a.name, open=a.open, resolved=a.resolved) for a in report.agents
+        t(
+            "team.agent",
+            lang,
+            name=a.name,
+            open=plural("team.open_now", a.open, lang),
+            resolved=plural("team.resolved", a.resolved, lang),
+        )
+        for a in report.agents
     ]
     return [t("team.agents", lang), *rows]
 

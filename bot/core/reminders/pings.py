@@ -14,7 +14,7 @@ from bot.core.base.clocks import ReminderKind, describe
 from bot.core.base.reminder import Reminder
 from bot.core.cases.engine import Engine
 from bot.core.guidance.guide import suggestion_card
-from bot.core.texts.catalog import t
+from bot.core.texts import t
 
 _SUGGESTION = {ReminderKind.FOLLOW_UP: "follow-up", ReminderKind.IMPROVEMENT: "improvement-update"}
 
