@@ -24,12 +24,21 @@ from storage.db import DatabaseUnusable
 SDK_LOGGERS = ("slack_sdk", "slack_bolt", "discord", "aiohttp", "urllib3", "websockets")
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 log = logging.getLogger("sereno")
+NO_PLATFORM = (
+    "no platform to serve: set SLACK_BOT_TOKEN or DISCORD_BOT_TOKEN (in .env or the "
+    "environment; see .env.example), or run `sereno console` in a terminal"
+)
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="sereno", description=__doc__)
     sub = parser.add_subparsers(dest="command")
-    sub.add_parser("run", help="start every platform whose token is set (console if none)")
+    run = sub.add_parser("run", help="start every platform whose token is set (console if none)")
+    run.add_argument(
+        "--no-console",
+        action="store_true",
+        help="with no token set, stop with one line instead of opening the console (services)",
+    )
     console = sub.add_parser("console", help="a complaints channel in this terminal")
     console.add_argument("--db", type=Path, help="SQLite file (default: SERENO_DB)")
     console.add_argument("--agent", default=None, help="your agent name (default: agent)")
@@ -56,6 +65,15 @@ def _parser() -> argparse.ArgumentParser:
     backup.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
     doctor = sub.add_parser("doctor", help="events received, waiting, set aside; undelivered")
     doctor.add_argument("--retry-parked", action="store_true", help="try set-aside events again")
+    health = sub.add_parser(
+        "health", help="is Sereno serving on SERENO_DB? exit 0, or 1 and why (from its heartbeat)"
+    )
+    health.add_argument(
+        "--max-age",
+        type=float,
+        default=None,
+        help="seconds after which the heartbeat counts as stale (default: 30)",
+    )
     return parser
 
 
@@ -93,7 +111,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _start(args, settings)
     except (SettingsError, PlaybookError, BackupRefused) as exc:
         print(f"sereno: {exc}", file=sys.stderr)
-        return 2
+        return 1 if args.command == "health" else 2  # health checks: 1 is unhealthy
     except DatabaseUnusable as exc:
         named = "--db" if getattr(args, "db", None) else "SERENO_DB"
         print(f"sereno: {named} {exc}", file=sys.stderr)
@@ -143,6 +161,12 @@ def _start(args: argparse.Namespace, settings: Settings) -> int:
     if command == "discord":
         _require(settings.discord_bot_token, "DISCORD_BOT_TOKEN")
         return _serve(settings, {"discord": {}})
+    if command == "health":
+        from bot.health import MAX_AGE, health
+
+        return health(settings.db_path, MAX_AGE if args.max_age is None else args.max_age)
+    if not settings.platforms and getattr(args, "no_console", False):
+        raise SettingsError(NO_PLATFORM)
     if not settings.platforms:
         return run_console(settings, agent="agent", customer=DEFAULT_CUSTOMER)
     return _serve(settings, {name: {} for name in settings.platforms})

@@ -2,8 +2,8 @@
 
 One process, one event loop, one database. `serve_platforms` builds the App,
 asks each configured platform for its jobs, adds the scheduler, the
-retention job and the database check, and runs them all under one `Supervisor`
-until SIGTERM/SIGINT.
+retention job, the database check and the heartbeat (`bot.health`), and runs them
+all under one `Supervisor` until SIGTERM/SIGINT.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import signal
 from typing import Any
 
 from bot.core.delivery.inbox_report import damage_reporter
+from bot.health import Readiness, beat, heartbeat_path, storage_ready
 from bot.settings import Settings
 from bot.supervisor import Job, Supervisor
 from bot.wiring import App, build
@@ -92,12 +93,47 @@ def core_jobs(app: App) -> list[Job]:
     ]
 
 
+def serving_mode(settings: Settings, platforms: dict[str, dict[str, Any]]) -> str:
+    """How the heartbeat names what runs: `slack-socket`, `slack-http`, `discord`, joined by +."""
+    names = []
+    for name, opts in platforms.items():
+        if name == "slack":
+            socket = bool(settings.slack_app_token) and not opts.get("http")
+            names.append("slack-socket" if socket else "slack-http")
+        else:
+            names.append(name)
+    return "+".join(names)
+
+
+def healthz_url(settings: Settings, mode: str) -> str | None:
+    """Where `sereno health` asks Slack's /healthz, in HTTP mode (from the same host)."""
+    if "slack-http" not in mode.split("+"):
+        return None
+    host = settings.slack_host
+    host = "127.0.0.1" if host in ("", "0.0.0.0") else "[::1]" if host == "::" else host
+    if ":" in host and not host.startswith("["):
+        host = f"[{host}]"
+    return f"http://{host}:{settings.slack_port}/healthz"
+
+
+def heartbeat_job(app: App, mode: str, jobs: list[Job]) -> Job:
+    """The heartbeat next to the database: storage, and each platform's connection job."""
+    readiness = Readiness(
+        storage_ready(lambda: app.store.db.execute("select 1")),
+        {job.group: job.ready for job in jobs if job.ready is not None},
+    )
+    path = heartbeat_path(app.settings.db_path)
+    url = healthz_url(app.settings, mode)
+    return Job("heartbeat", lambda: beat(path, mode, readiness, healthz=url))
+
+
 async def serve_platforms(settings: Settings, platforms: dict[str, dict[str, Any]]) -> int:
     """Serve the given platforms until SIGTERM/SIGINT (0) or until none is left (1)."""
     app: App = build(settings)
     try:
         jobs = [job for name, opts in platforms.items() for job in _platform_jobs(name, app, opts)]
-        supervisor = Supervisor(jobs + core_jobs(app))
+        beating = heartbeat_job(app, serving_mode(settings, platforms), jobs)
+        supervisor = Supervisor([*jobs, *core_jobs(app), beating])
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
             with contextlib.suppress(NotImplementedError, RuntimeError):

@@ -43,6 +43,9 @@ class Job:
     #: Stopped before the others on shutdown (an outbox: its sends in flight finish
     #: while the platform's connection is still open, so they are marked sent).
     stop_first: bool = False
+    #: For a platform's connection job: whether its client has started (connected, or
+    #: listening), for the heartbeat and /healthz (`bot.health`). None: not a connection.
+    ready: Callable[[], bool] | None = None
 
 
 class Supervisor:

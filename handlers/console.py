@@ -8,6 +8,7 @@ a bot message. Output is plain text so it can be piped and tested.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sys
 import time
 from dataclasses import dataclass, field
@@ -23,6 +24,7 @@ from bot.core.cases.engine import Reply
 from bot.core.commands.dispatch import run
 from bot.core.commands.interactions import on_reaction
 from bot.core.delivery.drainer import OutboxDrainer
+from bot.health import Readiness, beat, heartbeat_path, storage_ready
 from bot.records_cli import apply_retention
 from bot.settings import Settings
 from bot.wiring import App, build
@@ -256,11 +258,19 @@ async def _loop(session: ConsoleSession, stdin: TextIO) -> None:
     session.app.scheduler.tick()  # what fell due while Sereno was not running
     await session.drainer.drain_once()  # and anything left unsent by an earlier run
     ticking = asyncio.create_task(_clock(session)) if interactive else None
+    app = session.app
+    readiness = Readiness(
+        storage_ready(lambda: app.store.db.execute("select 1")), {"console": lambda: True}
+    )
+    beating = asyncio.create_task(beat(heartbeat_path(app.settings.db_path), "console", readiness))
     try:
         await _read_lines(session, stdin, interactive)
     finally:
         if ticking:
             ticking.cancel()
+        beating.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await beating
 
 
 async def _read_lines(session: ConsoleSession, stdin: TextIO, interactive: bool) -> None:

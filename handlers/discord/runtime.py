@@ -133,6 +133,10 @@ class DiscordRuntime:
     def _ready(self) -> bool:
         return self.client is not None and self.client.is_ready() and not self.client.is_closed()
 
+    def ready(self) -> bool:
+        """Connected to the gateway and READY (the heartbeat's readiness, `bot.health`)."""
+        return self._ready()
+
     def _connected(self) -> discord.Client:
         if self.client is None:
 
@@ -188,7 +192,7 @@ def jobs(app: App) -> list[Job]:
     """Discord's jobs for the supervisor: the gateway connection, the inbox and the outbox."""
     runtime = DiscordRuntime(app)
     return [
-        Job("discord", runtime.connect, group=PLATFORM),
+        Job("discord", runtime.connect, group=PLATFORM, ready=runtime.ready),
         Job("discord-inbox", runtime.work_inbox, group=PLATFORM),
         Job("discord-outbox", runtime.deliver, group=PLATFORM, stop_first=True),
     ]

@@ -30,12 +30,14 @@ from bot.core.delivery.drainer import OutboxDrainer
 from bot.core.delivery.inbox import InboxWorker
 from bot.core.delivery.inbox_report import parked_reporter
 from bot.core.delivery.refusals import refusal_reporter
+from bot.health import storage_ready
 from bot.settings import SettingsError
 from bot.supervisor import Job
 from bot.wiring import App
 from handlers.catchup import CatchUpRunner
 from handlers.slack import reply_form
 from handlers.slack.catchup import catch_up as slack_catch_up
+from handlers.slack.health import healthz_first
 from handlers.slack.ingress import (
     PERSON_LANE,
     InboxSocketModeHandler,
@@ -53,6 +55,8 @@ from handlers.slack.visibility import SlackVisibility, Unknown
 
 log = logging.getLogger(__name__)
 EVENTS_PATH = "/slack/events"
+IDENTIFY_FIRST_AFTER = 1.0  # auth.test again, when it failed at start: 1 s, 2 s, … 30 s
+IDENTIFY_AT_MOST_EVERY = 30.0
 
 
 @dataclass
@@ -70,6 +74,8 @@ class SlackRuntime:
     guard: AudienceGuard = field(init=False)
     visibility: SlackVisibility = field(init=False)
     _identity: dict[str, Any] | None = None
+    _serving: bool = False  # the socket was opened, or the Events API listens
+    _socket: Any = None  # Socket Mode's websocket client, while connected
     _tasks: list[asyncio.Task[None]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
@@ -157,6 +163,38 @@ class SlackRuntime:
         except (aiohttp.ClientError, TimeoutError, OSError) as exc:
             log.warning("Slack: cannot reach Slack yet (%r); serving anyway", exc)
 
+    async def _identify(self) -> None:
+        """Ask auth.test again, with backoff, until Slack has said who Sereno is: until then
+        Sereno is not ready (`ready`), even when no event comes to ask it."""
+        delay = IDENTIFY_FIRST_AFTER
+        while self._identity is None:
+            await asyncio.sleep(delay)
+            delay = min(IDENTIFY_AT_MOST_EVERY, delay * 2)
+            with contextlib.suppress(TransientError):
+                await self._authorize()
+        log.info("Slack: auth.test answered; ready")
+
+    def ready(self) -> bool:
+        """The client has started: connected (Socket Mode) or listening (HTTP), and Slack
+        has answered auth.test."""
+        if not self._serving or self._identity is None:
+            return False
+        socket = self._socket  # between reconnects, slack_sdk has no open session
+        session = None if socket is None else socket.current_session
+        return socket is None or (not socket.closed and session is not None and not session.closed)
+
+    def problem(self) -> str | None:
+        """Why /healthz answers 503, or None for 200: storage, then Slack."""
+        if not storage_ready(lambda: self.app.store.db.execute("select 1"))():
+            return "storage is not open"
+        if not self._serving:
+            return "Slack client not started"
+        if not self.ready() and self._identity is not None:
+            return "Slack's Socket Mode connection is down; reconnecting"
+        if self._identity is None:
+            return "Slack has not answered auth.test yet"
+        return None
+
     async def deliver(self) -> None:
         """The outbox job: deliver forever, woken by the engine."""
         await self.drainer.run_woken_by(self.app.engine.on_outbox)
@@ -196,26 +234,35 @@ class SlackRuntime:
         await self.check_token()
         s = self.app.settings
         survey = asyncio.create_task(self.judge_channels(), name="slack-audience")
+        identify = asyncio.create_task(self._identify(), name="slack-identify")
         try:
             if self.socket_mode:
                 handler = self.socket_handler()
                 handler.client.on_message_listeners.append(self._on_raw_message)
                 await handler.connect_async()
                 log.info("Slack: connected in Socket Mode")
+                self._serving, self._socket = True, handler.client
                 try:
                     await asyncio.Event().wait()
                 finally:
+                    self._serving, self._socket = False, None
                     await handler.close_async()
             else:
                 secret = s.slack_signing_secret or ""  # set: checked when the runtime was built
                 self.catch_up.snapshot()
-                await _serve_http(
-                    web_app(self.ingress, secret), s.slack_host, s.slack_port, self.catch_up.start
-                )
+
+                def listening() -> None:
+                    self._serving = True
+                    self.catch_up.start()
+
+                application = web_app(self.ingress, secret, self.problem)
+                await _serve_http(application, s.slack_host, s.slack_port, listening)
         finally:
-            survey.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await survey
+            self._serving = False
+            for task in (survey, identify):
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
             await self.catch_up.stop()
 
     async def judge_channels(self) -> None:
@@ -293,7 +340,7 @@ def jobs(app: App, http: bool = False) -> list[Job]:
     socket_mode = bool(app.settings.slack_app_token) and not http
     runtime = SlackRuntime(app, socket_mode)
     return [
-        Job("slack", runtime.connect, group=PLATFORM),
+        Job("slack", runtime.connect, group=PLATFORM, ready=runtime.ready),
         Job("slack-inbox", runtime.inbox.run, group=PLATFORM),
         Job("slack-outbox", runtime.deliver, group=PLATFORM, stop_first=True),
     ]
@@ -309,10 +356,16 @@ async def serve(app: App, http: bool = False) -> None:
         await runtime.stop()
 
 
-def web_app(ingress: SlackIngress, signing_secret: str) -> web.Application:
+def web_app(
+    ingress: SlackIngress,
+    signing_secret: str,
+    problem: Callable[[], str | None] | None = None,
+) -> web.Application:
     """The aiohttp app serving Events API, commands and interactivity at EVENTS_PATH,
-    behind the signature gate; each request is kept in the inbox before it is answered."""
-    application = web.Application(middlewares=[signed_only(signing_secret)])
+    behind the signature gate; each request is kept in the inbox before it is answered.
+    With `problem`, GET /healthz answers first, unsigned (`handlers.slack.health`)."""
+    health = [healthz_first(problem)] if problem else []
+    application = web.Application(middlewares=[*health, signed_only(signing_secret)])
     application.router.add_post(EVENTS_PATH, http_handler(ingress))
     return application
 

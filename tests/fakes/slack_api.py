@@ -330,6 +330,10 @@ class FakeSlack(
         fault = _Fault(status, retry_after, error, times, channel, None, body, content_type)
         self._faults[method].append(fault)
 
+    def heal(self, method: str) -> None:
+        """Forget the failures still queued for `method`: its next calls succeed."""
+        self._faults.pop(method, None)
+
     def enforce_rate(
         self,
         per_channel_per_second: int = 1,
