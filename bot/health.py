@@ -80,7 +80,7 @@ def problem_in(ready: Mapping[str, object]) -> str | None:
         return "storage is not open"
     waiting = [name for name, ok in ready.items() if name != "storage" and not ok]
     if waiting:
-        return f"not connected yet: {', '.join(waiting)}"
+        return f"not ready: {', '.join(waiting)}"
     if len(ready) == 1:
         return "no platform to serve"
     return None

@@ -76,7 +76,7 @@ def test_a_fresh_heartbeat_of_a_live_ready_process_is_healthy(tmp_path: Path) ->
         ({"time": (NOW - timedelta(seconds=MAX_AGE + 15)).isoformat()}, "is 45 s old"),
         ({"pid": "dead"}, "that wrote the heartbeat is not running"),
         ({"ready": {"storage": False, "slack": True}}, "storage is not open"),
-        ({"ready": {"storage": True, "discord": False}}, "not connected yet: discord"),
+        ({"ready": {"storage": True, "discord": False}}, "not ready: discord"),
         ({"ready": {"storage": True}}, "no platform to serve"),
     ],
 )
@@ -110,7 +110,7 @@ def test_max_age_is_the_callers_to_choose(tmp_path: Path) -> None:
 def test_what_is_not_ready_is_named() -> None:
     assert problem_in({"storage": True, "slack": True}) is None
     assert problem_in({"storage": True, "slack": False, "discord": False}) == (
-        "not connected yet: slack, discord"
+        "not ready: slack, discord"
     )
 
 
