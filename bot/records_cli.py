@@ -145,7 +145,8 @@ def _export_every_case(store: CaseStore, now: datetime, out_path: Path | None, o
 def report(settings: Settings, period: str, out_dir: Path, out: TextIO = sys.stdout) -> int:
     """Print the team report and save its chart."""
     from bot.charts import report_png
-    from bot.core.records.team_report import compute, parse_period, render_text
+    from bot.core.records.team_report import compute, file_name, parse_period, render_text
+    from bot.core.records.team_report_figures import figures as shown_figures
     from bot.wiring import build
 
     app = build(settings)
@@ -159,9 +160,8 @@ def report(settings: Settings, period: str, out_dir: Path, out: TextIO = sys.std
         figures = compute(app.store, start, end, now)
     finally:
         app.close()
-    chart = write_file(
-        out_dir / f"team-report-{start:%Y%m%d}-{end:%Y%m%d}.png", report_png(figures)
-    )
-    text = render_text(figures, settings.agent_language)
+    shown = shown_figures(figures, settings.agent_language)
+    chart = write_file(out_dir / file_name("team-report", start, end, "png"), report_png(shown))
+    text = render_text(figures, settings.agent_language, shown)
     out.write(text + f"\n\nChart saved to {chart}\n")
     return 0

@@ -47,11 +47,20 @@ class Team:
 
     def open(self, when: str, customer: str, channel: str = "C1", **reading: Any) -> Case:
         """Open a case for a customer with a known reason, kind and intensity."""
+        case = self.try_open(when, customer, channel, **reading)
+        assert case is not None
+        return case
+
+    def try_open(
+        self, when: str, customer: str, channel: str = "C1", **reading: Any
+    ) -> Case | None:
+        """Open a case, or None when the message joins the customer's open case there."""
         self.at(when)
         author = Actor("test", customer, customer.title())
         msg = complaint(TEXT, f"m-{when}-{customer}", author, channel)
         case = self.app.engine.open_case(msg)
-        assert case is not None
+        if case is None:
+            return None
         reading = {"reason": "delivery", "kind": "rude", "intensity": 2, **reading}
         return self.app.store.update_case(case.id, **reading)
 
@@ -100,7 +109,7 @@ def early_week(t: Team) -> tuple[Case, Case]:
     """A case from before the period, then two on its first day."""
     c1 = t.open("11-19 23:00", "c1")  # before the period...
     t.act(c1, "11-19 23:05", "claim")
-    t.act(c1, "11-20 10:00", "resolve")  # ...but resolved in it
+    t.act(c1, "11-20 08:30", "resolve")  # ...but resolved in it, before c1 writes again
     c2 = t.open("11-20 09:00", "c1", intensity=3)
     t.act(c2, "11-20 09:10", "claim")  # 600 s
     t.act(c2, "11-20 11:00", "resolve")  # 7200 s
@@ -358,7 +367,7 @@ def _sample_case(t: Team, rng: random.Random, when: datetime, who: str) -> None:
     """One sample case: opened, claimed after a while, then how it ended."""
     intensity = rng.choice((0, 1, 1, 2, 2, 2, 3, 3))
     channel = rng.choice(("C-support", "C-support", "C-vip"))
-    case = t.open(
+    case = t.try_open(
         when.strftime("%m-%dT%H:%M:%S"),
         who,
         channel,
@@ -367,6 +376,8 @@ def _sample_case(t: Team, rng: random.Random, when: datetime, who: str) -> None:
         intensity=intensity,
     )
     agent, fate = rng.choice(AGENTS), rng.random()
+    if case is None:  # the customer wrote again about their open case
+        return
     t.clock.advance(minutes=rng.choice((3, 6, 9, 12, 14, 18, 25, 40)))
     if t.clock.current < NOW - timedelta(hours=4):  # the last evening's cases still wait
         t.act(case, _stamp(t), "claim", agent)

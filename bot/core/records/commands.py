@@ -15,16 +15,17 @@ from bot.core.base.case import Case
 from bot.core.cases.engine import Engine, Reply
 from bot.core.records import formats
 from bot.core.records.case_list import CaseList, Period, fit_cases_csv
-from bot.core.records.team_report import compute, parse_period
+from bot.core.records.team_report import compute, file_name, parse_period
+from bot.core.records.team_report_figures import figures
 from bot.core.records.team_report_text import render_text
 from bot.core.texts import t
 
 if TYPE_CHECKING:
     from bot.core.cases.context import Context
-    from bot.core.records.team_report_model import TeamReport
+    from bot.core.records.team_report_figures import Figures
 
 FORMATS = {"md": "text/markdown", "json": "application/json", "csv": "text/csv"}
-ChartRenderer = Callable[["TeamReport"], bytes]
+ChartRenderer = Callable[["Figures"], bytes]
 
 
 def case_file(engine: Engine, case: Case, fmt: str, now: datetime) -> Attachment:
@@ -110,20 +111,20 @@ def _held_note(engine: Engine, listed: CaseList, limit: int | None) -> str:
 
 
 def team_report(engine: Engine, period: str, ctx: Context, chart: ChartRenderer | None) -> Reply:
-    """`report [7d|30d|from..to]`: the figures as a message, with the chart as an image."""
+    """`report [7d|30d|day|month|from..to]`: the figures as a message, with the chart (drawn
+    from the same figures) as an image named for the days the report covers."""
     now = engine.clock.now()
     try:
         start, end = parse_period(period or "7d", now)
     except ValueError as exc:
         return Reply(str(exc), ok=False)
     report = compute(engine.store, start, end, now)  # type: ignore[arg-type]
-    text = render_text(report, engine.config.guidance.agent_language)
+    lang = engine.config.guidance.agent_language
+    shown = figures(report, lang)  # once: the text and the chart show the same figures
+    text = render_text(report, lang, shown)
     lines = tuple(text.splitlines())
-    attachment = (
-        Attachment(f"team-report-{start:%Y%m%d}-{end:%Y%m%d}.png", "image/png", chart(report))
-        if chart
-        else None
-    )
+    name = file_name("team-report", start, end, "png")
+    attachment = Attachment(name, "image/png", chart(shown)) if chart else None
     card = Card(
         CardKind.REPORT, lines[0] if lines else "Team report", lines[1:], attachment=attachment
     )

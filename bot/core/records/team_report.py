@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -37,14 +38,17 @@ MAX_DAYS = 366
 FOLLOWUP_GRACE = timedelta(days=1)
 _LAST_DAYS = re.compile(r"^(\d{1,4})\s*d$")
 _RANGE = re.compile(r"^(\S+)\s*\.\.\s*(\S+)$")
-_HELP = "use 7d, 30d or a date range like 2026-11-01..2026-11-15"
+_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+_HELP = "use 7d, 30d, a day (2026-11-05), a month (2026-11) or a range like 2026-11-01..2026-11-15"
 _OPEN = ("new", "in_progress")
 _RESOLVED = ("resolved", "closed")
 
 
 def parse_period(text: str, now: datetime) -> tuple[datetime, datetime]:
-    """Read '7d' (today and the 6 days before), '30d' or 'YYYY-MM-DD..YYYY-MM-DD'
-    (both days included) into UTC [start, end) with an exclusive end; empty means 7d."""
+    """Read '7d' (today and the 6 days before), '30d', a day 'YYYY-MM-DD', a month 'YYYY-MM'
+    or 'YYYY-MM-DD..YYYY-MM-DD' (both days included) into UTC [start, end) with an
+    exclusive end; empty means 7d."""
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
     raw = text.strip().lower() or "7d"
@@ -55,6 +59,11 @@ def parse_period(text: str, now: datetime) -> tuple[datetime, datetime]:
             raise ValueError(f"a period is 1 to {MAX_DAYS} days (got '{text.strip()}')")
         tomorrow = _midnight(now.astimezone(UTC).date()) + timedelta(days=1)
         return tomorrow - timedelta(days=count), tomorrow
+    if _DAY.match(raw):
+        raw = f"{raw}..{raw}"
+    month = _MONTH.match(raw)
+    if month:
+        return _month(int(month.group(1)), int(month.group(2)), text)
     bounds = _RANGE.match(raw)
     if not bounds:
         raise ValueError(f"'{text.strip()}' is not a period: {_HELP}")
@@ -64,6 +73,26 @@ def parse_period(text: str, now: datetime) -> tuple[datetime, datetime]:
     if (last - first).days + 1 > MAX_DAYS:
         raise ValueError(f"a period is 1 to {MAX_DAYS} days (got {(last - first).days + 1})")
     return _midnight(first), _midnight(last) + timedelta(days=1)
+
+
+def _month(year: int, month: int, text: str) -> tuple[datetime, datetime]:
+    if not 1 <= month <= 12:
+        raise ValueError(f"'{text.strip()}' is not a month like 2026-11: {_HELP}")
+    following = date(year + month // 12, month % 12 + 1, 1)
+    return _midnight(date(year, month, 1)), _midnight(following)
+
+
+def last_day(end: datetime) -> date:
+    """The last day a period with this exclusive end covers."""
+    return (end.astimezone(UTC) - timedelta(microseconds=1)).date()
+
+
+def file_name(prefix: str, start: datetime, end: datetime, ext: str) -> str:
+    """A file named for the days it covers: 'team-report-2026-11-01..2026-11-30.png',
+    or 'team-report-2026-11-05.png' for one day (never the exclusive end's day)."""
+    first, last = start.astimezone(UTC).date(), last_day(end)
+    days = f"{first:%Y-%m-%d}" if first == last else f"{first:%Y-%m-%d}..{last:%Y-%m-%d}"
+    return f"{prefix}-{days}.{ext}"
 
 
 def _day(raw: str) -> date:
@@ -96,19 +125,23 @@ def _outcome(status: str) -> str:
 
 def compute(source: ReportSource, start: datetime, end: datetime, now: datetime) -> TeamReport:
     """Every figure of the team report for cases opened in [start, end), as of `now`."""
-    cases = source.report_cases(start, end)
+    every = source.report_cases(start, end)
+    cases = [r for r in every if r["status"] != "dismissed"]  # not complaints: told apart
     events = source.report_events(start, end, (EventKind.REMEDY, EventKind.SATISFACTION))
     reminders = source.report_reminders(start, end)
-    facts = tuple(_fact(row) for row in cases)
+    clocks = _clocks(cases, reminders, now)
+    scores = _scores(events)
+    facts = tuple(_fact(row, clocks.get(row["id"]), scores.get(row["id"]), now) for row in cases)
     outcomes = Counter(f.outcome for f in facts)
-    clock_cases, breaches = _breaches(cases, reminders, now)
+    clock_cases, breaches = len(clocks), sum(c.breached for c in clocks.values())
     due, on_time = _followups(reminders, start, end)
-    satisfaction, paradox = _satisfaction(events, cases)
+    satisfaction, paradox = _satisfaction(scores, cases)
     return TeamReport(
         start=start,
         end=end,
         now=now,
         opened=len(cases),
+        dismissed=len(every) - len(cases),
         resolved=outcomes["resolved"],
         let_go=outcomes["let_go"],
         still_open=outcomes["open"],
@@ -131,11 +164,20 @@ def compute(source: ReportSource, start: datetime, end: datetime, now: datetime)
     )
 
 
-def _fact(row: Row) -> CaseFact:
+def _fact(row: Row, clock: _Clock | None, score: int | None, now: datetime) -> CaseFact:
     opened = _time(row["opened_at"])
     assert opened is not None
     return CaseFact(
-        row["id"], opened, _outcome(row["status"]), _seconds(opened, row["first_response_at"])
+        row["id"],
+        opened,
+        _outcome(row["status"]),
+        _seconds(opened, row["first_response_at"]),
+        reason=str(row["reason"] or "other"),
+        intensity=_intensity(row),
+        target=clock.target if clock else None,
+        waited=((clock.acted if clock else _acted(row, now)) - opened).total_seconds(),
+        breached=bool(clock and clock.breached),
+        score=score,
     )
 
 
@@ -148,20 +190,37 @@ def _resolution_times(cases: list[Row]) -> list[float]:
     return [t for t in times if t is not None]
 
 
-def _breaches(cases: list[Row], reminders: list[Row], now: datetime) -> tuple[int, int]:
-    """Cases with a first-response clock, and those whose clock ran out: the reminder was
+@dataclass(frozen=True)
+class _Clock:
+    """A case's first-response clock: the time it gave, when the agent acted, if it ran out."""
+
+    target: float | None
+    acted: datetime
+    breached: bool
+
+
+def _acted(case: Row, now: datetime) -> datetime:
+    """The first agent action, else the resolution or closing, else now."""
+    return _time(case["first_response_at"] or case["resolved_at"] or case["closed_at"]) or now
+
+
+def _clocks(cases: list[Row], reminders: list[Row], now: datetime) -> dict[int, _Clock]:
+    """Each case with a first-response clock, and whether it ran out: the reminder was
     pinged, or the first agent action (else resolution, closing, or now) came after it was due."""
     by_id = {r["id"]: r for r in cases}
-    clocks: dict[int, list[Row]] = defaultdict(list)
+    found: dict[int, list[Row]] = defaultdict(list)
     for reminder in reminders:
         if reminder["kind"] == "first-response" and reminder["case_id"] in by_id:
-            clocks[reminder["case_id"]].append(reminder)
-    breached = 0
-    for case_id, found in clocks.items():
+            found[reminder["case_id"]].append(reminder)
+    clocks = {}
+    for case_id, rows in found.items():
         case = by_id[case_id]
-        acted = _time(case["first_response_at"] or case["resolved_at"] or case["closed_at"]) or now
-        breached += any(_ran_out(r, acted) for r in found)
-    return len(clocks), breached
+        acted = _acted(case, now)
+        dues = [d for d in (_time(r["due_at"]) for r in rows) if d is not None]
+        opened = _time(case["opened_at"])
+        target = (min(dues) - opened).total_seconds() if dues and opened else None
+        clocks[case_id] = _Clock(target, acted, any(_ran_out(r, acted) for r in rows))
+    return clocks
 
 
 def _ran_out(reminder: Row, acted: datetime) -> bool:
@@ -231,16 +290,21 @@ def _money(details: dict[str, Any]) -> tuple[Decimal | None, str]:
     return (amount, currency) if amount.is_finite() else (None, currency)
 
 
-def _satisfaction(
-    events: list[Row], cases: list[Row]
-) -> tuple[tuple[IntensityScore, ...], Paradox]:
-    """The last satisfaction score of each case, by the intensity the case opened with."""
-    intensity = {r["id"]: _intensity(r) for r in cases}
+def _scores(events: list[Row]) -> dict[int, int]:
+    """The last satisfaction score (1-5) of each case."""
     latest: dict[int, int] = {}
     for event in events:
         score = event["details"].get("score") if event["kind"] == EventKind.SATISFACTION else None
         if isinstance(score, int | str) and str(score).isdigit() and 1 <= int(score) <= 5:
             latest[event["case_id"]] = int(score)
+    return latest
+
+
+def _satisfaction(
+    latest: dict[int, int], cases: list[Row]
+) -> tuple[tuple[IntensityScore, ...], Paradox]:
+    """The last satisfaction score of each case, by the intensity the case opened with."""
+    intensity = {r["id"]: _intensity(r) for r in cases}
     levels: dict[int, list[float]] = {level: [] for level in range(4)}
     for case_id, score in latest.items():
         levels[intensity.get(case_id, 0)].append(score)

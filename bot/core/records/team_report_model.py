@@ -36,12 +36,19 @@ class ReportSource(Protocol):
 
 @dataclass(frozen=True)
 class CaseFact:
-    """What the chart needs of one case: when it opened, how it ended, first response."""
+    """What the chart needs of one case: when it opened, how it ended, its first response
+    against its clock, the anger it opened with and the satisfaction it ended with."""
 
     case_id: int
     opened_at: datetime
     outcome: str  # "resolved" (or closed), "let_go" or "open"
     first_response: float | None  # seconds
+    reason: str = "other"
+    intensity: int = 0  # as read when the case opened
+    target: float | None = None  # seconds the first-response clock gave (None: no clock)
+    waited: float = 0.0  # seconds until the first agent action (else resolution or now)
+    breached: bool = False  # the first-response clock ran out
+    score: int | None = None  # the last satisfaction score (1-5)
 
 
 @dataclass(frozen=True)
@@ -127,6 +134,8 @@ class TeamReport:
     satisfaction: tuple[IntensityScore, ...]
     paradox: Paradox
     cases: tuple[CaseFact, ...]
+    #: Messages dismissed as not complaints: in none of the figures above.
+    dismissed: int = 0
 
     @property
     def empty(self) -> bool:

@@ -1,37 +1,34 @@
-"""The team report as a chat message: short sections, plain words, in the agents' language."""
+"""The team report as a chat message: short sections, plain words, in the agents' language.
+
+Its figures come from `team_report_figures`, as the chart's do: the two always agree."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
-from bot.core.base.clocks import describe
+from bot.core.records.team_report_figures import Bar, Figures, duration, figures, score_label, top
 from bot.core.records.team_report_model import Counts, TeamReport
 from bot.core.records.team_report_stats import Durations
 from bot.core.texts import label, plural, t
 
-_TOP = 5  # values listed per breakdown; the rest are summed as "others"
 
-
-def render_text(report: TeamReport, language: str = "en") -> str:
-    """A readable message with the report's figures; an empty period says so plainly."""
+def render_text(report: TeamReport, language: str = "en", shown: Figures | None = None) -> str:
+    """A readable message with the report's figures; an empty period says so plainly.
+    `shown` is the figures the chart is drawn from (worked out here when not given)."""
     lang = language
-    lines = [_title(report, lang)]
+    fig = shown or figures(report, lang)
+    lines = [fig.title]
     if report.empty:
         lines.append(t("team.empty", lang))
     else:
-        lines += [*_summary(report, lang), "", *_clocks(report, lang), ""]
-        lines += [*_breakdowns(report, lang), *_repeat(report, lang)]
-    for section in (_agents(report, lang), _remedies(report, lang), _satisfaction(report, lang)):
+        lines += [*_summary(report, lang), *_backlog(fig, lang), ""]
+        lines += [*_clocks(report, fig, lang), ""]
+        lines += [*_breakdowns(report, fig, lang), *_repeat(report, lang)]
+    sections = (_agents(report, lang), _remedies(report, lang), _satisfaction(report, fig, lang))
+    for section in sections:
         if section:
             lines += ["", *section]
     if report.empty and report.followups_due:
         lines += ["", _followups(report, lang)]
     return "\n".join(lines)
-
-
-def _title(report: TeamReport, lang: str) -> str:
-    last = report.end - timedelta(microseconds=1)
-    return t("team.title", lang, start=f"{report.start:%Y-%m-%d}", end=f"{last:%Y-%m-%d}")
 
 
 def _summary(report: TeamReport, lang: str) -> list[str]:
@@ -44,11 +41,7 @@ def _summary(report: TeamReport, lang: str) -> list[str]:
             let_go=plural("team.let_go", report.let_go, lang),
             still_open=plural("team.still_open", report.still_open, lang),
         )
-    ]
-
-
-def _duration(seconds: float | None) -> str:
-    return "—" if seconds is None else describe(timedelta(seconds=seconds))
+    ] + ([plural("team.dismissed", report.dismissed, lang)] if report.dismissed else [])
 
 
 def _times(key: str, figures: Durations, lang: str) -> str:
@@ -59,8 +52,8 @@ def _times(key: str, figures: Durations, lang: str) -> str:
         "team.times",
         lang,
         label=name,
-        median=_duration(figures.median),
-        p90=_duration(figures.p90),
+        median=duration(figures.median),
+        p90=duration(figures.p90),
         cases=plural("team.cases", figures.count, lang),
     )
 
@@ -78,34 +71,47 @@ def _followups(report: TeamReport, lang: str) -> str:
     return t("team.followups", lang, share=share)
 
 
-def _clocks(report: TeamReport, lang: str) -> list[str]:
+def _clocks(report: TeamReport, fig: Figures, lang: str) -> list[str]:
+    breaches = t("team.breaches", lang, share=_share(fig.breaches, fig.clock_cases, lang))
+    if fig.targets_label:
+        breaches += " · " + t("team.target", lang, target=fig.targets_label)
+    if fig.unanswered:
+        breaches += " · " + t("team.unanswered", lang, count=fig.unanswered)
     return [
         t("team.response", lang),
         _times("team.first_response", report.first_response, lang),
         _times("team.resolution", report.resolution, lang),
-        t("team.breaches", lang, share=_share(report.breaches, report.clock_cases, lang)),
+        breaches,
         _followups(report, lang),
     ]
 
 
+def _line(key: str, bars: tuple[Bar, ...], lang: str) -> str:
+    return f"{t(key, lang)}: " + " · ".join(f"{b.label} {b.count}" for b in bars)
+
+
 def _counts(key: str, counts: Counts, lang: str, group: str = "") -> str:
     """A breakdown line; values of a vocabulary `group` are named in the agents' language."""
-    shown = [f"{label(group, name, lang)} {n}" for name, n in counts[:_TOP]]
-    rest = sum(n for _, n in counts[_TOP:])
-    others = [t("team.others", lang, count=rest)] if rest else []
-    return f"{t(key, lang)}: " + " · ".join(shown + others)
+    return _line(key, top(counts, lang, group), lang)
 
 
-def _breakdowns(report: TeamReport, lang: str) -> list[str]:
+def _breakdowns(report: TeamReport, fig: Figures, lang: str) -> list[str]:
     calm = t("team.calm", lang)
     intensity = tuple(("🔥" * level or calm, n) for level, n in reversed(report.by_intensity))
     return [
         t("team.cases_by", lang),
-        _counts("team.reason", report.by_reason, lang, "reason"),
+        _line("team.reason", fig.reasons, lang),
         _counts("team.kind", report.by_kind, lang, "kind"),
         _counts("team.intensity", intensity, lang),
         _counts("team.channel", report.by_channel, lang),
     ]
+
+
+def _backlog(fig: Figures, lang: str) -> list[str]:
+    """The cases still open by age: only the buckets that hold any."""
+    if not fig.still_open:
+        return []
+    return [_line("team.backlog", tuple(b for b in fig.backlog if b.count), lang)]
 
 
 def _repeat(report: TeamReport, lang: str) -> list[str]:
@@ -155,26 +161,22 @@ def _remedies(report: TeamReport, lang: str) -> list[str]:
     return [t("team.remedies", lang), *rows]
 
 
-def _mean(value: float | None) -> str:
-    return "—" if value is None else f"{value:.1f}/5"
-
-
-def _satisfaction(report: TeamReport, lang: str) -> list[str]:
-    if not any(s.count for s in report.satisfaction):
+def _satisfaction(report: TeamReport, fig: Figures, lang: str) -> list[str]:
+    if not fig.levels:
         return []
-    levels = " · ".join(
-        f"{s.intensity}: {_mean(s.mean)} ({s.count})" for s in report.satisfaction if s.count
-    )
+    levels = " · ".join(f"{s.intensity}: {s.mean_label} ({s.count})" for s in fig.levels)
     p = report.paradox
     paradox = t(
         "team.paradox",
         lang,
-        hot=_mean(p.hot_mean),
+        hot=score_label(p.hot_mean),
         hot_count=p.hot_count,
-        calm=_mean(p.calm_mean),
+        calm=score_label(p.calm_mean),
         calm_count=p.calm_count,
     )
     lines = [t("team.satisfaction", lang), t("team.levels", lang, levels=levels), paradox]
+    if fig.hot_scored:
+        lines.append(recovered(fig, lang))
     if p.difference is not None:
         lines.append(_verdict(p.difference, lang))
     return lines
@@ -186,3 +188,8 @@ def _verdict(difference: float, lang: str) -> str:
     if difference < 0:
         return t("team.less_happy", lang)
     return t("team.as_happy", lang)
+
+
+def recovered(fig: Figures, lang: str) -> str:
+    """The recovery paradox in one line: hot complaints that ended satisfied."""
+    return t("team.recovered", lang, satisfied=fig.hot_satisfied, hot=fig.hot_scored)
