@@ -45,6 +45,11 @@ HELP = """Console commands:
   /complaint ...         run a Sereno command (/complaint help)
   /help  |  /quit"""
 
+NO_MESSAGE = (
+    "There is no message {ref}. Each of Sereno's messages starts with its reference in "
+    "brackets, e.g. [m3]: react to one of those (/complaint show #N shows a case's steps)."
+)
+
 
 class ConsoleMessenger:
     """Prints outbox rows; the message id is the short reference shown to the user."""
@@ -237,6 +242,9 @@ class ConsoleSession:
             self._say("Usage: /react EMOJI mN   (e.g. /react ✅ m3)")
             return
         emoji, ref = parts
+        if self.app.store.outbox_by_message(PLATFORM, ref) is None:
+            self._say(NO_MESSAGE.format(ref=ref[:20]))
+            return
         reply = on_reaction(self.app.engine, PLATFORM, ref, emoji, self._agent(), added)
         if reply is None:
             self._say(f"Nothing to do for {emoji} on {ref}: react ✅ or ⏩ on a step message.")

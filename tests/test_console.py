@@ -63,9 +63,12 @@ def test_console_session_end_to_end(tmp_path: Path) -> None:
     assert "I don't know 'frobnicate'" in out
     # The timeline says who did what, when.
     timeline = out.split("Timeline of #1:")[1]
-    assert re.search(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC · Lucía · opened", timeline)
-    assert re.search(r"UTC · ana · step_done · step=\w[\w-]*, via=reaction", timeline)
-    assert "customer_message" in timeline and "llamé a Lucía" in timeline
+    assert re.search(
+        r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC Sereno opened the case from Lucía's", timeline
+    )
+    assert re.search(r"UTC ana marked “[^”]+” done with ✅", timeline)
+    assert "John (not the customer) wrote in the thread: “Hola? sigo esperando”" in timeline
+    assert "ana added a note: llamé a Lucía, reembolso aprobado" in timeline
 
 
 def test_console_restart_keeps_the_case(tmp_path: Path) -> None:

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from bot.charts import report_png
+from bot.charts import chart_data, report_png
 from bot.core.base.case import Case, EventKind
 from bot.core.base.clocks import ReminderKind
 from bot.core.base.model import Actor, Status
@@ -423,6 +423,14 @@ def test_the_sample_report_adds_up(app: App, clock: FakeClock) -> None:
 
 
 def test_the_committed_sample_is_a_png_and_a_report() -> None:
-    assert assert_png((DOCS / "sample-team-report.png").read_bytes()) == (1200, 800)
+    png = (DOCS / "sample-team-report.png").read_bytes()
+    assert assert_png(png) == (1200, 800)
     text = (DOCS / "sample-team-report.md").read_text(encoding="utf-8")
     assert "sample-team-report.png" in text and "Team report ·" in text
+    # The committed chart was drawn from the committed message's figures.
+    data, message = chart_data(png), text.split("```\n")[1]
+    assert data["title"] == message.splitlines()[0]
+    reasons = " · ".join(f"{b['label']} {b['count']}" for b in data["reasons"])
+    assert f"\nReason: {reasons}\n" in message
+    assert f"First response: median {data['first_median_label']} ·" in message
+    assert f"breaches: {data['breaches']} of {data['clock_cases']} (" in message

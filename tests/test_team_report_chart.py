@@ -24,7 +24,7 @@ from bot.core.records.team_report import TeamReport, compute, file_name, parse_p
 from bot.core.records.team_report_figures import Figures, figures, top
 from bot.core.records.team_report_text import render_text
 from bot.wiring import App
-from tests.conftest import AGENT
+from tests.conftest import AGENT, LEAD
 from tests.support import FakeClock
 from tests.test_team_report import NOW, Team, early_week, late_week
 
@@ -230,3 +230,12 @@ def test_the_chat_and_the_shell_name_the_file_for_the_period(app: App, tmp_path:
     saved = tmp_path / "team-report-2026-11-01..2026-11-07.png"
     assert f"Chart saved to {saved}" in out.getvalue()
     assert chart_data(saved.read_bytes())["title"] == line(out.getvalue(), "📊")
+
+
+def test_exports_of_a_period_are_named_for_its_days_too(app: App) -> None:
+    here = Context(LEAD, "test", "C1", None)  # only the lead exports every case
+    assert run(app.engine, app.times, "export csv 2026-11", here).ok
+    assert run(app.engine, app.times, "stories 2026-11-05", here).ok
+    rows = app.store.db.query("SELECT payload FROM outbox WHERE kind = 'report' ORDER BY id")
+    names = [json.loads(r["payload"])["attachment"]["name"] for r in rows]
+    assert names == ["cases-2026-11-01..2026-11-30.csv", "stories-2026-11-05.md"]

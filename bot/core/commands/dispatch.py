@@ -51,7 +51,7 @@ def run(engine: Engine, times: TimeParser, text: str, ctx: Context) -> Reply:
     if command.name == "due":
         scope = command.args.strip().lower() or "mine"
         if scope not in ("mine", "all"):
-            return Reply(help_text("due"), ok=False)
+            return Reply(help_text("due", lang), ok=False)
         return Reply(scheduler.due_list(engine, ctx.actor, mine=scope == "mine"))
     case = _case_for(engine, command, ctx)
     if command.name == "playbook" and case is None and command.case_id is None:
@@ -83,6 +83,11 @@ _CHANNEL_COMMANDS: dict[str, Callable[[Engine, Command, Context], Reply]] = {
 }
 
 
+def _usage(engine: Engine, name: str) -> str:
+    """A verb's usage, with how it reads a bare number, in the agents' language."""
+    return help_text(name, engine.config.guidance.agent_language)
+
+
 def _case_for(engine: Engine, command: Command, ctx: Context) -> Case | None:
     if command.case_id is not None:
         return engine.store.get_case(command.case_id)
@@ -107,7 +112,8 @@ def _list(engine: Engine, command: Command, ctx: Context) -> Reply:
             query = replace(query, overdue_before=due)
         else:
             return Reply(
-                engine.say("reply.bad_filter", word=word[:30], usage=help_text("list")), ok=False
+                engine.say("reply.bad_filter", word=word[:30], usage=_usage(engine, "list")),
+                ok=False,
             )
     return Reply(views.case_list(engine, engine.store.list_cases(query), engine.clock.now()))
 
@@ -115,7 +121,7 @@ def _list(engine: Engine, command: Command, ctx: Context) -> Reply:
 def _step(state: StepState) -> Callable[..., Reply]:
     def handler(engine: Engine, _t: TimeParser, case: Case, cmd: Command, ctx: Context) -> Reply:
         if not cmd.args:
-            text = engine.say("reply.which_step", usage=help_text(cmd.name))
+            text = engine.say("reply.which_step", usage=_usage(engine, cmd.name))
             return Reply(text, ok=False, case_id=case.id)
         return engine.set_step(case, cmd.args.split()[0], state, ctx.actor, Via.COMMAND)
 
@@ -130,10 +136,12 @@ def _assign(engine: Engine, _t: TimeParser, case: Case, cmd: Command, ctx: Conte
     elif bare and ctx.bare_names:
         user_id = name = bare.group(1)
     elif bare:  # a name as typed, not a mention: storing it would ping nobody
-        reply = engine.say("reply.pick_mention", name=bare.group(1), usage=help_text("assign"))
+        reply = engine.say("reply.pick_mention", name=bare.group(1), usage=_usage(engine, "assign"))
         return Reply(reply, ok=False, case_id=case.id)
     else:
-        return Reply(engine.say("reply.who", usage=help_text("assign")), ok=False, case_id=case.id)
+        return Reply(
+            engine.say("reply.who", usage=_usage(engine, "assign")), ok=False, case_id=case.id
+        )
     return engine.claim(case, ctx.actor, Actor(ctx.platform, user_id, name, is_agent=True))
 
 
@@ -167,7 +175,7 @@ def _snooze(engine: Engine, times: TimeParser, case: Case, cmd: Command, ctx: Co
 def _reminder(engine: Engine, _t: TimeParser, case: Case, cmd: Command, ctx: Context) -> Reply:
     action = cmd.args.strip().lower()
     if action not in ("done", "cancel"):
-        return Reply(help_text("reminder"), ok=False, case_id=case.id)
+        return Reply(_usage(engine, "reminder"), ok=False, case_id=case.id)
     return scheduler.finish(engine, case, ctx.actor, "done" if action == "done" else "cancelled")
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass
 
@@ -42,6 +43,19 @@ USAGE: dict[str, str] = {
 
 _ALIASES = {"let-go": "letgo", "follow-up": "followup", "?": "help", "ls": "list"}
 _CASE_REF = re.compile(r"^#(\d{1,9})$")
+_BARE_NUMBER = re.compile(r"^\d{1,9}$")
+
+#: How a bare number after the verb reads, when it is not the case. A verb whose usage
+#: starts with "[#case]" and is not listed here reads `show 6` as `show #6`.
+NUMBER_READS: dict[str, str] = {
+    "done": "step",
+    "undo": "step",
+    "skip": "step",
+    "note": "text",
+    "followup": "text",
+    "snooze": "text",
+    "satisfied": "text",
+}
 
 
 @dataclass(frozen=True)
@@ -67,24 +81,59 @@ def parse(text: str, lang: str = FALLBACK) -> Command:
     head, _, rest = text.partition(" ")
     name = _ALIASES.get(head.lower(), head.lower())
     if name not in USAGE:
-        shown = head[:30] + ("…" if len(head) > 30 else "")
-        raise CommandError(t("command.unknown", lang, shown=shown, names=", ".join(USAGE)))
-    case_id, args = _case_ref(rest.strip())
+        raise CommandError(_unknown(head, lang))
+    case_id, args = _case_ref(rest.strip(), number_reads(name) == "case")
     return Command(name, case_id, args)
 
 
-def _case_ref(rest: str) -> tuple[int | None, str]:
+def number_reads(name: str) -> str:
+    """What a bare number after `name` is: "case", "step", "text" or "none" (no case)."""
+    if name in NUMBER_READS:
+        return NUMBER_READS[name]
+    return "case" if USAGE.get(name, "").startswith(f"{name} [#case]") else "none"
+
+
+def _unknown(head: str, lang: str) -> str:
+    """Why `head` is no verb: a did-you-mean when one is close, else every verb."""
+    shown = head[:30] + ("…" if len(head) > 30 else "")
+    words = [*USAGE, *_ALIASES]
+    close = difflib.get_close_matches(head.lower()[:30], words, n=1, cutoff=0.6)
+    if close:
+        verb = _ALIASES.get(close[0], close[0])
+        return t("command.did_you_mean", lang, shown=shown, verb=verb, usage=USAGE[verb])
+    return t("command.unknown", lang, shown=shown, names=", ".join(USAGE))
+
+
+def _case_ref(rest: str, bare_is_case: bool) -> tuple[int | None, str]:
     first, _, after = rest.partition(" ")
     match = _CASE_REF.match(first)
     if match:
         return int(match.group(1)), after.strip()
+    if bare_is_case and _BARE_NUMBER.match(first):
+        return int(first), after.strip()
     return None, rest
 
 
 def help_text(name: str | None = None, lang: str = FALLBACK) -> str:
     """Usage for one command, or for all of them (the heading in `lang`)."""
     if name and name in USAGE:
-        return "/complaint " + USAGE[name]
+        reads = number_reads(name)
+        usage = "/complaint " + USAGE[name]
+        if reads == "none":
+            return usage
+        return usage + "\n" + t(f"command.number_{reads}", lang, verb=name)
     lines = [t("command.help_heading", lang)]
     lines += [f"  /complaint {usage}" for usage in USAGE.values()]
+    cases = [n for n in USAGE if number_reads(n) == "case"]
+    steps = [n for n in USAGE if number_reads(n) == "step"]
+    texts = [n for n in USAGE if number_reads(n) == "text"]
+    lines.append(
+        t(
+            "command.numbers",
+            lang,
+            cases=", ".join(cases),
+            steps=", ".join(steps),
+            texts=", ".join(texts),
+        )
+    )
     return "\n".join(lines)

@@ -10,9 +10,11 @@ from bot.core.base.model import StepState
 from bot.core.cases.engine import Engine
 from bot.core.delivery.refusals import undelivered_line
 from bot.core.guidance.guide import header_card
-from bot.core.texts import label, name
+from bot.core.commands.timeline import Stamp, sentence
+from bot.core.texts import Translator, name
 
 _MAX_LIST = 20
+_MARKS = {StepState.DONE: "☑", StepState.SKIPPED: "⤼", StepState.PENDING: "☐"}
 
 
 def show(engine: Engine, case: Case) -> str:
@@ -41,21 +43,18 @@ def show(engine: Engine, case: Case) -> str:
 
 
 def timeline(engine: Engine, case: Case) -> str:
-    """Every timeline entry: when, who, what."""
+    """Every timeline entry as a sentence: when, then who did what."""
     events = engine.store.events(case.id)
     heading = engine.say("view.timeline", ref=case.ref)
     lang = engine.config.guidance.agent_language
-    return "\n".join([heading, *(_event_line(e, lang) for e in events)])
+    titles = {step.id: step.title.get(lang) for step in engine.playbook_for(case).steps}
+    stamp: Stamp = _when
+    return "\n".join([heading, *(_event_line(e, engine.texts, titles, stamp) for e in events)])
 
 
-def _event_line(event: Event, lang: str = "en") -> str:
-    """One entry: when, who, what (as is in English, a readable label otherwise), details."""
-    details = {k: v for k, v in event.details.items() if k not in ("reading",) and v}
-    summary = ", ".join(f"{k}={_clip(str(v), 80)}" for k, v in details.items())
-    what = label("event", event.kind.value, lang)
-    return f"  {_when(event.at)} · {event.actor_name} · {what}" + (
-        f" · {summary}" if summary else ""
-    )
+def _event_line(event: Event, texts: Translator, titles: dict[str, str], stamp: Stamp) -> str:
+    """One entry: its time stamp and its sentence."""
+    return f"  {stamp(event.at)} {sentence(event, texts, titles, stamp)}"
 
 
 def case_list(engine: Engine, cases: list[Case], now: datetime) -> str:
@@ -81,22 +80,26 @@ def case_list(engine: Engine, cases: list[Case], now: datetime) -> str:
 
 
 def playbook_text(engine: Engine, case: Case | None) -> str:
-    """Every step of a case's playbook (or the default one), with its advice ids."""
+    """Every step of a case's playbook (or the default one), with its advice ids.
+
+    A case's own steps come first, numbered as `show` and `done N` number them; the
+    playbook's steps that do not apply to the case follow, marked · and unnumbered.
+    """
     playbook = engine.playbook_for(case) if case else engine.library.playbooks[0]
     lang = engine.config.guidance.agent_language
-    states = {s.step_id: s.state for s in engine.store.steps(case.id)} if case else {}
+    by_id = {step.id: step for step in playbook.steps}
+    steps = engine.store.steps(case.id) if case else []
     lines = [engine.say("view.playbook", id=playbook.id, name=playbook.name.get(lang))]
-    for number, step in enumerate(playbook.steps, 1):
-        mark = (
-            {StepState.DONE: "☑", StepState.SKIPPED: "⤼", StepState.PENDING: "☐"}.get(
-                states.get(step.id, StepState.PENDING), "☐"
-            )
-            if step.id in states
-            else "·"
-        )
-        lines.append(
-            f"  {mark} {number}. {step.id} — {step.title.get(lang)} [{', '.join(step.advice)}]"
-        )
+    for number, own in enumerate(steps, 1):
+        step = by_id.get(own.step_id)
+        title = f" — {step.title.get(lang)} [{', '.join(step.advice)}]" if step else ""
+        lines.append(f"  {_MARKS.get(own.state, '☐')} {number}. {own.step_id}{title}")
+    taken = {own.step_id for own in steps}
+    if case and len(taken) < len(playbook.steps):
+        lines.append(engine.say("view.playbook_other"))
+    for number, step in enumerate((s for s in playbook.steps if s.id not in taken), 1):
+        where = "·" if case else f"{number}."
+        lines.append(f"  {where} {step.id} — {step.title.get(lang)} [{', '.join(step.advice)}]")
     return "\n".join(lines)
 
 

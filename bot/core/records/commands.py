@@ -55,7 +55,7 @@ def cases_file(
     listed = fit_cases_csv(engine.store, now, max_bytes, period)
     name = f"cases-{now:%Y%m%d}.csv"
     if period:
-        name = f"cases-{period[0]:%Y%m%d}-{period[1]:%Y%m%d}.csv"
+        name = file_name("cases", period[0], period[1], "csv")  # the days it covers
     return Attachment(name, FORMATS["csv"], listed.text.encode(formats.CSV_ENCODING)), listed
 
 
@@ -141,9 +141,8 @@ def stories(engine: Engine, period: str, ctx: Context) -> Reply:
     except ValueError as exc:
         return Reply(str(exc), ok=False)
     text = formats.stories_markdown(engine.store, start, end, now, engine.library)
-    attachment = Attachment(
-        f"stories-{start:%Y%m%d}-{end:%Y%m%d}.md", FORMATS["md"], text.encode("utf-8")
-    )
+    name = file_name("stories", start, end, "md")
+    attachment = Attachment(name, FORMATS["md"], text.encode("utf-8"))
     title = t("report.stories", engine.config.guidance.agent_language)
     card = Card(CardKind.REPORT, title, attachment=attachment)
     engine.store.enqueue_to(ctx.platform, ctx.channel_id, ctx.thread_id, card, now)
