@@ -8,9 +8,9 @@ from bot.core.base.cards import render_text
 from bot.core.base.case import Case, Event
 from bot.core.base.model import StepState
 from bot.core.cases.engine import Engine
+from bot.core.commands.timeline import Stamp, sentence
 from bot.core.delivery.refusals import undelivered_line
 from bot.core.guidance.guide import header_card
-from bot.core.commands.timeline import Stamp, sentence
 from bot.core.texts import Translator, name
 
 _MAX_LIST = 20
