@@ -21,7 +21,7 @@ NOT_PLAYBOOKS = frozenset({"reading.toml", "advice.toml"})
 PLAYBOOK_KEYS = (("id", "name", "steps"), ("selector", "suggestions", "behaviours", "clocks"))
 STEP_KEYS = (("id", "title", "guidance", "advice"), ("suggestion", "when"))
 SUGGESTION_KEYS = (("label", "advice", "variants"), ())
-VARIANT_KEYS = (("text",), ("kinds",))
+VARIANT_KEYS = (("text",), ("kinds", "without_agent", "without_channel"))
 BEHAVIOUR_KEYS = (("id", "description", "advice"), ())
 
 
@@ -152,7 +152,8 @@ def build_variants(value: Any, place: v.Place) -> tuple[Variant, ...]:
         here = place.at(f"{place.where} variant {number}")
         v.check_keys(raw, here, *VARIANT_KEYS)
         kinds = v.members(raw.get("kinds", []), CustomerKind, here, "kinds")
-        variants.append(Variant(text=v.text(raw["text"], here, "text"), kinds=kinds))
+        text, without = v.wordings(raw, here)
+        variants.append(Variant(text=text, kinds=kinds, **without))
     if not any(not variant.kinds for variant in variants):
         raise place.error("variants", "needs a general variant (one without `kinds`)")
     return tuple(variants)

@@ -11,11 +11,12 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from bot.core.base.model import CustomerKind, Reason
+from bot.core.base.model import CustomerKind, Reason, Subject
 from bot.core.guidance.playbook import (
     REQUIRED_LANGUAGES,
     KindRule,
     ReadingRules,
+    SubjectRule,
     Text,
     template_fields,
 )
@@ -31,7 +32,7 @@ _OPTIONAL_LISTS = (
 )  # fmt: skip
 _TOP_KEYS = frozenset(
     {"source", "languages", "advice", "order_with_ref", "order_without_ref", "reasons",
-     "kinds", "insults", "leave_threats", "public_threats", *_OPTIONAL_LISTS}
+     "kinds", "insults", "leave_threats", "public_threats", "subjects", *_OPTIONAL_LISTS}
 )  # fmt: skip
 _SIGNAL_LISTS = ("insults", "leave_threats", "public_threats")
 _LANGUAGE_CODE = re.compile(r"^[a-z]{2}$")
@@ -161,21 +162,51 @@ def _kinds(check: _Checker, value: Any) -> dict[CustomerKind, KindRule]:
     return rules
 
 
+def _template(check: _Checker, text: Text, where: str, field: str, wanted: set[str]) -> Text:
+    """Refuse a text whose placeholders are not exactly `wanted`."""
+    for language, template in text.by_language.items():
+        try:
+            found = template_fields(template)
+        except ValueError as error:
+            raise check.fail(where, f"{field}.{language}", str(error)) from None
+        if found != wanted:
+            shown = ", ".join(f"{{{name}}}" for name in sorted(wanted)) or "no placeholder"
+            raise check.fail(where, f"{field}.{language}", f"must use exactly {shown}")
+    return text
+
+
+def _subjects(check: _Checker, value: Any) -> dict[Subject, SubjectRule]:
+    """Every subject a complaint may be about: its words, and how a reply names it."""
+    table = check.table(value, "subjects", "subjects")
+    check.keys(table, "subjects", frozenset(Subject), frozenset(Subject))
+    rules: dict[Subject, SubjectRule] = {}
+    for subject in Subject:
+        where = f"subjects.{subject.value}"
+        entry = check.table(table[subject.value], "subjects", subject.value)
+        fields = {"name", "issue", "issue_with_ref"}
+        if subject is not Subject.UNKNOWN:
+            fields.add("keywords")
+        check.keys(entry, where, frozenset(fields), frozenset(fields))
+        rules[subject] = SubjectRule(
+            subject=subject,
+            name=check.text(entry["name"], where, "name"),
+            issue=_template(check, check.text(entry["issue"], where, "issue"), where, "issue",
+                            set()),
+            issue_with_ref=_template(
+                check, check.text(entry["issue_with_ref"], where, "issue_with_ref"), where,
+                "issue_with_ref", {"ref"},
+            ),
+            keywords=check.keywords(entry["keywords"], where, "keywords") if "keywords" in entry
+            else {},
+        )  # fmt: skip
+    return rules
+
+
 def _order_texts(check: _Checker, data: Mapping[str, Any]) -> tuple[Text, Text]:
     with_ref = check.text(data["order_with_ref"], "top", "order_with_ref")
     without_ref = check.text(data["order_without_ref"], "top", "order_without_ref")
-    for field, text, wanted in (
-        ("order_with_ref", with_ref, {"ref"}),
-        ("order_without_ref", without_ref, set()),
-    ):
-        for language, template in text.by_language.items():
-            try:
-                found = template_fields(template)
-            except ValueError as error:
-                raise check.fail("top", f"{field}.{language}", str(error)) from None
-            if found != wanted:
-                shown = ", ".join(f"{{{name}}}" for name in sorted(wanted)) or "no placeholder"
-                raise check.fail("top", f"{field}.{language}", f"must use exactly {shown}")
+    _template(check, with_ref, "top", "order_with_ref", {"ref"})
+    _template(check, without_ref, "top", "order_without_ref", set())
     return with_ref, without_ref
 
 
@@ -234,4 +265,5 @@ def load_rules(path: Path, advice_ids: frozenset[str]) -> ReadingRules:
         escalations=optional["escalations"],
         displeasure=optional["displeasure"],
         short_shouts=_short_words(check, optional["short_shouts"]),
+        subjects=_subjects(check, data["subjects"]),
     )

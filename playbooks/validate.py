@@ -15,6 +15,7 @@ from bot.core.base.clocks import optional_duration, parse_duration
 from bot.core.base.model import CustomerKind, Reason
 from bot.core.guidance.playbook import (
     FLAGS,
+    OPTIONAL_VARIABLES,
     REQUIRED_LANGUAGES,
     TEMPLATE_VARIABLES,
     Condition,
@@ -150,6 +151,41 @@ def check_template(template: str, place: Place, field: str, language: str) -> No
             raise place.error(where, f"unknown placeholder {{{name}}}; allowed: {allowed}")
         if spec or conversion:
             raise place.error(where, f"placeholder {{{name}}} takes no format or conversion")
+
+
+def wordings(raw: Mapping[str, Any], place: Place) -> tuple[Text, dict[str, Text]]:
+    """A variant's text and its wordings for when Sereno lacks the agent's name or the
+    contact channel: required where the text uses {agent} or {channel}, free of both."""
+    main = text(raw["text"], place, "text")
+    used = {
+        name
+        for wording in main.by_language.values()
+        for name in template_fields(wording)
+        if name in OPTIONAL_VARIABLES
+    }
+    if len(used) > 1:
+        raise place.error("text", "use {agent} or {channel}, not both, in one reply")
+    without: dict[str, Text] = {}
+    for name in OPTIONAL_VARIABLES:
+        field = f"without_{name}"
+        if name in used and field not in raw:
+            raise place.error(field, f"missing: the text uses {{{name}}}, which may be unknown")
+        if field not in raw:
+            continue
+        if name not in used:
+            raise place.error(field, f"not needed: the text does not use {{{name}}}")
+        without[field] = text(raw[field], place, field)
+        for language, wording in without[field].by_language.items():
+            extra = template_fields(wording) & set(OPTIONAL_VARIABLES)
+            if extra:
+                shown = ", ".join(f"{{{e}}}" for e in sorted(extra))
+                raise place.error(f"{field}.{language}", f"must not use {shown}")
+    return main, without
+
+
+def template_fields(template: str) -> set[str]:
+    """The placeholder names in a template already checked by `check_template`."""
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name is not None}
 
 
 def advice(value: Any, place: Place, field: str, advice_ids: frozenset[str]) -> tuple[str, ...]:

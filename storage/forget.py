@@ -132,7 +132,9 @@ def _scrub(value: Any, pattern: re.Pattern[str] | None) -> Any:
 def _redact_case(db: Database, row: dict[str, Any], pseudonym: str) -> None:
     pattern = _scrubber(row)
     reading = json.loads(row["reading"] or "{}")
-    for key in ("reason_evidence", "kind_evidence", "intensity_evidence", "impact_evidence"):
+    evidence = ("reason_evidence", "kind_evidence", "intensity_evidence", "impact_evidence",
+                "subject_evidence")  # fmt: skip
+    for key in evidence:
         reading[key] = [{"name": s["name"], "detail": PLACEHOLDER} for s in reading.get(key, [])]
     reading["order_ref"] = None
     db["cases"].update(

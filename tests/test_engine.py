@@ -238,13 +238,14 @@ def test_first_response_time_is_kept_when_acting_on_an_old_copy(
     assert case is not None and case.first_response_at == first
 
 
-def test_a_nameless_customer_gets_a_placeholder_the_agent_fills_in(app: App) -> None:
+def test_a_nameless_customer_is_greeted_without_a_blank(app: App) -> None:
     nameless = Actor("test", "U-anon", "")
     case = app.engine.open_case(complaint(ES, author=nameless))
     assert case is not None
     suggestion = next(i for i in app.store.outbox_for_case(case.id)
                       if i.card.kind == "suggestion")
-    assert suggestion.card.quote and suggestion.card.quote.startswith("[nombre del cliente]")
+    assert suggestion.card.quote and suggestion.card.quote.startswith("Hola, entiendo")
+    assert "[" not in suggestion.card.quote
 
 
 def test_an_agents_top_level_message_is_not_a_complaint(app: App) -> None:

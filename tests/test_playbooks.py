@@ -26,20 +26,20 @@ ADVICE_IDS = load_advice_ids()
 READING_FILE = BUILTIN_DIR / "reading.toml"
 VALUES = {
     "es": {
-        "customer": "Lucía",
-        "order": "el pedido 48213",
-        "reason": "entrega",
+        "customer": "Hola, Lucía",
+        "issue": "el problema con su pedido 48213",
         "agent": "Ana",
         "channel": "soporte@example.com",
         "case": "#12",
+        "offers": "un reembolso",
     },
     "en": {
-        "customer": "Lucía",
-        "order": "your order 48213",
-        "reason": "delivery",
+        "customer": "Hi Lucía",
+        "issue": "the problem with your order 48213",
         "agent": "Ana",
         "channel": "support@example.com",
         "case": "#12",
+        "offers": "a refund",
     },
 }
 #: Ids stored in the database and in button ids: renaming one breaks open cases.

@@ -17,6 +17,7 @@ from bot.core.base.model import (
     Signal,
     Status,
     StepState,
+    Subject,
     Via,
 )
 
@@ -149,4 +150,6 @@ def reading_from_json(raw: str) -> Reading:
         history=History(**data.get("history", {})),
         order_ref=data.get("order_ref"),
         flags=frozenset(data.get("flags", ())),
+        subject=Subject(data.get("subject", Subject.UNKNOWN.value)),
+        subject_evidence=signals("subject_evidence"),
     )

@@ -53,6 +53,25 @@ class CustomerKind(StrEnum):
     UNKNOWN = "unknown"
 
 
+class Subject(StrEnum):
+    """What a complaint is about, as the reply names it ("your flight"), or unknown."""
+
+    ORDER = "order"
+    PARCEL = "parcel"
+    FLIGHT = "flight"
+    BOOKING = "booking"
+    INVOICE = "invoice"
+    CHARGE = "charge"
+    CARD = "card"
+    ACCOUNT = "account"
+    SUBSCRIPTION = "subscription"
+    APP = "app"
+    WEBSITE = "website"
+    APPOINTMENT = "appointment"
+    PRODUCT = "product"
+    UNKNOWN = "unknown"
+
+
 class Impact(StrEnum):
     LOW = "low"
     MEDIUM = "medium"
@@ -118,6 +137,10 @@ class Reading:
     history: History = field(default_factory=History)
     order_ref: str | None = None
     flags: frozenset[str] = frozenset()
+    #: What the complaint is about, and the words that say so (readings stored before
+    #: subjects existed load as unknown).
+    subject: Subject = Subject.UNKNOWN
+    subject_evidence: tuple[Signal, ...] = ()
 
 
 @dataclass(frozen=True)

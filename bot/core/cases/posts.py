@@ -15,6 +15,7 @@ from bot.core.base.store_port import CaseStore
 from bot.core.cases.config import EngineConfig
 from bot.core.guidance.guide import header_card, step_card, suggestion_card
 from bot.core.guidance.playbook import Playbook, PlaybookLibrary
+from bot.core.guidance.wording import offers_typed
 
 
 @dataclass
@@ -83,8 +84,9 @@ class Posts:
         suggestion = self.playbook_for(case).suggestions.get(suggestion_id)
         if suggestion is None or (once and suggestion_id in self.posted(case.id)[1]):
             return False
+        offers = offers_typed(self.store.events(case.id))
         card = suggestion_card(
-            case, suggestion, self.library.rules, self.config.guidance, agent_name
+            case, suggestion, self.library.rules, self.config.guidance, agent_name, offers
         )
         self.store.enqueue(case, card, self.clock.now(), step_id=suggestion_id)
         return True

@@ -26,7 +26,8 @@ from bot.core.base.case import Case, EventKind
 from bot.core.base.model import Actor
 from bot.core.base.outbox import OutboxItem
 from bot.core.cases.engine import Engine, Reply
-from bot.core.guidance.guide import notice_card, render_template, template_values
+from bot.core.guidance.guide import notice_card
+from bot.core.guidance.wording import offers_typed, reply_text
 
 _BLANK = re.compile(r"\[[^\[\]\n]{1,40}\]")
 #: The longest reply: Slack's text input holds 3,000 characters (Discord's 4,000).
@@ -57,11 +58,14 @@ def draft(
     suggestion = playbook.suggestions.get(suggestion_id or "")
     text = ""
     if suggestion is not None:
-        variant = suggestion.variant_for(case.reading.kind)
-        values = template_values(
-            case, engine.library.rules, engine.config.guidance, agent_name or case.assignee_name
+        text = reply_text(
+            case,
+            suggestion,
+            engine.library.rules,
+            engine.config.guidance.contact_channel,
+            agent_name or case.assignee_name,
+            offers_typed(engine.store.events(case.id)),
         )
-        text = render_template(variant.text.get(case.reading.language), values)
     return Draft(case.id, suggestion_id if suggestion else None, text[:MAX_REPLY], may_copy)
 
 

@@ -9,16 +9,21 @@ from datetime import datetime
 from bot.core.base.cards import Action, ActionId, Card, CardKind
 from bot.core.base.case import Case, CaseStep
 from bot.core.base.clocks import describe
-from bot.core.base.model import CustomerKind, History, Reading, Signal, Status, StepState
-from bot.core.guidance.playbook import Playbook, ReadingRules, Step, Suggestion, render_template
+from bot.core.base.model import (
+    CustomerKind,
+    History,
+    Reading,
+    Signal,
+    Status,
+    StepState,
+    Subject,
+)
+from bot.core.guidance.playbook import Playbook, ReadingRules, Step, Suggestion
+from bot.core.guidance.wording import reply_text, subject_name
 from bot.core.texts import name, plural, t
 
 _BOX = {StepState.PENDING: "☐", StepState.DONE: "☑", StepState.SKIPPED: "⤼"}
-# Until someone claims the case, the agent signs the reply by filling this in.
-_NO_AGENT = {"es": "[su nombre]", "en": "[your name]"}
-_NO_CUSTOMER = {"es": "[nombre del cliente]", "en": "[customer's name]"}
 _SHOWN_AHEAD = 2
-_NO_CHANNEL = {"es": "por teléfono o por correo", "en": "by phone or email"}
 # Evidence from a customer's earlier cases (see `reading_history`), told from `Reading.history`.
 _HISTORY_SIGNALS = ("history", "chronic")
 
@@ -62,7 +67,8 @@ def _reading_lines(reading: Reading, rules: ReadingRules, lang: str) -> list[str
     reason_words = ", ".join(f'"{s.detail}"' for s in reading.reason_evidence)
     words = f" ({reason_words})" if reason_words else ""
     reason = name("reason", reading.reason.value, lang)
-    lines.append(t("header.reason", lang, reason=reason, words=words))
+    about = _about(reading, rules, lang)
+    lines.append(t("header.reason", lang, reason=reason, words=words) + about)
     if reading.kind is not CustomerKind.UNKNOWN:
         rule = rules.kinds.get(reading.kind)
         cues = ", ".join(f'"{s.detail}"' for s in reading.kind_evidence)
@@ -71,6 +77,15 @@ def _reading_lines(reading: Reading, rules: ReadingRules, lang: str) -> list[str
         lines.append(t("header.kind", lang, kind=kind, cues=cues, tip=tip))
     lines.append(_history_line(reading, lang))
     return lines
+
+
+def _about(reading: Reading, rules: ReadingRules, lang: str) -> str:
+    """What the complaint is about and the words that say so: ' · about: flight ("vuelo")'."""
+    if reading.subject is Subject.UNKNOWN:
+        return ""
+    quoted = ", ".join(f'"{s.detail}"' for s in reading.subject_evidence)
+    words = f" ({quoted})" if quoted else ""
+    return t("header.about", lang, subject=subject_name(reading, rules, lang), words=words)
 
 
 def _history_line(reading: Reading, lang: str) -> str:
@@ -185,11 +200,12 @@ def suggestion_card(
     rules: ReadingRules,
     config: GuidanceConfig,
     agent_name: str | None,
+    offers: str = "",
 ) -> Card:
-    """A reply to copy, in the customer's language, for their kind."""
+    """A reply to copy, in the customer's language, for their kind, filled with what
+    Sereno knows (the agent's name, the contact channel, the `offers` typed)."""
     lang, agent_lang = case.reading.language, config.agent_language
-    variant = suggestion.variant_for(case.reading.kind)
-    text = render_template(variant.text.get(lang), template_values(case, rules, config, agent_name))
+    text = reply_text(case, suggestion, rules, config.contact_channel, agent_name, offers)
     label = suggestion.label.get(agent_lang)
     other = Action(
         ActionId.OTHER_SUGGESTION, t("button.other", agent_lang), f"{case.id}:{suggestion.id}"
@@ -201,27 +217,6 @@ def suggestion_card(
         quote=text,
         actions=(answer, other),
     )
-
-
-def template_values(
-    case: Case, rules: ReadingRules, config: GuidanceConfig, agent_name: str | None
-) -> dict[str, str]:
-    """The values a reply template may use, in the customer's language."""
-    lang = case.reading.language
-    ref = case.reading.order_ref
-    order = (
-        rules.order_with_ref.get(lang).format(ref=ref) if ref else rules.order_without_ref.get(lang)
-    )
-    reason = rules.reason_names.get(case.reading.reason)
-    return {
-        "customer": (case.customer_name or "").split(" ")[0]
-        or _NO_CUSTOMER.get(lang, _NO_CUSTOMER["en"]),
-        "order": order,
-        "reason": reason.get(lang).lower() if reason else case.reading.reason.value,
-        "agent": agent_name or _NO_AGENT.get(lang, _NO_AGENT["en"]),
-        "channel": config.contact_channel or _NO_CHANNEL.get(lang, _NO_CHANNEL["en"]),
-        "case": case.ref,
-    }
 
 
 def opener_card(case: Case, lang: str) -> Card:

@@ -10,15 +10,18 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from bot.core.base.model import CustomerKind, Reason
+from bot.core.base.model import CustomerKind, Reason, Subject
 
 #: Every playbook text must exist in each of these languages.
 REQUIRED_LANGUAGES: tuple[str, ...] = ("es", "en")
 
-#: The only placeholders a reply template may use.
+#: The only placeholders a reply template may use (see `bot.core.guidance.wording`).
 TEMPLATE_VARIABLES: frozenset[str] = frozenset(
-    {"customer", "order", "reason", "agent", "channel", "case"}
+    {"customer", "issue", "agent", "channel", "case", "offers"}
 )
+#: Placeholders Sereno may not know; a text using one needs a wording without it
+#: (`Variant.without_agent`, `Variant.without_channel`).
+OPTIONAL_VARIABLES: tuple[str, ...] = ("agent", "channel")
 
 #: Case flags a step condition may require. Some come from the reading,
 #: the others are set by an agent (`/complaint flag NAME`).
@@ -87,6 +90,18 @@ class Variant:
 
     text: Text
     kinds: frozenset[CustomerKind] = frozenset()
+    #: The same reply for when Sereno does not know the agent's name, or has no contact
+    #: channel to offer (the loader requires one wherever `text` uses {agent} or {channel}).
+    without_agent: Text | None = None
+    without_channel: Text | None = None
+
+    def text_for(self, agent_known: bool, channel_known: bool) -> Text:
+        """The wording that reads right with what Sereno knows."""
+        if not agent_known and self.without_agent is not None:
+            return self.without_agent
+        if not channel_known and self.without_channel is not None:
+            return self.without_channel
+        return self.text
 
 
 @dataclass(frozen=True)
@@ -175,6 +190,18 @@ class KindRule:
 
 
 @dataclass(frozen=True)
+class SubjectRule:
+    """What a complaint may be about: its name, the words that say so, and how a reply
+    speaks of it ("the problem with your flight"; with the reference: "... {ref}")."""
+
+    subject: Subject
+    name: Text
+    issue: Text
+    issue_with_ref: Text
+    keywords: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class ReadingRules:
     """Keyword rules for reading complaints, per language."""
 
@@ -196,6 +223,8 @@ class ReadingRules:
     escalations: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     displeasure: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     short_shouts: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    #: What a complaint is about, every `Subject` (unknown holds the neutral wording).
+    subjects: Mapping[Subject, SubjectRule] = field(default_factory=dict)
 
 
 def template_fields(template: str) -> set[str]:

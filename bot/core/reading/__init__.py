@@ -1,6 +1,7 @@
 """Reading a complaint: `reader` (language, reason, kind of customer, intensity,
 impact), `signals` (anger and courtesy), `history` (what a customer's past says),
-`refs` (order numbers), `text` (accent-insensitive keyword matching).
+`refs` (order numbers), `subject` (what the complaint is about: an order, a flight,
+the app…), `text` (accent-insensitive keyword matching).
 
 May import: `base`, `guidance` (for the reading rules playbooks declare).
 """

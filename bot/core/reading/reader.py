@@ -15,6 +15,7 @@ from bot.core.guidance.playbook import ReadingRules
 from bot.core.reading.history import assess_history, impact_of
 from bot.core.reading.refs import find_order_ref
 from bot.core.reading.signals import intensity_of, intensity_signals
+from bot.core.reading.subject import read_subject
 from bot.core.reading.text import FoldedText, outermost, word_count
 
 __all__ = [
@@ -107,6 +108,7 @@ def read_complaint(
     language, confidence = detect_language(text, rules, detector, default_language)
     folded = FoldedText.of(text)
     reason, reason_evidence = read_reason(folded, rules, language)
+    subject, subject_evidence = read_subject(folded, rules, language)
     intensity, groups = intensity_signals(folded, rules, language)
     kind, kind_evidence = read_kind(folded, rules, language, groups["insult"])
     impact, impact_evidence = impact_of(intensity, groups, kind, history)
@@ -127,4 +129,6 @@ def read_complaint(
         history=history,
         order_ref=find_order_ref(text),
         flags=frozenset(flags),
+        subject=subject,
+        subject_evidence=subject_evidence,
     )
