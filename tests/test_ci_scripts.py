@@ -190,9 +190,15 @@ def test_ci_stops_when_the_suite_fails(tmp_path: Path) -> None:
 needs_make = pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
 
 
+#: What an outer make hands down (`make test-newest PYTHON=...` runs this suite inside one).
+OUTER_MAKE = ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "PYTHON", "VENV", "NEWEST_VENV")
+
+
 def _dry_run(venv: Path, target: str, *extra: str) -> list[str]:
+    env = {k: v for k, v in os.environ.items() if k not in OUTER_MAKE}
     result = subprocess.run(
         ["make", "-n", "-C", ROOT, f"VENV={venv}", *extra, target],
+        env=env,
         capture_output=True,
         text=True,
         timeout=30,
