@@ -165,7 +165,8 @@ class SqliteStore(InboxRows, ReminderRows, ReportRows):
             "sum(status IN ('resolved', 'closed')) AS resolved, "
             "sum(status = 'let_go') AS let_go, "
             "sum(status IN ('new', 'in_progress')) AS still_open "
-            "FROM cases WHERE platform = ? AND customer_id = ? AND id < ?",
+            "FROM cases WHERE platform = ? AND customer_id = ? AND id < ? "
+            "AND status != 'dismissed'",
             [platform, customer_id, before_case if before_case is not None else 2**62],
         )
         return {k: int(v or 0) for k, v in (row or {}).items()}
@@ -181,6 +182,17 @@ class SqliteStore(InboxRows, ReminderRows, ReportRows):
             [platform, customer_id, ts(since), ts(until)],
         )
         return int(row["n"]) if row else 0
+
+    def open_case_in_channel(
+        self, platform: str, channel_id: str, customer_id: str
+    ) -> Case | None:
+        """This customer's latest open case opened in this channel (None: none)."""
+        row = self._one(
+            "SELECT * FROM cases WHERE platform = ? AND channel_id = ? AND customer_id = ? "
+            "AND status IN ('new', 'in_progress') ORDER BY id DESC LIMIT 1",
+            [platform, channel_id, customer_id],
+        )
+        return case_from_row(row) if row else None
 
     def latest_case_of(self, platform: str, customer_id: str) -> Case | None:
         """This author's latest open case, else their latest case."""
@@ -209,6 +221,26 @@ class SqliteStore(InboxRows, ReminderRows, ReportRows):
                 }
             )
         self.db["case_steps"].insert_all(rows, ignore=True)
+
+    def make_current_step(self, case_id: int, step_id: str) -> None:
+        """Move a pending step just before the checklist's first pending one: do it now."""
+        first = self._one(
+            "SELECT min(position) AS p FROM case_steps WHERE case_id = ? AND state = ?",
+            [case_id, StepState.PENDING.value],
+        )
+        target = first["p"] if first else None
+        if target is None:
+            return
+        # Make room: the step takes the first pending place, the ones from there move down.
+        self.db.execute(
+            "UPDATE case_steps SET position = position + 1 WHERE case_id = ? AND position >= ? "
+            "AND step_id != ?",
+            [case_id, target, step_id],
+        )
+        self.db.execute(
+            "UPDATE case_steps SET position = ? WHERE case_id = ? AND step_id = ?",
+            [target, case_id, step_id],
+        )
 
     def steps(self, case_id: int) -> list[CaseStep]:
         """A case's checklist, in order."""

@@ -47,7 +47,8 @@ def post(
     sent_at: datetime | None = None,
 ) -> None:
     message_id, text = f"m-{author.user_id}-{n}", TEXT.format(n=n)
-    msg = Incoming("slack", "C1", message_id, author, text, None, event_id, sent_at)
+    # Each in a channel of its own: in one channel an open case takes them all (`merge`).
+    msg = Incoming("slack", f"C{n}", message_id, author, text, None, event_id, sent_at)
     app.engine.open_case(msg)
 
 

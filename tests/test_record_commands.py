@@ -69,7 +69,7 @@ def test_exports_go_to_the_thread_as_files_in_each_format(app: App) -> None:
 
 def test_the_case_list_csv_opens_in_a_spreadsheet(app: App) -> None:
     app.engine.open_case(complaint('Broken, "really" broken\nand late 🔥', "m-1"))
-    app.engine.open_case(complaint("=HYPERLINK(evil) my invoice is wrong", "m-2"))
+    app.engine.open_case(complaint("=HYPERLINK(evil) my invoice is wrong", "m-2", channel="C2"))
     assert run(app.engine, app.times, "export csv", Context(LEAD, "test", "C1")).ok
     name, data = files(app)[-1]
     assert name.endswith(".csv")

@@ -219,6 +219,8 @@ def test_timeline_has_every_event_in_order(report: dict, app: App) -> None:
         "closed",
         "let_go",
         "reopened",
+        "dismissed",  # dismiss and split: covered in tests/test_lifecycle.py
+        "split",
         "customer_forgotten",
         "delivery_failed",  # covered in tests/test_delivery.py
         "reply_queued",  # an agent's reply: covered in tests/test_replies.py
@@ -399,7 +401,7 @@ def test_open_case_has_null_durations_and_no_outcome(app: App, clock: FakeClock)
 
 def test_let_go_and_closed_cases_time_the_close(app: App, clock: FakeClock) -> None:
     gone = app.engine.open_case(complaint("Refund me now!!!", "m-1"))
-    kept = app.engine.open_case(complaint("My parcel never came", "m-2"))
+    kept = app.engine.open_case(complaint("My parcel never came", "m-2", channel="C2"))
     assert gone is not None and kept is not None
     clock.advance(minutes=30)
     assert app.engine.transition(gone, AGENT, Status.LET_GO, "let go", "no way").ok

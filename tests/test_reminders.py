@@ -180,8 +180,8 @@ def test_an_unhandled_ping_escalates_to_the_lead_once(app: App, clock: FakeClock
 def test_overdue_reminders_after_downtime_go_once_oldest_first_with_lateness(
     app: App, clock: FakeClock
 ) -> None:
-    for n in range(3):
-        app.engine.open_case(complaint(EN, f"m-{n}"))
+    for n in range(3):  # one channel each: in one, the first open case takes the others
+        app.engine.open_case(complaint(EN, f"m-{n}", channel=f"C{n}"))
         clock.advance(minutes=1)
     clock.advance(hours=5)  # Sereno was down
     assert app.scheduler.tick() == 3
@@ -241,7 +241,7 @@ def test_playbook_clocks_override_the_settings(
 
 def test_due_lists_mine_and_all(app: App, clock: FakeClock) -> None:
     first = app.engine.open_case(complaint(EN, "m-1"))
-    app.engine.open_case(complaint(EN, "m-2"))
+    app.engine.open_case(complaint(EN, "m-2", channel="C2"))
     assert first is not None
     clock.advance(minutes=20)
     ctx = Context(AGENT, "test", "C1")

@@ -306,8 +306,9 @@ def test_every_timeline_entry_kind_has_a_label() -> None:
 
 
 def handled(app: App, clock: FakeClock) -> list[Case]:
-    """Four complaints from Lucía: one resolved after 7 min, one let go, two still open."""
-    cases = [app.engine.open_case(complaint(ES, f"m-{n}")) for n in range(4)]
+    """Four complaints from Lucía: one resolved after 7 min, one let go, two still open (each
+    in a channel of its own: in one channel her open case would take the next ones)."""
+    cases = [app.engine.open_case(complaint(ES, f"m-{n}", channel=f"C{n}")) for n in range(4)]
     assert all(cases)
     clock.advance(minutes=7)
     first, second = (app.store.get_case(c.id) for c in cases[:2] if c)
@@ -415,7 +416,7 @@ def test_the_timeline_stays_english_by_default(
 def repeat_header(app: App, clock: FakeClock) -> str:
     """The 'Why' line of Lucía's fifth complaint, after four earlier ones."""
     handled(app, clock)
-    assert app.engine.open_case(complaint(ES, "m-5")) is not None
+    assert app.engine.open_case(complaint(ES, "m-5", channel="C5")) is not None
     return cards(app, "header", 5)[0].lines[0]
 
 

@@ -107,7 +107,8 @@ class ComplaintCommands(app_commands.Group):
     async def list_(
         self,
         interaction: discord.Interaction,
-        status: Literal["new", "open", "resolved", "closed", "let_go", "all"] | None = None,
+        status: Literal["new", "open", "resolved", "closed", "let_go", "dismissed", "all"]
+        | None = None,
         mine: bool = False,
         here: bool = False,
         overdue: bool = False,
@@ -297,3 +298,19 @@ class ComplaintCommands(app_commands.Group):
     ) -> None:
         """Reopen a case."""
         await self._run(interaction, "reopen", case, why)
+
+    @app_commands.command(name="dismiss", description=_about("dismiss"))
+    @app_commands.describe(why="Why it is not a complaint", case=CASE_HELP)
+    @app_commands.autocomplete(case=_cases)
+    async def dismiss(
+        self, interaction: discord.Interaction, why: str | None = None, case: int | None = None
+    ) -> None:
+        """Close a message that is not a complaint, without a word to the customer."""
+        await self._run(interaction, "dismiss", case, why)
+
+    @app_commands.command(name="split", description=_about("split"))
+    @app_commands.describe(case=CASE_HELP)
+    @app_commands.autocomplete(case=_cases)
+    async def split(self, interaction: discord.Interaction, case: int | None = None) -> None:
+        """Make the customer's latest message that joined a case a case of its own."""
+        await self._run(interaction, "split", case)

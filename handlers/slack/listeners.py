@@ -19,6 +19,7 @@ from bot.core.cases.context import Context
 from bot.core.commands.dispatch import run
 from bot.core.commands.interactions import on_button, on_reaction
 from bot.wiring import App
+from handlers.slack import forwarded
 from handlers.slack.ingress import NEW_MESSAGE_SUBTYPES
 from handlers.slack.markup import command_text
 from handlers.slack.people import PLATFORM, SlackPeople
@@ -74,8 +75,7 @@ async def _author(bridge: SlackBridge, event: dict[str, Any]) -> Actor | None:
     if bot_id:
         if bot_id not in bridge.source_bots:
             return None  # other bots (and Sereno itself) are never complaint sources
-        name = event.get("username") or (event.get("bot_profile") or {}).get("name") or bot_id
-        return Actor(PLATFORM, f"{bot_id}:{name}", name)
+        return forwarded.sender(bot_id, event)  # the person it names, never the bot
     user = event.get("user")
     if not user:
         return None

@@ -41,6 +41,10 @@ class EventKind(StrEnum):
     CLOSED = "closed"
     LET_GO = "let_go"
     REOPENED = "reopened"
+    #: Not a complaint: closed without a reply, left out of the report's counts.
+    DISMISSED = "dismissed"
+    #: A message that had joined this case became a case of its own.
+    SPLIT = "split"
     MESSAGE_EDITED = "message_edited"
     MESSAGE_DELETED = "message_deleted"
     REACTION_IGNORED = "reaction_ignored"

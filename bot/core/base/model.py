@@ -13,6 +13,8 @@ class Status(StrEnum):
     RESOLVED = "resolved"
     CLOSED = "closed"
     LET_GO = "let_go"
+    #: Not a complaint ("thanks!", "clear"): closed without a word to the customer.
+    DISMISSED = "dismissed"
 
 
 class StepState(StrEnum):

@@ -89,6 +89,12 @@ class CaseStore(Protocol):
         included, by the complaint's own time of posting (flood containment)."""
         ...
 
+    def open_case_in_channel(
+        self, platform: str, channel_id: str, customer_id: str
+    ) -> Case | None:
+        """This customer's latest open case opened in this channel (None: none)."""
+        ...
+
     def latest_case_of(self, platform: str, customer_id: str) -> Case | None:
         """This author's latest open case, else their latest case."""
         ...
@@ -96,6 +102,10 @@ class CaseStore(Protocol):
     def insert_steps(self, case_id: int, step_ids: Iterable[str]) -> None: ...
 
     def steps(self, case_id: int) -> list[CaseStep]: ...
+
+    def make_current_step(self, case_id: int, step_id: str) -> None:
+        """Move a pending step just before the checklist's first pending one: do it now."""
+        ...
 
     def set_step(
         self, case_id: int, step_id: str, state: StepState, actor: Actor, via: Via, at: datetime

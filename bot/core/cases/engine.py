@@ -16,10 +16,10 @@ from bot.core.base.clocks import AUTO_DONE, Clocks, ReminderKind
 from bot.core.base.model import SERENO, Actor, Incoming, Reading, Status, StepState, Via
 from bot.core.base.ports import Clock, LanguageDetector
 from bot.core.base.store_port import CaseStore, NewCase
-from bot.core.cases import floods
+from bot.core.cases import floods, merge
 from bot.core.cases.config import EngineConfig
 from bot.core.cases.conversation import Conversation
-from bot.core.cases.lifecycle import refusal
+from bot.core.cases.lifecycle import may_mark_step, refusal, reopen_flag
 from bot.core.cases.posts import Posts
 from bot.core.guidance.guide import (
     opener_card,
@@ -150,9 +150,12 @@ class Engine:
 
     # -- opening and conversation -----------------------------------------------
 
-    def open_case(self, msg: Incoming, staff_channel: str | None = None) -> Case | None:
+    def open_case(
+        self, msg: Incoming, staff_channel: str | None = None, join_open: bool = True
+    ) -> Case | None:
         """Open a case from a complaint; None if seen before, if an agent wrote it, or if
-        it joined its author's latest case because they are flooding (`floods`).
+        it joined its author's latest case because they are flooding (`floods`) or, with
+        `join_open`, their open case in that channel (`merge`).
 
         `staff_channel`: customers read the complaint's channel, so everything Sereno
         posts for the team goes to a thread in this staff-only channel instead.
@@ -183,8 +186,13 @@ class Engine:
             flooded = floods.flood_target(self.store, self.config, msg, now)
             if flooded is not None:
                 floods.join(self.store, self.config, flooded, msg, now)
+            joined = merge.open_case_of(self.store, msg) if join_open and not flooded else None
+            if joined is not None:
+                merge.join(self.store, self.config, joined, msg, now)
             case = (
-                None if flooded else self._insert_case(msg, playbook, reading, now, staff_channel)
+                None
+                if flooded or joined
+                else self._insert_case(msg, playbook, reading, now, staff_channel)
             )
         self.notify()
         return case
@@ -259,7 +267,7 @@ class Engine:
             ids = ", ".join(s.step_id for s in steps)
             text = self.say("reply.no_step", ref=case.ref, step=step_ref[:40], steps=ids)
             return Reply(text, ok=False, case_id=case.id)
-        if not case.is_open:
+        if not may_mark_step(case.status, step.step_id):
             return self._reopen_first(case)
         if step.state is state:
             already = self.word("state", state.value)
@@ -279,7 +287,8 @@ class Engine:
             )
             case = self._first_response(case, now, actor)
             self.refresh_header(case.id)
-            self.posts.advance(case, case.assignee_name or actor.name)
+            if case.is_open:  # after the resolution nothing more unfolds
+                self.posts.advance(case, case.assignee_name or actor.name)
         self.notify()
         text = self.say(
             f"reply.step.{state.value}", step=step.step_id, actor=actor.name, ref=case.ref
@@ -345,12 +354,15 @@ class Engine:
         self.notify()
         return Reply(self.say("reply.flagged", ref=case.ref, flag=flag), case_id=case.id)
 
-    def _add_flag(self, case: Case, actor: Actor, flag: str) -> Case:
+    def _add_flag(self, case: Case, actor: Actor, flag: str, current: bool = False) -> Case:
+        """Set a flag and add the steps it unlocks (`current`: as the steps to do now)."""
         flags = case.flags | {flag}
         before = {s.step_id for s in self.store.steps(case.id)}
         case = self.store.update_case(case.id, flags=flags, updated_at=self.clock.now())
         added = [s for s in self._applicable(case, flags) if s not in before]
         self.store.insert_steps(case.id, added)
+        for step_id in reversed(added) if current else ():
+            self.store.make_current_step(case.id, step_id)
         self._event(case, actor, EventKind.FLAG_SET, flag=flag, new_steps=added)
         self.refresh_header(case.id)
         for step_id in added:
@@ -374,14 +386,17 @@ class Engine:
     def _apply_transition(
         self, case: Case, actor: Actor, target: Status, verb: str, text: str, now: datetime
     ) -> None:
+        previous = case.status
         changes: dict[str, Any] = {"status": target, "updated_at": now}
         if target is Status.RESOLVED:
             changes["resolved_at"] = now
-        if target in (Status.CLOSED, Status.LET_GO):
+        if target in _ENDED:
             changes["closed_at"] = now
+        if target is Status.IN_PROGRESS:  # in progress again: neither resolved nor closed
+            changes.update(resolved_at=None, closed_at=None)
         case = self.store.update_case(case.id, **changes)
         self._event(case, actor, _EVENT[verb], text=text)
-        if target in (Status.CLOSED, Status.LET_GO):
+        if target in _ENDED:
             self.store.cancel_reminders(case.id, now)
         if target is Status.RESOLVED:
             clocks = self.clocks_for(case)
@@ -391,10 +406,11 @@ class Engine:
         if target is Status.IN_PROGRESS:
             self._schedule(case, ReminderKind.STALLED, self.clocks_for(case).stalled_after, actor)
         self.refresh_header(case.id)
-        if verb == "let go":
-            self.posts.suggestion(case, "let-go", actor.name, once=False)
-        if verb == "reopen" and "reopened" not in case.flags:
-            self._add_flag(case, actor, "reopened")
+        if verb == "let go":  # once: the "let go politely" step may have posted it already
+            self.posts.suggestion(case, "let-go", actor.name, once=True)
+        flag = reopen_flag(previous) if verb == "reopen" else None
+        if flag and flag not in case.flags:
+            self._add_flag(case, actor, flag, current=True)
 
     def suggest(self, case: Case, actor: Actor, suggestion_id: str | None) -> Reply:
         """Post a reply suggestion (by id; with none, list them)."""
@@ -410,13 +426,21 @@ class Engine:
         return Reply(text, case_id=case.id)
 
 
-_PAST = {"resolve": "resolved", "close": "closed", "let go": "let_go", "reopen": "reopened"}
+_PAST = {
+    "resolve": "resolved",
+    "close": "closed",
+    "let go": "let_go",
+    "reopen": "reopened",
+    "dismiss": "dismissed",
+}
 _EVENT = {
     "resolve": EventKind.RESOLVED,
     "close": EventKind.CLOSED,
     "let go": EventKind.LET_GO,
     "reopen": EventKind.REOPENED,
+    "dismiss": EventKind.DISMISSED,
 }
+_ENDED = (Status.CLOSED, Status.LET_GO, Status.DISMISSED)
 
 
 def _find_step(steps: list[Any], ref: str) -> Any:

@@ -11,7 +11,7 @@ from bot.core.base.case import Case
 from bot.core.base.model import Actor, Status, StepState, Via
 from bot.core.base.ports import TimeParser
 from bot.core.base.store_port import CaseQuery
-from bot.core.cases import outcomes
+from bot.core.cases import outcomes, split
 from bot.core.cases.context import Context
 from bot.core.cases.engine import Engine, Reply
 from bot.core.commands import views
@@ -29,6 +29,7 @@ _STATUS_WORDS = {
     "resolved": {Status.RESOLVED},
     "closed": {Status.CLOSED},
     "let_go": {Status.LET_GO},
+    "dismissed": {Status.DISMISSED},
     "all": set(),
 }
 
@@ -206,6 +207,8 @@ _HANDLERS: dict[str, Callable[[Engine, TimeParser, Case, Command, Context], Repl
     "close": _transition(Status.CLOSED, "close"),
     "letgo": _transition(Status.LET_GO, "let go"),
     "reopen": _transition(Status.IN_PROGRESS, "reopen"),
+    "dismiss": _transition(Status.DISMISSED, "dismiss"),
+    "split": lambda e, _t, case, _c, ctx: split.split(e, case, ctx.actor),
     "flag": lambda e, _t, case, cmd, ctx: e.flag(case, ctx.actor, cmd.args.strip().lower()),
     "suggest": lambda e, _t, case, cmd, ctx: e.suggest(case, ctx.actor, cmd.args.strip() or None),
 }

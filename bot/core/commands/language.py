@@ -12,7 +12,7 @@ MAX_COMMAND_CHARS = 4000
 
 USAGE: dict[str, str] = {
     "help": "help [command] — what Sereno can do",
-    "list": "list [new|open|resolved|closed|let_go|all] [mine] [here] [overdue]",
+    "list": "list [new|open|resolved|closed|let_go|dismissed|all] [mine] [here] [overdue]",
     "show": "show [#case] — the case, its reading and its steps",
     "claim": "claim [#case] — take the case",
     "assign": "assign [#case] <@agent> — give the case to someone",
@@ -25,6 +25,8 @@ USAGE: dict[str, str] = {
     "close": "close [#case] — close a resolved case",
     "letgo": "letgo [#case] [why] — close without agreement, politely",
     "reopen": "reopen [#case] [why] — the problem came back",
+    "dismiss": "dismiss [#case] [why] — not a complaint: close it without a word to the customer",
+    "split": "split [#case] — the customer's latest message that joined it: a case of its own",
     "timeline": "timeline [#case] — who did what, when",
     "playbook": "playbook [#case] — every step of the playbook",
     "flag": "flag [#case] <unjustified|refused> — unlock the matching steps",

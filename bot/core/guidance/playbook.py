@@ -34,6 +34,7 @@ FLAGS: frozenset[str] = frozenset(
         "unjustified",
         "refused",
         "reopened",
+        "reconsidered",  # reopened after a let-go
     }
 )
 

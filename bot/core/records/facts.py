@@ -10,7 +10,7 @@ from bot.core.base.case import Case, Event, EventKind
 from bot.core.base.model import Status
 
 OPEN = (Status.NEW, Status.IN_PROGRESS)
-_ENDINGS = (EventKind.RESOLVED, EventKind.CLOSED, EventKind.LET_GO)
+_ENDINGS = (EventKind.RESOLVED, EventKind.CLOSED, EventKind.LET_GO, EventKind.DISMISSED)
 
 
 def iso(moment: datetime | None) -> str | None:
@@ -101,6 +101,8 @@ def outcome(case: Case, events: list[Event]) -> dict[str, Any]:
         result = "open"
     elif case.status is Status.LET_GO:
         result = "let go"
+    elif case.status is Status.DISMISSED:
+        result = "dismissed"
     elif case.status is Status.RESOLVED or case.resolved_at is not None:
         result = "resolved"
     else:
@@ -118,7 +120,7 @@ def outcome(case: Case, events: list[Event]) -> dict[str, Any]:
 def durations(case: Case, now: datetime) -> dict[str, int | None]:
     """Seconds to first response, resolution and close; None when not (or no longer) so."""
     resolved = case.status in (Status.RESOLVED, Status.CLOSED)
-    closed = case.status in (Status.CLOSED, Status.LET_GO)
+    closed = case.status in (Status.CLOSED, Status.LET_GO, Status.DISMISSED)
     return {
         "first_response_seconds": seconds_between(case.opened_at, case.first_response_at),
         "resolution_seconds": seconds_between(case.opened_at, case.resolved_at)

@@ -32,7 +32,7 @@ from bot.core.delivery.drainer import nap
 from bot.core.reminders.pings import escalation_card, ping_card
 
 log = logging.getLogger(__name__)
-_CLOSED = (Status.CLOSED, Status.LET_GO)
+_CLOSED = (Status.CLOSED, Status.LET_GO, Status.DISMISSED)
 
 
 @dataclass
