@@ -25,7 +25,9 @@ from bot.core.texts import for_language
 from bot.settings import Settings
 from bot.wiring import App, build
 from tests.conftest import AGENT, LUCIA, complaint
+from tests.slack_harness import Running
 from tests.support import FakeClock
+from tests.test_slack_adapter import open_case
 
 ORDER = "My order {n} never arrived and nobody answers my emails!"
 LONG_NOTE = (
@@ -314,3 +316,16 @@ def test_the_timeline_of_a_worked_case_reads_as_sentences_with_notes_whole(app: 
     assert any(line.endswith(f" ana added a note: {LONG_NOTE}") for line in lines)
     assert lines[-1].endswith(" ana resolved the case: refund sent")
     assert not [line for line in lines[1:] if RAW.search(line)]
+
+
+# -- on Slack, through the real bolt app ------------------------------------------------
+
+
+async def test_slack_reads_bare_case_numbers_and_suggests_the_verb_meant(slack: Running) -> None:
+    await open_case(slack)
+    await open_case(slack, "The app logged me out twice and I lost my basket!!!", "U-john")
+    assert (await slack.command("show 2", "U-ana")).startswith("Case #2 · ")
+    typo = await slack.command("dne 3", "U-ana")
+    # Slack shows &lt;step&gt; as <step>
+    assert "I don't know 'dne'. Did you mean `done`? /complaint done [#case] &lt;step&gt;" in typo
+    assert "Did you mean `show`?" in await slack.command("shwo 1", "U-ana")

@@ -12,7 +12,14 @@ from tests.fakes.discord_objects import text_channel
 
 ROOMS = 30
 RECORDS = frozenset({"remedy", "satisfied", "story", "export", "report", "stories"})
-WORDS_OPTION = {"resolve": "summary", "export": "format", "list": "status", "note": "text"}
+WORDS_OPTION = {
+    "resolve": "summary",
+    "export": "format",
+    "list": "status",
+    "note": "text",
+    "done": "step",
+    "flag": "flag",
+}
 DEFERRED = 5  # interaction callback type: "thinking…", the answer follows as a webhook
 
 
