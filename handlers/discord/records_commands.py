@@ -26,7 +26,7 @@ RunText = Callable[..., Awaitable[None]]
 
 NAMES = ("remedy", "satisfied", "story", "export", "report", "stories")
 CASE_HELP = "Case number (inside a case's thread the case is implied)"
-PERIOD_HELP = "7d, 30d or 2026-11-01..2026-11-15"
+PERIOD_HELP = "7d, 30d, 2026-11-05, 2026-11 or 2026-11-01..2026-11-15"
 
 
 def _about(name: str) -> str:

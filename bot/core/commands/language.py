@@ -39,7 +39,7 @@ USAGE: dict[str, str] = {
     "story": "story [#case] — mark a resolved case as a success story",
     "export": "export [#case] [md|json|csv] [period] — the case report as a file "
     "(no case: all cases as csv, or those opened in a period such as 30d)",
-    "report": "report [7d|30d|from..to] — the team report with its chart",
+    "report": "report [7d|30d|YYYY-MM-DD|YYYY-MM|from..to] — the team report with its chart",
     "stories": "stories [7d|30d|from..to] — the success stories of a period",
 }
 
