@@ -195,11 +195,11 @@ def _satisfaction(axes: Axes, fig: Figures) -> None:
     colours = [BREACHED if level.intensity >= 2 else BAR for level in fig.levels]
     bars = axes.bar(names, [level.mean or 0 for level in fig.levels], color=colours, width=0.6)
     labels = [
-        f"{lv.mean_label} · {t('team.chart_scored', lang, count=lv.count)}" for lv in fig.levels
+        f"{lv.mean_label}\n{t('team.chart_scored', lang, count=lv.count)}" for lv in fig.levels
     ]
     axes.bar_label(bars, labels, fontsize=9, padding=2)
     axes.axhline(SATISFIED, color=WITHIN, linestyle=":", linewidth=1)
-    axes.set_ylim(0, 5.9)
+    axes.set_ylim(0, 6.4)  # room for two-line labels and the paradox line
     axes.set_ylabel(t("team.chart_score", lang))
     axes.set_xlabel(t("team.chart_intensity", lang))
     if fig.hot_scored:

@@ -90,7 +90,7 @@ def test_every_figure_on_the_chart_is_the_texts(week: TeamReport) -> None:
     scores = drawn["Satisfaction by the anger the case opened with"]
     levels = re.findall(r"(\d): (\d\.\d/5) \((\d+)\)", line(text, "Intensity 0"))
     labels = [t.get_text() for t in scores.texts if "scored" in t.get_text()]
-    assert labels == [f"{mean} · {n} scored" for _, mean, n in levels]
+    assert labels == [f"{mean}\n{n} scored" for _, mean, n in levels]
     assert [round(p.get_height(), 1) for p in scores.patches] == [
         float(m.split("/")[0]) for _, m, _ in levels
     ]
