@@ -329,3 +329,10 @@ async def test_slack_reads_bare_case_numbers_and_suggests_the_verb_meant(slack: 
     # Slack shows &lt;step&gt; as <step>
     assert "I don't know 'dne'. Did you mean `done`? /complaint done [#case] &lt;step&gt;" in typo
     assert "Did you mean `show`?" in await slack.command("shwo 1", "U-ana")
+
+
+def test_no_text_fakes_a_plural_with_s_in_brackets() -> None:
+    for lang in ("en", "es"):
+        for entry in polib.pofile(str(texts.LOCALE / f"{lang}.po")):
+            forms = [entry.msgstr, *entry.msgstr_plural.values()]
+            assert not [f for f in forms if re.search(r"\w\((s|es)\)", f)], (lang, entry.msgid)

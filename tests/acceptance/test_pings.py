@@ -29,7 +29,7 @@ pytestmark = pytest.mark.asyncio(loop_scope="session")
 MARGIN = 2.0  # wait this much past the deadline, so a late ping is reported with its delay
 QUIET = 0.5  # how long "no second ping" is watched for (two schedulers would race in ms)
 AFTER_RESTART = 1.0  # how long a restarted process is watched for posting again
-SENT_LINE = r"reminder[_ ]sent · kind=first-response"
+SENT_LINE = r"the first-response reminder fired"
 
 
 def pings(chat: Chat, thread: Thread) -> list[Post]:

@@ -178,4 +178,6 @@ async def test_help_offers_the_subcommands_as_you_type(fake: FakeDiscord, app: A
     assert [c["value"] for c in found[:5]] == ["resolve", "reopen", "reminder", "remedy", "report"]
     assert found[0]["name"] == USAGE["resolve"]
     helped = await command(fake, "help", {"command": "resolve"})
-    assert helped["data"]["content"] == "/complaint " + USAGE["resolve"]
+    assert helped["data"]["content"] == (
+        f"/complaint {USAGE['resolve']}\nA bare number is the case: `resolve 6` is `resolve #6`."
+    )
