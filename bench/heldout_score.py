@@ -57,10 +57,25 @@ def read_threats(reading: Reading) -> set[str]:
     return {name for name, flag in THREAT_FLAGS.items() if flag in reading.flags}
 
 
+#: The corpus labels one value per pair ("order" for order or parcel, ...); a reading's finer
+#: subject is folded into the corpus's value before comparing.
+SUBJECT_GROUPS = {
+    "parcel": "order",
+    "booking": "flight",
+    "charge": "invoice",
+    "account": "card",
+    "website": "app",
+    "unknown": "other",
+}
+
+
 def read_subject(reading: Reading) -> str | None:
-    """Return the subject the reading names, if the reading names one yet."""
+    """Return the subject the reading names, by the corpus's values, if it names one yet."""
     subject = getattr(reading, "subject", None)
-    return None if subject is None else str(getattr(subject, "value", subject))
+    if subject is None:
+        return None
+    value = str(getattr(subject, "value", subject))
+    return SUBJECT_GROUPS.get(value, value)
 
 
 def share(hits: int, total: int) -> str:
