@@ -94,9 +94,12 @@ def kinds(app: App, case_id: int) -> list[EventKind]:
     return [e.kind for e in app.store.events(case_id)]
 
 
-async def open_complaint(fake: FakeDiscord, app: App, text: str = ENGLISH) -> tuple[dict, int]:
-    """A customer complains in #support; returns the message and the case id, guidance out."""
-    msg = await fake.user_message(text)
+async def open_complaint(
+    fake: FakeDiscord, app: App, text: str = ENGLISH, author: str = "customer"
+) -> tuple[dict, int]:
+    """A customer complains in #support; returns the message and the case id, guidance out.
+    (A second complaint of one customer joins their open case: give it another `author`.)"""
+    msg = await fake.user_message(text, author=author)
     await guidance(fake, msg["id"])
     case = await eventually(lambda: app.store.find_case_by_thread("discord", msg["id"]))
     await wait_delivered(app.store, "discord")  # each post's id is known, not only the fake's

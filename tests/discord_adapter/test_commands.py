@@ -102,7 +102,8 @@ async def test_every_core_command_is_a_subcommand(fake: FakeDiscord, app: App) -
 
 async def test_autocomplete_case_numbers_steps_and_suggestions(fake: FakeDiscord, app: App) -> None:
     msg, case_id = await open_complaint(fake, app)
-    await open_complaint(fake, app, SPANISH)
+    fake.world.add_user("robin", "robin")  # casey's second complaint would join her case
+    await open_complaint(fake, app, SPANISH, author="robin")
     cases = await command(fake, "show", {"case": ""}, focused="case")
     assert cases["type"] == 8
     assert [c["value"] for c in cases["data"]["choices"]] == [1, 2]

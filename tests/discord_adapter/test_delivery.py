@@ -51,7 +51,8 @@ async def test_403_on_thread_creation_is_told_to_the_lead_never_the_channel(
         [notice] = await fake.wait_for("POST", f"/channels/{dm}/messages", timeout=4)
         embed = notice.json["embeds"][0]
         assert "#1" in embed["title"] and "/complaint show #1" in embed["description"]
-        await fake.user_message("Second complaint, also angry!!!")
+        fake.world.add_user("robin", "robin")  # casey's own would join her open case
+        await fake.user_message("Second complaint, also angry!!!", author="robin")
         await eventually(lambda: len(fake.requests("POST", "/threads")) == 6)
         await eventually(lambda: len(app.store.outbox_failures(2)) == 3)
         # nothing about it where customers may read; one notice per case

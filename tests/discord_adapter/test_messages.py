@@ -119,7 +119,8 @@ async def test_a_message_delivered_twice_opens_one_case(fake: FakeDiscord, app: 
     msg = await fake.user_message(ENGLISH)
     await fake.dispatch("MESSAGE_CREATE", msg)  # a gateway resume replays it
     await guidance(fake, msg["id"])
-    second = await fake.user_message("Another problem: billing twice!!")
+    fake.world.add_user("robin", "robin")  # casey's own second message would join her case
+    second = await fake.user_message("Another problem: billing twice!!", author="robin")
     await guidance(fake, second["id"])
     assert len(fake.requests("POST", f"/messages/{msg['id']}/threads")) == 1
     assert app.store.get_case(2) is not None and app.store.get_case(3) is None
