@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from bot.core.base.clocks import local_time
 from bot.core.delivery.inbox_rows import InboxHealth
 from bot.core.texts import plural
 from bot.settings import Settings
@@ -30,12 +31,13 @@ def doctor(settings: Settings, retry_parked: bool = False) -> int:
         parked_any = False
         for platform in PLATFORMS:
             health = store.inbox_health(platform)
-            print(_summary(health))
+            print(_summary(health, settings.timezone))
             parked = list(store.inbox_parked(platform))
             parked_any = parked_any or bool(parked)
             for row in parked[:SHOWN]:
+                received = _when(row.received_at, settings.timezone)
                 print(
-                    f"  parked #{row.id} {row.kind} {row.key} received {_when(row.received_at)}"
+                    f"  parked #{row.id} {row.kind} {row.key} received {received}"
                     f" after {row.attempts} tries: {row.last_error or '?'}"
                 )
             if len(parked) > SHOWN:
@@ -47,13 +49,14 @@ def doctor(settings: Settings, retry_parked: bool = False) -> int:
         store.close()
 
 
-def _summary(health: InboxHealth) -> str:
+def _summary(health: InboxHealth, zone: str) -> str:
     return (
-        f"{health.platform}: last event received {_when(health.last_received_at)}; "
+        f"{health.platform}: last event received {_when(health.last_received_at, zone)}; "
         f"{health.pending} waiting in the inbox, {health.parked} parked; "
-        f"oldest message not yet delivered: {_when(health.oldest_undelivered_at)}"
+        f"oldest message not yet delivered: {_when(health.oldest_undelivered_at, zone)}"
     )
 
 
-def _when(at: datetime | None) -> str:
-    return at.strftime("%Y-%m-%d %H:%M:%S UTC") if at else "none"
+def _when(at: datetime | None, zone: str) -> str:
+    """A time in the team's zone (SERENO_TIMEZONE), with the zone named."""
+    return local_time(at, zone, seconds=True) if at else "none"

@@ -11,6 +11,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.core.base.clocks import BusinessHours, Clocks, optional_duration, parse_duration
+from bot.settings_clocks import FIRST_RESPONSE_TARGETS, targets_problem
 
 #: The languages Sereno speaks: each has a catalogue, bot/core/texts/locale/<lang>.po (adding
 #: one is that file and an entry here). Playbooks must have their texts in REQUIRED_LANGUAGES.
@@ -206,9 +207,10 @@ SPECS: tuple[Spec, ...] = (
         "SERENO_FIRST_RESPONSE",
         "first_response",
         "15m",
-        "How soon an agent should act on a new case (s, m, h or d).",
+        "How soon an agent should act on a new LOW-impact case (s, m, h or d).",
         parse_duration,
     ),
+    *(Spec(*target) for target in FIRST_RESPONSE_TARGETS),
     Spec(
         "SERENO_FOLLOWUP_AFTER",
         "followup_after",
@@ -267,7 +269,8 @@ SPECS: tuple[Spec, ...] = (
         "SERENO_TIMEZONE",
         "timezone",
         "UTC",
-        "The team's time zone, for times agents type ('mañana a las 10').",
+        "The team's time zone: times agents type ('mañana a las 10') are read in it and every "
+        "time Sereno shows people is given in it, with the zone named (storage stays UTC).",
         _timezone,
     ),
     Spec(
@@ -509,6 +512,8 @@ class Settings:
     contact_channel: str
     log_level: str
     flood_cases_per_minute: int = 5
+    first_response_medium: timedelta = timedelta(minutes=10)
+    first_response_high: timedelta = timedelta(minutes=5)
     log_sdk: str = "WARNING"
     slack_bot_token: str | None = None
     slack_signing_secret: str | None = None
@@ -549,6 +554,14 @@ class Settings:
             except ValueError as exc:
                 raise SettingsError(f"{spec.env}: {exc}") from None
         settings = cls(**values)
+        problem = targets_problem(
+            settings.first_response,
+            settings.first_response_medium,
+            settings.first_response_high,
+            {name for name, raw in env.items() if raw.strip()},
+        )
+        if problem:
+            raise SettingsError(problem)
         settings.check_platforms()
         return settings
 
@@ -608,6 +621,8 @@ class Settings:
             self.followup_after,
             self.escalate_after,
             self.improvement_after,
+            self.first_response_medium,
+            self.first_response_high,
         )
 
     @property

@@ -74,7 +74,9 @@ def build(
     store = SqliteStore(open_database(settings.db_path, max_mb=settings.db_max_mb))
     config = EngineConfig(
         default_language=settings.default_language,
-        guidance=GuidanceConfig(settings.agent_language, settings.contact_channel),
+        guidance=GuidanceConfig(
+            settings.agent_language, settings.contact_channel, settings.timezone
+        ),
         clocks=settings.clocks,
         snooze_for=settings.snooze_for,
         flood_cases_per_minute=settings.flood_cases_per_minute,

@@ -161,7 +161,7 @@ def test_spanish_header_step_and_suggestion(es_app: App) -> None:
     assert [line.split(":")[0] for line in header.lines[:3]] == ["Por qué", "Motivo", "Historial"]
     assert header.lines[-2].startswith("Progreso 0/") and "▸ ahora: " in header.lines[-2]
     assert header.lines[-1].startswith("Estado: nuevo · sin asignar · próximo: primera respuesta")
-    assert "(en 15 min)" in header.lines[-1]
+    assert "(en 10 min; objetivo 10 min por impacto MEDIO)" in header.lines[-1]  # impact's target
     assert labels(header) == ["Asumir", "Resolver", "Cerrar sin acuerdo"]
     step = cards(es_app, "step")[0]
     assert step.title.startswith("Paso 1/") and step.lines[-1].startswith("(consejo: ")
@@ -175,7 +175,7 @@ def test_spanish_header_step_and_suggestion(es_app: App) -> None:
 def test_spanish_ping_escalation_and_anger(es_app: App, clock: FakeClock) -> None:
     case = es_app.engine.open_case(complaint(ES))
     assert case is not None
-    clock.advance(minutes=15)
+    clock.advance(minutes=10)  # MEDIUM impact: SERENO_FIRST_RESPONSE_MEDIUM
     es_app.scheduler.tick()
     ping = cards(es_app, "ping")[0]
     assert ping.title == "⏰ Primera respuesta pendiente · #1"
@@ -190,7 +190,7 @@ def test_spanish_ping_escalation_and_anger(es_app: App, clock: FakeClock) -> Non
     es_app.engine.conversation.record_thread_message(reply)
     notice = cards(es_app, "notice")[-1]
     assert notice.title.startswith("🔥 El cliente está más molesto ahora (")
-    assert "(consejo: anger-during)" in notice.lines[0]
+    assert "(consejo: anger-during)" in notice.lines[-1]
     header = cards(es_app, "header")[-1]
     assert any(line.startswith("Estado: en curso · ana") for line in header.lines)
 
@@ -217,7 +217,7 @@ def test_english_stays_as_before(
         assert header.title == "Case #1 · service · 🔥 intensity 1/3 · impact LOW · en"
         assert header.lines[2] == "History: first complaint from this customer."
         assert header.lines[-1].startswith("Status: new · unassigned · next: first-response ")
-        assert header.lines[-1].endswith(" UTC (in 15 min)")
+        assert header.lines[-1].endswith(" UTC (in 15 min; target 15 min for LOW impact)")
         assert labels(header) == ["Claim", "Resolve", "Let go"]
         step = cards(app, "step")[0]
         assert step.footer == f"React ✅ when done, ⏩ to skip · or /complaint done {_id(app)}"

@@ -1,4 +1,5 @@
-"""The response clocks: durations with units, reminder kinds, business hours."""
+"""The response clocks: durations with units, reminder kinds, business hours, and the one
+way a time is shown to people (`local_time`: in the team's zone, with the zone named)."""
 
 from __future__ import annotations
 
@@ -45,11 +46,24 @@ AUTO_DONE = frozenset({ReminderKind.FIRST_RESPONSE, ReminderKind.STALLED})
 class Clocks:
     """How long each clock runs; a playbook may override any of them."""
 
+    #: The first-response target for a LOW-impact case (and the default).
     first_response: timedelta = timedelta(minutes=15)
     stalled_after: timedelta = timedelta(hours=24)
     followup_after: timedelta = timedelta(days=3)
     escalate_after: timedelta = timedelta(hours=1)
     improvement_after: timedelta | None = None
+    #: Tighter first-response targets for MEDIUM and HIGH impact (advice act-fast: a
+    #: public or legal threat spreads while it waits).
+    first_response_medium: timedelta = timedelta(minutes=10)
+    first_response_high: timedelta = timedelta(minutes=5)
+
+    def first_response_for(self, impact: str) -> timedelta:
+        """The first-response target for an impact ('low', 'medium', 'high'); a higher
+        impact never waits longer than a lower one."""
+        medium = min(self.first_response_medium, self.first_response)
+        if impact == "high":
+            return min(self.first_response_high, medium)
+        return medium if impact == "medium" else self.first_response
 
     def overridden(self, overrides: dict[str, timedelta | None]) -> Clocks:
         """These clocks with a playbook's overrides applied."""
@@ -107,6 +121,23 @@ class BusinessHours:
                 if opening > local:
                     return opening.astimezone(moment.tzinfo)
         return moment  # unreachable with at least one span
+
+
+def local_time(moment: datetime, zone: str, *, date: bool = True, seconds: bool = False) -> str:
+    """A time as people read it: in the team's zone `zone`, with the zone shown,
+    e.g. '2026-12-07 09:00 CET' (or '09:00 (America/Sao_Paulo)' where the zone has no
+    lettered abbreviation). Storage and machine formats stay UTC ISO."""
+    local = moment.astimezone(ZoneInfo(zone))
+    shown = local.strftime(("%Y-%m-%d " if date else "") + ("%H:%M:%S" if seconds else "%H:%M"))
+    abbreviation = local.tzname() or ""
+    return f"{shown} {abbreviation}" if abbreviation[:1].isalpha() else f"{shown} ({zone})"
+
+
+def local_stamp(stamp: str | None, zone: str, *, seconds: bool = True) -> str | None:
+    """A stored ISO time ('2026-11-26T10:00:00Z') as `local_time` shows it; None stays None."""
+    if not stamp:
+        return None
+    return local_time(datetime.fromisoformat(stamp.replace("Z", "+00:00")), zone, seconds=seconds)
 
 
 def describe(delta: timedelta) -> str:

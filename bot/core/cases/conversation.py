@@ -12,16 +12,17 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from bot.core.base.case import Case, EventKind
+from bot.core.base.case import Case, EventKind, reading_to_json
+from bot.core.base.clocks import describe
 from bot.core.base.model import Actor, Incoming
 from bot.core.base.ports import Clock
 from bot.core.base.store_port import CaseStore
 from bot.core.cases.config import EngineConfig
+from bot.core.cases.heat import Rise, reread, tighten
 from bot.core.cases.posts import Posts
 from bot.core.guidance.guide import mirror_card, notice_card
 from bot.core.guidance.playbook import PlaybookLibrary
-from bot.core.reading.reader import intensity_of
-from bot.core.texts import t
+from bot.core.texts import name, t
 
 
 @dataclass
@@ -89,33 +90,53 @@ class Conversation:
             role = "agent" if msg.author.is_agent else "other"
         at = msg.sent_at or self.clock.now()
         lang = self.config.guidance.agent_language
-        card = mirror_card(msg.author.name or msg.author.user_id, role, at, msg.text, lang)
+        who = msg.author.name or msg.author.user_id
+        card = mirror_card(who, role, at, msg.text, lang, self.config.timezone)
         self.store.enqueue(case, card, self.clock.now())
 
     def _customer_message(self, case: Case, msg: Incoming) -> None:
-        intensity, signals = intensity_of(msg.text, self.library.rules, case.reading.language)
+        rise = reread(case.reading, msg.text, self.library.rules)
         self._event(
             case,
             msg.author,
             EventKind.CUSTOMER_MESSAGE,
             text=msg.text,
             message_id=msg.message_id,
-            intensity=intensity,
+            intensity=rise.intensity,
         )
-        if intensity > case.reading.intensity and case.first_response_at is not None:
-            evidence = ", ".join(f'"{s.detail}" ({s.name})' for s in signals)
-            lang = self.config.guidance.agent_language
-            self._event(
-                case, msg.author, EventKind.ANGER_RISING, intensity=intensity, evidence=evidence
-            )
-            self.store.enqueue(
-                case,
-                notice_card(
-                    t("anger.title", lang, intensity=intensity, evidence=evidence),
-                    t("anger.advice", lang),
-                ),
-                self.clock.now(),
-            )
+        if rise.rose:  # claimed or not: the header and the team learn of it now
+            self._anger_rising(case, msg, rise)
+
+    def _anger_rising(self, case: Case, msg: Incoming, rise: Rise) -> None:
+        """The case reads hotter: store the raised reading, tighten the first-response
+        clock, redraw the header and post one notice saying what changed."""
+        r = rise.reading
+        evidence = ", ".join(f'"{s.detail}" ({s.name})' for s in rise.evidence)
+        lang, now = self.config.guidance.agent_language, self.clock.now()
+        case = self.store.update_case(
+            case.id, reading=reading_to_json(r), intensity=r.intensity, impact=r.impact
+        )
+        clocks = self.config.clocks.overridden(dict(self.posts.playbook_for(case).clocks))
+        due = tighten(self.store, case, clocks, now)
+        self._event(
+            case,
+            msg.author,
+            EventKind.ANGER_RISING,
+            intensity=r.intensity,
+            impact=r.impact.value,
+            evidence=evidence,
+            **({"due": due.isoformat()} if due else {}),
+        )
+        impact = name("impact", r.impact.value, lang).upper()
+        lines = [t("anger.heat", lang, intensity=r.intensity, impact=impact)]
+        if due is not None:
+            target = describe(clocks.first_response_for(r.impact.value))
+            shown = self.config.show_time(due)
+            lines.append(t("anger.tighter", lang, due=shown, target=target, impact=impact))
+        lines.append(t("anger.advice", lang))
+        title = t("anger.title", lang, intensity=r.intensity, evidence=evidence)
+        self.store.enqueue(case, notice_card(title, *lines), now)
+        self.posts.refresh_header(case.id)
 
     def record_edit(
         self,

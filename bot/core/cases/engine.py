@@ -235,7 +235,8 @@ class Engine:
             reading=_reading_summary(case),
         )
         clocks = self.clocks_for(case)
-        self._schedule(case, ReminderKind.FIRST_RESPONSE, clocks.first_response, SERENO)
+        target = clocks.first_response_for(case.reading.impact.value)  # tighter when hotter
+        self._schedule(case, ReminderKind.FIRST_RESPONSE, target, SERENO)
         self._schedule(case, ReminderKind.STALLED, clocks.stalled_after, SERENO)
         self.refresh_header(case.id)
         self.posts.advance(case, None)
@@ -340,7 +341,7 @@ class Engine:
             self._event(case, actor, EventKind.FOLLOWUP_SET, due=when.isoformat(), note=note)
             self.refresh_header(case.id)
         self.notify()
-        text = self.say("reply.followup_set", ref=case.ref, when=f"{when:%Y-%m-%d %H:%M}")
+        text = self.say("reply.followup_set", ref=case.ref, when=self.config.show_time(when))
         return Reply(text, case_id=case.id)
 
     def flag(self, case: Case, actor: Actor, flag: str) -> Reply:

@@ -40,6 +40,8 @@ class Posts:
         ]
         upcoming = self.store.reminders_for(case_id)
         next_due = (upcoming[0].kind.value, upcoming[0].due_at) if upcoming else None
+        clocks = self.config.clocks.overridden(dict(self.playbook_for(case).clocks))
+        target = clocks.first_response_for(case.reading.impact.value)
         card = header_card(
             case,
             self.playbook_for(case),
@@ -48,6 +50,7 @@ class Posts:
             self.config.guidance,
             self.clock.now(),
             next_due,
+            target if case.first_response_at is None else None,
         )
         self.store.enqueue(case, card, self.clock.now(), edit_of=headers[0] if headers else None)
 

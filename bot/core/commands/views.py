@@ -6,6 +6,7 @@ from datetime import datetime
 
 from bot.core.base.cards import render_text
 from bot.core.base.case import Case, Event
+from bot.core.base.clocks import local_time
 from bot.core.base.model import StepState
 from bot.core.cases.engine import Engine
 from bot.core.commands.timeline import Stamp, sentence
@@ -37,7 +38,8 @@ def show(engine: Engine, case: Case) -> str:
         line = f"  {number}. {step.step_id}: {engine.word('state', step.state.value)}"
         if step.state is not StepState.PENDING and step.at:
             via = engine.word("via", step.via.value) if step.via else "?"
-            line += engine.say("view.step_by", actor=step.actor_name, via=via, when=_when(step.at))
+            when = _when(step.at, engine.config.timezone)
+            line += engine.say("view.step_by", actor=step.actor_name, via=via, when=when)
         lines.append(line)
     return "\n".join(lines)
 
@@ -48,7 +50,11 @@ def timeline(engine: Engine, case: Case) -> str:
     heading = engine.say("view.timeline", ref=case.ref)
     lang = engine.config.guidance.agent_language
     titles = {step.id: step.title.get(lang) for step in engine.playbook_for(case).steps}
-    stamp: Stamp = _when
+    zone = engine.config.timezone
+
+    def stamp(moment: datetime) -> str:
+        return _when(moment, zone)
+
     return "\n".join([heading, *(_event_line(e, engine.texts, titles, stamp) for e in events)])
 
 
@@ -103,8 +109,9 @@ def playbook_text(engine: Engine, case: Case | None) -> str:
     return "\n".join(lines)
 
 
-def _when(moment: datetime) -> str:
-    return f"{moment:%Y-%m-%d %H:%M:%S} UTC"
+def _when(moment: datetime, zone: str = "UTC") -> str:
+    """A time in the team's zone, with the zone named (see `local_time`)."""
+    return local_time(moment, zone, seconds=True)
 
 
 def _clip(text: str, limit: int) -> str:

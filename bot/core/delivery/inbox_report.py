@@ -29,7 +29,7 @@ def parked_reporter(engine: Engine, platform: str, lead: str | None) -> Parked:
                 engine.say(
                     "inbox.parked_why",
                     kind=row.kind,
-                    received=row.received_at.strftime("%Y-%m-%d %H:%M UTC"),
+                    received=engine.config.show_time(row.received_at),
                     attempts=row.attempts + 1,
                     error=error[:200],
                 ),

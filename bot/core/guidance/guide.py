@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from bot.core.base.cards import Action, ActionId, Card, CardKind
 from bot.core.base.case import Case, CaseStep
-from bot.core.base.clocks import describe
+from bot.core.base.clocks import describe, local_time
 from bot.core.base.model import (
     CustomerKind,
     History,
@@ -32,6 +32,8 @@ _HISTORY_SIGNALS = ("history", "chronic")
 class GuidanceConfig:
     agent_language: str
     contact_channel: str = ""
+    #: The team's time zone (SERENO_TIMEZONE): every time shown to people is in it.
+    timezone: str = "UTC"
 
 
 def history_evidence(history: History, lang: str) -> str:
@@ -137,8 +139,13 @@ def _title(case: Case, lang: str) -> str:
 
 
 def _status_line(
-    case: Case, lang: str, now: datetime, next_due: tuple[str, datetime] | None
+    case: Case,
+    config: GuidanceConfig,
+    now: datetime,
+    next_due: tuple[str, datetime] | None,
+    target: timedelta | None = None,
 ) -> str:
+    lang = config.agent_language
     who = case.assignee_name or t("header.unassigned", lang)
     status = t("header.status", lang, label=name("status", case.status.value, lang), who=who)
     if next_due and case.status is not Status.CLOSED:
@@ -146,8 +153,12 @@ def _status_line(
         delta = due - now
         key = "header.due_in" if delta.total_seconds() >= 0 else "header.overdue"
         when = t(key, lang, delta=describe(delta))
+        if kind == "first-response" and target is not None:
+            impact = name("impact", case.reading.impact.value, lang).upper()
+            when += t("header.target", lang, target=describe(target), impact=impact)
         kind = name("clock", kind, lang)
-        status += t("header.next", lang, kind=kind, due=f"{due:%Y-%m-%d %H:%M}", when=when)
+        due_at = local_time(due, config.timezone)
+        status += t("header.next", lang, kind=kind, due=due_at, when=when)
     return status
 
 
@@ -159,13 +170,15 @@ def header_card(
     config: GuidanceConfig,
     now: datetime,
     next_due: tuple[str, datetime] | None = None,
+    target: timedelta | None = None,
 ) -> Card:
-    """The case header: reading, evidence, progress, status and the next clock."""
+    """The case header: reading, evidence, progress, status and the next clock (with the
+    first-response `target` for the case's impact, while no one has answered)."""
     lang = config.agent_language
     lines = [
         *_reading_lines(case.reading, rules, lang),
         progress_line(playbook, steps, lang),
-        _status_line(case, lang, now, next_due),
+        _status_line(case, config, now, next_due, target),
     ]
     value = str(case.id)
     actions = (
@@ -232,12 +245,14 @@ def opener_card(case: Case, lang: str) -> Card:
     )
 
 
-def mirror_card(who: str, role: str, at: datetime, text: str, lang: str) -> Card:
+def mirror_card(
+    who: str, role: str, at: datetime, text: str, lang: str, zone: str = "UTC"
+) -> Card:
     """A message written where the customer reads, shown in the staff-only thread, so the
-    team follows the conversation from one place: who, when (UTC), what, quoted."""
+    team follows the conversation from one place: who, when (in the team's zone), what."""
     return Card(
         CardKind.MIRROR,
-        t(f"mirror.{role}", lang, name=who, at=f"{at:%H:%M} UTC"),
+        t(f"mirror.{role}", lang, name=who, at=local_time(at, zone, date=False)),
         quote=text,
     )
 

@@ -43,7 +43,7 @@ def case_file(engine: Engine, case: Case, fmt: str, now: datetime) -> Attachment
     elif fmt == "csv":
         data = formats.case_report_csv(report).encode(formats.CSV_ENCODING)
     else:
-        data = formats.render_markdown(report).encode("utf-8")
+        data = formats.render_markdown(report, engine.config.timezone).encode("utf-8")
     return Attachment(f"case-{case.id}.{fmt}", FORMATS[fmt], data)
 
 
@@ -140,7 +140,9 @@ def stories(engine: Engine, period: str, ctx: Context) -> Reply:
         start, end = parse_period(period or "30d", now)
     except ValueError as exc:
         return Reply(str(exc), ok=False)
-    text = formats.stories_markdown(engine.store, start, end, now, engine.library)
+    text = formats.stories_markdown(
+        engine.store, start, end, now, engine.library, engine.config.timezone
+    )
     name = file_name("stories", start, end, "md")
     attachment = Attachment(name, FORMATS["md"], text.encode("utf-8"))
     title = t("report.stories", engine.config.guidance.agent_language)

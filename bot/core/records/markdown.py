@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import timedelta
 from typing import Any
 
-from bot.core.base.clocks import describe
+from bot.core.base.clocks import describe, local_stamp
 
 Report = dict[str, Any]
 NONE = "—"
 _CLOCKS = ("first-response", "stalled")
+_STAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$")
 
 
 def cell(value: Any) -> str:
@@ -22,8 +24,23 @@ def cell(value: Any) -> str:
 
 
 def when(stamp: str | None) -> str:
-    """An ISO report time as '2026-11-26 10:00:00 UTC'."""
-    return stamp.replace("T", " ").replace("Z", " UTC") if stamp else NONE
+    """A report time as people read it: one `in_zone` wrote, or an ISO one in UTC."""
+    if not stamp:
+        return NONE
+    return (local_stamp(stamp, "UTC") or NONE) if _STAMP.match(stamp) else stamp
+
+
+def in_zone(value: Any, zone: str) -> Any:
+    """A report (or part of one) with every ISO time written in the team's zone `zone`,
+    with the zone named ('2026-11-26 11:00:00 CET'): for Markdown, which people read;
+    the JSON and CSV exports keep UTC ISO."""
+    if isinstance(value, str) and _STAMP.match(value):
+        return local_stamp(value, zone)
+    if isinstance(value, dict):
+        return {key: in_zone(item, zone) for key, item in value.items()}
+    if isinstance(value, list):
+        return [in_zone(item, zone) for item in value]
+    return value
 
 
 def quote(text: str | None) -> str:
@@ -57,8 +74,10 @@ def table(header: list[str], rows: list[list[Any]]) -> str:
     return "\n".join(lines)
 
 
-def render_markdown(report: Report) -> str:
-    """The whole report as Markdown: headline first, the full timeline last."""
+def render_markdown(report: Report, zone: str = "UTC") -> str:
+    """The whole report as Markdown, its times in `zone`: headline first, the full
+    timeline last."""
+    report = in_zone(report, zone)
     parts = [
         _headline(report),
         _complaint(report),

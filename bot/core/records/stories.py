@@ -11,7 +11,7 @@ from bot.core.base.store_port import CaseQuery, CaseStore
 from bot.core.guidance.playbook import PlaybookLibrary
 from bot.core.records.case_report import case_report
 from bot.core.records.facts import iso, story
-from bot.core.records.markdown import quote, span, when
+from bot.core.records.markdown import in_zone, quote, span, when
 
 _EVERY = 2**62
 _SUMMARY = 280
@@ -34,13 +34,16 @@ def stories_markdown(
     end: datetime,
     now: datetime,
     library: PlaybookLibrary | None = None,
+    zone: str = "UTC",
 ) -> str:
-    """The period's success stories as Markdown, oldest resolution first."""
+    """The period's success stories as Markdown, oldest resolution first; times in `zone`."""
     cases = sorted(story_cases(store, start, end), key=lambda c: (c.resolved_at, c.id))
     head = [
-        f"# Success stories, {when(iso(start))} to {when(iso(end))}",
+        f"# Success stories, {when(in_zone(iso(start), zone))} to "
+        f"{when(in_zone(iso(end), zone))}",
         "",
-        f"_Generated {when(iso(now))}; {len(cases)} {'story' if len(cases) == 1 else 'stories'}._",
+        f"_Generated {when(in_zone(iso(now), zone))}; "
+        f"{len(cases)} {'story' if len(cases) == 1 else 'stories'}._",
     ]
     if not cases:
         head += ["", "No case resolved in this period was marked as a success story."]
@@ -48,7 +51,7 @@ def stories_markdown(
     for case in cases:
         playbook = library.get(case.playbook_id) if library else None
         rules = library.rules if library else None
-        parts.append(_story(case_report(store, case.id, now, rules, playbook)))
+        parts.append(_story(in_zone(case_report(store, case.id, now, rules, playbook), zone)))
     return "\n\n".join(parts) + "\n"
 
 

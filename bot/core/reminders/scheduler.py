@@ -180,7 +180,8 @@ def finish(
 def snooze(
     engine: Engine, case: Case, actor: Actor, until: datetime, reminder: Reminder | None = None
 ) -> Reply:
-    """Push a case's current reminder to `until` (it will ping again then)."""
+    """Push a case's current reminder to `until` (it will ping again then); never earlier
+    than it is due: snooze only postpones, and says what it did either way."""
     reminder = reminder or _open_reminder(engine, case)
     now = engine.clock.now()
     if reminder is None or reminder.status not in ("pending", "sent"):
@@ -188,6 +189,16 @@ def snooze(
         return Reply(text, ok=False, case_id=case.id)
     if until <= now:
         return Reply(engine.say("reminder.snooze_past"), ok=False, case_id=case.id)
+    kind = engine.word("clock", reminder.kind.value)
+    if until < reminder.due_at:
+        text = engine.say(
+            "reminder.snooze_not_earlier",
+            kind=kind,
+            ref=case.ref,
+            due=engine.config.show_time(reminder.due_at),
+            until=engine.config.show_time(until),
+        )
+        return Reply(text, ok=False, case_id=case.id)
     with engine.store.atomic():
         engine.store.update_reminder(
             reminder.id, status="pending", due_at=until, escalate_at=None, escalated_at=None
@@ -202,10 +213,7 @@ def snooze(
         engine.refresh_header(case.id)
     engine.notify()
     text = engine.say(
-        "reminder.snoozed",
-        kind=engine.word("clock", reminder.kind.value),
-        ref=case.ref,
-        until=f"{until:%Y-%m-%d %H:%M}",
+        "reminder.snoozed", kind=kind, ref=case.ref, until=engine.config.show_time(until)
     )
     return Reply(text, case_id=case.id)
 
@@ -226,8 +234,9 @@ def due_list(engine: Engine, actor: Actor, mine: bool) -> str:
             else engine.say("due.now")
         )
         kind = engine.word("clock", r.kind.value)
+        due = engine.config.show_time(r.due_at)
         lines.append(
-            f"#{r.case_id} · {kind} · {state} · {when}" + (f" · {r.note}" if r.note else "")
+            f"#{r.case_id} · {kind} · {state} {due} · {when}" + (f" · {r.note}" if r.note else "")
         )
     return "\n".join(lines)
 
