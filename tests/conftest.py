@@ -72,6 +72,8 @@ AGENT = Actor("test", "U-ana", "ana", is_agent=True)
 OTHER_AGENT = Actor("test", "U-luis", "luis", is_agent=True)
 LEAD = Actor("test", "U-lea", "lea", is_agent=True, is_lead=True)  # may export every case
 LUCIA = Actor("test", "U-lucia", "Lucía Pérez")
+#: Another customer: one customer's second top-level message joins her open case there.
+JOHN = Actor("test", "U-john", "John")
 
 
 def complaint(

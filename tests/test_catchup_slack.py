@@ -103,8 +103,9 @@ async def test_customer_replies_in_open_case_threads_are_fed(
     text = "My order 48213 arrived broken and nobody answers. I want a refund now!"
     open_parent = slack.add_history("C1", text, ts="1699999000.000100")
     closed_parent = slack.add_history("C1", text, ts="1699999000.000200")
-    for parent in (open_parent, closed_parent):
-        case = app.engine.open_case(Incoming("slack", "C1", parent["ts"], alice, text))
+    bob = Actor("slack", "U3", "bob")  # alice's second complaint would join her open case
+    for parent, who in ((open_parent, alice), (closed_parent, bob)):
+        case = app.engine.open_case(Incoming("slack", "C1", parent["ts"], who, text))
         assert case is not None
     app.engine.store.update_case(case.id, status=Status.CLOSED)
     slack.add_history(

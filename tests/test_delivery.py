@@ -10,7 +10,7 @@ import pytest
 
 from bot.core.base.cards import CardKind
 from bot.core.base.case import EventKind
-from bot.core.base.model import StepState, Via
+from bot.core.base.model import Actor, StepState, Via
 from bot.core.base.outbox import (
     Fatal,
     OutboxItem,
@@ -23,7 +23,7 @@ from bot.core.commands.views import show
 from bot.core.delivery.drainer import OutboxDrainer
 from bot.core.delivery.refusals import refusal_reporter
 from bot.wiring import App
-from tests.conftest import AGENT, complaint
+from tests.conftest import AGENT, JOHN, complaint
 from tests.support import FakeClock, RecordingMessenger
 
 
@@ -51,7 +51,7 @@ def _rows(app: App, case_id: int) -> list[int]:
 
 async def test_a_retried_row_holds_only_its_own_case(app: App, clock: FakeClock) -> None:
     app.engine.open_case(complaint("My order 1 never arrived!", "m-1"))
-    app.engine.open_case(complaint("My order 2 never arrived!", "m-2"))  # same channel C1
+    app.engine.open_case(complaint("My order 2 never arrived!", "m-2", author=JOHN))  # C1 too
     first_of_case_1 = _rows(app, 1)[0]
     messenger = ScriptedMessenger(fail={first_of_case_1: [TransientError("503")]})
     assert await OutboxDrainer(app.store, messenger, clock).drain_once() == 3
@@ -70,7 +70,7 @@ async def test_opening_cards_go_before_later_steps_of_other_cases(
     await OutboxDrainer(app.store, messenger, clock).drain_once()
     step = app.store.steps(case.id)[0].step_id
     app.engine.set_step(case, step, StepState.DONE, AGENT, Via.COMMAND)
-    app.engine.open_case(complaint("My order 2 never arrived!", "m-2"))
+    app.engine.open_case(complaint("My order 2 never arrived!", "m-2", author=JOHN))
     messenger.sent.clear()
     await OutboxDrainer(app.store, messenger, clock).drain_once()
     cases = [item.case_id for item in messenger.sent]
@@ -153,8 +153,9 @@ async def _run_until(drainer: OutboxDrainer, done: object, timeout: float = 10.0
 
 
 async def test_a_slow_channel_does_not_hold_another(app: App, clock: FakeClock) -> None:
-    for n in range(3):
-        app.engine.open_case(complaint(f"My order {n} never arrived!", f"a-{n}", channel="CA"))
+    for n in range(3):  # three customers: one customer's second message would join her case
+        who = Actor("test", f"U-c{n}", f"c{n}")
+        app.engine.open_case(complaint(f"My order {n} never arrived!", f"a-{n}", who, "CA"))
     app.engine.open_case(complaint("My order 9 never arrived!", "b-1", channel="CB"))
     messenger = ScriptedMessenger(delay={"CA": 0.05})
     drainer = OutboxDrainer(app.store, messenger, clock)

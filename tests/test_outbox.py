@@ -7,7 +7,7 @@ import contextlib
 from bot.core.base.outbox import PermanentError, RateLimited, TransientError, backoff
 from bot.core.delivery.drainer import OutboxDrainer
 from bot.wiring import App
-from tests.conftest import complaint
+from tests.conftest import JOHN, complaint
 from tests.support import FakeClock, RecordingMessenger
 
 
@@ -21,7 +21,7 @@ class Sleeps:
 
 def open_two(app: App) -> None:
     app.engine.open_case(complaint("My order 1 never arrived!", "m-1"))
-    app.engine.open_case(complaint("Mi pedido 2 llegó roto.", "m-2"))
+    app.engine.open_case(complaint("Mi pedido 2 llegó roto.", "m-2", author=JOHN))
 
 
 async def test_drains_in_order_and_marks_sent(app: App, clock: FakeClock) -> None:
