@@ -298,3 +298,18 @@ def test_markdown_in_a_zone_and_without_one() -> None:
     assert when("2026-11-26T10:00:00Z") == "2026-11-26 10:00:00 UTC"  # no zone given: UTC
     assert when(in_zone("2026-11-26T10:00:00Z", MADRID)) == "2026-11-26 11:00:00 CET"
     assert when(None) == "—"
+
+
+def test_list_overdue_counts_each_case_against_its_own_target(app: App, clock: FakeClock) -> None:
+    app.engine.open_case(complaint(PUBLIC))  # HIGH: 5 minutes
+    other = Actor("test", "U-john", "John")
+    app.engine.open_case(complaint(CALM, "m-9", author=other, channel="C2"))  # LOW: 15 minutes
+    here = Context(AGENT, "test", "C1")
+    clock.advance(minutes=4)
+    assert run(app.engine, app.times, "list overdue", here).text == "No cases match."
+    clock.advance(minutes=2)
+    overdue = run(app.engine, app.times, "list overdue", here).text
+    assert overdue.startswith("#1 · ") and "#2" not in overdue
+    clock.advance(minutes=10)
+    overdue = run(app.engine, app.times, "list overdue", here).text
+    assert "#1 · " in overdue and "#2 · " in overdue

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from bot.core.base.case import Case
 from bot.core.base.model import Actor, Status, StepState, Via
@@ -108,15 +108,24 @@ def _list(engine: Engine, command: Command, ctx: Context) -> Reply:
             query = replace(query, assignee_id=ctx.actor.user_id)
         elif word == "here":
             query = replace(query, channel_id=ctx.channel_id, platform=ctx.platform)
-        elif word == "overdue":
-            due = engine.clock.now() - engine.config.clocks.first_response
+        elif word == "overdue":  # the tightest target first; each case's own just below
+            due = engine.clock.now() - engine.config.clocks.first_response_for("high")
             query = replace(query, overdue_before=due)
         else:
             return Reply(
                 engine.say("reply.bad_filter", word=word[:30], usage=_usage(engine, "list")),
                 ok=False,
             )
-    return Reply(views.case_list(engine, engine.store.list_cases(query), engine.clock.now()))
+    now = engine.clock.now()
+    cases = engine.store.list_cases(query)
+    if query.overdue_before is not None:  # past the target for the case's own impact
+        cases = [c for c in cases if now - c.opened_at >= _target(engine, c)]
+    return Reply(views.case_list(engine, cases, now))
+
+
+def _target(engine: Engine, case: Case) -> timedelta:
+    """The first-response target of a case: its impact's, with its playbook's overrides."""
+    return engine.clocks_for(case).first_response_for(case.reading.impact.value)
 
 
 def _step(state: StepState) -> Callable[..., Reply]:
