@@ -43,6 +43,8 @@ async def away(
         chat: Chat
         if name == "discord":
             chat = DiscordChat(await stack.enter_async_context(FakeDiscord()))
+            for customer in CUSTOMERS:  # one customer's own messages would join her case
+                chat.fake.world.add_user(customer, customer[2:])
         else:
             users = {**USERS, **{c: c[2:] for c in CUSTOMERS}}
             fake = await stack.enter_async_context(FakeSlack(users=users))
@@ -61,7 +63,8 @@ def _post_while_away(chat: Chat, room: str, text: str, n: int) -> str:
         return ts
     assert isinstance(chat, DiscordChat)
     snowflake = discord.utils.time_snowflake(datetime.now(UTC)) + n
-    data = chat.fake.add_history(f"{text} ({n})", channel=room, message_id=snowflake)
+    author = CUSTOMERS[n % len(CUSTOMERS)]
+    data = chat.fake.add_history(f"{text} ({n})", author=author, channel=room, message_id=snowflake)
     return str(data["id"])
 
 
