@@ -12,10 +12,12 @@ from pathlib import Path
 
 from tests.acceptance.chat import COMPLAINT, Chat, Post
 from tests.acceptance.served import until
+from tests.acceptance.slack_chat import SlackChat
 from tests.fakes.slack_http import Call
 
 #: What a new case gets in its thread, in this order: header, first step, reply suggestion.
 CARDS = ("Case #", "Step 1/", "Suggested reply")
+_CUSTOMERS = itertools.count(1)
 
 
 @dataclass(frozen=True)
@@ -28,8 +30,12 @@ class Sent:
 
 
 async def complain(chat: Chat, room: str) -> Sent:
-    """A customer complains in `room` (Sereno's answer is not waited for)."""
+    """A customer complains in `room` (Sereno's answer is not waited for). On Slack each
+    complaint is another customer's: one customer's second one would join her open case."""
     at = time.monotonic()
+    if isinstance(chat, SlackChat):
+        customer = f"U-cust{next(_CUSTOMERS)}"
+        return Sent(room, await chat.post_complaint(room, COMPLAINT, customer), at)
     return Sent(room, await chat.post_complaint(room, COMPLAINT), at)
 
 

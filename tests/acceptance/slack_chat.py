@@ -93,9 +93,9 @@ class SlackChat(Chat):
         body = await self._http(*sp.interactive_request(SECRET, payload))
         return json.loads(body) if body.strip() else None
 
-    async def post_complaint(self, room: str, text: str) -> str:
+    async def post_complaint(self, room: str, text: str, customer: str = CUSTOMER) -> str:
         ts = sp.next_ts()
-        await self._deliver("events_api", sp.event_body(sp.message_event(room, CUSTOMER, text, ts)))
+        await self._deliver("events_api", sp.event_body(sp.message_event(room, customer, text, ts)))
         return ts
 
     async def react_done(self, thread: Thread, post: Post) -> None:
