@@ -29,6 +29,7 @@ async def test_users_info_failing_falls_back_to_the_id(slack: Running, status: i
     slack.fake.fail_next("users.info", status, times=10)
     assert await _complaint_opens(slack) == "U-lucia"
     slack.fake._faults["users.info"].clear()  # Slack is back: the next event learns the name
+    assert "resolved" in await slack.command("resolve #1", "U-ana")  # else hers would join #1
     ts = sp.next_ts()
     assert await slack.event(sp.message_event("C1", "U-lucia", EN + " again", ts)) == 200
     await slack.fake.wait_for("chat.postMessage", count=4, ok=True, timeout=15)
