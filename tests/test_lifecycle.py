@@ -258,3 +258,16 @@ def test_letgo_alone_still_posts_the_goodbye(app: App) -> None:
     case = opened(app)
     command(app, f"letgo #{case.id}")
     assert [s for k, s, _ in posted(app, case.id) if k == "suggestion"][-1] == "let-go"
+
+
+def test_a_new_let_go_after_a_reopen_is_a_new_decision_with_its_goodbye(
+    app: App, clock: FakeClock
+) -> None:
+    case = opened(app)
+    command(app, f"letgo #{case.id} no deal")
+    clock.advance(minutes=5)
+    command(app, f"reopen #{case.id} they called back")
+    clock.advance(minutes=5)
+    command(app, f"letgo #{case.id} still no deal")
+    goodbyes = [s for k, s, _ in posted(app, case.id) if k == "suggestion" and s == "let-go"]
+    assert goodbyes == ["let-go", "let-go"]

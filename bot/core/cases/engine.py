@@ -16,7 +16,7 @@ from bot.core.base.clocks import AUTO_DONE, Clocks, ReminderKind
 from bot.core.base.model import SERENO, Actor, Incoming, Reading, Status, StepState, Via
 from bot.core.base.ports import Clock, LanguageDetector
 from bot.core.base.store_port import CaseStore, NewCase
-from bot.core.cases import floods, merge
+from bot.core.cases import decisions, floods, merge
 from bot.core.cases.config import EngineConfig
 from bot.core.cases.conversation import Conversation
 from bot.core.cases.lifecycle import may_mark_step, refusal, reopen_flag
@@ -407,8 +407,8 @@ class Engine:
         if target is Status.IN_PROGRESS:
             self._schedule(case, ReminderKind.STALLED, self.clocks_for(case).stalled_after, actor)
         self.refresh_header(case.id)
-        if verb == "let go":  # once: the "let go politely" step may have posted it already
-            self.posts.suggestion(case, "let-go", actor.name, once=True)
+        if verb == "let go" and not decisions.goodbye_standing(self.store, case.id):
+            self.posts.suggestion(case, decisions.GOODBYE, actor.name, once=False)
         flag = reopen_flag(previous) if verb == "reopen" else None
         if flag and flag not in case.flags:
             self._add_flag(case, actor, flag, current=True)
