@@ -12,6 +12,7 @@ import contextlib
 import sys
 import time
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from typing import TextIO
 
@@ -109,6 +110,7 @@ class ConsoleSession:
             ConsoleMessenger(self.out, files),
             self.app.engine.clock,
             on_sent=replies.on_sent(self.app.engine),
+            edit_gap=timedelta(0),  # a terminal has no rate limit: each edit shows at once
         )
 
     def _agent(self) -> Actor:

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.core.base.model import CustomerKind
-from bot.core.guidance.playbook import Behaviour, Playbook, Step, Suggestion, Variant
+from bot.core.guidance.playbook import Behaviour, Group, Playbook, Step, Suggestion, Variant
 from playbooks import validate as v
 from playbooks.errors import PlaybookError
 
@@ -18,8 +18,12 @@ BUILTIN_DIR = Path(__file__).parent
 #: TOML files in a playbook directory that are not playbooks.
 NOT_PLAYBOOKS = frozenset({"reading.toml", "advice.toml"})
 
-PLAYBOOK_KEYS = (("id", "name", "steps"), ("selector", "suggestions", "behaviours", "clocks"))
-STEP_KEYS = (("id", "title", "guidance", "advice"), ("suggestion", "when"))
+PLAYBOOK_KEYS = (
+    ("id", "name", "steps"),
+    ("selector", "suggestions", "behaviours", "clocks", "groups"),
+)
+STEP_KEYS = (("id", "title", "guidance", "advice"), ("suggestion", "when", "group"))
+GROUP_KEYS = (("title",), ("after_resolution",))
 SUGGESTION_KEYS = (("label", "advice", "variants"), ())
 VARIANT_KEYS = (("text",), ("kinds", "without_agent", "without_channel"))
 BEHAVIOUR_KEYS = (("id", "description", "advice"), ())
@@ -59,16 +63,52 @@ def load_playbook(path: Path, advice_ids: frozenset[str]) -> Playbook:
     place = v.Place(str(path), "playbook")
     v.check_keys(data, place, *PLAYBOOK_KEYS)
     suggestions = build_suggestions(data.get("suggestions", {}), place, advice_ids)
+    groups = build_groups(data.get("groups", {}), place)
+    steps = build_steps(data["steps"], place, advice_ids, suggestions)
+    check_grouping(steps, groups, place)
     return Playbook(
         id=v.identifier(data["id"], place, "id"),
         name=v.text(data["name"], place, "name"),
         source=str(path),
         selector=v.selector(data.get("selector", {}), place.at("selector")),
-        steps=build_steps(data["steps"], place, advice_ids, suggestions),
+        steps=steps,
         suggestions=suggestions,
         behaviours=build_behaviours(data.get("behaviours", []), place, advice_ids),
         clocks=v.clocks(data.get("clocks", {}), place.at("clocks")),
+        groups=groups,
     )
+
+
+def build_groups(value: Any, place: v.Place) -> dict[str, Group]:
+    """Build the `[groups.<id>]` tables: steps shown as one card."""
+    groups: dict[str, Group] = {}
+    for group_id, raw in v.table(value, place, "groups").items():
+        v.identifier(group_id, place, f"groups.{group_id}")
+        here = place.at(f"group '{group_id}'")
+        raw = v.table(raw, here, f"groups.{group_id}")
+        v.check_keys(raw, here, *GROUP_KEYS)
+        after = raw.get("after_resolution", False)
+        if not isinstance(after, bool):
+            got = v.type_name(after)
+            raise here.error("after_resolution", f"expected true or false, got {got}")
+        groups[group_id] = Group(group_id, v.text(raw["title"], here, "title"), after)
+    return groups
+
+
+def check_grouping(steps: Sequence[Step], groups: Mapping[str, Group], place: v.Place) -> None:
+    """Every step's group is defined, and a group's steps follow one another."""
+    closed: set[str] = set()
+    previous: str | None = None
+    for step in steps:
+        here = place.at(f"step '{step.id}'")
+        if step.group is not None and step.group not in groups:
+            known = sorted(groups) or "none defined"
+            raise here.error("group", f"unknown group '{step.group}' (known: {known})")
+        if step.group in closed:
+            raise here.error("group", f"the steps of group '{step.group}' must be consecutive")
+        if previous is not None and previous != step.group:
+            closed.add(previous)
+        previous = step.group
 
 
 def read_toml(path: Path) -> dict[str, Any]:
@@ -122,6 +162,7 @@ def build_step(
         advice=v.advice(raw["advice"], place, "advice", advice_ids),
         when=v.condition(raw.get("when", {}), place),
         suggestion=suggestion,
+        group=v.text_value(raw["group"], place, "group") if "group" in raw else None,
     )
 
 

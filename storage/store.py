@@ -23,6 +23,7 @@ from storage.codec import (
     step_from_row,
     ts,
 )
+from storage.edits import EditRows
 from storage.inbox import InboxRows, unavailable
 from storage.reminders import ReminderRows
 from storage.reports import ReportRows
@@ -35,7 +36,7 @@ _OUTBOX_SELECT = (
 )
 
 
-class SqliteStore(InboxRows, ReminderRows, ReportRows):
+class SqliteStore(InboxRows, ReminderRows, ReportRows, EditRows):
     """Every read and write the core makes, in small direct functions."""
 
     def __init__(self, db: Database) -> None:
@@ -404,16 +405,18 @@ class SqliteStore(InboxRows, ReminderRows, ReportRows):
 
         Only a row that heads its case's queue is eligible, so a case's messages
         keep their order (an edit never runs before the message it edits) and a
-        row held back for a retry holds only its own case.
+        row held back for a retry holds only its own case. An edit held back (a header
+        edited at most every few seconds) holds nothing: later cards go past it.
         """
         row = self._one(
             _OUTBOX_SELECT + "WHERE o.platform = ? AND o.channel_id = ? AND o.status = 'pending' "
             "AND (o.not_before IS NULL OR o.not_before <= ?) "
             "AND o.id = (SELECT min(h.id) FROM outbox h WHERE h.platform = o.platform "
             "AND h.status = 'pending' AND (h.case_id = o.case_id OR "
-            "(o.case_id IS NULL AND h.case_id IS NULL AND h.channel_id = o.channel_id))) "
+            "(o.case_id IS NULL AND h.case_id IS NULL AND h.channel_id = o.channel_id)) "
+            "AND NOT (h.edit_of IS NOT NULL AND coalesce(h.not_before, '') > ?)) "
             "ORDER BY o.priority, o.id LIMIT 1",
-            [platform, channel_id, ts(now)],
+            [platform, channel_id, ts(now), ts(now)],
         )
         return outbox_from_row(row) if row else None
 

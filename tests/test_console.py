@@ -55,10 +55,11 @@ def test_console_session_end_to_end(tmp_path: Path) -> None:
     assert re.search(r"^\[m6\] Sereno \(#2\) › Suggested reply \(en\)", out, re.M)
     spanish = out.split("[m3]")[1].split("[m4]")[0]
     assert "48213" in spanish and "Lucía" in spanish
-    # A reaction and a command each mark a step; the next step unfolds.
+    # A reaction marks what its card stands for (the folded "Before you answer" steps,
+    # issue 13) and the next card unfolds; a command marks one step.
     assert "Step '" in out and "done by ana on #1" in out and "done by ana on #2" in out
-    assert re.search(r"^\[m\d+\] Sereno \(#1\) › Step 2/", out, re.M)
-    assert "[m1 updated] Progress 1/" in out and "☑ " in out
+    assert re.search(r"^\[m\d+\] Sereno \(#1\) › Step \d+/\d+ · First reply", out, re.M)
+    assert re.search(r"^\[m1 updated\] Progress [3-9]/\d+ · ☑ before-answer ☐ reply", out, re.M)
     # Bad commands get help, not a crash.
     assert "I don't know 'frobnicate'" in out
     # The timeline says who did what, when.

@@ -220,7 +220,10 @@ def test_english_stays_as_before(
         assert header.lines[-1].endswith(" UTC (in 15 min; target 15 min for LOW impact)")
         assert labels(header) == ["Claim", "Resolve", "Let go"]
         step = cards(app, "step")[0]
-        assert step.footer == f"React ✅ when done, ⏩ to skip · or /complaint done {_id(app)}"
+        assert step.footer == (  # the folded "Before you answer" card (issue 13)
+            "React ✅ when done, ⏩ to skip (all of it at once) · "
+            f"one step: /complaint done {_id(app)}"
+        )
         assert step.lines[-1].startswith("(advice: ") and labels(step) == ["Done", "Skip"]
         clock.advance(minutes=15)
         app.scheduler.tick()

@@ -46,12 +46,13 @@ async def test_a_complaint_gets_its_case_and_guidance_in_its_thread(chat: Chat) 
 async def test_a_check_mark_on_a_step_marks_it_and_the_next_step_appears(chat: Chat) -> None:
     thread = await chat.complain()
     header, step_1 = chat.posts(thread.id)[:2]
-    await chat.react_done(thread, step_1)
-    await chat.wait_posts(thread.id, starts("Step 2/"))
+    assert step_1.title.startswith("Step 1/") and "Before you answer" in step_1.title
+    await chat.react_done(thread, step_1)  # it marks every step the folded card holds
+    await chat.wait_posts(thread.id, lambda p: p.title.startswith("Step ") and p != step_1)
     await until(
-        lambda: [t for t in chat.edits(thread, header) if "Progress 1/" in t and "☑" in t],
+        lambda: [t for t in chat.edits(thread, header) if "☑ before-answer ☐ reply" in t],
         timeout=ANSWER_WITHIN,
-        what=lambda: f"the header showing one step done; edits: {chat.edits(thread, header)}",
+        what=lambda: f"the header showing the first card done; edits: {chat.edits(thread, header)}",
         served=chat.served,
     )
     shown = await chat.command(thread.room, "show", thread.case)

@@ -165,6 +165,18 @@ class CaseStore(Protocol):
 
     def mark_outbox_failed(self, item_id: int, error: str, at: datetime) -> None: ...
 
+    def supersede_edits(self, edit_of: int) -> None:
+        """Edits of a row not sent yet give way to a newer one: the latest content wins."""
+        ...
+
+    def last_edit_sent_at(self, edit_of: int) -> datetime | None:
+        """When an edit of this row last reached the platform."""
+        ...
+
+    def hold_outbox(self, item_id: int, not_before: datetime) -> None:
+        """Hold a row back until `not_before`, with no failure counted."""
+        ...
+
     def write_lock(self) -> AbstractContextManager[Any]:
         """A transaction holding the write lock from its start (for picking due work)."""
         ...

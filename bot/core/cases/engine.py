@@ -29,7 +29,7 @@ from bot.core.reading.reader import assess_history, read_complaint
 from bot.core.texts import Translator, for_language
 
 FIRST_REPLY = "first-reply"
-AGENT_FLAGS = frozenset({"unjustified", "refused"})
+AGENT_FLAGS = frozenset({"unjustified", "refused", "not-ours"})
 
 
 @dataclass(frozen=True)
@@ -407,6 +407,8 @@ class Engine:
         if target is Status.IN_PROGRESS:
             self._schedule(case, ReminderKind.STALLED, self.clocks_for(case).stalled_after, actor)
         self.refresh_header(case.id)
+        if target is Status.RESOLVED:  # the card for after the resolution
+            self.posts.after_resolution(case, case.assignee_name or actor.name)
         if verb == "let go" and not decisions.goodbye_standing(self.store, case.id):
             self.posts.suggestion(case, decisions.GOODBYE, actor.name, once=False)
         flag = reopen_flag(previous) if verb == "reopen" else None

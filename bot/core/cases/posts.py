@@ -1,19 +1,21 @@
 """What Sereno posts in a case's thread: the header, the steps and the suggestions.
 
 The engine holds one `Posts` and calls it inside its transactions; a step or a
-suggestion marked `once` is posted once, however often the engine asks.
+suggestion marked `once` is posted once, however often the engine asks. Steps of one
+group (`Playbook.groups`) are posted as one card; a group for after the resolution
+waits until the case is resolved.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.core.base.case import Case
+from bot.core.base.case import Case, CaseStep
 from bot.core.base.model import StepState
 from bot.core.base.ports import Clock
 from bot.core.base.store_port import CaseStore
 from bot.core.cases.config import EngineConfig
-from bot.core.guidance.guide import header_card, step_card, suggestion_card
+from bot.core.guidance.guide import group_card, header_card, step_card, suggestion_card
 from bot.core.guidance.playbook import Playbook, PlaybookLibrary
 from bot.core.guidance.wording import offers_typed
 
@@ -30,7 +32,8 @@ class Posts:
         return self.library.get(case.playbook_id) or self.library.playbooks[0]
 
     def refresh_header(self, case_id: int) -> None:
-        """Queue an in-place edit of the case header (or its first post)."""
+        """Queue an in-place edit of the case header (or its first post); the drainer
+        sends at most one every `EDIT_GAP` per message, the latest content."""
         case = self.store.get_case(case_id)
         assert case is not None
         headers = [
@@ -52,6 +55,8 @@ class Posts:
             next_due,
             target if case.first_response_at is None else None,
         )
+        if headers:  # one living message: an edit not sent yet gives way to this one
+            self.store.supersede_edits(headers[0])
         self.store.enqueue(case, card, self.clock.now(), edit_of=headers[0] if headers else None)
 
     def posted(self, case_id: int) -> tuple[set[str], set[str]]:
@@ -62,6 +67,11 @@ class Posts:
                 steps.add(step_id)
             elif kind == "suggestion" and step_id:
                 suggestions.add(step_id)
+        case = self.store.get_case(case_id)
+        if case is not None:  # a group's card stands for every step of the group
+            playbook = self.playbook_for(case)
+            names = {g.group for g in (playbook.step(s) for s in steps) if g and g.group}
+            steps |= {s.id for s in playbook.steps if s.group in names}
         return steps, suggestions
 
     def step(self, case: Case, step_id: str, agent_name: str | None) -> None:
@@ -71,6 +81,9 @@ class Posts:
         step = playbook.step(step_id)
         if step is None:
             return
+        if step.group and step.group in playbook.groups:
+            self._group(case, playbook, steps, step_id, agent_name)
+            return
         number = next(i for i, s in enumerate(steps, 1) if s.step_id == step_id)
         lang = self.config.guidance.agent_language
         self.store.enqueue(
@@ -78,6 +91,44 @@ class Posts:
         )
         if step.suggestion:
             self.suggestion(case, step.suggestion, agent_name, once=True)
+
+    def card_steps(self, case: Case, step_id: str) -> list[CaseStep]:
+        """The case's steps a card stands for: its step, or every step of its group."""
+        playbook = self.playbook_for(case)
+        group = playbook.group_of(step_id)
+        steps = self.store.steps(case.id)
+        if group is None:
+            return [s for s in steps if s.step_id == step_id]
+        return [s for s in steps if playbook.group_of(s.step_id) == group]
+
+    def _group(
+        self,
+        case: Case,
+        playbook: Playbook,
+        steps: list[CaseStep],
+        step_id: str,
+        agent_name: str | None,
+    ) -> None:
+        """Post one card for the pending steps of `step_id`'s group (it among them), and
+        the first of their suggestions, once; none after the resolution (they are for
+        later: the follow-up, the improvement)."""
+        group = playbook.groups[playbook.step(step_id).group]  # type: ignore[union-attr,index]
+        ids = [
+            s.step_id
+            for s in steps
+            if s.state is StepState.PENDING and playbook.group_of(s.step_id) == group
+        ]
+        members = [m for m in (playbook.step(i) for i in ids) if m is not None]
+        if not members:
+            return
+        first = members[0].id
+        number = next(i for i, s in enumerate(steps, 1) if s.step_id == first)
+        lang = self.config.guidance.agent_language
+        card = group_card(case, group, members, number, len(steps), lang)
+        self.store.enqueue(case, card, self.clock.now(), step_id=first)
+        replies = [m.suggestion for m in members if m.suggestion]
+        if replies and not group.after_resolution:
+            self.suggestion(case, replies[0], agent_name, once=True)
 
     def suggestion(
         self, case: Case, suggestion_id: str, agent_name: str | None, once: bool
@@ -97,6 +148,31 @@ class Posts:
     def advance(self, case: Case, agent_name: str | None) -> None:
         """Post the first pending step if it is not on screen yet: guidance unfolds."""
         posted, _ = self.posted(case.id)
-        pending = [s for s in self.store.steps(case.id) if s.state is StepState.PENDING]
+        case = self.store.get_case(case.id) or case  # the caller may hold an older copy
+        playbook = self.playbook_for(case)
+        pending = [
+            s
+            for s in self.store.steps(case.id)
+            if s.state is StepState.PENDING and not (case.is_open and _after(playbook, s))
+        ]
         if pending and pending[0].step_id not in posted:
             self.step(case, pending[0].step_id, agent_name)
+
+    def after_resolution(self, case: Case, agent_name: str | None) -> None:
+        """On resolving: the card of the steps for after the resolution, once, whatever
+        was left pending before."""
+        playbook = self.playbook_for(case)
+        posted, _ = self.posted(case.id)
+        after = [
+            s
+            for s in self.store.steps(case.id)
+            if s.state is StepState.PENDING and _after(playbook, s)
+        ]
+        if after and after[0].step_id not in posted:
+            self.step(case, after[0].step_id, agent_name)
+
+
+def _after(playbook: Playbook, step: CaseStep) -> bool:
+    """Whether a step belongs to a group for after the resolution."""
+    group = playbook.group_of(step.step_id)
+    return group is not None and group.after_resolution

@@ -45,8 +45,34 @@ def on_reaction(
         )
         if current is not target:
             return None  # removing a reaction only undoes what that reaction did
-        target = StepState.PENDING
-    return engine.set_step(case, item.step_id, target, actor, Via.REACTION)
+        return mark_card(engine, case, item.step_id, StepState.PENDING, actor, Via.REACTION, target)
+    return mark_card(engine, case, item.step_id, target, actor, Via.REACTION)
+
+
+def mark_card(
+    engine: Engine,
+    case: Case,
+    step_id: str,
+    state: StepState,
+    actor: Actor,
+    via: Via,
+    undoing: StepState | None = None,
+) -> Reply:
+    """Mark what a step card stands for: its step, or each step of its group that is
+    still pending (`undoing` a reaction: each one that reaction had marked)."""
+    before = undoing if state is StepState.PENDING else StepState.PENDING
+    members = [s.step_id for s in engine.posts.card_steps(case, step_id) if s.state is before]
+    if len(members) <= 1:
+        return engine.set_step(case, members[0] if members else step_id, state, actor, via)
+    with engine.store.atomic():
+        for member in members:
+            reply = engine.set_step(case, member, state, actor, via)
+            if not reply.ok:
+                return reply
+    engine.notify()
+    steps = ", ".join(members)
+    text = engine.say(f"reply.step.{state.value}", step=steps, actor=actor.name, ref=case.ref)
+    return Reply(text, case_id=case.id)
 
 
 def _on_ping(engine: Engine, case: Case, ref: str, meaning: Gesture, actor: Actor) -> Reply | None:
@@ -77,9 +103,9 @@ def on_button(engine: Engine, action_id: str, value: str, actor: Actor) -> Reply
     except ValueError:
         return Reply(engine.say("reply.unknown_button"), ok=False, case_id=case.id)
     if action is ActionId.STEP_DONE:
-        return engine.set_step(case, item, StepState.DONE, actor, Via.BUTTON)
+        return mark_card(engine, case, item, StepState.DONE, actor, Via.BUTTON)
     if action is ActionId.STEP_SKIP:
-        return engine.set_step(case, item, StepState.SKIPPED, actor, Via.BUTTON)
+        return mark_card(engine, case, item, StepState.SKIPPED, actor, Via.BUTTON)
     if action is ActionId.CLAIM:
         return engine.claim(case, actor, via=Via.BUTTON)
     if action is ActionId.RESOLVE:

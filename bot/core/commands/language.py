@@ -29,7 +29,7 @@ USAGE: dict[str, str] = {
     "split": "split [#case] — the customer's latest message that joined it: a case of its own",
     "timeline": "timeline [#case] — who did what, when",
     "playbook": "playbook [#case] — every step of the playbook",
-    "flag": "flag [#case] <unjustified|refused> — unlock the matching steps",
+    "flag": "flag [#case] <unjustified|refused|not-ours> — unlock the matching steps",
     "suggest": "suggest [#case] [suggestion] — post another reply suggestion",
     "due": "due [mine|all] — due and overdue reminders",
     "snooze": "snooze [#case] <when> — push the case's reminder, e.g. 'in 2 hours'",

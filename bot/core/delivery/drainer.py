@@ -9,6 +9,9 @@
 - Transient failures back off (at most 5 minutes apart) for at least
   `RETRY_FOR`; a refusal for good is recorded and reported once through
   `on_refused`, never silently dropped.
+- A message is edited at most once every `EDIT_GAP` (a header ticking through a burst
+  of steps): an edit waits, without holding its case's later cards, and only the
+  latest content goes (`supersede_edits`).
 - `Fatal` (the platform refuses us altogether) ends the drainer, so the
   supervisor can stop that platform with one line.
 """
@@ -40,6 +43,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 MAX_LANES = 32
+#: The least time between two edits of one message (a case header) on a platform.
+EDIT_GAP = timedelta(seconds=5)
 #: On shutdown, sends already under way get this long to finish and be marked sent,
 #: so a clean stop does not post them again after the restart.
 FINISH_IN_FLIGHT = 3.0
@@ -62,6 +67,7 @@ class OutboxDrainer:
         retry_for: timedelta = RETRY_FOR,
         ready: Callable[[], bool] = lambda: True,
         on_sent: Sent | None = None,
+        edit_gap: timedelta = EDIT_GAP,
     ) -> None:
         self._store = store
         self._messenger = messenger
@@ -71,6 +77,7 @@ class OutboxDrainer:
         self._retry_for = retry_for
         self._ready = ready  # False while the platform is not connected: nothing is tried
         self._on_sent = on_sent  # what being sent means, in the same transaction
+        self._edit_gap = edit_gap
         self._wake = asyncio.Event()
         self._open = asyncio.Event()  # cleared while the platform holds every channel
         self._open.set()
@@ -175,6 +182,8 @@ class OutboxDrainer:
                 delivered += 1
 
     async def _deliver(self, item: OutboxItem) -> bool:
+        if self._held_back(item):
+            return False
         try:
             message_id = await self._messenger.send(item)
         except RateLimited as exc:
@@ -197,6 +206,16 @@ class OutboxDrainer:
             self._store.mark_outbox_sent(item.id, message_id, now)
             if self._on_sent is not None:
                 self._on_sent(item, message_id, now)
+        return True
+
+    def _held_back(self, item: OutboxItem) -> bool:
+        """An edit within `EDIT_GAP` of the last edit of its message waits for the gap."""
+        if item.edit_of is None or not self._edit_gap:
+            return False
+        last = self._store.last_edit_sent_at(item.edit_of)
+        if last is None or self._clock.now() >= last + self._edit_gap:
+            return False
+        self._store.hold_outbox(item.id, last + self._edit_gap)
         return True
 
     async def _wait_out(self, exc: RateLimited) -> None:

@@ -18,12 +18,17 @@ from bot.core.base.model import (
     StepState,
     Subject,
 )
-from bot.core.guidance.playbook import Playbook, ReadingRules, Step, Suggestion
+from bot.core.guidance.playbook import (
+    Group,
+    Playbook,
+    ReadingRules,
+    Step,
+    Suggestion,
+)
 from bot.core.guidance.wording import reply_text, subject_name
 from bot.core.texts import name, plural, t
 
 _BOX = {StepState.PENDING: "☐", StepState.DONE: "☑", StepState.SKIPPED: "⤼"}
-_SHOWN_AHEAD = 2
 # Evidence from a customer's earlier cases (see `reading_history`), told from `Reading.history`.
 _HISTORY_SIGNALS = ("history", "chronic")
 
@@ -106,22 +111,41 @@ def _history_line(reading: Reading, lang: str) -> str:
 
 
 def progress_line(playbook: Playbook, steps: Sequence[CaseStep], lang: str = "en") -> str:
-    """Where the case stands in one short line: done so far, the current step, what's next."""
+    """Where the case stands in one short line: how many steps are worked, the whole
+    checklist (a group of steps shown as one card is one entry) and the current step."""
     finished = [s for s in steps if s.state is not StepState.PENDING]
     pending = [s for s in steps if s.state is StepState.PENDING]
     parts = [t("progress.count", lang, done=len(finished), total=len(steps))]
-    if finished:
-        shown = [f"{_BOX[s.state]} {s.step_id}" for s in finished[-2:]]
-        parts.append(("… " if len(finished) > 2 else "") + " ".join(shown))
+    parts.append(" ".join(checklist(playbook, steps)))
     if pending:
         parts.append(t("progress.now", lang, step=pending[0].step_id))
-        ahead = [f"☐ {s.step_id}" for s in pending[1 : 1 + _SHOWN_AHEAD]]
-        more = len(pending) - 1 - len(ahead)
-        if ahead:
-            parts.append(" ".join(ahead) + (f" +{more}" if more > 0 else ""))
     else:
         parts.append(t("progress.all_done", lang))
     return " · ".join(parts)
+
+
+def checklist(playbook: Playbook, steps: Sequence[CaseStep]) -> list[str]:
+    """Every step of the case, ☑ worked or ☐ left; a group's steps are one entry, with
+    how many of them are worked while it is under way."""
+    entries: list[tuple[str, list[CaseStep]]] = []
+    for case_step in steps:
+        group = playbook.group_of(case_step.step_id)
+        label = group.id if group else case_step.step_id
+        if group and entries and entries[-1][0] == label:
+            entries[-1][1].append(case_step)
+        else:
+            entries.append((label, [case_step]))
+    shown = []
+    for label, members in entries:
+        left = [m for m in members if m.state is StepState.PENDING]
+        if not left:
+            skipped = all(m.state is StepState.SKIPPED for m in members)
+            shown.append(f"{_BOX[StepState.SKIPPED if skipped else StepState.DONE]} {label}")
+        elif len(left) < len(members):
+            shown.append(f"☐ {label} {len(members) - len(left)}/{len(members)}")
+        else:
+            shown.append(f"☐ {label}")
+    return shown
 
 
 def _title(case: Case, lang: str) -> str:
@@ -204,6 +228,27 @@ def step_card(case: Case, step: Step, number: int, total: int, lang: str) -> Car
             Action(ActionId.STEP_SKIP, t("button.skip", lang), value),
         ),
         footer=t("step.footer", lang, step=step.id),
+    )
+
+
+def group_card(
+    case: Case, group: Group, members: Sequence[Step], number: int, total: int, lang: str
+) -> Card:
+    """Several steps that need no separate decision, as one card marked with one ✅."""
+    value = f"{case.id}:{members[0].id}"
+    title = t("step.title", lang, number=number, total=total, title=group.title.get(lang))
+    lines = [f"{s.title.get(lang)} — {s.guidance.get(lang)}" for s in members]
+    advice = dict.fromkeys(a for s in members for a in s.advice)
+    lines.append(t("step.advice", lang, advice=", ".join(advice)))
+    return Card(
+        CardKind.STEP,
+        title,
+        tuple(lines),
+        actions=(
+            Action(ActionId.STEP_DONE, t("button.done", lang), value),
+            Action(ActionId.STEP_SKIP, t("button.skip", lang), value),
+        ),
+        footer=t("step.footer_group", lang, step=members[0].id),
     )
 
 

@@ -35,6 +35,7 @@ FLAGS: frozenset[str] = frozenset(
         "refused",
         "reopened",
         "reconsidered",  # reopened after a let-go
+        "not-ours",
     }
 )
 
@@ -83,6 +84,18 @@ class Step:
     advice: tuple[str, ...]
     when: Condition = field(default_factory=Condition)
     suggestion: str | None = None
+    #: Steps of one group that need no separate decision share one card (see `Group`).
+    group: str | None = None
+
+
+@dataclass(frozen=True)
+class Group:
+    """Consecutive steps shown as one card and marked together (e.g. "Before you answer");
+    `after_resolution`: the card is posted once the case is resolved, not before."""
+
+    id: str
+    title: Text
+    after_resolution: bool = False
 
 
 @dataclass(frozen=True)
@@ -163,10 +176,17 @@ class Playbook:
     behaviours: tuple[Behaviour, ...] = ()
     #: Overrides of the team's response clocks for cases on this playbook.
     clocks: Mapping[str, timedelta | None] = field(default_factory=dict)
+    #: The step groups, by id (`Step.group` names one).
+    groups: Mapping[str, Group] = field(default_factory=dict)
 
     def step(self, step_id: str) -> Step | None:
         """Return the step with this id, if the playbook has it."""
         return next((s for s in self.steps if s.id == step_id), None)
+
+    def group_of(self, step_id: str) -> Group | None:
+        """The group a step belongs to, if any."""
+        step = self.step(step_id)
+        return self.groups.get(step.group) if step and step.group else None
 
     def advice_ids(self) -> set[str]:
         """Every advice id this playbook names, in steps, suggestions or behaviours."""
