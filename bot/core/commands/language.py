@@ -23,7 +23,7 @@ USAGE: dict[str, str] = {
     "followup": "followup [#case] <when> [note] — e.g. 'in 3 days', 'mañana a las 10'",
     "resolve": "resolve [#case] [summary] — the customer's problem is solved",
     "close": "close [#case] — close a resolved case",
-    "letgo": "letgo [#case] [why] — close without agreement, politely",
+    "letgo": "letgo [#case] [what you offered] — close without agreement, politely",
     "reopen": "reopen [#case] [why] — the problem came back",
     "dismiss": "dismiss [#case] [why] — not a complaint: close it without a word to the customer",
     "split": "split [#case] — the customer's latest message that joined it: a case of its own",
