@@ -427,8 +427,9 @@ def test_spanish_history_evidence_for_a_repeat_customer(es_app: App, clock: Fake
     why = repeat_header(es_app, clock)
     assert why.startswith("Por qué: ")
     assert why.endswith(
-        '"4 casos anteriores (1 resuelto, 1 cerrado sin acuerdo, 2 aún abiertos)" (chronic)'
+        '"4 casos anteriores (1 resuelto, 1 cerrado sin acuerdo, 2 aún abiertos)" (crónico)'
     )
+    assert '"TRES" (mayúsculas), "!!!" (exclamaciones)' in why  # signals named in Spanish too
     assert history_evidence(History(1, 0, 1, 0), "es") == "1 caso anterior (1 cerrado sin acuerdo)"
 
 

@@ -26,7 +26,7 @@ from bot.core.guidance.playbook import (
     Suggestion,
 )
 from bot.core.guidance.wording import reply_text, subject_name
-from bot.core.texts import name, plural, t
+from bot.core.texts import label, name, plural, t
 
 _BOX = {StepState.PENDING: "☐", StepState.DONE: "☑", StepState.SKIPPED: "⤼"}
 # Evidence from a customer's earlier cases (see `reading_history`), told from `Reading.history`.
@@ -63,7 +63,7 @@ def _detail(signal: Signal, history: History, lang: str) -> str:
 def _quoted(signals: Sequence[Signal], history: History, lang: str) -> str:
     shown = (s for s in signals if s.name != "intensity")
     unique = dict.fromkeys((s.name, _detail(s, history, lang)) for s in shown)
-    return ", ".join(f'"{detail}" ({name})' for name, detail in unique)
+    return ", ".join(f'"{detail}" ({label("signal", kind, lang)})' for kind, detail in unique)
 
 
 def _reading_lines(reading: Reading, rules: ReadingRules, lang: str) -> list[str]:
