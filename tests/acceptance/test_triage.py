@@ -95,9 +95,15 @@ async def test_the_customer_channel_gets_nothing_and_the_triage_thread_the_guida
 
     thread = Thread(TRIAGE, first["ts"], 1)
     [step] = [p for p in posts if p.title.startswith("Step 1/")]
-    await slack.react_done(thread, step)
+    assert step.title.endswith("Before you answer"), step.title
+    await slack.react_done(thread, step)  # marks the steps the folded card holds (issue 13)
     await slack.wait_posts(
-        first["ts"], lambda p: p.title.startswith("Step 2/"), timeout=ANSWER_WITHIN
+        first["ts"],
+        lambda p: (
+            p.title.startswith("Step 4/")
+            and p.title.endswith("First reply: acknowledge, align, assure")
+        ),
+        timeout=ANSWER_WITHIN,
     )
 
     await stays(

@@ -24,11 +24,13 @@ from tests.acceptance.served import CLEAN_EXITS, until
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 DONE_LINE = r"\n\s*{n}\. [\w-]+: done by \S+ via reaction"
+FIRST_REPLY = "First reply: acknowledge, align, assure"
+SOLVE = "Solve it: offer options"
 
 
-def starts(prefix: str) -> Callable[[Post], bool]:
-    """Posts whose title starts with `prefix`."""
-    return lambda post: post.title.startswith(prefix)
+def card(prefix: str, title: str) -> Callable[[Post], bool]:
+    """Step cards whose title starts with `prefix` ("Step 4/") and ends with `title`."""
+    return lambda post: post.title.startswith(prefix) and post.title.endswith(title)
 
 
 @core_verb
@@ -96,19 +98,23 @@ async def test_resolving_brings_a_follow_up_ping(chat: Chat) -> None:
 async def test_a_restart_keeps_cases_steps_and_reactions(chat: Chat) -> None:
     thread = await chat.complain()
     step_1 = chat.posts(thread.id)[1]
-    await chat.react_done(thread, step_1)
-    [step_2] = await chat.wait_posts(thread.id, starts("Step 2/"))
+    assert step_1.title.startswith("Step 1/") and "Before you answer" in step_1.title
+    await chat.react_done(thread, step_1)  # marks pause, listen and find-reason (issue 13)
+    [reply] = await chat.wait_posts(thread.id, card("Step 4/", FIRST_REPLY))
 
     code = await chat.served.stop()
     stopping = chat.served.stderr()
     await chat.start()
 
-    await chat.react_done(thread, step_2)  # on a message the previous process posted
-    await chat.wait_posts(thread.id, starts("Step 3/"))
+    await chat.react_done(thread, reply)  # on a message the previous process posted
+    await chat.wait_posts(thread.id, card("Step 6/", SOLVE))
     shown = await chat.command(thread.room, "show", thread.case)
     assert shown.startswith(f"Case #{thread.case} · ") and COMPLAINT in shown
-    assert re.search(DONE_LINE.format(n=1), shown) and re.search(DONE_LINE.format(n=2), shown)
-    assert [t for t in chat.titles(thread.id) if t.startswith("Step 2/")] == [step_2.title]
+    # the first card stood for steps 1-3, the reply card for 4 (apologise) and 5
+    for n in range(1, 6):
+        assert re.search(DONE_LINE.format(n=n), shown), (n, shown)
+    assert not re.search(DONE_LINE.format(n=6), shown), shown
+    assert [t for t in chat.titles(thread.id) if t.startswith("Step 4/")] == [reply.title]
     # issue 9, item 1: SIGTERM shuts down cleanly (a handled exit, no traceback)
     assert code in CLEAN_EXITS and "Traceback" not in stopping, (
         f"SIGTERM: exit code {code} (clean is one of {CLEAN_EXITS})\n{stopping[-3000:]}"
