@@ -153,15 +153,16 @@ def report(settings: Settings, period: str, out_dir: Path, out: TextIO = sys.std
     try:
         now = app.engine.clock.now()
         try:
-            start, end = parse_period(period, now)
+            start, end = parse_period(period, now, settings.timezone)
         except ValueError as exc:
             out.write(f"{exc}\n")
             return 2
-        figures = compute(app.store, start, end, now)
+        figures = compute(app.store, start, end, now, settings.timezone)
     finally:
         app.close()
     shown = shown_figures(figures, settings.agent_language)
-    chart = write_file(out_dir / file_name("team-report", start, end, "png"), report_png(shown))
+    name = file_name("team-report", start, end, "png", settings.timezone)
+    chart = write_file(out_dir / name, report_png(shown))
     text = render_text(figures, settings.agent_language, shown)
     out.write(text + f"\n\nChart saved to {chart}\n")
     return 0

@@ -55,7 +55,7 @@ def cases_file(
     listed = fit_cases_csv(engine.store, now, max_bytes, period)
     name = f"cases-{now:%Y%m%d}.csv"
     if period:
-        name = file_name("cases", period[0], period[1], "csv")  # the days it covers
+        name = file_name("cases", *period, "csv", engine.config.timezone)  # its days
     return Attachment(name, FORMATS["csv"], listed.text.encode(formats.CSV_ENCODING)), listed
 
 
@@ -70,7 +70,7 @@ def export(engine: Engine, case: Case | None, args: str, ctx: Context) -> Reply:
     now = engine.clock.now()
     if case is None:
         try:
-            period = parse_period(rest, now) if rest else None
+            period = parse_period(rest, now, engine.config.timezone) if rest else None
         except ValueError as exc:
             return Reply(f"{engine.say('export.formats')} {exc}", ok=False)
         return _export_list(engine, period, ctx, now)
@@ -115,15 +115,16 @@ def team_report(engine: Engine, period: str, ctx: Context, chart: ChartRenderer 
     from the same figures) as an image named for the days the report covers."""
     now = engine.clock.now()
     try:
-        start, end = parse_period(period or "7d", now)
+        start, end = parse_period(period or "7d", now, engine.config.timezone)
     except ValueError as exc:
         return Reply(str(exc), ok=False)
-    report = compute(engine.store, start, end, now)  # type: ignore[arg-type]
+    zone = engine.config.timezone
+    report = compute(engine.store, start, end, now, zone)  # type: ignore[arg-type]
     lang = engine.config.guidance.agent_language
     shown = figures(report, lang)  # once: the text and the chart show the same figures
     text = render_text(report, lang, shown)
     lines = tuple(text.splitlines())
-    name = file_name("team-report", start, end, "png")
+    name = file_name("team-report", start, end, "png", zone)
     attachment = Attachment(name, "image/png", chart(shown)) if chart else None
     card = Card(
         CardKind.REPORT, lines[0] if lines else "Team report", lines[1:], attachment=attachment
@@ -137,13 +138,13 @@ def stories(engine: Engine, period: str, ctx: Context) -> Reply:
     """`stories [period]`: the success stories of a period, as a Markdown file."""
     now = engine.clock.now()
     try:
-        start, end = parse_period(period or "30d", now)
+        start, end = parse_period(period or "30d", now, engine.config.timezone)
     except ValueError as exc:
         return Reply(str(exc), ok=False)
     text = formats.stories_markdown(
         engine.store, start, end, now, engine.library, engine.config.timezone
     )
-    name = file_name("stories", start, end, "md")
+    name = file_name("stories", start, end, "md", engine.config.timezone)
     attachment = Attachment(name, FORMATS["md"], text.encode("utf-8"))
     title = t("report.stories", engine.config.guidance.agent_language)
     card = Card(CardKind.REPORT, title, attachment=attachment)

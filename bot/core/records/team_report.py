@@ -4,8 +4,8 @@ Cohort view: every figure describes the cases *opened* in [start, end), as they
 stand at `now` (a case opened on the 3rd and resolved on the 20th counts as
 resolved). Two figures look at the period itself instead: follow-ups count the
 follow-up reminders *due* in it, and each agent's load counts cases open now
-and cases resolved in it. Days are UTC days. Medians and percentiles are
-defined in `team_report_stats`.
+and cases resolved in it. Days are the team's days (SERENO_TIMEZONE, UTC by
+default). Medians and percentiles are defined in `team_report_stats`.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from bot.core.base.case import EventKind
 from bot.core.records.team_report_model import (
@@ -28,6 +29,8 @@ from bot.core.records.team_report_model import (
     ReportSource,
     Row,
     TeamReport,
+    first_day,
+    last_day,
 )
 from bot.core.records.team_report_stats import durations, mean, median, pareto, ranked
 from bot.core.records.team_report_text import render_text
@@ -45,10 +48,10 @@ _OPEN = ("new", "in_progress")
 _RESOLVED = ("resolved", "closed")
 
 
-def parse_period(text: str, now: datetime) -> tuple[datetime, datetime]:
+def parse_period(text: str, now: datetime, zone: str = "UTC") -> tuple[datetime, datetime]:
     """Read '7d' (today and the 6 days before), '30d', a day 'YYYY-MM-DD', a month 'YYYY-MM'
-    or 'YYYY-MM-DD..YYYY-MM-DD' (both days included) into UTC [start, end) with an
-    exclusive end; empty means 7d."""
+    or 'YYYY-MM-DD..YYYY-MM-DD' (both days included), days as the team in `zone` counts
+    them, into UTC [start, end) with an exclusive end; empty means 7d."""
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
     raw = text.strip().lower() or "7d"
@@ -57,13 +60,13 @@ def parse_period(text: str, now: datetime) -> tuple[datetime, datetime]:
         count = int(days.group(1))
         if not 1 <= count <= MAX_DAYS:
             raise ValueError(f"a period is 1 to {MAX_DAYS} days (got '{text.strip()}')")
-        tomorrow = _midnight(now.astimezone(UTC).date()) + timedelta(days=1)
-        return tomorrow - timedelta(days=count), tomorrow
+        today = now.astimezone(ZoneInfo(zone)).date()
+        return _midnight(today - timedelta(days=count - 1), zone), _midnight(today, zone, 1)
     if _DAY.match(raw):
         raw = f"{raw}..{raw}"
     month = _MONTH.match(raw)
     if month:
-        return _month(int(month.group(1)), int(month.group(2)), text)
+        return _month(int(month.group(1)), int(month.group(2)), text, zone)
     bounds = _RANGE.match(raw)
     if not bounds:
         raise ValueError(f"'{text.strip()}' is not a period: {_HELP}")
@@ -72,25 +75,20 @@ def parse_period(text: str, now: datetime) -> tuple[datetime, datetime]:
         raise ValueError(f"the period ends before it starts ({first} .. {last})")
     if (last - first).days + 1 > MAX_DAYS:
         raise ValueError(f"a period is 1 to {MAX_DAYS} days (got {(last - first).days + 1})")
-    return _midnight(first), _midnight(last) + timedelta(days=1)
+    return _midnight(first, zone), _midnight(last, zone, 1)
 
 
-def _month(year: int, month: int, text: str) -> tuple[datetime, datetime]:
+def _month(year: int, month: int, text: str, zone: str) -> tuple[datetime, datetime]:
     if not 1 <= month <= 12:
         raise ValueError(f"'{text.strip()}' is not a month like 2026-11: {_HELP}")
     following = date(year + month // 12, month % 12 + 1, 1)
-    return _midnight(date(year, month, 1)), _midnight(following)
+    return _midnight(date(year, month, 1), zone), _midnight(following, zone)
 
 
-def last_day(end: datetime) -> date:
-    """The last day a period with this exclusive end covers."""
-    return (end.astimezone(UTC) - timedelta(microseconds=1)).date()
-
-
-def file_name(prefix: str, start: datetime, end: datetime, ext: str) -> str:
+def file_name(prefix: str, start: datetime, end: datetime, ext: str, zone: str = "UTC") -> str:
     """A file named for the days it covers: 'team-report-2026-11-01..2026-11-30.png',
     or 'team-report-2026-11-05.png' for one day (never the exclusive end's day)."""
-    first, last = start.astimezone(UTC).date(), last_day(end)
+    first, last = first_day(start, zone), last_day(end, zone)
     days = f"{first:%Y-%m-%d}" if first == last else f"{first:%Y-%m-%d}..{last:%Y-%m-%d}"
     return f"{prefix}-{days}.{ext}"
 
@@ -102,8 +100,10 @@ def _day(raw: str) -> date:
         raise ValueError(f"'{raw}' is not a date like 2026-11-01: {_HELP}") from None
 
 
-def _midnight(day: date) -> datetime:
-    return datetime(day.year, day.month, day.day, tzinfo=UTC)
+def _midnight(day: date, zone: str = "UTC", after: int = 0) -> datetime:
+    """The start of `day` (plus `after` days) in the team's zone, as a UTC time."""
+    day += timedelta(days=after)
+    return datetime(day.year, day.month, day.day, tzinfo=ZoneInfo(zone)).astimezone(UTC)
 
 
 def _time(value: Any) -> datetime | None:
@@ -123,7 +123,9 @@ def _outcome(status: str) -> str:
     return "resolved" if status in _RESOLVED else "let_go" if status == "let_go" else "open"
 
 
-def compute(source: ReportSource, start: datetime, end: datetime, now: datetime) -> TeamReport:
+def compute(
+    source: ReportSource, start: datetime, end: datetime, now: datetime, zone: str = "UTC"
+) -> TeamReport:
     """Every figure of the team report for cases opened in [start, end), as of `now`."""
     every = source.report_cases(start, end)
     cases = [r for r in every if r["status"] != "dismissed"]  # not complaints: told apart
@@ -161,6 +163,7 @@ def compute(source: ReportSource, start: datetime, end: datetime, now: datetime)
         satisfaction=satisfaction,
         paradox=paradox,
         cases=facts,
+        zone=zone,
     )
 
 
@@ -315,12 +318,13 @@ def _satisfaction(
 
 
 def daily_counts(report: TeamReport) -> tuple[DayCounts, ...]:
-    """One entry per UTC day of the period: cases opened by outcome, first-response median."""
-    first = report.start.astimezone(UTC).date()
-    last = (report.end.astimezone(UTC) - timedelta(microseconds=1)).date()
+    """One entry per day of the period (the team's days): cases opened by outcome,
+    first-response median."""
+    zone = ZoneInfo(report.zone)
+    first, last = first_day(report.start, report.zone), last_day(report.end, report.zone)
     by_day: dict[date, list[Any]] = defaultdict(list)
     for fact in report.cases:
-        by_day[fact.opened_at.astimezone(UTC).date()].append(fact)
+        by_day[fact.opened_at.astimezone(zone).date()].append(fact)
     days = []
     for offset in range((last - first).days + 1):
         day = first + timedelta(days=offset)

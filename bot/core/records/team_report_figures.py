@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from bot.core.base.clocks import describe
-from bot.core.records.team_report_model import Counts, TeamReport
+from bot.core.records.team_report_model import Counts, TeamReport, first_day, last_day
 from bot.core.texts import label, t
 
 TOP = 5  # values shown per breakdown; the rest join the one "other" bucket
@@ -104,9 +104,12 @@ def top(counts: Counts, lang: str, group: str = "") -> tuple[Bar, ...]:
 
 
 def title(report: TeamReport, lang: str) -> str:
-    """'📊 Team report · 2026-11-20 → 2026-11-26 (UTC)': both days included."""
-    last = report.end - timedelta(microseconds=1)
-    return t("team.title", lang, start=f"{report.start:%Y-%m-%d}", end=f"{last:%Y-%m-%d}")
+    """'📊 Team report · 2026-11-20 → 2026-11-26 (Europe/Madrid)': both days included,
+    as the team's zone counts them."""
+    first, last = first_day(report.start, report.zone), last_day(report.end, report.zone)
+    return t(
+        "team.title", lang, start=f"{first:%Y-%m-%d}", end=f"{last:%Y-%m-%d}", zone=report.zone
+    )
 
 
 def figures(report: TeamReport, lang: str = "en") -> Figures:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any, Protocol
+from zoneinfo import ZoneInfo
 
 from bot.core.records.team_report_stats import Durations, Pareto
 
@@ -136,8 +137,20 @@ class TeamReport:
     cases: tuple[CaseFact, ...]
     #: Messages dismissed as not complaints: in none of the figures above.
     dismissed: int = 0
+    #: The team's time zone: the days the period and the daily figures count.
+    zone: str = "UTC"
 
     @property
     def empty(self) -> bool:
         """No case was opened in the period."""
         return self.opened == 0
+
+
+def first_day(start: datetime, zone: str = "UTC") -> date:
+    """The first day (in the team's zone) a period starting at `start` covers."""
+    return start.astimezone(ZoneInfo(zone)).date()
+
+
+def last_day(end: datetime, zone: str = "UTC") -> date:
+    """The last day (in the team's zone) a period with this exclusive end covers."""
+    return (end.astimezone(ZoneInfo(zone)) - timedelta(microseconds=1)).date()
