@@ -30,6 +30,16 @@ def kinds(slack: Running, case_id: int = 1) -> list[EventKind]:
     return [e.kind for e in slack.app.store.events(case_id)]
 
 
+FOLDED = ["pause", "listen", "find-reason"]  # the "Before you answer" card of a calm case
+
+
+def folded_states(slack: Running, case_id: int = 1) -> list[StepState]:
+    """The states of the steps the first card stands for, checked to be those steps."""
+    steps = slack.app.store.steps(case_id)[: len(FOLDED)]
+    assert [s.step_id for s in steps] == FOLDED
+    return [s.state for s in steps]
+
+
 async def test_spanish_and_english_complaints_get_guidance_in_their_thread(
     slack: Running,
 ) -> None:
@@ -50,16 +60,22 @@ async def test_reaction_marks_a_step_and_removing_it_undoes(slack: Running) -> N
     await slack.event(sp.reaction_event(True, "U-ana", "white_check_mark", "C1", step_ts))
     await slack.fake.wait_for("chat.postMessage", count=4, ok=True)
     await slack.fake.wait_for("chat.update", count=1, ok=True)
-    assert slack.posts(ts)[-1]["text"].startswith("Step 2/")
+    # the first card stands for pause, listen and find-reason (a lean thread, issue 13):
+    # ✅ marks all three and the next card is the first reply, step 4
+    assert slack.posts(ts)[-1]["text"].startswith("Step 4/12 · First reply")
     update = slack.fake.calls("chat.update")[-1].params
-    assert update["ts"] == slack.posted_ts("Case #1", ts) and "☑ pause" in update["text"]
-    assert slack.app.store.steps(1)[0].state is StepState.DONE
+    assert update["ts"] == slack.posted_ts("Case #1", ts)
+    assert "Progress 3/12 · ☑ before-answer ☐ reply" in update["text"]
+    assert folded_states(slack) == [StepState.DONE] * 3
     await slack.event(sp.reaction_event(False, "U-ana", "white_check_mark", "C1", step_ts))
-    await slack.fake.wait_for("chat.update", count=2, ok=True)
-    assert slack.app.store.steps(1)[0].state is StepState.PENDING
+    # header edits are at most one every 5 s per case: the next one comes after the gap
+    await slack.fake.wait_for("chat.update", count=2, ok=True, timeout=15)
+    assert folded_states(slack) == [StepState.PENDING] * 3
+    assert "Progress 0/12 · ☐ before-answer" in slack.fake.calls("chat.update")[-1].params["text"]
     await slack.event(sp.reaction_event(True, "U-ana", "fast_forward", "C1", step_ts))
-    await slack.fake.wait_for("chat.update", count=3, ok=True)
-    assert slack.app.store.steps(1)[0].state is StepState.SKIPPED
+    await slack.fake.wait_for("chat.update", count=3, ok=True, timeout=15)
+    assert folded_states(slack) == [StepState.SKIPPED] * 3
+    assert "⤼ before-answer" in slack.fake.calls("chat.update")[-1].params["text"]
 
 
 async def test_customer_reactions_are_ignored_and_recorded(slack: Running) -> None:
@@ -184,7 +200,9 @@ async def test_rate_limits_and_server_errors_are_retried(slack: Running) -> None
     await slack.fake.wait_for("chat.update", count=1, ok=True, timeout=8)
     await slack.fake.wait_for("chat.postMessage", count=4, ok=True, timeout=8)
     titles = [p["text"].split("\n")[0][:6] for p in slack.posts(ts)]
-    assert titles == ["Case #", "Step 1", "Sugges", "Step 2"]
+    assert titles == ["Case #", "Step 1", "Sugges", "Step 4"]  # ✅ marked steps 1-3
+    assert slack.posts(ts)[-1]["text"].startswith("Step 4/12 · First reply")
+    assert folded_states(slack) == [StepState.DONE] * 3
 
 
 async def test_restart_then_react_to_a_step_posted_before(
@@ -197,8 +215,9 @@ async def test_restart_then_react_to_a_step_posted_before(
     async with running(settings, fake, detector) as second:
         await second.event(sp.reaction_event(True, "U-luis", "white_check_mark", "C1", step_ts))
         await fake.wait_for("chat.postMessage", count=4, ok=True)
-        assert second.posts(ts)[-1]["text"].startswith("Step 2/")
-        assert second.app.store.steps(1)[0].actor_name == "luis"
+        assert second.posts(ts)[-1]["text"].startswith("Step 4/12 · First reply")
+        assert folded_states(second) == [StepState.DONE] * 3
+        assert [s.actor_name for s in second.app.store.steps(1)[:3]] == ["luis"] * 3
     assert not fake.calls("conversations.replies")  # storage knows; Slack is not re-read
 
 

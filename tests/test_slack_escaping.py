@@ -88,8 +88,9 @@ async def test_customer_text_never_mentions_anyone_on_slack(slack: Running) -> N
     assert pings and pings[0].startswith(f"{OURS} ⏰ First response due · #1")
     # the suggested reply greets the customer by name: escaped, in the text and the blocks
     suggestion = next(p for p in slack.posts(ts) if p["text"].startswith("Suggested reply"))
-    assert "\n> &lt;!channel&gt;, this is" in suggestion["text"]
-    assert "&lt;!channel&gt;, this is" in json.dumps(suggestion["blocks"])
+    # (replies open with a greeting, issue 13: "Hi <name>, …")
+    assert "\n> Hi &lt;!channel&gt;, I understand" in suggestion["text"]
+    assert "Hi &lt;!channel&gt;, I understand" in json.dumps(suggestion["blocks"])
 
 
 def _card(kind: CardKind, mentions: tuple[str, ...] = ()) -> Card:

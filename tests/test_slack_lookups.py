@@ -30,9 +30,14 @@ async def test_users_info_failing_falls_back_to_the_id(slack: Running, status: i
     assert await _complaint_opens(slack) == "U-lucia"
     slack.fake._faults["users.info"].clear()  # Slack is back: the next event learns the name
     assert "resolved" in await slack.command("resolve #1", "U-ana")  # else hers would join #1
+    # resolving posts #1's "Once it's solved" card (issue 13): the new case's posts follow it
+    await slack.fake.wait_for("chat.postMessage", count=4, ok=True, timeout=15)
+    await slack.delivered()
+    assert "Once it's solved" in slack.posts()[-1]["text"]
     ts = sp.next_ts()
     assert await slack.event(sp.message_event("C1", "U-lucia", EN + " again", ts)) == 200
-    await slack.fake.wait_for("chat.postMessage", count=4, ok=True, timeout=15)
+    await slack.fake.wait_for("chat.postMessage", count=4 + 3, ok=True, timeout=15)
+    assert [p["text"].split(" ")[0] for p in slack.posts(ts)] == ["Case", "Step", "Suggested"]
     case = slack.app.store.find_case_by_message("slack", "C1", ts)
     assert case is not None and case.customer_name != "U-lucia"
 
