@@ -10,6 +10,7 @@ from bot.core.base.cards import Card, CardKind
 from bot.core.base.case import EventKind
 from bot.core.base.model import Actor
 from bot.core.base.ports import LanguageDetector
+from bot.core.delivery.drainer import EDIT_GAP
 from bot.settings import Settings
 from bot.wiring import App, build
 from handlers.discord import render
@@ -70,6 +71,10 @@ async def test_403_on_thread_creation_is_told_to_the_lead_never_the_channel(
         [header] = await guidance(fake, msg["id"], count=1)
         assert header.startswith("Case #1")
         await command(fake, "resolve", {"case": 1})
+        # the header is written at most once every EDIT_GAP (the re-post at the claim was
+        # its latest write): the resolved header goes once the gap has passed
+        app.engine.clock.advance(seconds=EDIT_GAP.total_seconds())  # type: ignore[attr-defined]
+        app.engine.notify()
         [edit] = await fake.wait_for("PATCH", f"/channels/{msg['id']}/messages/")
         assert "Status: resolved" in edit.json["embeds"][0]["description"]
         assert edit.json["components"] == []  # a closed case offers no buttons

@@ -18,6 +18,7 @@ import pytest
 
 from bot.core.base.case import EventKind
 from bot.core.base.ports import LanguageDetector
+from bot.core.delivery.drainer import EDIT_GAP
 from bot.settings import Settings
 from tests.discord_harness import ENGLISH, command, eventually, kinds, sereno, step_message, titles
 from tests.fakes import discord_payloads as dp
@@ -144,8 +145,14 @@ async def test_a_tick_on_a_step_in_the_private_thread_marks_it(
         # /complaint in the private thread finds its case without naming it
         await command(fake, "note", {"text": "called her"}, channel=thread["id"])
         await eventually(lambda: EventKind.NOTE in kinds(app, case.id))
+        # the header is edited at most once every EDIT_GAP: its latest content, held back
+        # since the ✅'s edit, goes once the gap has passed
+        app.engine.clock.advance(seconds=EDIT_GAP.total_seconds())  # type: ignore[attr-defined]
+        app.engine.notify()
         await wait_delivered(app.store, "discord")
     _nothing_where_customers_read(fake, msg)
+    edits = fake.requests("PATCH", "/messages/")
+    assert edits and all(r.path.startswith(f"/channels/{thread['id']}/") for r in edits), edits
 
 
 @pytest.mark.parametrize("why", ["no-permission", "moderators-manage-threads"])
