@@ -17,14 +17,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from bench.reading_accuracy import read_all  # the same rules and detector
 from bot.core.base.model import Reading
-from bot.core.reading.reader import read_complaint
-from bot.langdetect import LinguaDetector
-from playbooks.advice import load_advice_ids
-from playbooks.rules import RULES_FILE, load_rules
 
 CORPUS = Path(__file__).resolve().parent.parent / "tests" / "data" / "real"
-DEFAULT_LANGUAGE = "es"
 THREATS = ("leave", "public", "legal")
 #: The reading's flag for each labelled threat.
 THREAT_FLAGS = {"leave": "leave-threat", "public": "public-threat", "legal": "legal-threat"}
@@ -40,16 +36,6 @@ def load_heldout(corpus: Path = CORPUS) -> list[dict[str, Any]]:
                 if record.get("split") == "heldout":
                     records.append(record)
     return records
-
-
-def read_all(records: Sequence[dict[str, Any]]) -> list[Reading]:
-    """Read every text with the shipped rules and the real detector."""
-    rules = load_rules(RULES_FILE, load_advice_ids())
-    detector = LinguaDetector(sorted(rules.order_without_ref.by_language))
-    return [
-        read_complaint(r["text"], rules=rules, detector=detector, default_language=DEFAULT_LANGUAGE)
-        for r in records
-    ]
 
 
 def read_threats(reading: Reading) -> set[str]:

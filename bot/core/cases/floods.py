@@ -56,18 +56,7 @@ def join(
     """Put a flood message on the case's timeline; tell the lead when the flood begins."""
     posted = posted_at(msg, now)
     begins = not _joining(store, case, posted)
-    store.append_event(
-        case.id,
-        now,
-        msg.author,
-        EventKind.CUSTOMER_MESSAGE,
-        {
-            "text": msg.text,
-            "message_id": msg.message_id,
-            "flood": True,
-            "posted_at": posted.isoformat(),
-        },
-    )
+    append_joined(store, case, msg, now, "flood")
     if begins:
         _tell_lead(store, config, case, msg, now)
 
@@ -75,6 +64,14 @@ def join(
 def posted_at(msg: Incoming, now: datetime) -> datetime:
     """When the author posted this message: the platform's word, else the clock's."""
     return msg.sent_at or now
+
+
+def append_joined(store: CaseStore, case: Case, msg: Incoming, now: datetime, how: str) -> None:
+    """A top-level message that joins `case` instead of opening one, on its timeline, with
+    how it joined (`flood`, `joined`) and when it was posted."""
+    details = {"text": msg.text, "message_id": msg.message_id, how: True}
+    details["posted_at"] = posted_at(msg, now).isoformat()
+    store.append_event(case.id, now, msg.author, EventKind.CUSTOMER_MESSAGE, details)
 
 
 def _joining(store: CaseStore, case: Case, posted: datetime) -> bool:

@@ -17,6 +17,7 @@ from bot.core.base.case import Case, Event, EventKind
 from bot.core.base.model import Incoming
 from bot.core.base.store_port import CaseStore
 from bot.core.cases.config import EngineConfig
+from bot.core.cases.floods import append_joined
 from bot.core.texts import t
 
 _QUOTED = 300  # the notice quotes the message's start; the timeline keeps all of it
@@ -31,19 +32,7 @@ def open_case_of(store: CaseStore, msg: Incoming) -> Case | None:
 
 def join(store: CaseStore, config: EngineConfig, case: Case, msg: Incoming, now: datetime) -> None:
     """Put the message on the case's timeline and tell the case's thread how to split it."""
-    posted = msg.sent_at or now
-    store.append_event(
-        case.id,
-        now,
-        msg.author,
-        EventKind.CUSTOMER_MESSAGE,
-        {
-            "text": msg.text,
-            "message_id": msg.message_id,
-            "joined": True,
-            "posted_at": posted.isoformat(),
-        },
-    )
+    append_joined(store, case, msg, now, "joined")
     lang = config.guidance.agent_language
     who = msg.author.name or msg.author.user_id
     key = "joined.split_slack" if case.platform == "slack" else "joined.split"
