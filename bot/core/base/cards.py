@@ -36,6 +36,8 @@ class ActionId(StrEnum):
     OTHER_SUGGESTION = "sereno:suggest-other"
     #: "Reply…" under a suggestion: opens a form prefilled with it (value: case:suggestion).
     REPLY = "sereno:reply"
+    #: The header's "Correct the reading…" menu (each option's value: case:part=value).
+    CORRECT_READING = "sereno:reading"
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,25 @@ class Action:
     id: ActionId
     label: str
     value: str
+
+
+@dataclass(frozen=True)
+class MenuOption:
+    """One choice of a menu: what the adapter sends back, what people read, its group."""
+
+    value: str
+    label: str
+    #: The heading the option sits under ("Reason", "Intensity"); adapters may group by it.
+    group: str = ""
+
+
+@dataclass(frozen=True)
+class Menu:
+    """A single-choice menu under a message (a Slack select, a Discord string select)."""
+
+    id: ActionId
+    placeholder: str
+    options: tuple[MenuOption, ...]
 
 
 @dataclass(frozen=True)
@@ -81,6 +102,8 @@ class Card:
     attachment: Attachment | None = None
     #: (channel id, message id) of a message the adapter links to (the opener's complaint).
     source: tuple[str, str] | None = None
+    #: A choice menu shown under the message (the header's reading correction).
+    menu: Menu | None = None
 
     def to_json(self) -> str:
         """Serialise for the outbox."""
@@ -104,7 +127,18 @@ class Card:
             mentions=tuple(data.get("mentions", ())),
             attachment=Attachment.from_dict(data["attachment"]) if data.get("attachment") else None,
             source=(str(data["source"][0]), str(data["source"][1])) if data.get("source") else None,
+            menu=_menu_from(data.get("menu")),
         )
+
+
+def _menu_from(raw: dict[str, Any] | None) -> Menu | None:
+    if not raw:
+        return None
+    return Menu(
+        ActionId(raw["id"]),
+        raw["placeholder"],
+        tuple(MenuOption(o["value"], o["label"], o.get("group", "")) for o in raw["options"]),
+    )
 
 
 def render_text(card: Card) -> str:
