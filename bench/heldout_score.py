@@ -26,16 +26,21 @@ THREATS = ("leave", "public", "legal")
 THREAT_FLAGS = {"leave": "leave-threat", "public": "public-threat", "legal": "legal-threat"}
 
 
-def load_heldout(corpus: Path = CORPUS) -> list[dict[str, Any]]:
-    """Return the held-out records of every corpus file."""
+def load_split(split: str, corpus: Path = CORPUS) -> list[dict[str, Any]]:
+    """Return the records of one split ("tune" or "heldout") of every corpus file."""
     records: list[dict[str, Any]] = []
     for path in sorted(corpus.glob("complaints_*.jsonl")):
         for line in path.read_text(encoding="utf-8").splitlines():
             if line.strip():
                 record = json.loads(line)
-                if record.get("split") == "heldout":
+                if record.get("split") == split:
                     records.append(record)
     return records
+
+
+def load_heldout(corpus: Path = CORPUS) -> list[dict[str, Any]]:
+    """Return the held-out records of every corpus file."""
+    return load_split("heldout", corpus)
 
 
 def read_threats(reading: Reading) -> set[str]:
@@ -121,24 +126,28 @@ def any_threat_counts(
     )
 
 
-def main(argv: Sequence[str] = ()) -> None:
-    records = load_heldout()
-    if not records:
-        print("no held-out records found under", CORPUS)
-        return
-    readings = read_all(records)
+def source_of(record: dict[str, Any]) -> str:
+    """The record's source, as its id names it ("en-air", "es-coah")."""
+    return "-".join(str(record["id"]).split("-")[:2])
+
+
+def print_totals(
+    records: Sequence[dict[str, Any]], readings: Sequence[Reading], *, by_source: bool = False
+) -> None:
+    """Print every field's accuracy and the threat scores, in all, per language (and source)."""
     groups = {"all": list(range(len(records)))}
-    for language in sorted({r["language"] for r in records}):
-        groups[language] = [i for i, r in enumerate(records) if r["language"] == language]
+    keys = [lambda r: r["language"], *([source_of] if by_source else [])]
+    for key in keys:
+        for value in sorted({key(r) for r in records}):
+            groups[value] = [i for i, r in enumerate(records) if key(r) == value]
     parts = {
         name: ([records[i] for i in idx], [readings[i] for i in idx])
         for name, idx in groups.items()
     }
-    print("held-out third of the real corpus (totals only; never tune on it)")
-    print(f"{'':>14}" + "".join(f"{f'{n} ({len(p[0])})':>12}" for n, p in parts.items()))
+    print(f"{'':>14}" + "".join(f"{f'{n} ({len(p[0])})':>14}" for n, p in parts.items()))
     fields = {name: field_rows(*part) for name, part in parts.items()}
     for row, (field, _, _) in enumerate(fields["all"]):
-        cells = "".join(f"{share(fields[n][row][1], fields[n][row][2]):>12}" for n in parts)
+        cells = "".join(f"{share(fields[n][row][1], fields[n][row][2]):>14}" for n in parts)
         print(f"{field:>14}{cells}")
     print("\nthreats (precision / recall / F1; labelled count)")
     for threat in (*THREATS, None, "any"):
@@ -152,6 +161,15 @@ def main(argv: Sequence[str] = ()) -> None:
             p, r, f = prf(tp, fp, fn)
             cells += f"   {p:.2f}/{r:.2f}/{f:.2f} n={tp + fn:<3}"
         print(f"{label:>8}{cells}")
+
+
+def main(argv: Sequence[str] = ()) -> None:
+    records = load_heldout()
+    if not records:
+        print("no held-out records found under", CORPUS)
+        return
+    print("held-out third of the real corpus (totals only; never tune on it)")
+    print_totals(records, read_all(records), by_source="--by-source" in argv)
 
 
 if __name__ == "__main__":

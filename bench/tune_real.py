@@ -1,0 +1,79 @@
+"""Score the reading on the TUNE part of the real corpus, and show its misses.
+
+Run: .venv/bin/python -m bench.tune_real [--misses FIELD] [--lang es|en]
+
+FIELD is one of reason, intensity, kind, subject, threats. This is the only script that
+prints per-text results of the real corpus, and it reads the tune part only: the held-out
+third is scored by bench/heldout_score.py, totals only (tests/data/real/README.md).
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+from bench.heldout_score import load_split, print_totals, read_subject, read_threats
+from bench.reading_accuracy import read_all
+from bot.core.base.model import Reading
+
+FIELDS = ("reason", "intensity", "kind", "subject", "threats")
+
+
+def _read(field: str, reading: Reading) -> Any:
+    if field == "threats":
+        return sorted(read_threats(reading))
+    if field == "subject":
+        return read_subject(reading)
+    value = getattr(reading, field)
+    return getattr(value, "value", value)
+
+
+def _labelled(field: str, record: dict[str, Any]) -> Any:
+    return sorted(record["threats"]) if field == "threats" else record[field]
+
+
+def _evidence(field: str, reading: Reading) -> str:
+    signals = {
+        "reason": reading.reason_evidence,
+        "kind": reading.kind_evidence,
+        "subject": reading.subject_evidence,
+    }.get(field, reading.intensity_evidence)
+    return "; ".join(f"{s.name}: {s.detail}" for s in signals)
+
+
+def print_misses(
+    records: Sequence[dict[str, Any]], readings: Sequence[Reading], field: str
+) -> None:
+    """Print each tune text whose reading of `field` differs from its label."""
+    misses = 0
+    for record, reading in zip(records, readings, strict=True):
+        want, got = _labelled(field, record), _read(field, reading)
+        near = field == "intensity" and abs(want - got) <= 1 and "--exact" not in sys.argv
+        if want == got or near:
+            continue
+        misses += 1
+        text = " ".join(record["text"].split())
+        print(f"{record['id']}  label={want} read={got}  [{_evidence(field, reading)}]")
+        print(f"    {text[:400]}")
+    print(f"{misses} misses of {len(records)}")
+
+
+def main(argv: Sequence[str]) -> None:
+    records = load_split("tune")
+    if "--lang" in argv:
+        language = argv[argv.index("--lang") + 1]
+        records = [r for r in records if r["language"] == language]
+    readings = read_all(records)
+    if "--misses" in argv:
+        field = argv[argv.index("--misses") + 1]
+        if field not in FIELDS:
+            raise SystemExit(f"--misses takes one of {', '.join(FIELDS)}")
+        print_misses(records, readings, field)
+        return
+    print("tune part of the real corpus (the part rules may be tuned on)")
+    print_totals(records, readings, by_source=True)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
