@@ -1,6 +1,10 @@
 """Print how well the reading does on the labelled complaints, and the kind confusion.
 
-Run: .venv/bin/python -m bench.reading_accuracy [--misses]
+Run: .venv/bin/python -m bench.reading_accuracy [--misses] [--real]
+
+With --real it also prints the real corpus (tests/data/real): the tune part and the held-out
+third, each in all, per language and per source (totals only), and the held-out third against
+issue 14's goals.
 """
 
 from __future__ import annotations
@@ -118,6 +122,22 @@ def main(argv: Sequence[str] = ()) -> None:
     if "--misses" in argv:
         print()
         print_misses(complaints, readings)
+    if "--real" in argv:
+        print_real()
+
+
+def print_real() -> None:
+    """Print the real corpus's totals per language and source, and the held-out goals."""
+    from bench.real_corpus import load_split, print_goals, print_totals
+
+    for split, title in (("tune", "tune part"), ("heldout", "held-out third (totals only)")):
+        records = load_split(split)
+        readings = read_all(records)
+        print(f"\nreal corpus, {title}")
+        print_totals(records, readings, by_source=True)
+        if split == "heldout":
+            print("\nheld-out third against issue 14's goals")
+            print_goals(records, readings)
 
 
 if __name__ == "__main__":

@@ -13,8 +13,8 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-from bench.heldout_score import load_split, print_totals, read_subject, read_threats
 from bench.reading_accuracy import read_all
+from bench.real_corpus import load_split, print_totals, read_subject, read_threats
 from bot.core.base.model import Reading
 
 FIELDS = ("reason", "intensity", "kind", "subject", "threats")

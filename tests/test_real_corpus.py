@@ -1,0 +1,95 @@
+"""The real corpus (tests/data/real): its split holds, the held-out score prints totals only,
+and the reading keeps the floors measured on the held-out third (issue 14 items 1 and 5).
+
+The floors sit a few points below what `python -m bench.heldout_score` printed when they were
+set, so a change that makes Sereno read real customers worse fails here; they are raised, never
+lowered, as the reading improves (tests/data/real/README.md says how the third is kept unseen).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from pathlib import Path
+
+import pytest
+
+from bench import heldout_score
+from bench.reading_accuracy import read_all
+from bench.real_corpus import CORPUS, load_heldout, load_split, scores
+
+#: Least held-out figures, all languages together and per language.
+FLOORS: dict[str, dict[str, float]] = {
+    "all": {"language": 1.0, "reason": 0.35, "intensity±1": 0.86},
+    "en": {"language": 1.0, "reason": 0.30, "intensity±1": 0.85},
+    "es": {"language": 1.0, "reason": 0.40, "intensity±1": 0.86},
+}
+
+
+def _split_module():
+    spec = importlib.util.spec_from_file_location("real_split", CORPUS / "split.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_stored_split_is_still_the_seeds() -> None:
+    assert _split_module().main([]) == 0
+
+
+def test_the_held_out_third_holds_at_least_sixty_threats_and_a_third_of_each_language() -> None:
+    heldout = load_heldout()
+    assert sum(bool(r["threats"]) for r in heldout) >= 60
+    for language in ("en", "es"):
+        every = [
+            json.loads(line)
+            for line in (CORPUS / f"complaints_{language}.jsonl").read_text().splitlines()
+            if line
+        ]
+        held = [r for r in heldout if r["language"] == language]
+        assert len(held) * 3 >= len(every) - 2
+    assert {r["id"] for r in heldout}.isdisjoint({r["id"] for r in load_split("tune")})
+
+
+def test_the_held_out_score_prints_totals_and_never_a_text_or_an_id(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    heldout_score.main([])
+    out = capsys.readouterr().out
+    assert "reason" in out and "threat_recall" in out
+    for record in load_heldout():
+        assert record["id"] not in out
+        words = record["text"].split()
+        assert " ".join(words[:6]) not in out
+
+
+@pytest.fixture(scope="module")
+def heldout_figures() -> dict[str, dict[str, float]]:
+    records = load_heldout()
+    readings = read_all(records)
+    figures = {"all": scores(records, readings)}
+    for language in ("en", "es"):
+        pairs = [
+            (c, r) for c, r in zip(records, readings, strict=True) if c["language"] == language
+        ]
+        figures[language] = scores([c for c, _ in pairs], [r for _, r in pairs])
+    return figures
+
+
+@pytest.mark.parametrize("group", sorted(FLOORS))
+def test_the_reading_keeps_its_floors_on_the_held_out_third(
+    heldout_figures: dict[str, dict[str, float]], group: str
+) -> None:
+    below = {
+        figure: round(heldout_figures[group][figure], 3)
+        for figure, least in FLOORS[group].items()
+        if heldout_figures[group][figure] < least
+    }
+    assert not below, f"held-out {group}: below the floors {FLOORS[group]}: {below}"
+
+
+def test_the_corpus_files_are_where_the_readme_says() -> None:
+    readme = (CORPUS / "README.md").read_text(encoding="utf-8")
+    for path in sorted(Path(CORPUS).glob("complaints_*.jsonl")):
+        assert path.name in readme
