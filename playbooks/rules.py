@@ -28,7 +28,7 @@ RULES_FILE = Path(__file__).with_name("reading.toml")
 #: Signal lists a rules file may leave out (they came later); each defaults to empty.
 _OPTIONAL_LISTS = (
     "polite", "strong_words", "displeasure", "repeat_contact", "legal_threats", "escalations",
-    "short_shouts",
+    "short_shouts", "praise",
 )  # fmt: skip
 _TOP_KEYS = frozenset(
     {"source", "languages", "advice", "order_with_ref", "order_without_ref", "reasons",
@@ -186,7 +186,7 @@ def _subjects(check: _Checker, value: Any) -> dict[Subject, SubjectRule]:
         fields = {"name", "issue", "issue_with_ref"}
         if subject is not Subject.UNKNOWN:
             fields.add("keywords")
-        check.keys(entry, where, frozenset(fields), frozenset(fields))
+        check.keys(entry, where, frozenset(fields | _SUBJECT_REASON_KEYS), frozenset(fields))
         rules[subject] = SubjectRule(
             subject=subject,
             name=check.text(entry["name"], where, "name"),
@@ -198,8 +198,43 @@ def _subjects(check: _Checker, value: Any) -> dict[Subject, SubjectRule]:
             ),
             keywords=check.keywords(entry["keywords"], where, "keywords") if "keywords" in entry
             else {},
+            **_subject_reasons(check, entry, where),
         )  # fmt: skip
     return rules
+
+
+#: Optional keys of a subject that tell the reason apart (bot/core/reading/reason.py).
+_SUBJECT_REASON_KEYS = frozenset({"reason", "reason_words", "recast"})
+
+
+def _a_reason(check: _Checker, value: Any, where: str, field: str) -> Reason:
+    if value not in frozenset(Reason):
+        raise check.fail(where, field, f"'{value}' is not a reason ({', '.join(Reason)})")
+    return Reason(value)
+
+
+def _subject_reasons(check: _Checker, entry: Mapping[str, Any], where: str) -> dict[str, Any]:
+    """A subject's default reason, its own words per reason, and the reasons it recasts."""
+    found: dict[str, Any] = {}
+    if "reason" in entry:
+        found["reason"] = _a_reason(check, entry["reason"], where, "reason")
+    if "reason_words" in entry:
+        table = check.table(entry["reason_words"], where, "reason_words")
+        found["reason_words"] = {
+            _a_reason(check, name, where, "reason_words"): check.keywords(
+                words, where, f"reason_words.{name}"
+            )
+            for name, words in table.items()
+        }
+    if "recast" in entry:
+        table = check.table(entry["recast"], where, "recast")
+        found["recast"] = {
+            _a_reason(check, name, where, "recast"): _a_reason(
+                check, target, where, f"recast.{name}"
+            )
+            for name, target in table.items()
+        }
+    return found
 
 
 def _order_texts(check: _Checker, data: Mapping[str, Any]) -> tuple[Text, Text]:
@@ -266,4 +301,5 @@ def load_rules(path: Path, advice_ids: frozenset[str]) -> ReadingRules:
         displeasure=optional["displeasure"],
         short_shouts=_short_words(check, optional["short_shouts"]),
         subjects=_subjects(check, data["subjects"]),
+        praise=optional["praise"],
     )

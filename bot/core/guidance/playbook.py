@@ -220,6 +220,15 @@ class SubjectRule:
     issue: Text
     issue_with_ref: Text
     keywords: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    #: The reason a complaint about this subject has when no word names another
+    #: (a flight: the airline's service); None: no such default.
+    reason: Reason | None = None
+    #: Words that, on this subject, point to a reason ("bags" on a flight: delivery);
+    #: they weigh more than the general words of `ReadingRules.reasons`.
+    reason_words: Mapping[Reason, Mapping[str, tuple[str, ...]]] = field(default_factory=dict)
+    #: General words of one reason that mean another on this subject ("late" on a
+    #: flight is the airline's service, not a delivery).
+    recast: Mapping[Reason, Reason] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -246,6 +255,9 @@ class ReadingRules:
     short_shouts: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     #: What a complaint is about, every `Subject` (unknown holds the neutral wording).
     subjects: Mapping[Subject, SubjectRule] = field(default_factory=dict)
+    #: Words of praise: a reason's word right next to one ("el personal, muy amable")
+    #: is not what the customer complains about, so it counts for no reason.
+    praise: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 def template_fields(template: str) -> set[str]:

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from bot.core.base.model import CustomerKind, History, Reading, Reason, Signal
+from bot.core.base.model import CustomerKind, History, Reading, Signal
 from bot.core.base.ports import LanguageDetector
 from bot.core.guidance.playbook import ReadingRules
 from bot.core.reading.history import assess_history, impact_of
+from bot.core.reading.reason import read_reason
 from bot.core.reading.refs import find_order_ref
 from bot.core.reading.signals import intensity_of, intensity_signals
 from bot.core.reading.subject import read_subject
@@ -65,19 +66,6 @@ def _score(
     return sum(hit.weight for hit in found), tuple(Signal(name, hit.words) for hit in found)
 
 
-def read_reason(
-    folded: FoldedText, rules: ReadingRules, language: str
-) -> tuple[Reason, tuple[Signal, ...]]:
-    """Return the reason with the most keyword weight (first listed on ties), else OTHER."""
-    best: tuple[Reason, int, tuple[Signal, ...]] = (Reason.OTHER, 0, ())
-    for reason in Reason:
-        if reason in rules.reasons:
-            points, evidence = _score(folded, rules.reasons[reason], language, "keyword")
-            if points > best[1]:
-                best = (reason, points, evidence)
-    return best[0], best[2]
-
-
 def read_kind(
     folded: FoldedText, rules: ReadingRules, language: str, insults: tuple[Signal, ...]
 ) -> tuple[CustomerKind, tuple[Signal, ...]]:
@@ -107,8 +95,8 @@ def read_complaint(
     """Read a first complaint message; every part of the reading names its evidence."""
     language, confidence = detect_language(text, rules, detector, default_language)
     folded = FoldedText.of(text)
-    reason, reason_evidence = read_reason(folded, rules, language)
     subject, subject_evidence = read_subject(folded, rules, language)
+    reason, reason_evidence = read_reason(folded, rules, language, subject, subject_evidence)
     intensity, groups = intensity_signals(folded, rules, language)
     kind, kind_evidence = read_kind(folded, rules, language, groups["insult"])
     impact, impact_evidence = impact_of(intensity, groups, kind, history)

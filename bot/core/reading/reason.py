@@ -1,0 +1,150 @@
+"""Why a customer complains (the reason), read in the light of what the complaint is about.
+
+One word no longer decides it. Every word of a reason found in the text counts, weighted:
+
+- by what it is about (the subject, read first): a subject has its own words per reason,
+  which weigh more ("bags" on a flight: delivery; "la cuenta" of a meal: billing), and it
+  may recast the general words of one reason as another ("late" or "arrive" on a flight
+  is the airline's service, not a delivery);
+- by where it sits: words in the title or the first sentence, where customers say what
+  the complaint is about, weigh more than words in passing;
+- by praise: a word right next to praise ("el personal, muy amable", "the crew were
+  lovely") is not what the customer complains about and counts for nothing.
+
+With no word at all, the subject's own reason applies (a flight that went wrong is the
+airline's service; a room or a meal is the product), its evidence the subject's words;
+otherwise the reason is OTHER. Every reason names its evidence, the words as written.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from bot.core.base.model import Reason, Signal, Subject
+from bot.core.guidance.playbook import ReadingRules, SubjectRule
+from bot.core.reading.text import FoldedText, Hit, outermost, word_count
+
+#: Words in the title or the first sentence weigh this many times more.
+HEAD_FACTOR = 2
+#: A subject's own words for a reason weigh this many times more than general ones.
+SUBJECT_FACTOR = 2
+#: A reason's word at most this many words from praise is praise, not the complaint.
+PRAISE_GAP = 3
+#: The first sentence ends at a line break or at . ! ? after at least this many letters.
+MIN_HEAD = 12
+#: What breaks the link between praise and a word: a sentence end or a contrast.
+_BREAK = re.compile(r"[.!?;\n]|\b(?:pero|aunque|sino|but|though|although|except)\b", re.I)
+_HEAD_END = re.compile(r"\n|[.!?]+(?=\s)")
+#: Words that turn praise around ("no muy amable", "not very helpful", "poco atento").
+NEGATORS = frozenset(
+    {"no", "nada", "poco", "nunca", "ni", "sin", "not", "never", "nor", "isn't",
+     "wasn't", "weren't", "aren't", "hardly", "barely", "nothing", "t"}
+)  # fmt: skip
+_LAST_WORDS = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
+
+
+@dataclass(frozen=True)
+class _Scored:
+    """A reason's word found in the text, the reason it counts for and its points."""
+
+    hit: Hit
+    reason: Reason
+    points: int
+
+
+def head_end(text: str) -> int:
+    """Where the title or the first sentence ends (the whole text if it is one)."""
+    for match in _HEAD_END.finditer(text):
+        if word_count(text[: match.start()]) and len(text[: match.start()].strip()) >= MIN_HEAD:
+            return match.start()
+    return len(text)
+
+
+def _negated(text: str, start: int) -> bool:
+    """Say whether one of the two words before `start` turns what follows around."""
+    before = _LAST_WORDS.findall(text[max(0, start - 30) : start].casefold())[-2:]
+    return any(word in NEGATORS or word.endswith("n't") for word in before)
+
+
+def _praised(hit: Hit, praise: Iterable[Hit], text: str) -> bool:
+    """Say whether praise sits right next to the hit, in the same sentence."""
+    for other in praise:
+        if other.start < hit.end and hit.start < other.end:
+            continue
+        left, right = (hit.end, other.start) if other.start >= hit.end else (other.end, hit.start)
+        between = text[left:right]
+        near = word_count(between) <= PRAISE_GAP and not _BREAK.search(between)
+        if near and not _negated(text, other.start):
+            return True
+    return False
+
+
+def _hits(
+    folded: FoldedText, rules: ReadingRules, language: str, rule: SubjectRule | None
+) -> list[_Scored]:
+    """Every reason word in the text, the subject's own words first so they win a tie."""
+    found: list[tuple[Hit, Reason, int]] = []
+    if rule is not None:
+        for reason, words in rule.reason_words.items():
+            found += [(h, reason, SUBJECT_FACTOR) for h in folded.find_all(words.get(language, ()))]
+    for reason, keywords in rules.reasons.items():
+        target = rule.recast.get(reason, reason) if rule is not None else reason
+        found += [(h, target, 1) for h in folded.find_all(keywords.get(language, ()))]
+    kept = {id(h) for h in outermost(h for h, _, _ in found)}
+    head = head_end(folded.original)
+    return [
+        _Scored(hit, reason, hit.weight * factor * (HEAD_FACTOR if hit.start < head else 1))
+        for hit, reason, factor in found
+        if id(hit) in kept
+    ]
+
+
+def read_reason(
+    folded: FoldedText,
+    rules: ReadingRules,
+    language: str,
+    subject: Subject = Subject.UNKNOWN,
+    subject_evidence: tuple[Signal, ...] = (),
+) -> tuple[Reason, tuple[Signal, ...]]:
+    """Return the reason whose words weigh most, in the light of the subject, and its words.
+
+    Ties go to the subject's own reason, then to the first reason listed. With no word at
+    all, the subject's reason (its evidence: the subject's words), else OTHER.
+    """
+    rule = rules.subjects.get(subject)
+    scored = _counted(folded, rules, language, rule)
+    points = _totals(scored)
+    default = rule.reason if rule is not None else None
+    if not points:
+        if default is not None and subject_evidence:
+            return default, subject_evidence
+        return Reason.OTHER, ()
+    order = [r for r in Reason if r in points]
+    best = max(order, key=lambda r: (points[r], r is default, -order.index(r)))
+    hits = sorted((s.hit for s in scored if s.reason is best), key=lambda h: h.start)
+    return best, tuple(Signal("keyword", h.words) for h in hits)
+
+
+def _counted(
+    folded: FoldedText, rules: ReadingRules, language: str, rule: SubjectRule | None
+) -> list[_Scored]:
+    """The reason words that count: those not next to praise."""
+    praise = folded.find_all(rules.praise.get(language, ()))
+    hits = _hits(folded, rules, language, rule)
+    return [s for s in hits if not _praised(s.hit, praise, folded.original)]
+
+
+def _totals(scored: Iterable[_Scored]) -> dict[Reason, int]:
+    points: dict[Reason, int] = {}
+    for item in scored:
+        points[item.reason] = points.get(item.reason, 0) + item.points
+    return points
+
+
+def reason_points(
+    folded: FoldedText, rules: ReadingRules, language: str, subject: Subject
+) -> Mapping[Reason, int]:
+    """Each reason's points for a text (for tests and tuning: how close the call was)."""
+    return _totals(_counted(folded, rules, language, rules.subjects.get(subject)))

@@ -1,0 +1,128 @@
+"""The reason read in the light of the subject (issue 14 items 3 and 5): one word no longer
+decides it. A subject's own words weigh more and may recast general words (a late flight
+is the airline's service, its lost bags a delivery); words in the title or first sentence
+weigh more; a word next to praise counts for nothing; with no word at all the subject's
+own reason applies. Every reason still names its evidence, the words as written.
+
+The real rules file and the real language detector; the texts are ours, not the corpus's.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.core.base.model import Reason, Subject
+from bot.core.base.ports import LanguageDetector
+from bot.core.reading.reader import read_complaint
+from bot.core.reading.reason import head_end, reason_points
+from bot.core.reading.text import FoldedText
+from playbooks.advice import load_advice_ids
+from playbooks.errors import PlaybookError
+from playbooks.rules import RULES_FILE, load_rules
+from tests.test_subject import write_rules
+
+RULES = load_rules(RULES_FILE, load_advice_ids())
+
+
+def read(
+    text: str, detector: LanguageDetector, language: str = "en"
+) -> tuple[Reason, tuple[str, ...]]:
+    reading = read_complaint(text, rules=RULES, detector=detector, default_language=language)
+    return reading.reason, tuple(s.detail for s in reading.reason_evidence)
+
+
+@pytest.mark.parametrize(
+    ("text", "reason", "words"),
+    [
+        # a flight that is late or cancelled is the airline's service, not a delivery
+        ("My flight to Denver was delayed four hours and nobody told us why.", Reason.SERVICE,
+         ("delayed",)),
+        ("Our flight got cancelled and we will arrive two days late.", Reason.SERVICE,
+         ("cancelled", "arrive", "late")),
+        # ... but the bags it lost are a delivery
+        ("I landed in Boston yesterday and my bags are still in Chicago.", Reason.DELIVERY,
+         ("my bags",)),
+        ("El vuelo llegó bien pero mi maleta no apareció en la cinta.", Reason.DELIVERY,
+         ("maleta",)),
+        # the wifi on board is technical, a fee for it is billing
+        ("The wifi on this flight has not worked for the last three hours.", Reason.TECHNICAL,
+         ("wifi",)),
+    ],
+)  # fmt: skip
+def test_on_a_flight_the_subject_tells_service_delivery_and_technical_apart(
+    detector: LanguageDetector, text: str, reason: Reason, words: tuple[str, ...]
+) -> None:
+    got, evidence = read(text, detector, "es" if "vuelo" in text else "en")
+    assert got is reason
+    assert all(word in evidence for word in words), evidence
+
+
+@pytest.mark.parametrize(
+    ("text", "reason", "words"),
+    [
+        ("Habitación sucia\n\nEl personal fue muy amable, pero la habitación estaba sucia, "
+         "con pelos en las sábanas y olor a humedad.", Reason.PRODUCT, ("sucia", "pelos")),
+        ("Servicio lamentable\n\nLa comida estaba bien, pero el camarero tardó una hora en "
+         "atendernos y fue un maleducado.", Reason.SERVICE, ("camarero", "atendernos")),
+        ("Carísimo\n\nNos cobraron 30 euros por dos cafés en la terraza. La cuenta, un "
+         "atraco.", Reason.BILLING, ("Carísimo", "Nos cobraron", "La cuenta")),
+        ("The room was filthy and the bed smelled, though the front desk staff were lovely.",
+         Reason.PRODUCT, ("filthy",)),
+    ],
+)  # fmt: skip
+def test_a_room_or_a_meal_is_the_product_and_praise_does_not_count(
+    detector: LanguageDetector, text: str, reason: Reason, words: tuple[str, ...]
+) -> None:
+    got, evidence = read(text, detector, "es" if "ó" in text or "ñ" in text else "en")
+    assert got is reason, evidence
+    assert all(word in evidence for word in words), evidence
+
+
+def test_a_word_next_to_praise_counts_for_nothing_unless_the_praise_is_negated() -> None:
+    praised = FoldedText.of("El personal muy amable, la habitación sucia.")
+    negated = FoldedText.of("El personal nada amable, la habitación sucia.")
+    assert Reason.SERVICE not in reason_points(praised, RULES, "es", Subject.PRODUCT)
+    assert reason_points(negated, RULES, "es", Subject.PRODUCT)[Reason.SERVICE] > 0
+
+
+def test_the_title_or_first_sentence_weighs_more_than_words_in_passing() -> None:
+    text = "Nos cobraron de más. Luego el camarero tardó."
+    assert head_end(text) == text.index(".")
+    points = reason_points(FoldedText.of(text), RULES, "es", Subject.PRODUCT)
+    # "Nos cobraron" (2 words, subject's own: ×2, in the first sentence: ×2) against
+    # "camarero" and "tardó" (1 word each, ×2, in passing)
+    assert points[Reason.BILLING] == 8
+    assert points[Reason.SERVICE] == 4
+
+
+def test_with_no_reason_word_the_subject_gives_the_reason_and_its_evidence(
+    detector: LanguageDetector,
+) -> None:
+    assert read("First time flying with you. Also the last time.", detector) == (
+        Reason.SERVICE,
+        ("flying",),
+    )
+    assert read("Hello, I have a question for you all, thanks.", detector) == (Reason.OTHER, ())
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "field", "problem"),
+    [
+        ('reason = "service"\n# On a flight', 'reason = "misc"\n# On a flight', "reason",
+         "not a reason"),
+        ("recast = { delivery = \"service\", technical = \"service\" }",
+         "recast = { delivery = \"luggage\", technical = \"service\" }", "recast.delivery",
+         "not a reason"),
+        ("[subjects.flight.reason_words.delivery]", "[subjects.flight.reason_words.bags]",
+         "reason_words", "not a reason"),
+    ],
+)  # fmt: skip
+def test_a_subjects_reasons_are_checked_on_load(
+    tmp_path: Path, old: str, new: str, field: str, problem: str
+) -> None:
+    with pytest.raises(PlaybookError) as caught:
+        load_rules(write_rules(tmp_path, old, new), load_advice_ids())
+    assert (caught.value.where, caught.value.field) == ("subjects.flight", field)
+    assert problem in caught.value.problem
