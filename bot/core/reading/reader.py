@@ -36,6 +36,11 @@ MIN_LANGUAGE_WORDS = 2
 #: A message at least this long reads as talkative on its own (seed 003, el hablador).
 TALKATIVE_WORDS = 90
 _LENGTH_POINTS = 2
+#: Signal groups that show a customer unhappy with the company itself: with no word of a
+#: reason or a subject, they say the complaint is about how the customer was served.
+DISCONTENT = (
+    "leave-threat", "public-threat", "strong-word", "displeasure", "escalation",
+)  # fmt: skip
 #: Signal groups that also become case flags.
 READING_FLAGS = ("public-threat", "leave-threat", "legal-threat")
 
@@ -96,8 +101,11 @@ def read_complaint(
     language, confidence = detect_language(text, rules, detector, default_language)
     folded = FoldedText.of(text)
     subject, subject_evidence = read_subject(folded, rules, language)
-    reason, reason_evidence = read_reason(folded, rules, language, subject, subject_evidence)
     intensity, groups = intensity_signals(folded, rules, language)
+    discontent = tuple(s for name in DISCONTENT for s in groups.get(name, ()))
+    reason, reason_evidence = read_reason(
+        folded, rules, language, subject, subject_evidence, discontent
+    )
     kind, kind_evidence = read_kind(folded, rules, language, groups["insult"])
     impact, impact_evidence = impact_of(intensity, groups, kind, history)
     flags = {name for name in READING_FLAGS if groups[name]}

@@ -30,6 +30,9 @@ from bot.core.reading.text import FoldedText, Hit, outermost, word_count
 HEAD_FACTOR = 2
 #: A subject's own words for a reason weigh this many times more than general ones.
 SUBJECT_FACTOR = 2
+#: A phrase weighs one point per word, up to this many: a long phrase is specific, but
+#: one phrase must not outweigh everything else the customer says.
+MAX_WEIGHT = 2
 #: A reason's word at most this many words from praise is praise, not the complaint.
 PRAISE_GAP = 3
 #: The first sentence ends at a line break or at . ! ? after at least this many letters.
@@ -42,6 +45,8 @@ NEGATORS = frozenset(
     {"no", "nada", "poco", "nunca", "ni", "sin", "not", "never", "nor", "isn't",
      "wasn't", "weren't", "aren't", "hardly", "barely", "nothing", "t"}
 )  # fmt: skip
+#: A sum of money: a currency sign before or after a number.
+_AMOUNT = re.compile(r"[$€£]\s?\d+(?:[.,]\d+)?|\b\d+(?:[.,]\d+)?\s?[$€£]")
 _LAST_WORDS = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
 
 
@@ -52,6 +57,11 @@ class _Scored:
     hit: Hit
     reason: Reason
     points: int
+
+
+def _amounts(text: str) -> list[Hit]:
+    """Each sum of money named ("$200", "64 €"): what a customer paid, or was asked to."""
+    return [Hit("amount", m.group(), m.start(), m.end()) for m in _AMOUNT.finditer(text)]
 
 
 def head_end(text: str) -> int:
@@ -92,10 +102,15 @@ def _hits(
     for reason, keywords in rules.reasons.items():
         target = rule.recast.get(reason, reason) if rule is not None else reason
         found += [(h, target, 1) for h in folded.find_all(keywords.get(language, ()))]
+    found += [(h, Reason.BILLING, 1) for h in _amounts(folded.original)]
     kept = {id(h) for h in outermost(h for h, _, _ in found)}
     head = head_end(folded.original)
     return [
-        _Scored(hit, reason, hit.weight * factor * (HEAD_FACTOR if hit.start < head else 1))
+        _Scored(
+            hit,
+            reason,
+            min(hit.weight, MAX_WEIGHT) * factor * (HEAD_FACTOR if hit.start < head else 1),
+        )
         for hit, reason, factor in found
         if id(hit) in kept
     ]
@@ -107,11 +122,14 @@ def read_reason(
     language: str,
     subject: Subject = Subject.UNKNOWN,
     subject_evidence: tuple[Signal, ...] = (),
+    discontent: tuple[Signal, ...] = (),
 ) -> tuple[Reason, tuple[Signal, ...]]:
     """Return the reason whose words weigh most, in the light of the subject, and its words.
 
     Ties go to the subject's own reason, then to the first reason listed. With no word at
-    all, the subject's reason (its evidence: the subject's words), else OTHER.
+    all, the subject's reason (its evidence: the subject's words); with no subject either,
+    a customer who is leaving, threatening or calling the company names (`discontent`)
+    complains of how they were served (SERVICE, its evidence those words); else OTHER.
     """
     rule = rules.subjects.get(subject)
     scored = _counted(folded, rules, language, rule)
@@ -120,6 +138,8 @@ def read_reason(
     if not points:
         if default is not None and subject_evidence:
             return default, subject_evidence
+        if discontent and not subject_evidence:
+            return Reason.SERVICE, discontent
         return Reason.OTHER, ()
     order = [r for r in Reason if r in points]
     best = max(order, key=lambda r: (points[r], r is default, -order.index(r)))
