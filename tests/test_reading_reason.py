@@ -155,3 +155,10 @@ def test_with_nothing_named_a_customer_who_is_leaving_complains_of_the_service(
     assert reason is Reason.SERVICE
     assert evidence  # the words that show it: the threat to leave
     assert read("Useless idiots.", detector) == (Reason.OTHER, ())
+
+
+def test_praise_before_a_word_ends_at_a_comma_praise_after_it_does_not() -> None:
+    listed = FoldedText.of("Las vistas muy agradables, el servicio y la comida fatales.")
+    praised = FoldedText.of("La habitación sucia, y el servicio, muy amable.")
+    assert reason_points(listed, RULES, "es", Subject.PRODUCT)[Reason.SERVICE] > 0
+    assert Reason.SERVICE not in reason_points(praised, RULES, "es", Subject.PRODUCT)

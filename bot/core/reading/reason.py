@@ -83,9 +83,12 @@ def _praised(hit: Hit, praise: Iterable[Hit], text: str) -> bool:
     for other in praise:
         if other.start < hit.end and hit.start < other.end:
             continue
-        left, right = (hit.end, other.start) if other.start >= hit.end else (other.end, hit.start)
+        after = other.start >= hit.end
+        left, right = (hit.end, other.start) if after else (other.end, hit.start)
         between = text[left:right]
-        near = word_count(between) <= PRAISE_GAP and not _BREAK.search(between)
+        # "el personal, muy amable" praises the staff; "agradable, el servicio" ends a clause
+        broken = _BREAK.search(between) or (not after and "," in between)
+        near = word_count(between) <= PRAISE_GAP and not broken
         if near and not _negated(text, other.start):
             return True
     return False
