@@ -204,7 +204,7 @@ def _subjects(check: _Checker, value: Any) -> dict[Subject, SubjectRule]:
 
 
 #: Optional keys of a subject that tell the reason apart (bot/core/reading/reason.py).
-_SUBJECT_REASON_KEYS = frozenset({"reason", "reason_words", "recast"})
+_SUBJECT_REASON_KEYS = frozenset({"reason", "reason_words", "recast", "moves"})
 
 
 def _a_reason(check: _Checker, value: Any, where: str, field: str) -> Reason:
@@ -234,7 +234,21 @@ def _subject_reasons(check: _Checker, entry: Mapping[str, Any], where: str) -> d
             )
             for name, target in table.items()
         }
+    if "moves" in entry:
+        table = check.table(entry["moves"], where, "moves")
+        found["moves"] = {
+            _a_reason(check, name, where, "moves"): _a_subject(
+                check, target, where, f"moves.{name}"
+            )
+            for name, target in table.items()
+        }
     return found
+
+
+def _a_subject(check: _Checker, value: Any, where: str, field: str) -> Subject:
+    if value not in frozenset(Subject):
+        raise check.fail(where, field, f"'{value}' is not a subject ({', '.join(Subject)})")
+    return Subject(value)
 
 
 def _order_texts(check: _Checker, data: Mapping[str, Any]) -> tuple[Text, Text]:

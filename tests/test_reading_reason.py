@@ -162,3 +162,44 @@ def test_praise_before_a_word_ends_at_a_comma_praise_after_it_does_not() -> None
     praised = FoldedText.of("La habitación sucia, y el servicio, muy amable.")
     assert reason_points(listed, RULES, "es", Subject.PRODUCT)[Reason.SERVICE] > 0
     assert Reason.SERVICE not in reason_points(praised, RULES, "es", Subject.PRODUCT)
+
+
+def test_a_review_only_about_the_staff_or_the_bill_moves_the_subject(
+    detector: LanguageDetector,
+) -> None:
+    staff = read_complaint(
+        "Pésimo trato\n\nFuimos a cenar al restaurante y el camarero nos ignoró durante media "
+        "hora, y cuando vino fue un maleducado. El dueño ni se disculpó.",
+        rules=RULES,
+        detector=detector,
+        default_language="es",
+    )
+    assert (staff.reason, staff.subject, staff.subject_evidence) == (
+        Reason.SERVICE,
+        Subject.UNKNOWN,
+        (),
+    )
+    bill = read_complaint(
+        "Un robo\n\nEn la terraza del restaurante nos cobraron 12 € por dos cañas y la cuenta "
+        "traía un suplemento que nadie nos dijo.",
+        rules=RULES,
+        detector=detector,
+        default_language="es",
+    )
+    assert (bill.reason, bill.subject) == (Reason.BILLING, Subject.CHARGE)
+    assert "la cuenta" in tuple(s.detail for s in bill.subject_evidence)
+    meal = read_complaint(
+        "La comida fría y sosa, el pescado congelado, y el camarero tardó un poco.",
+        rules=RULES,
+        detector=detector,
+        default_language="es",
+    )
+    assert (meal.reason, meal.subject) == (Reason.PRODUCT, Subject.PRODUCT)
+
+
+def test_a_subjects_moves_are_checked_on_load(tmp_path: Path) -> None:
+    old = 'moves = { service = "unknown", billing = "charge" }'
+    with pytest.raises(PlaybookError) as caught:
+        load_rules(write_rules(tmp_path, old, old.replace("charge", "bill")), load_advice_ids())
+    assert (caught.value.where, caught.value.field) == ("subjects.product", "moves.billing")
+    assert "not a subject" in caught.value.problem

@@ -229,6 +229,10 @@ class SubjectRule:
     #: General words of one reason that mean another on this subject ("late" on a
     #: flight is the airline's service, not a delivery).
     recast: Mapping[Reason, Reason] = field(default_factory=dict)
+    #: When the reason is one of these and the subject's own reason weighs less than half
+    #: as much, the complaint is about another subject: a hotel review only about the staff is
+    #: about no product (unknown); one only about the bill is about the charge.
+    moves: Mapping[Reason, Subject] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

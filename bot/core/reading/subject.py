@@ -4,12 +4,15 @@ that say so, so a reply names it ("your flight") and never calls it "your order"
 The words are data (`[subjects]` in playbooks/reading.toml). The subject whose words
 weigh most wins (longer phrases weigh more, as for reasons); the first listed wins a
 tie; with no word at all the subject is unknown and replies use a neutral phrase
-(`bot.core.guidance.wording` words it).
+(`bot.core.guidance.wording` words it). Once the reason is read, `settle_subject` may move
+the subject (a hotel review only about the staff is about no product).
 """
 
 from __future__ import annotations
 
-from bot.core.base.model import Signal, Subject
+from collections.abc import Mapping
+
+from bot.core.base.model import Reason, Signal, Subject
 from bot.core.guidance.playbook import ReadingRules
 from bot.core.reading.text import FoldedText, outermost
 
@@ -25,3 +28,31 @@ def read_subject(
         if points > best[1]:
             best = (subject, points, tuple(Signal("keyword", hit.words) for hit in found))
     return best[0], best[2]
+
+
+#: The subject's own reason must weigh at least 1/MOVE_RATIO of the reason read to keep it.
+MOVE_RATIO = 2
+
+
+def settle_subject(
+    found: tuple[Subject, tuple[Signal, ...]],
+    reason: tuple[Reason, tuple[Signal, ...]],
+    points: Mapping[Reason, int],
+    rules: ReadingRules,
+) -> tuple[Subject, tuple[Signal, ...]]:
+    """Move the subject when the reason shows the complaint is about something else.
+
+    A subject may say (`moves`) that a complaint whose reason is, say, service, where the
+    subject's own reason weighs less than half as much, is about another subject: a hotel review
+    only about the staff is about no product (unknown, no evidence); one only about the
+    bill is about the charge (its evidence: the reason's words).
+    """
+    subject = found[0]
+    rule = rules.subjects.get(subject)
+    if rule is None or reason[0] not in rule.moves:
+        return found
+    own = points.get(rule.reason, 0) if rule.reason is not None else 0
+    if own * MOVE_RATIO >= points.get(reason[0], 0):
+        return found
+    moved = rule.moves[reason[0]]
+    return moved, () if moved is Subject.UNKNOWN else reason[1]
