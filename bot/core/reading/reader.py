@@ -7,6 +7,7 @@ Every conclusion carries the words that led to it, so agents can check it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 from bot.core.base.model import CustomerKind, History, Reading, Signal
@@ -33,9 +34,16 @@ __all__ = [
 MIN_LANGUAGE_CONFIDENCE = 0.6
 #: Texts with fewer words than this are too short to detect a language.
 MIN_LANGUAGE_WORDS = 2
-#: A message at least this long reads as talkative on its own (seed 003, el hablador).
+#: A message at least this long that also chats (a talkative cue) reads as talkative (seed
+#: 003, el hablador); length alone is what a review or a detailed report is.
 TALKATIVE_WORDS = 90
 _LENGTH_POINTS = 2
+#: A customer who quotes this many figures (flight 1161, 2/22, 8:38, room 311) is precise
+#: (seed 003, el meticuloso: give them exact figures back).
+METICULOUS_FIGURES = 3
+_FIGURE_POINTS = 2
+MAX_FIGURES = 4
+_FIGURE = re.compile(r"(?<![\w@#$€£])[A-Za-z]{0,3}\d+(?:[:/.,'-]\d+)*(?![\w$€£%])")
 #: Signal groups that show a customer unhappy with the company itself: with no word of a
 #: reason or a subject, they say the complaint is about how the customer was served.
 DISCONTENT = (
@@ -71,6 +79,11 @@ def _score(
     return sum(hit.weight for hit in found), tuple(Signal(name, hit.words) for hit in found)
 
 
+def figures(text: str) -> list[str]:
+    """The distinct figures a text quotes: numbers, dates, times, flight or room numbers."""
+    return list(dict.fromkeys(m.group() for m in _FIGURE.finditer(text)))
+
+
 def read_kind(
     folded: FoldedText, rules: ReadingRules, language: str, insults: tuple[Signal, ...]
 ) -> tuple[CustomerKind, tuple[Signal, ...]]:
@@ -81,9 +94,14 @@ def read_kind(
     words = word_count(folded.original)
     for kind, rule in rules.kinds.items():
         points, evidence = _score(folded, rule.cues, language, "cue")
-        if kind is CustomerKind.TALKATIVE and words >= TALKATIVE_WORDS:
+        if kind is CustomerKind.TALKATIVE and words >= TALKATIVE_WORDS and points:
             points += _LENGTH_POINTS
             evidence = (*evidence, Signal("length", f"{words} words"))
+        if kind is CustomerKind.METICULOUS:
+            details = figures(folded.original)
+            if len(details) >= METICULOUS_FIGURES:
+                points += _FIGURE_POINTS
+                evidence = (*evidence, Signal("figures", ", ".join(details[:MAX_FIGURES])))
         if points > best[1]:
             best = (kind, points, evidence)
     return best[0], best[2]

@@ -1,0 +1,57 @@
+"""The kind of customer on real wording (issue 14 item 5): a long message is talkative only
+when it also chats (length alone is what a review or a detailed report is), and a customer
+who quotes figures (flight numbers, dates, times, room numbers) is meticulous, the figures
+as evidence. The real rules file and the real language detector; the texts are ours.
+"""
+
+from __future__ import annotations
+
+from bot.core.base.model import CustomerKind
+from bot.core.base.ports import LanguageDetector
+from bot.core.reading.reader import figures, read_complaint
+from playbooks.advice import load_advice_ids
+from playbooks.rules import RULES_FILE, load_rules
+
+RULES = load_rules(RULES_FILE, load_advice_ids())
+LONG_REVIEW = (
+    "Nos alojamos cuatro noches en el hotel durante el mes de agosto y la experiencia fue "
+    "bastante decepcionante en casi todos los aspectos que uno espera de un cuatro estrellas. "
+    "La habitación era pequeña, el baño estaba anticuado, la ducha perdía agua y el aire "
+    "acondicionado hacía un ruido constante que no dejaba dormir. El desayuno era escaso y "
+    "repetitivo, siempre los mismos productos, y a partir de las diez ya no reponían nada. "
+    "La piscina estaba llena de gente desde primera hora y no había hamacas libres. La "
+    "ubicación es buena, cerca del centro, pero no compensa todo lo demás que hemos vivido."
+)
+
+
+def test_a_long_message_without_chatter_is_not_talkative(detector: LanguageDetector) -> None:
+    reading = read_complaint(LONG_REVIEW, rules=RULES, detector=detector, default_language="es")
+    assert reading.kind is not CustomerKind.TALKATIVE
+    chatty = read_complaint(
+        LONG_REVIEW + " Por cierto, mi marido dice que al menos el camarero era simpático, jaja.",
+        rules=RULES,
+        detector=detector,
+        default_language="es",
+    )
+    assert chatty.kind is CustomerKind.TALKATIVE
+    assert "length" in {s.name for s in chatty.kind_evidence}
+
+
+def test_a_customer_who_quotes_figures_is_meticulous(detector: LanguageDetector) -> None:
+    text = "Flight UA1161 on 2/22 left at 8:38 instead of 6:15 and nobody said why."
+    reading = read_complaint(text, rules=RULES, detector=detector, default_language="en")
+    assert reading.kind is CustomerKind.METICULOUS
+    assert next(s for s in reading.kind_evidence if s.name == "figures").detail == (
+        "UA1161, 2/22, 8:38, 6:15"
+    )
+    two = read_complaint(
+        "I waited 3 hours and paid twice for 1 bag.",
+        rules=RULES,
+        detector=detector,
+        default_language="en",
+    )
+    assert two.kind is not CustomerKind.METICULOUS
+
+
+def test_figures_are_distinct_and_leave_out_handles_and_sums() -> None:
+    assert figures("@user99 paid $25 for flight 955, flight 955 again, room 311") == ["955", "311"]
