@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from bot.core.base.model import CustomerKind
 from bot.core.base.ports import LanguageDetector
-from bot.core.reading.reader import figures, read_complaint
+from bot.core.reading.reader import figures, precision_points, read_complaint
 from playbooks.advice import load_advice_ids
 from playbooks.rules import RULES_FILE, load_rules
 
@@ -55,3 +55,23 @@ def test_a_customer_who_quotes_figures_is_meticulous(detector: LanguageDetector)
 
 def test_figures_are_distinct_and_leave_out_handles_and_sums() -> None:
     assert figures("@user99 paid $25 for flight 955, flight 955 again, room 311") == ["955", "311"]
+
+
+def test_a_time_a_date_or_a_reference_weighs_more_than_a_count() -> None:
+    assert precision_points(["8:38", "2/22", "UA484", "1161"]) == 8
+    assert precision_points(["4", "10"]) == 2
+
+
+def test_profanity_at_the_company_is_rude_and_doubting_its_word_distrustful(
+    detector: LanguageDetector,
+) -> None:
+    def kind(text: str) -> CustomerKind:
+        return read_complaint(text, rules=RULES, detector=detector, default_language="en").kind
+
+    assert kind("Your customer service is piss poor and your app sucks.") is CustomerKind.RUDE
+    assert kind("You told me it was on its way. Why lie? That never happened.") is (
+        CustomerKind.DISTRUSTFUL
+    )
+    assert kind("Your own policy says refunds take 5 days, citing the regulation.") is (
+        CustomerKind.KNOW_IT_ALL
+    )

@@ -42,7 +42,11 @@ def write_rules(tmp_path: Path, old: str, new: str) -> Path:
     return path
 
 
-RUDE_CUES_EN = 'en = ["who the hell", "the hell", "shut up", "bunch of", "screw you"]\n'
+RUDE_CUES_EN = (
+    'en = [\n  "who the hell", "the hell", "shut up", "bunch of", "screw you",\n'
+    '  "sucks", "piss poor", "pissed", "wtf", "damn", "incompetence", "jokers", "hacks",\n'
+    '  "morons", "wack", "bullshit", "ur fired", "you\'re fired",\n]\n'
+)
 
 
 @pytest.mark.parametrize(

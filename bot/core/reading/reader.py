@@ -38,12 +38,13 @@ MIN_LANGUAGE_WORDS = 2
 #: 003, el hablador); length alone is what a review or a detailed report is.
 TALKATIVE_WORDS = 90
 _LENGTH_POINTS = 2
-#: A customer who quotes this many figures (flight 1161, 2/22, 8:38, room 311) is precise
-#: (seed 003, el meticuloso: give them exact figures back).
-METICULOUS_FIGURES = 3
+#: A customer whose figures weigh this much (`precision_points`: flight 1161, 2/22, 8:38,
+#: room 311 weigh two each) is precise (seed 003, el meticuloso: give exact figures back).
+METICULOUS_FIGURES = 4
 _FIGURE_POINTS = 2
 MAX_FIGURES = 4
-_FIGURE = re.compile(r"(?<![\w@#$€£])[A-Za-z]{0,3}\d+(?:[:/.,'-]\d+)*(?![\w$€£%])")
+_PRECISE = re.compile(r"[A-Za-z]{1,3}\d+|\d{3,}|\d+[:/'-]\d+(?:[:/'-]\d+)*")
+_FIGURE = re.compile(r"(?<![\w@$€£])[A-Za-z]{0,3}\d+(?:[:/.,'-]\d+)*(?![\w$€£%])")
 #: Signal groups that show a customer unhappy with the company itself: with no word of a
 #: reason or a subject, they say the complaint is about how the customer was served.
 DISCONTENT = (
@@ -84,6 +85,12 @@ def figures(text: str) -> list[str]:
     return list(dict.fromkeys(m.group() for m in _FIGURE.finditer(text)))
 
 
+def precision_points(found: list[str]) -> int:
+    """Two points for each precise figure (a time, a date, a code or a long number such as
+    a flight, room or file number), one for each plain count ("4 hours", "2 bags")."""
+    return sum(2 if _PRECISE.fullmatch(f) else 1 for f in found)
+
+
 def read_kind(
     folded: FoldedText, rules: ReadingRules, language: str, insults: tuple[Signal, ...]
 ) -> tuple[CustomerKind, tuple[Signal, ...]]:
@@ -99,7 +106,7 @@ def read_kind(
             evidence = (*evidence, Signal("length", f"{words} words"))
         if kind is CustomerKind.METICULOUS:
             details = figures(folded.original)
-            if len(details) >= METICULOUS_FIGURES:
+            if precision_points(details) >= METICULOUS_FIGURES:
                 points += _FIGURE_POINTS
                 evidence = (*evidence, Signal("figures", ", ".join(details[:MAX_FIGURES])))
         if points > best[1]:
