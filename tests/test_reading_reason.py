@@ -203,3 +203,10 @@ def test_a_subjects_moves_are_checked_on_load(tmp_path: Path) -> None:
         load_rules(write_rules(tmp_path, old, old.replace("charge", "bill")), load_advice_ids())
     assert (caught.value.where, caught.value.field) == ("subjects.product", "moves.billing")
     assert "not a subject" in caught.value.problem
+
+
+def test_what_the_customer_names_the_worst_of_it_weighs_double() -> None:
+    plain = FoldedText.of("La comida fría. Fue el trato del camarero.")
+    worst = FoldedText.of("La comida fría. Lo peor fue el trato del camarero.")
+    assert reason_points(plain, RULES, "es", Subject.PRODUCT)[Reason.SERVICE] == 4
+    assert reason_points(worst, RULES, "es", Subject.PRODUCT)[Reason.SERVICE] == 8

@@ -262,6 +262,9 @@ class ReadingRules:
     #: Words of praise: a reason's word right next to one ("el personal, muy amable")
     #: is not what the customer complains about, so it counts for no reason.
     praise: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    #: Words with which a customer names the worst of it ("lo peor fue", "worst of all"):
+    #: a reason's word right after one weighs more.
+    emphasis: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 def template_fields(template: str) -> set[str]:

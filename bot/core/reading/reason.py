@@ -8,6 +8,8 @@ One word no longer decides it. Every word of a reason found in the text counts, 
   is the airline's service, not a delivery);
 - by where it sits: words in the title or the first sentence, where customers say what
   the complaint is about, weigh more than words in passing;
+- by emphasis: a word the customer names the worst of it ("lo peor fue el trato") weighs
+  double;
 - by praise: a word right next to praise ("el personal, muy amable", "the crew were
   lovely") is not what the customer complains about and counts for nothing.
 
@@ -33,6 +35,9 @@ SUBJECT_FACTOR = 2
 #: A phrase weighs one point per word, up to this many: a long phrase is specific, but
 #: one phrase must not outweigh everything else the customer says.
 MAX_WEIGHT = 2
+#: A reason's word right after "lo peor" / "the worst part" weighs this many times more.
+EMPHASIS_FACTOR = 2
+EMPHASIS_GAP = 4
 #: A reason's word at most this many words from praise is praise, not the complaint.
 PRAISE_GAP = 3
 #: The first sentence ends at a line break or at . ! ? after at least this many letters.
@@ -153,10 +158,28 @@ def read_reason(
 def _counted(
     folded: FoldedText, rules: ReadingRules, language: str, rule: SubjectRule | None
 ) -> list[_Scored]:
-    """The reason words that count: those not next to praise."""
+    """The reason words that count: not those next to praise; double those named the worst."""
     praise = folded.find_all(rules.praise.get(language, ()))
+    worst = folded.find_all(rules.emphasis.get(language, ()))
     hits = _hits(folded, rules, language, rule)
-    return [s for s in hits if not _praised(s.hit, praise, folded.original)]
+    text = folded.original
+    return [
+        _Scored(s.hit, s.reason, s.points * EMPHASIS_FACTOR)
+        if _named_worst(s.hit, worst, text)
+        else s
+        for s in hits
+        if not _praised(s.hit, praise, text)
+    ]
+
+
+def _named_worst(hit: Hit, worst: Iterable[Hit], text: str) -> bool:
+    """Say whether the customer names this as the worst of it ("lo peor fue el trato")."""
+    for other in worst:
+        if other.end <= hit.start:
+            between = text[other.end : hit.start]
+            if word_count(between) <= EMPHASIS_GAP and not re.search(r"[.!?;\n]", between):
+                return True
+    return False
 
 
 def _totals(scored: Iterable[_Scored]) -> dict[Reason, int]:
