@@ -210,3 +210,21 @@ def test_what_the_customer_names_the_worst_of_it_weighs_double() -> None:
     worst = FoldedText.of("La comida fría. Lo peor fue el trato del camarero.")
     assert reason_points(plain, RULES, "es", Subject.PRODUCT)[Reason.SERVICE] == 4
     assert reason_points(worst, RULES, "es", Subject.PRODUCT)[Reason.SERVICE] == 8
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "reason"),
+    [
+        ("No tengo cobertura en casa desde el lunes y la fibra se corta cada noche.", "es",
+         Reason.TECHNICAL),
+        ("Me quieren cobrar la permanencia aunque el contrato ya terminó.", "es", Reason.BILLING),
+        ("There has been an outage in my area for two days and no mobile data at all.", "en",
+         Reason.TECHNICAL),
+        ("They want an early termination fee to end a contract I never signed.", "en",
+         Reason.BILLING),
+    ],
+)  # fmt: skip
+def test_telecoms_and_banks_read_as_their_agents_would(
+    detector: LanguageDetector, text: str, language: str, reason: Reason
+) -> None:
+    assert read(text, detector, language)[0] is reason
