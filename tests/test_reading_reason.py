@@ -88,7 +88,7 @@ def test_a_word_next_to_praise_counts_for_nothing_unless_the_praise_is_negated()
 
 
 def test_the_title_or_first_sentence_weighs_more_than_words_in_passing() -> None:
-    text = "Nos cobraron de más. Luego el camarero tardó."
+    text = "Nos cobraron el pan. Luego el camarero tardó."
     assert head_end(text) == text.index(".")
     points = reason_points(FoldedText.of(text), RULES, "es", Subject.PRODUCT)
     # "Nos cobraron" (2 words, subject's own: ×2, in the first sentence: ×2) against
