@@ -228,3 +228,17 @@ def test_telecoms_and_banks_read_as_their_agents_would(
     detector: LanguageDetector, text: str, language: str, reason: Reason
 ) -> None:
     assert read(text, detector, language)[0] is reason
+
+
+def test_the_evidence_quotes_the_weightiest_words_in_the_texts_order(
+    detector: LanguageDetector,
+) -> None:
+    text = (
+        "Habitación sucia\n\nLas sábanas con pelos, el baño sucio, olor a humedad, "
+        "cucarachas en el pasillo, toallas manchadas, ruido toda la noche y el colchón hundido."
+    )
+    reason, evidence = read(text, detector, "es")
+    assert reason is Reason.PRODUCT
+    assert len(evidence) == 6
+    assert evidence[0] == "sucia"  # the title's word weighs most and comes first
+    assert [text.index(word) for word in evidence] == sorted(text.index(w) for w in evidence)

@@ -28,6 +28,8 @@ from bot.core.base.model import Reason, Signal, Subject
 from bot.core.guidance.playbook import ReadingRules, SubjectRule
 from bot.core.reading.text import FoldedText, Hit, outermost, word_count
 
+#: At most this many words are quoted as evidence, the weightiest, in the text's order.
+MAX_EVIDENCE = 6
 #: Words in the title or the first sentence weigh this many times more.
 HEAD_FACTOR = 2
 #: A subject's own words for a reason weigh this many times more than general ones.
@@ -151,8 +153,9 @@ def read_reason(
         return Reason.OTHER, ()
     order = [r for r in Reason if r in points]
     best = max(order, key=lambda r: (points[r], r is default, -order.index(r)))
-    hits = sorted((s.hit for s in scored if s.reason is best), key=lambda h: h.start)
-    return best, tuple(Signal("keyword", h.words) for h in hits)
+    strongest = sorted((s for s in scored if s.reason is best), key=lambda s: -s.points)
+    shown = sorted((s.hit for s in strongest[:MAX_EVIDENCE]), key=lambda h: h.start)
+    return best, tuple(Signal("keyword", h.words) for h in shown)
 
 
 def _counted(
