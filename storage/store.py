@@ -25,6 +25,7 @@ from storage.codec import (
 )
 from storage.edits import EditRows
 from storage.inbox import InboxRows, unavailable
+from storage.plans import StepPlans
 from storage.reminders import ReminderRows
 from storage.reports import ReportRows
 
@@ -36,7 +37,7 @@ _OUTBOX_SELECT = (
 )
 
 
-class SqliteStore(InboxRows, ReminderRows, ReportRows, EditRows):
+class SqliteStore(InboxRows, ReminderRows, ReportRows, EditRows, StepPlans):
     """Every read and write the core makes, in small direct functions."""
 
     def __init__(self, db: Database) -> None:

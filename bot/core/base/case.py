@@ -63,6 +63,8 @@ class EventKind(StrEnum):
     REPLY_QUEUED = "reply_queued"
     #: The customer has the agent's reply (posted, or sent by the agent elsewhere).
     REPLY_SENT = "reply_sent"
+    #: An agent corrected one part of the reading (details: part, from, to).
+    READING_CORRECTED = "reading_corrected"
 
 
 @dataclass(frozen=True)
@@ -156,4 +158,5 @@ def reading_from_json(raw: str) -> Reading:
         flags=frozenset(data.get("flags", ())),
         subject=Subject(data.get("subject", Subject.UNKNOWN.value)),
         subject_evidence=signals("subject_evidence"),
+        corrected=tuple((str(p), str(b)) for p, b in data.get("corrected", ())),
     )

@@ -143,6 +143,9 @@ class Reading:
     #: subjects existed load as unknown).
     subject: Subject = Subject.UNKNOWN
     subject_evidence: tuple[Signal, ...] = ()
+    #: The parts an agent corrected and who did, e.g. (("reason", "ana"),); a corrected
+    #: part shows who corrected it instead of the words Sereno read it from.
+    corrected: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
@@ -105,6 +105,10 @@ class CaseStore(Protocol):
 
     def make_current_step(self, case_id: int, step_id: str) -> None:
         """Move a pending step just before the checklist's first pending one: do it now."""
+        ...
+
+    def replan_steps(self, case_id: int, pending: Sequence[str]) -> None:
+        """Make `pending` the case's pending steps, in order, after the worked ones."""
         ...
 
     def set_step(

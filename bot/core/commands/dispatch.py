@@ -15,6 +15,7 @@ from bot.core.cases import outcomes, split
 from bot.core.cases.context import Context
 from bot.core.cases.engine import Engine, Reply
 from bot.core.commands import views
+from bot.core.commands.correction import reading_command
 from bot.core.commands.language import Command, CommandError, help_text, parse
 from bot.core.records import commands as record_commands
 from bot.core.reminders import scheduler
@@ -220,4 +221,5 @@ _HANDLERS: dict[str, Callable[[Engine, TimeParser, Case, Command, Context], Repl
     "split": lambda e, _t, case, _c, ctx: split.split(e, case, ctx.actor),
     "flag": lambda e, _t, case, cmd, ctx: e.flag(case, ctx.actor, cmd.args.strip().lower()),
     "suggest": lambda e, _t, case, cmd, ctx: e.suggest(case, ctx.actor, cmd.args.strip() or None),
+    "reading": lambda e, _t, case, cmd, ctx: reading_command(e, case, cmd.args, ctx.actor),
 }

@@ -18,6 +18,7 @@ Stamp = Callable[[datetime], str]
 _REACTION_EMOJI = {EventKind.STEP_DONE: "✅", EventKind.STEP_SKIPPED: "⏩"}
 #: Changes of status, followed by the agent's summary or reason when they gave one.
 _WHY = frozenset({"resolved", "closed", "let_go", "reopened", "dismissed"})
+_PARTS = frozenset({"reason", "intensity", "kind", "subject", "threats"})
 
 
 def sentence(event: Event, texts: Translator, titles: dict[str, str], stamp: Stamp) -> str:
@@ -91,6 +92,11 @@ def _details(
     elif kind is EventKind.SATISFACTION:
         values["score"] = d.get("score", "?")
         return _whole(d.get("comment"))
+    elif kind is EventKind.READING_CORRECTED:
+        part = str(d.get("part", "?"))
+        values["part"] = texts(f"correction.part.{part}") if part in _PARTS else part
+        values["from"] = _part_value(part, d.get("from"), texts)
+        values["to"] = _part_value(part, d.get("to"), texts)
     elif kind is EventKind.DELIVERY_FAILED:
         values["message"] = d.get("message", "?")
         return _whole(d.get("error"))
@@ -102,6 +108,16 @@ class _Known(dict[str, Any]):
 
     def __missing__(self, key: str) -> str:
         return "?"
+
+
+def _part_value(part: str, raw: Any, texts: Translator) -> str:
+    """A corrected part's value in the agents' language ("facturación", "irse, legal")."""
+    value = str(raw if raw is not None else "?")
+    if part in ("reason", "kind"):
+        return texts.name(part, value)
+    if part == "threats":
+        return ", ".join(texts.name("correction.threat", v) for v in value.split(","))
+    return value
 
 
 def _via(kind: EventKind, via: str, texts: Translator) -> str:

@@ -18,6 +18,13 @@ from bot.core.base.model import (
     StepState,
     Subject,
 )
+from bot.core.guidance.corrections import (
+    corrected_by,
+    current_value,
+    part_name,
+    reading_menu,
+    value_name,
+)
 from bot.core.guidance.playbook import (
     Group,
     Playbook,
@@ -67,31 +74,52 @@ def _quoted(signals: Sequence[Signal], history: History, lang: str) -> str:
 
 
 def _reading_lines(reading: Reading, rules: ReadingRules, lang: str) -> list[str]:
+    """The reading, each part with its evidence, or who corrected it (`corrections`)."""
     lines = []
     evidence = reading.intensity_evidence + reading.impact_evidence
     why = _quoted(evidence, reading.history, lang)
-    lines.append(t("header.why", lang, why=why) if why else t("header.why_calm", lang))
+    why_line = t("header.why", lang, why=why) if why else t("header.why_calm", lang)
+    lines.append(why_line + _mark(reading, "intensity", lang, str(reading.intensity)))
     reason_words = ", ".join(f'"{s.detail}"' for s in reading.reason_evidence)
     words = f" ({reason_words})" if reason_words else ""
+    words = _by(reading, "reason", lang) or words
     reason = name("reason", reading.reason.value, lang)
     about = _about(reading, rules, lang)
     lines.append(t("header.reason", lang, reason=reason, words=words) + about)
-    if reading.kind is not CustomerKind.UNKNOWN:
+    kind_by = corrected_by(reading, "kind")
+    if reading.kind is not CustomerKind.UNKNOWN or kind_by:
         rule = rules.kinds.get(reading.kind)
         cues = ", ".join(f'"{s.detail}"' for s in reading.kind_evidence)
+        cues = t("correction.by", lang, by=kind_by) if kind_by else cues
         tip = f" → {rule.treatment.get(lang)}" if rule else ""
         kind = name("kind", reading.kind.value, lang)
         lines.append(t("header.kind", lang, kind=kind, cues=cues, tip=tip))
+    threats_by = corrected_by(reading, "threats")
+    if threats_by:
+        shown = value_name("threats", current_value(reading, "threats"), rules, lang)
+        lines.append(t("correction.header_threats", lang, threats=shown, by=threats_by))
     lines.append(_history_line(reading, lang))
     return lines
 
 
+def _by(reading: Reading, part: str, lang: str) -> str:
+    """' (corrected by ana)' when an agent corrected `part`, else ''."""
+    by = corrected_by(reading, part)
+    return f" ({t('correction.by', lang, by=by)})" if by else ""
+
+
+def _mark(reading: Reading, part: str, lang: str, value: str) -> str:
+    """' · intensity: 2 (corrected by ana)' when an agent corrected `part`, else ''."""
+    by = _by(reading, part, lang)
+    return f" · {part_name(part, lang)}: {value}{by}" if by else ""
+
+
 def _about(reading: Reading, rules: ReadingRules, lang: str) -> str:
     """What the complaint is about and the words that say so: ' · about: flight ("vuelo")'."""
-    if reading.subject is Subject.UNKNOWN:
+    if reading.subject is Subject.UNKNOWN and not corrected_by(reading, "subject"):
         return ""
     quoted = ", ".join(f'"{s.detail}"' for s in reading.subject_evidence)
-    words = f" ({quoted})" if quoted else ""
+    words = _by(reading, "subject", lang) or (f" ({quoted})" if quoted else "")
     return t("header.about", lang, subject=subject_name(reading, rules, lang), words=words)
 
 
@@ -211,7 +239,11 @@ def header_card(
         Action(ActionId.LET_GO, t("button.let_go", lang), value),
     )
     return Card(
-        CardKind.HEADER, _title(case, lang), tuple(lines), actions=actions if case.is_open else ()
+        CardKind.HEADER,
+        _title(case, lang),
+        tuple(lines),
+        actions=actions if case.is_open else (),
+        menu=reading_menu(case, lang) if case.is_open else None,
     )
 
 
@@ -290,9 +322,7 @@ def opener_card(case: Case, lang: str) -> Card:
     )
 
 
-def mirror_card(
-    who: str, role: str, at: datetime, text: str, lang: str, zone: str = "UTC"
-) -> Card:
+def mirror_card(who: str, role: str, at: datetime, text: str, lang: str, zone: str = "UTC") -> Card:
     """A message written where the customer reads, shown in the staff-only thread, so the
     team follows the conversation from one place: who, when (in the team's zone), what."""
     return Card(
