@@ -242,3 +242,16 @@ def test_the_evidence_quotes_the_weightiest_words_in_the_texts_order(
     assert len(evidence) == 6
     assert evidence[0] == "sucia"  # the title's word weighs most and comes first
     assert [text.index(word) for word in evidence] == sorted(text.index(w) for w in evidence)
+
+
+def test_a_parcel_praised_in_passing_is_not_the_complaint(detector: LanguageDetector) -> None:
+    reading = read_complaint(
+        "La lámpara que compré no enciende desde el primer día. Eso sí, el paquete llegó "
+        "rapidísimo.",
+        rules=RULES,
+        detector=detector,
+        default_language="es",
+    )
+    assert reading.reason is Reason.PRODUCT
+    assert reading.subject is not Subject.PARCEL
+    assert "paquete" not in {s.detail for s in reading.reason_evidence}

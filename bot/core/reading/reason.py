@@ -85,7 +85,7 @@ def _negated(text: str, start: int) -> bool:
     return any(word in NEGATORS or word.endswith("n't") for word in before)
 
 
-def _praised(hit: Hit, praise: Iterable[Hit], text: str) -> bool:
+def praised(hit: Hit, praise: Iterable[Hit], text: str) -> bool:
     """Say whether praise sits right next to the hit, in the same sentence."""
     for other in praise:
         if other.start < hit.end and hit.start < other.end:
@@ -171,7 +171,7 @@ def _counted(
         if _named_worst(s.hit, worst, text)
         else s
         for s in hits
-        if not _praised(s.hit, praise, text)
+        if not praised(s.hit, praise, text)
     ]
 
 

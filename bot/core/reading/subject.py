@@ -14,16 +14,23 @@ from collections.abc import Mapping
 
 from bot.core.base.model import Reason, Signal, Subject
 from bot.core.guidance.playbook import ReadingRules
+from bot.core.reading.reason import praised
 from bot.core.reading.text import FoldedText, outermost
 
 
 def read_subject(
     folded: FoldedText, rules: ReadingRules, language: str
 ) -> tuple[Subject, tuple[Signal, ...]]:
-    """Return the subject whose words weigh most in the text, and those words."""
+    """Return the subject whose words weigh most in the text, and those words; a word
+    next to praise ("el envío llegó rapidísimo") is not what the complaint is about."""
     best: tuple[Subject, int, tuple[Signal, ...]] = (Subject.UNKNOWN, 0, ())
+    praise = folded.find_all(rules.praise.get(language, ()))
     for subject, rule in rules.subjects.items():
-        found = outermost(folded.find_all(rule.keywords.get(language, ())))
+        found = [
+            hit
+            for hit in outermost(folded.find_all(rule.keywords.get(language, ())))
+            if not praised(hit, praise, folded.original)
+        ]
         points = sum(hit.weight for hit in found)
         if points > best[1]:
             best = (subject, points, tuple(Signal("keyword", hit.words) for hit in found))
