@@ -255,3 +255,23 @@ def test_a_parcel_praised_in_passing_is_not_the_complaint(detector: LanguageDete
     assert reading.reason is Reason.PRODUCT
     assert reading.subject is not Subject.PARCEL
     assert "paquete" not in {s.detail for s in reading.reason_evidence}
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "reason"),
+    [
+        # issue 14's examples, in our words: one keyword no longer decides the reason
+        ("Pedí una tarta de cumpleaños y llegó aplastada. Llamé y me dijeron que no podían "
+         "hacer nada.", "es", Reason.PRODUCT),
+        ("La app se cierra sola, ya me ha pasado dos veces hoy y no puedo entrar.", "es",
+         Reason.TECHNICAL),
+        ("My flight was cancelled and now I will arrive a day late for the wedding.", "en",
+         Reason.SERVICE),
+        ("The parcel came on Monday but the blender inside is cracked and leaks.", "en",
+         Reason.PRODUCT),
+    ],
+)  # fmt: skip
+def test_the_issues_examples_read_as_an_agent_would(
+    detector: LanguageDetector, text: str, language: str, reason: Reason
+) -> None:
+    assert read(text, detector, language)[0] is reason
