@@ -14,7 +14,7 @@ from bot.core.base.model import CustomerKind, History, Reading, Signal
 from bot.core.base.ports import LanguageDetector
 from bot.core.guidance.playbook import ReadingRules
 from bot.core.reading.history import assess_history, impact_of
-from bot.core.reading.reason import read_reason, reason_points
+from bot.core.reading.reason import read_reason, weigh_reasons
 from bot.core.reading.refs import find_order_ref
 from bot.core.reading.signals import intensity_of, intensity_signals
 from bot.core.reading.subject import read_subject, settle_subject
@@ -128,14 +128,11 @@ def read_complaint(
     subject, subject_evidence = read_subject(folded, rules, language)
     intensity, groups = intensity_signals(folded, rules, language)
     discontent = tuple(s for name in DISCONTENT for s in groups.get(name, ()))
-    reason, reason_evidence = read_reason(
+    reason, reason_evidence, points = weigh_reasons(
         folded, rules, language, subject, subject_evidence, discontent
     )
     subject, subject_evidence = settle_subject(
-        (subject, subject_evidence),
-        (reason, reason_evidence),
-        reason_points(folded, rules, language, subject),
-        rules,
+        (subject, subject_evidence), (reason, reason_evidence), points, rules
     )
     kind, kind_evidence = read_kind(folded, rules, language, groups["insult"])
     impact, impact_evidence = impact_of(intensity, groups, kind, history)

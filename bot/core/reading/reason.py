@@ -141,21 +141,36 @@ def read_reason(
     a customer who is leaving, threatening or calling the company names (`discontent`)
     complains of how they were served (SERVICE, its evidence those words); else OTHER.
     """
+    reason, evidence, _ = weigh_reasons(
+        folded, rules, language, subject, subject_evidence, discontent
+    )
+    return reason, evidence
+
+
+def weigh_reasons(
+    folded: FoldedText,
+    rules: ReadingRules,
+    language: str,
+    subject: Subject = Subject.UNKNOWN,
+    subject_evidence: tuple[Signal, ...] = (),
+    discontent: tuple[Signal, ...] = (),
+) -> tuple[Reason, tuple[Signal, ...], Mapping[Reason, int]]:
+    """`read_reason`, with each reason's points (how close the call was)."""
     rule = rules.subjects.get(subject)
     scored = _counted(folded, rules, language, rule)
     points = _totals(scored)
     default = rule.reason if rule is not None else None
     if not points:
         if default is not None and subject_evidence:
-            return default, subject_evidence
+            return default, subject_evidence, points
         if discontent and not subject_evidence:
-            return Reason.SERVICE, discontent
-        return Reason.OTHER, ()
+            return Reason.SERVICE, discontent, points
+        return Reason.OTHER, (), points
     order = [r for r in Reason if r in points]
     best = max(order, key=lambda r: (points[r], r is default, -order.index(r)))
     strongest = sorted((s for s in scored if s.reason is best), key=lambda s: -s.points)
     shown = sorted((s.hit for s in strongest[:MAX_EVIDENCE]), key=lambda h: h.start)
-    return best, tuple(Signal("keyword", h.words) for h in shown)
+    return best, tuple(Signal("keyword", h.words) for h in shown), points
 
 
 def _counted(
