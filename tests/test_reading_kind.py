@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from bot.core.base.model import CustomerKind
 from bot.core.base.ports import LanguageDetector
-from bot.core.reading.reader import figures, precision_points, read_complaint
+from bot.core.reading.kind import figures, precision_points
+from bot.core.reading.reader import read_complaint
 from playbooks.advice import load_advice_ids
 from playbooks.rules import RULES_FILE, load_rules
 
