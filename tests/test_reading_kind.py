@@ -76,3 +76,9 @@ def test_profanity_at_the_company_is_rude_and_doubting_its_word_distrustful(
     assert kind("Your own policy says refunds take 5 days, citing the regulation.") is (
         CustomerKind.KNOW_IT_ALL
     )
+
+
+def test_a_date_with_its_months_name_is_one_precise_figure() -> None:
+    found = figures("Llegamos el 23 de junio y nos fuimos el 29; on June 3 we wrote again.")
+    assert found[:2] == ["23 de junio", "June 3"]
+    assert precision_points(found) == 2 + 2 + 1

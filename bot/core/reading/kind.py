@@ -25,18 +25,29 @@ METICULOUS_FIGURES = 4
 _FIGURE_POINTS = 2
 MAX_FIGURES = 4
 _PRECISE = re.compile(r"[A-Za-z]{1,3}\d+|\d{3,}|\d+[:/'-]\d+(?:[:/'-]\d+)*")
+_MONTHS = (
+    "enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre"
+    "|january|february|march|april|may|june|july|august|september|october|november|december"
+    "|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
+)
+_NAMED_DATE = re.compile(
+    rf"\b\d{{1,2}}(?:\s+de)?\s+(?:{_MONTHS})\b|\b(?:{_MONTHS})\.?\s+\d{{1,2}}\b", re.I
+)
 _FIGURE = re.compile(r"(?<![\w@$€£])[A-Za-z]{0,3}\d+(?:[:/.,'-]\d+)*(?![\w$€£%])")
 
 
 def figures(text: str) -> list[str]:
-    """The distinct figures a text quotes: numbers, dates, times, flight or room numbers."""
-    return list(dict.fromkeys(m.group() for m in _FIGURE.finditer(text)))
+    """The distinct figures a text quotes: numbers, dates, times, flight or room numbers;
+    a date with its month's name ("23 de junio", "June 3") counts as one."""
+    dates = [m.group() for m in _NAMED_DATE.finditer(text)]
+    rest = _NAMED_DATE.sub(" ", text)
+    return list(dict.fromkeys([*dates, *(m.group() for m in _FIGURE.finditer(rest))]))
 
 
 def precision_points(found: list[str]) -> int:
     """Two points for each precise figure (a time, a date, a code or a long number such as
     a flight, room or file number), one for each plain count ("4 hours", "2 bags")."""
-    return sum(2 if _PRECISE.fullmatch(f) else 1 for f in found)
+    return sum(2 if _PRECISE.fullmatch(f) or _NAMED_DATE.fullmatch(f) else 1 for f in found)
 
 
 def read_kind(
