@@ -57,6 +57,12 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--case", type=int, help="the case number (default: every case)")
     export.add_argument("--format", default=None, choices=["md", "json", "csv"])
     export.add_argument("--out", type=Path, help="file to write (default: standard output)")
+    export.add_argument(
+        "--corrections",
+        action="store_true",
+        help="the cases whose reading agents corrected, as labelled examples (TOML)",
+    )
+    export.add_argument("--period", help="with --corrections: 7d, 30d, 2026-11 or from..to")
     report = sub.add_parser("report", help="the team report, with its chart saved as PNG")
     report.add_argument("--period", default="7d", help="7d, 30d or 2026-11-01..2026-11-15")
     report.add_argument("--out-dir", type=Path, default=Path("sereno-files"))
@@ -140,8 +146,10 @@ def _start(args: argparse.Namespace, settings: Settings) -> int:
 
         return forget(settings, args.customer, args.yes)
     if command == "export":
-        from bot.records_cli import export
+        from bot.records_cli import export, export_corrections
 
+        if args.corrections:
+            return export_corrections(settings, args.period, args.out)
         fmt = args.format or ("md" if args.case is not None else "csv")
         return export(settings, args.case, fmt, args.out)
     if command == "report":

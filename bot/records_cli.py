@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TextIO
 
@@ -121,6 +121,38 @@ def export(
         out.write(attachment.data.decode("utf-8-sig"))
     else:
         out.write(f"Wrote {write_file(out_path, attachment.data)}\n")
+    return 0
+
+
+def export_corrections(
+    settings: Settings, period: str | None, out_path: Path | None, out: TextIO = sys.stdout
+) -> int:
+    """Every corrected case (opened in `period`, or ever) as labelled examples (TOML)."""
+    from bot.core.records.corrections_export import corrected_cases, corrections_toml
+    from bot.core.records.team_report import parse_period
+    from bot.wiring import build
+
+    app = build(settings)
+    try:
+        now = app.engine.clock.now()
+        try:
+            start, end = (
+                parse_period(period, now, settings.timezone)
+                if period
+                else (datetime(1970, 1, 1, tzinfo=UTC), now + timedelta(days=1))
+            )
+        except ValueError as exc:
+            out.write(f"{exc}\n")
+            return 2
+        cases = corrected_cases(app.store, app.store, start, end)
+        text = corrections_toml(cases, now, period or "")
+    finally:
+        app.close()
+    if out_path is None:
+        out.write(text)
+    else:
+        written = plural("count.cases", len(cases), "en")
+        out.write(f"Wrote {write_file(out_path, text)} ({written})\n")
     return 0
 
 

@@ -13,6 +13,7 @@ import pytest
 
 from bot.core.base.case import Case, EventKind
 from bot.core.base.model import Actor, Incoming, Status, StepState, Via
+from bot.core.commands.correction import correct_reading
 from bot.core.records import case_report, csv_rows, formats
 from bot.core.records.formats import ReportError
 from bot.core.reminders import scheduler
@@ -52,6 +53,8 @@ def full_case(app: App, clock: FakeClock) -> int:
     assert eng.set_step(fresh(app, cid), first, StepState.DONE, AGENT, Via.REACTION).ok
     clock.advance(minutes=1)
     assert eng.note(fresh(app, cid), AGENT, NOTE).ok
+    # an agent corrects what the complaint is about (steps stay: the subject picks none)
+    assert correct_reading(eng, fresh(app, cid), {"subject": "parcel"}, AGENT, Via.COMMAND).ok
     clock.advance(minutes=1)
     case = fresh(app, cid)
     talk = eng.conversation
@@ -227,6 +230,34 @@ def test_timeline_has_every_event_in_order(report: dict, app: App) -> None:
         "reply_sent",
     }
     assert report["timeline"][0]["details"]["text"] == TEXT
+
+
+def test_a_correction_of_the_reading_is_in_every_export(report: dict) -> None:
+    """The JSON, Markdown and CSV of a case say who corrected which part, from what to what."""
+    assert report["reading"]["subject"] == "parcel"
+    assert report["reading"]["corrected"] == [{"part": "subject", "by": "ana"}]
+    [entry] = report["corrections"]
+    assert (entry["by"], entry["part"], entry["from"], entry["to"]) == (
+        "ana",
+        "subject",
+        "order",
+        "parcel",
+    )
+    assert entry["said"] == "ana corrected the reading: subject order → parcel"
+    again = formats.load_json(formats.render_json(report))
+    assert again["corrections"] == report["corrections"]
+    md = formats.render_markdown(report)
+    assert "## Corrections of the reading" in md
+    assert "· ana corrected the reading: subject order → parcel" in md
+    rows = list(csv.reader(io.StringIO(csv_rows.case_report_csv(report).lstrip("\ufeff"))))
+    corrected = [r for r in rows if r[2] == "reading_corrected"]
+    assert len(corrected) == 1 and corrected[0][1] == "ana"
+    assert json.loads(corrected[0][3]) == {
+        "part": "subject",
+        "from": "order",
+        "to": "parcel",
+        "via": "command",
+    }
 
 
 def _tables(markdown: str) -> list[list[str]]:

@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.core.base.case import Event, EventKind
+from bot.core.guidance.corrections import said_value
 from bot.core.texts import Translator
 
 #: How a time stored in an entry's details is shown (the views' time stamp).
@@ -95,8 +96,8 @@ def _details(
     elif kind is EventKind.READING_CORRECTED:
         part = str(d.get("part", "?"))
         values["part"] = texts(f"correction.part.{part}") if part in _PARTS else part
-        values["from"] = _part_value(part, d.get("from"), texts)
-        values["to"] = _part_value(part, d.get("to"), texts)
+        values["from"] = said_value(part, d.get("from"), texts.language)
+        values["to"] = said_value(part, d.get("to"), texts.language)
     elif kind is EventKind.DELIVERY_FAILED:
         values["message"] = d.get("message", "?")
         return _whole(d.get("error"))
@@ -108,16 +109,6 @@ class _Known(dict[str, Any]):
 
     def __missing__(self, key: str) -> str:
         return "?"
-
-
-def _part_value(part: str, raw: Any, texts: Translator) -> str:
-    """A corrected part's value in the agents' language ("facturación", "irse, legal")."""
-    value = str(raw if raw is not None else "?")
-    if part in ("reason", "kind"):
-        return texts.name(part, value)
-    if part == "threats":
-        return ", ".join(texts.name("correction.threat", v) for v in value.split(","))
-    return value
 
 
 def _via(kind: EventKind, via: str, texts: Translator) -> str:

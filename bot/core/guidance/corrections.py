@@ -7,6 +7,8 @@ corrected part is marked in the header with who corrected it (`Reading.corrected
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from bot.core.base.cards import ActionId, Menu, MenuOption
 from bot.core.base.case import Case
 from bot.core.base.model import CustomerKind, Reading, Reason, Subject
@@ -91,3 +93,27 @@ def reading_menu(case: Case, lang: str) -> Menu:
             options.append(MenuOption(f"{case.id}:{part}={value}", label[:75], group))
     assert len(options) <= MAX_OPTIONS
     return Menu(ActionId.CORRECT_READING, t("correction.placeholder", lang), tuple(options))
+
+
+def said_value(part: str, raw: object, lang: str) -> str:
+    """A stored value of a part as a sentence says it ("facturación", "irse, legal")."""
+    value = str(raw if raw is not None else "?")
+    if part in ("reason", "kind"):
+        return name(part, value, lang)
+    if part == "threats":
+        return ", ".join(name("correction.threat", v, lang) for v in value.split(","))
+    return value
+
+
+def correction_sentence(actor: str, details: Mapping[str, object], lang: str) -> str:
+    """The timeline's sentence for a correction: "ana corrected the reading: reason …"."""
+    part = str(details.get("part", "?"))
+    return t(
+        "timeline.reading_corrected",
+        lang,
+        actor=actor,
+        part=part_name(part, lang) if part in PARTS else part,
+        **{"from": said_value(part, details.get("from"), lang)},
+        to=said_value(part, details.get("to"), lang),
+    )
+

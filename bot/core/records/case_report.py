@@ -10,6 +10,7 @@ from bot.core.base.clocks import AUTO_DONE, ReminderKind
 from bot.core.base.model import Reading, Signal
 from bot.core.base.reminder import Reminder
 from bot.core.base.store_port import CaseStore
+from bot.core.guidance.corrections import correction_sentence
 from bot.core.guidance.playbook import Playbook, ReadingRules
 from bot.core.records.facts import (
     durations,
@@ -62,6 +63,9 @@ def case_report(
         "notes": [_note(e) for e in events if e.kind is EventKind.NOTE],
         "messages": [_message(e) for e in events if _is_message(e)],
         "changes": [_change(e) for e in events if _is_change(e)],
+        "corrections": [
+            correction_entry(e, language) for e in events if e.kind is EventKind.READING_CORRECTED
+        ],
         "reminders": reminder_section(store.reminders_for(case_id, open_only=False), case, events),
         "remedies": given,
         "remedies_total": remedies_total(given),
@@ -130,6 +134,9 @@ def reading_section(reading: Reading, rules: ReadingRules | None, language: str)
             "chronic": h.chronic,
         },
         "flags": sorted(reading.flags),
+        "subject": reading.subject.value,
+        "subject_evidence": _signals(reading.subject_evidence),
+        "corrected": [{"part": part, "by": by} for part, by in reading.corrected],
     }
 
 
@@ -184,6 +191,19 @@ def _change(event: Event) -> dict[str, Any]:
         "complaint": bool(d.get("complaint", False)),
         "old_text": d.get("old_text"),
         "new_text": d.get("new_text"),
+    }
+
+
+def correction_entry(event: Event, language: str) -> dict[str, Any]:
+    """An agent's correction of one part of the reading, with its timeline sentence."""
+    d = event.details
+    return {
+        "at": iso(event.at),
+        "by": event.actor_name,
+        "part": d.get("part"),
+        "from": d.get("from"),
+        "to": d.get("to"),
+        "said": correction_sentence(event.actor_name, d, language),
     }
 
 

@@ -86,6 +86,7 @@ def render_markdown(report: Report, zone: str = "UTC") -> str:
         _notes(report["notes"]),
         _conversation(report["messages"]),
         _changes(report["changes"]),
+        _corrections(report.get("corrections", [])),
         _reminders(report["reminders"]),
         _remedies(report),
         _outcome(report),
@@ -202,6 +203,11 @@ def _changes(changes: list[Report]) -> str:
             lines.append(f"  - after: {_flat(c['new_text'] or '')}")
     body = "\n".join(lines) or "None. (The case keeps the original text either way.)"
     return f"## Edits and deletions\n\n{body}"
+
+
+def _corrections(corrections: list[Report]) -> str:
+    lines = [f"- {when(c['at'])} · {_flat(c['said'])}" for c in corrections]
+    return "## Corrections of the reading\n\n" + ("\n".join(lines) or "None.")
 
 
 def _quiet(r: Report) -> bool:

@@ -19,9 +19,11 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.core.base.case import EventKind
+from bot.core.guidance.corrections import PARTS
 from bot.core.records.team_report_model import (
     AgentLoad,
     CaseFact,
+    Counts,
     DayCounts,
     IntensityScore,
     Paradox,
@@ -129,7 +131,8 @@ def compute(
     """Every figure of the team report for cases opened in [start, end), as of `now`."""
     every = source.report_cases(start, end)
     cases = [r for r in every if r["status"] != "dismissed"]  # not complaints: told apart
-    events = source.report_events(start, end, (EventKind.REMEDY, EventKind.SATISFACTION))
+    kinds = (EventKind.REMEDY, EventKind.SATISFACTION, EventKind.READING_CORRECTED)
+    events = source.report_events(start, end, kinds)
     reminders = source.report_reminders(start, end)
     clocks = _clocks(cases, reminders, now)
     scores = _scores(events)
@@ -164,7 +167,17 @@ def compute(
         paradox=paradox,
         cases=facts,
         zone=zone,
+        corrected=_corrected(events, {int(r["id"]) for r in cases}),
     )
+
+
+def _corrected(events: list[Row], counted: set[int]) -> Counts:
+    """How many of the counted cases had each part of their reading corrected."""
+    cases: dict[str, set[int]] = {}
+    for event in events:
+        if event["kind"] == EventKind.READING_CORRECTED and int(event["case_id"]) in counted:
+            cases.setdefault(str(event["details"].get("part", "")), set()).add(event["case_id"])
+    return tuple((part, len(cases[part])) for part in PARTS if part in cases)
 
 
 def _fact(row: Row, clock: _Clock | None, score: int | None, now: datetime) -> CaseFact:

@@ -139,6 +139,9 @@ class TeamReport:
     dismissed: int = 0
     #: The team's time zone: the days the period and the daily figures count.
     zone: str = "UTC"
+    #: Cases whose reading agents corrected, per part (reason, intensity, kind, subject,
+    #: threats), in that order; a part never corrected is left out.
+    corrected: Counts = ()
 
     @property
     def empty(self) -> bool:

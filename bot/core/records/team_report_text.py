@@ -21,7 +21,8 @@ def render_text(report: TeamReport, language: str = "en", shown: Figures | None 
     else:
         lines += [*_summary(report, lang), *_backlog(fig, lang), ""]
         lines += [*_clocks(report, fig, lang), ""]
-        lines += [*_breakdowns(report, fig, lang), *_repeat(report, lang)]
+        lines += [*_breakdowns(report, fig, lang), _corrected(report, lang)]
+        lines += _repeat(report, lang)
     sections = (_agents(report, lang), _remedies(report, lang), _satisfaction(report, fig, lang))
     for section in sections:
         if section:
@@ -105,6 +106,24 @@ def _breakdowns(report: TeamReport, fig: Figures, lang: str) -> list[str]:
         _counts("team.intensity", intensity, lang),
         _counts("team.channel", report.by_channel, lang),
     ]
+
+
+def _corrected(report: TeamReport, lang: str) -> str:
+    """How often agents corrected each part of the reading: how well Sereno reads."""
+    if not report.corrected:
+        return t("report.corrections_none", lang)
+    whole = report.opened
+    parts = []
+    for number, (part, count) in enumerate(report.corrected):
+        named = t(f"correction.part.{part}", lang)
+        if number == 0:
+            share = round(100 * count / whole) if whole else 0
+            parts.append(
+                plural("report.corrected_part", whole, lang, part=named, n=count, share=share)
+            )
+        else:
+            parts.append(f"{named} {count}")
+    return t("report.corrections", lang, parts=", ".join(parts))
 
 
 def _backlog(fig: Figures, lang: str) -> list[str]:
