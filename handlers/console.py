@@ -16,7 +16,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import TextIO
 
-from bot.core.base.cards import CardKind, render_text
+from bot.core.base.cards import CardKind, Menu, render_text
 from bot.core.base.model import Actor, Incoming
 from bot.core.base.outbox import OutboxItem
 from bot.core.cases import replies
@@ -60,6 +60,8 @@ class ConsoleMessenger:
     def __init__(self, out: TextIO, files_dir: Path) -> None:
         self.out = out
         self.files_dir = files_dir
+        #: What each header last said of the reading: an edit prints what changed.
+        self._readings: dict[str, tuple[str, ...]] = {}
 
     def _save(self, item: OutboxItem) -> str:
         """Files (case reports, charts) are saved beside the database; print the path."""
@@ -74,6 +76,14 @@ class ConsoleMessenger:
         """Print a message (or a short line for an edit) and return its reference."""
         if item.edit_of is not None and item.edit_target:
             keep = list(item.card.lines[-2:])  # a header ends with its progress and status
+            reading = (item.card.title, *item.card.lines[:-2])  # the reading, when it changed
+            before = self._readings.get(item.edit_target)
+            if before is not None and before != reading:
+                changed = [line for line in reading if line not in before]
+                self.out.write(f"[{item.edit_target} updated] " + changed[0] + "\n")
+                for line in changed[1:]:
+                    self.out.write(f"      {line}\n")
+            self._readings[item.edit_target] = reading
             self.out.write(f"[{item.edit_target} updated] " + " · ".join(keep) + "\n")
             return item.edit_target
         ref = f"m{item.id}"
@@ -89,9 +99,25 @@ class ConsoleMessenger:
         self.out.write(f"[{ref}] Sereno{where} › {body[0]}\n")
         for line in body[1:]:
             self.out.write(f"      {line}\n")
+        if item.card.menu is not None:
+            self.out.write(f"      {menu_text(item.card.menu)}\n")
+        if item.card.kind is CardKind.HEADER:
+            self._readings[ref] = (item.card.title, *item.card.lines[:-2])
         if item.card.attachment is not None:
             self.out.write(f"      📎 {self._save(item)}\n")
         return ref
+
+
+def menu_text(menu: Menu) -> str:
+    """A card's menu as the command that does the same: "Correct the reading: /complaint
+    reading #3 reason product|delivery|… intensity 0|1|2|3 kind …"."""
+    case, parts = "", {}
+    for option in menu.options:
+        case, _, choice = option.value.partition(":")
+        part, _, value = choice.partition("=")
+        parts.setdefault(part, []).append(value)
+    said = " ".join(f"{part} {'|'.join(values)}" for part, values in parts.items())
+    return f"{menu.placeholder.rstrip('…. ')}: /complaint reading #{case} {said}"
 
 
 @dataclass
