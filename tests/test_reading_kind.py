@@ -82,3 +82,17 @@ def test_a_date_with_its_months_name_is_one_precise_figure() -> None:
     found = figures("Llegamos el 23 de junio y nos fuimos el 29; on June 3 we wrote again.")
     assert found[:2] == ["23 de junio", "June 3"]
     assert precision_points(found) == 2 + 2 + 1
+
+
+def test_one_family_mention_in_a_short_message_is_not_chatter(
+    detector: LanguageDetector,
+) -> None:
+    def kind(text: str) -> CustomerKind:
+        return read_complaint(text, rules=RULES, detector=detector, default_language="en").kind
+
+    assert kind("My wife booked this trip and the flight was cancelled twice.") is not (
+        CustomerKind.TALKATIVE
+    )
+    assert kind("By the way, my wife says hi, haha. The flight was cancelled twice.") is (
+        CustomerKind.TALKATIVE
+    )

@@ -19,6 +19,8 @@ from bot.core.reading.text import FoldedText, outermost, word_count
 #: 003, el hablador); length alone is what a review or a detailed report is.
 TALKATIVE_WORDS = 90
 _LENGTH_POINTS = 2
+#: A short message needs this many talkative cues to read as talkative.
+MIN_TALKATIVE_CUES = 2
 #: A customer whose figures weigh this much (`precision_points`: flight 1161, 2/22, 8:38,
 #: room 311 weigh two each) is precise (seed 003, el meticuloso: give exact figures back).
 METICULOUS_FIGURES = 4
@@ -60,9 +62,12 @@ def read_kind(
     words = word_count(folded.original)
     for kind, rule in rules.kinds.items():
         points, evidence = _score(folded, rule.cues, language, "cue")
-        if kind is CustomerKind.TALKATIVE and words >= TALKATIVE_WORDS and points:
-            points += _LENGTH_POINTS
-            evidence = (*evidence, Signal("length", f"{words} words"))
+        if kind is CustomerKind.TALKATIVE:
+            if words >= TALKATIVE_WORDS and points:
+                points += _LENGTH_POINTS
+                evidence = (*evidence, Signal("length", f"{words} words"))
+            elif len(evidence) < MIN_TALKATIVE_CUES:
+                points = 0  # one "my wife" in a short message is context, not chatter
         if kind is CustomerKind.METICULOUS:
             details = figures(folded.original)
             if precision_points(details) >= METICULOUS_FIGURES:
