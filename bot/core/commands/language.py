@@ -31,8 +31,6 @@ USAGE: dict[str, str] = {
     "playbook": "playbook [#case] — every step of the playbook",
     "flag": "flag [#case] <unjustified|refused|not-ours> — unlock the matching steps",
     "suggest": "suggest [#case] [suggestion] — post another reply suggestion",
-    "reading": "reading [#case] [reason X] [intensity 0-3] [kind X] [subject X] "
-    "[threats leave,public,legal|none] — show Sereno's reading, or correct it",
     "due": "due [mine|all] — due and overdue reminders",
     "snooze": "snooze [#case] <when> — push the case's reminder, e.g. 'in 2 hours'",
     "reminder": "reminder [#case] done|cancel — finish the case's current reminder",
@@ -43,6 +41,8 @@ USAGE: dict[str, str] = {
     "(no case: all cases as csv, or those opened in a period such as 30d)",
     "report": "report [7d|30d|YYYY-MM-DD|YYYY-MM|from..to] — the team report with its chart",
     "stories": "stories [7d|30d|from..to] — the success stories of a period",
+    "reading": "reading [#case] [reason X] [intensity 0-3] [kind X] [subject X] "
+    "[threats leave,public,legal|none] — show Sereno's reading, or correct it",
 }
 
 _ALIASES = {"let-go": "letgo", "follow-up": "followup", "?": "help", "ls": "list"}
