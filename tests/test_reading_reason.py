@@ -275,3 +275,10 @@ def test_the_issues_examples_read_as_an_agent_would(
     detector: LanguageDetector, text: str, language: str, reason: Reason
 ) -> None:
     assert read(text, detector, language)[0] is reason
+
+
+def test_bien_as_an_intensifier_is_not_praise() -> None:
+    points = reason_points(
+        FoldedText.of("Nos salió bien caro el menú."), RULES, "es", Subject.PRODUCT
+    )
+    assert points.get(Reason.BILLING, 0) > 0
