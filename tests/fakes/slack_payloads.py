@@ -342,3 +342,46 @@ def block_action_payload(
     if response_url is not None:
         payload["response_url"] = response_url
     return payload
+
+
+def select_action_payload(
+    action_id: str,
+    option: dict[str, Any],
+    user: str,
+    channel: str,
+    message_ts: str,
+    thread_ts: str | None = None,
+    response_url: str | None = None,
+    *,
+    block_id: str = "b1",
+    placeholder: str = "",
+    **extra: Any,
+) -> dict[str, Any]:
+    """A ``block_actions`` payload for a choice in a ``static_select`` of a bot message:
+    the chosen option (text and value) as ``selected_option``, also in ``state``."""
+    payload = block_action_payload(
+        action_id,
+        "",
+        user,
+        channel,
+        message_ts,
+        thread_ts,
+        response_url,
+        block_id=block_id,
+        **extra,
+    )
+    chosen = {"text": dict(option["text"], emoji=True), "value": option["value"]}
+    payload["actions"] = [
+        {
+            "type": "static_select",
+            "action_id": action_id,
+            "block_id": block_id,
+            "selected_option": chosen,
+            "placeholder": {"type": "plain_text", "text": placeholder, "emoji": True},
+            "action_ts": next_ts(),
+        }
+    ]
+    payload["state"] = {
+        "values": {block_id: {action_id: {"type": "static_select", "selected_option": chosen}}}
+    }
+    return payload

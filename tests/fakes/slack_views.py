@@ -133,6 +133,36 @@ class ViewsMixin:
             **extra,
         )
 
+    def choose(
+        self, channel: str, message_ts: str, user: str, value: str, thread_ts: str | None = None
+    ) -> dict[str, Any]:
+        """What Slack sends when `user` picks the option `value` in a select of the message
+        (channel, message_ts) as it stands now. A person can pick only what the message
+        shows: an option it does not hold raises `LookupError`."""
+        message = self.messages.get((channel, message_ts)) or {}
+        for block in message.get("blocks") or []:
+            for element in block.get("elements") or [block.get("accessory") or {}]:
+                if element.get("type") != "static_select":
+                    continue
+                options = list(element.get("options") or [])
+                for group in element.get("option_groups") or []:
+                    options += group.get("options") or []
+                for option in options:
+                    if option.get("value") == value:
+                        return sp.select_action_payload(
+                            element["action_id"],
+                            option,
+                            user,
+                            channel,
+                            message_ts,
+                            thread_ts or message.get("thread_ts"),
+                            self.response_url(),
+                            block_id=block.get("block_id") or "b1",
+                            placeholder=(element.get("placeholder") or {}).get("text", ""),
+                            trigger_id=self.new_trigger(),
+                        )
+        raise LookupError(f"no select option {value!r} on message {channel}/{message_ts}")
+
     def opened_views(self) -> list[dict[str, Any]]:
         """Views opened so far, oldest first."""
         return list(self.views.values())

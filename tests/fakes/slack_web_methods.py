@@ -1,6 +1,7 @@
 """The fake Slack's Web API methods: auth, chat, reactions, users, usergroups and
 Socket Mode's ``apps.connections.open`` (files are in `slack_files`, history in
-`slack_history`, ``conversations.info`` and ``conversations.members`` in `slack_channels`,
+`slack_history`, Block Kit's limits on ``blocks`` in `slack_blocks`,
+``conversations.info`` and ``conversations.members`` in `slack_channels`,
 ``views.open`` in `slack_views`)."""
 
 from __future__ import annotations
@@ -8,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from .slack_blocks import refusal
 from .slack_channels import CHANNEL_HANDLERS
 
 
@@ -47,6 +49,9 @@ class WebApiMixin:
             return {"ok": False, "error": "channel_not_found"}
         if not params.get("text") and not params.get("blocks") and not params.get("attachments"):
             return {"ok": False, "error": "no_text"}
+        refused = refusal(params)  # Block Kit's limits (`slack_blocks`)
+        if refused is not None:
+            return refused
         ts = self.next_ts()
         msg = self._bot_message(params, ts)
         self.messages[(channel, ts)] = msg
@@ -63,6 +68,9 @@ class WebApiMixin:
         channel, ts = params.get("channel"), params.get("ts")
         if not channel or not ts:
             return {"ok": False, "error": "message_not_found"}
+        refused = refusal(params)
+        if refused is not None:
+            return refused
         msg = self.messages.get((channel, ts)) or self._bot_message({}, ts)
         for key in ("text", "blocks", "attachments", "metadata"):
             if key in params:
