@@ -12,10 +12,12 @@ gains at most the next step card and a fresh suggestion.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 
 from bot.core.base.case import Case, EventKind, reading_to_json
 from bot.core.base.model import (
     Actor,
+    Reading,
     StepState,
     Via,
 )
@@ -69,30 +71,17 @@ def correct_reading(
     bad = [p for p in changes if p not in PARTS]
     if bad:
         return Reply(engine.say("correction.bad_choice"), ok=False, case_id=case.id)
-    reading, done = corrected(case.reading, changes, actor.name)
-    if not done:
-        return Reply(engine.say("correction.unchanged", ref=case.ref), case_id=case.id)
     now = engine.clock.now()
-    steps_before = engine.store.steps(case.id)
-    before_all = {s.step_id for s in steps_before}
-    before_steps = [s.step_id for s in steps_before if s.state is StepState.PENDING]
-    old_quote = _suggestion_quote(engine, case)
-    with engine.store.atomic():
-        flags = (case.flags - set(THREAT_SIGNALS)) | {
-            f for f in reading.flags if f in THREAT_SIGNALS
-        }
-        playbook = engine.library.choose(reading.reason, reading.intensity, case.channel_id)
-        case = engine.store.update_case(
-            case.id,
-            reading=reading_to_json(reading),
-            reason=reading.reason,
-            kind=reading.kind,
-            intensity=reading.intensity,
-            impact=reading.impact,
-            flags=flags,
-            playbook_id=playbook.id,
-            updated_at=now,
-        )
+    with engine.store.atomic():  # stored, with its entries, before the agent is told
+        case = engine.store.get_case(case.id) or case  # the caller may hold an older copy
+        reading, done = corrected(case.reading, changes, actor.name)
+        if not done:
+            return Reply(engine.say("correction.unchanged", ref=case.ref), case_id=case.id)
+        steps_before = engine.store.steps(case.id)
+        before_all = {s.step_id for s in steps_before}
+        before_steps = [s.step_id for s in steps_before if s.state is StepState.PENDING]
+        old_quote = _suggestion_quote(engine, case)
+        case = _store(engine, case, reading, now)
         for change in done:
             engine.store.append_event(
                 case.id,
@@ -128,6 +117,24 @@ def correct_reading(
             dropped=", ".join(dropped) or "—",
         )
     return Reply(text, case_id=case.id)
+
+
+def _store(engine: Engine, case: Case, reading: Reading, now: datetime) -> Case:
+    """Write the corrected reading, its columns, the case's threat flags and the playbook
+    the corrected reading chooses."""
+    threats = {f for f in reading.flags if f in THREAT_SIGNALS}
+    playbook = engine.library.choose(reading.reason, reading.intensity, case.channel_id)
+    return engine.store.update_case(
+        case.id,
+        reading=reading_to_json(reading),
+        reason=reading.reason,
+        kind=reading.kind,
+        intensity=reading.intensity,
+        impact=reading.impact,
+        flags=(case.flags - set(THREAT_SIGNALS)) | threats,
+        playbook_id=playbook.id,
+        updated_at=now,
+    )
 
 
 def _replan(engine: Engine, case: Case) -> list[str]:
