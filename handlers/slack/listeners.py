@@ -13,9 +13,11 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 
+from bot.core.base.cards import ActionId
 from bot.core.base.model import Actor, Incoming
 from bot.core.cases.audience import Admission, AudienceGuard
 from bot.core.cases.context import Context
+from bot.core.commands.correction import on_reading_choice
 from bot.core.commands.dispatch import run
 from bot.core.commands.interactions import on_button, on_reaction
 from bot.wiring import App
@@ -241,9 +243,12 @@ def _action_listener(bridge: SlackBridge):  # type: ignore[no-untyped-def]
         action = (body.get("actions") or [{}])[0]
         user = body.get("user") or {}
         actor = await bridge.people.actor(user.get("id", ""), user.get("team_id"))
-        reply = on_button(
-            bridge.app.engine, action.get("action_id", ""), action.get("value", ""), actor
-        )
+        action_id = action.get("action_id", "")
+        if action_id == ActionId.CORRECT_READING.value:  # the header's menu: a choice
+            chosen = (action.get("selected_option") or {}).get("value", "")
+            reply = on_reading_choice(bridge.app.engine, chosen, actor)
+        else:
+            reply = on_button(bridge.app.engine, action_id, action.get("value", ""), actor)
         await respond(text=escape(reply.text), response_type="ephemeral", replace_original=False)
 
     return on_action

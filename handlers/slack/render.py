@@ -3,7 +3,8 @@
 Everything a card says (customer names, complaint quotes, notes, suggestions) is
 escaped, in the blocks and in the fallback `text`, so none of it can mention anyone;
 Sereno's own mentions (`mention_text`) are put in front afterwards. Button labels
-are plain_text, which Slack never turns into mentions.
+and the header's "Correct the reading…" menu (a `static_select`, its options grouped
+by part) are plain_text, which Slack never turns into mentions.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from bot.core.base.cards import ActionId, Card, CardKind, render_text
+from bot.core.base.cards import ActionId, Card, CardKind, Menu, render_text
 from bot.settings import EVERYONE
 from handlers.slack.markup import unescape
 
@@ -19,6 +20,8 @@ SECTION_LIMIT = 2900  # Slack refuses section text over 3,000 characters
 TEXT_LIMIT = 3900
 _PRIMARY = {ActionId.STEP_DONE, ActionId.CLAIM}
 _DANGER = {ActionId.LET_GO}
+MENU_BLOCK = "sereno-menu"  # the block_id of a card's menu (one per message)
+OPTION_TEXT, OPTION_VALUE, MAX_OPTIONS, PLACEHOLDER = 75, 150, 100, 150
 
 
 def _section(text: str) -> dict[str, Any]:
@@ -40,6 +43,38 @@ def _button(card: Card, index: int) -> dict[str, Any]:
     elif action.id in _DANGER:
         button["style"] = "danger"
     return button
+
+
+def _plain(text: str, limit: int) -> dict[str, str]:
+    return {"type": "plain_text", "text": text if len(text) <= limit else text[: limit - 1] + "…"}
+
+
+def _option(value: str, label: str) -> dict[str, Any]:
+    return {"text": _plain(label or value, OPTION_TEXT), "value": value}
+
+
+def select(menu: Menu) -> dict[str, Any] | None:
+    """The menu as a `static_select`, its options grouped under their `group` headings
+    (`option_groups`) when they have any; None when no option fits Slack's limits."""
+    options = [o for o in menu.options if 0 < len(o.value) <= OPTION_VALUE][:MAX_OPTIONS]
+    if not options:
+        return None
+    element: dict[str, Any] = {
+        "type": "static_select",
+        "action_id": menu.id.value,
+        "placeholder": _plain(menu.placeholder or "…", PLACEHOLDER),
+    }
+    if all(o.group for o in options):
+        groups: dict[str, list[dict[str, Any]]] = {}
+        for o in options:
+            groups.setdefault(o.group, []).append(_option(o.value, o.label))
+        element["option_groups"] = [
+            {"label": _plain(group, OPTION_TEXT), "options": shown}
+            for group, shown in groups.items()
+        ]
+    else:
+        element["options"] = [_option(o.value, o.label) for o in options]
+    return element
 
 
 def escaped(card: Card) -> Card:
@@ -76,6 +111,9 @@ def blocks(card: Card, mentions: str = "", link: str | None = None) -> list[dict
         out.append(
             {"type": "actions", "elements": [_button(shown, i) for i in range(len(shown.actions))]}
         )
+    chooser = select(card.menu) if card.menu else None
+    if chooser:  # plain_text labels: Slack never turns them into mentions
+        out.append({"type": "actions", "block_id": MENU_BLOCK, "elements": [chooser]})
     if shown.footer:
         out.append({"type": "context", "elements": [{"type": "mrkdwn", "text": shown.footer}]})
     return out
