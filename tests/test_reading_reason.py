@@ -282,3 +282,12 @@ def test_bien_as_an_intensifier_is_not_praise() -> None:
         FoldedText.of("Nos salió bien caro el menú."), RULES, "es", Subject.PRODUCT
     )
     assert points.get(Reason.BILLING, 0) > 0
+
+
+def test_sarcastic_praise_does_not_hide_the_complaint() -> None:
+    text = "Great, another delay. Good luck getting a refund from these people."
+    points = reason_points(FoldedText.of(text), RULES, "en", Subject.UNKNOWN)
+    assert points.get(Reason.SERVICE, 0) > 0  # "Great, another delay" is no praise
+    assert points.get(Reason.BILLING, 0) > 0  # nor is "Good luck getting a refund"
+    es = FoldedText.of("Genial, perfecto: otra vez nos cobraron de más.")
+    assert reason_points(es, RULES, "es", Subject.UNKNOWN).get(Reason.BILLING, 0) > 0
