@@ -165,6 +165,20 @@ class ActionsMixin(ModalsMixin):
         data = p.component_data(custom_id, component_type=component_type, values=values)
         return await self._interact(p.COMPONENT, data, user, int(msg["channel_id"]), message=msg)
 
+    async def choose(self, message_id: int | str, value: str, *, user: str = "agent") -> dict:
+        """INTERACTION_CREATE for picking the option `value` in a string select of a stored
+        message, as it stands now. A person can pick only what the message shows: an
+        option it does not hold raises `LookupError`."""
+        msg = self.messages[int(message_id)]
+        for row in msg.get("components") or []:
+            for item in row.get("components") or []:
+                values = [o.get("value") for o in item.get("options") or []]
+                if item.get("type") == 3 and value in values:
+                    return await self.click(
+                        item["custom_id"], message_id, user=user, component_type=3, values=(value,)
+                    )
+        raise LookupError(f"no select option {value!r} on message {message_id}")
+
     async def _interact(
         self, kind: int, data: dict, user: str, channel: int | str, **extra: Any
     ) -> dict:

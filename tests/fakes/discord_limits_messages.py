@@ -11,7 +11,9 @@ EMBEDS, EMBED_CHARS = 10, 6000
 TITLE, DESCRIPTION, FIELDS, FIELD_NAME, FIELD_VALUE = 256, 4096, 25, 256, 1024
 FOOTER, AUTHOR = 2048, 256
 ROWS, ROW_WIDTH, CUSTOM_ID, LABEL = 5, 5, 100, 80
-ACTION_ROW, BUTTON, TEXT_INPUT, LINK_STYLE = 1, 2, 4, 5
+ACTION_ROW, BUTTON, STRING_SELECT, TEXT_INPUT, LINK_STYLE = 1, 2, 3, 4, 5
+SELECT_TYPES = frozenset({3, 5, 6, 7, 8})  # string, user, role, mentionable, channel
+SELECT_OPTIONS, OPTION_TEXT, PLACEHOLDER, MAX_VALUES = 25, 100, 150, 25
 COMPONENTS_V2 = 1 << 15  # another layout with other rules; Sereno does not use it
 AUTOCOMPLETE_CHOICES = 25
 MODAL_TITLE, MODAL_INPUTS, INPUT_LABEL, INPUT_VALUE = 45, 5, 45, 4000
@@ -149,7 +151,53 @@ def _component(errors: Errors, at: tuple[str, ...], item: dict) -> None:
         length(errors, (*at, "label"), item.get("label"), 0, LABEL)
         if item.get("style") == LINK_STYLE:
             return
+    elif item.get("type") in SELECT_TYPES:
+        _select(errors, at, item)
     length(errors, (*at, "custom_id"), item.get("custom_id"), 1, CUSTOM_ID)
+
+
+def _select(errors: Errors, at: tuple[str, ...], item: dict) -> None:
+    """A select menu (Discord's "Select Menus" reference): placeholder ≤ 150, min_values
+    0–25 and max_values 1–25 (min ≤ max); a string select holds 1–25 options, each
+    label and value 1–100 characters, description ≤ 100, values unique, and max_values
+    no more than its options."""
+    length(errors, (*at, "placeholder"), item.get("placeholder"), 0, PLACEHOLDER)
+    low, high = item.get("min_values", 1), item.get("max_values", 1)
+    if not isinstance(low, int) or not 0 <= low <= MAX_VALUES:
+        errors.add((*at, "min_values"), "NUMBER_TYPE_MAX", f"int value should be <= {MAX_VALUES}.")
+    if not isinstance(high, int) or not 1 <= high <= MAX_VALUES:
+        errors.add((*at, "max_values"), "NUMBER_TYPE_MAX", f"int value should be <= {MAX_VALUES}.")
+    elif isinstance(low, int) and low > high:
+        errors.add((*at, "min_values"), "SELECT_COMPONENT_MIN_VALUES_TOO_HIGH", "min > max")
+    if item.get("type") != STRING_SELECT:
+        return
+    options = item.get("options")
+    if not isinstance(options, list) or not 1 <= len(options) <= SELECT_OPTIONS:
+        errors.add(
+            (*at, "options"),
+            "BASE_TYPE_BAD_LENGTH",
+            f"Must be between 1 and {SELECT_OPTIONS} in length.",
+        )
+        return
+    if isinstance(high, int) and high > len(options):
+        errors.add(
+            (*at, "max_values"),
+            "SELECT_COMPONENT_TOO_MANY_VALUES",
+            "max_values is more than the number of options",
+        )
+    seen: set[Any] = set()
+    for index, option in enumerate(options):
+        where = (*at, "options", str(index))
+        length(errors, (*where, "label"), option.get("label"), 1, OPTION_TEXT)
+        length(errors, (*where, "value"), option.get("value"), 1, OPTION_TEXT)
+        length(errors, (*where, "description"), option.get("description"), 0, OPTION_TEXT)
+        if option.get("value") in seen:
+            errors.add(
+                (*where, "value"),
+                "SELECT_COMPONENT_OPTION_VALUE_DUPLICATED",
+                "Select option values must be unique",
+            )
+        seen.add(option.get("value"))
 
 
 def _allowed_mentions(errors: Errors, allowed: Any) -> None:
