@@ -15,6 +15,7 @@ from handlers.discord import events, reply
 from handlers.discord.buttons import SerenoButton
 from handlers.discord.commands import ComplaintCommands
 from handlers.discord.inbox import CAPTURED, DiscordIngress, capturing
+from handlers.discord.menu import ReadingSelect
 from handlers.discord.staff import StaffPlaces
 from handlers.discord.startup import check_pings, sync_commands
 from handlers.discord.visibility import say_audiences
@@ -114,7 +115,7 @@ class SerenoClient(discord.Client):
 
     async def setup_hook(self) -> None:
         """Register buttons and commands, then sync them."""
-        self.add_dynamic_items(SerenoButton)
+        self.add_dynamic_items(SerenoButton, ReadingSelect)
         self.tree.add_command(ComplaintCommands(self.app))
         await sync_commands(self.tree, self.app.settings)  # a failure is logged, not fatal
 

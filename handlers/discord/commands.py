@@ -15,6 +15,7 @@ from bot.wiring import App
 from handlers.discord import choices
 from handlers.discord.answers import answer
 from handlers.discord.people import PLATFORM, actor, context_place
+from handlers.discord.reading import add_reading_command
 from handlers.discord.records_commands import RecordsCommands
 
 Choice = app_commands.Choice
@@ -37,6 +38,7 @@ class ComplaintCommands(app_commands.Group):
         )
         self.app = app
         RecordsCommands(self, app, self.run_text)
+        add_reading_command(self, app, self.run_text)
 
     async def run_text(
         self, interaction: discord.Interaction, name: str, case: int | None, *words: str | None

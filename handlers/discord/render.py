@@ -1,4 +1,4 @@
-"""Cards as Discord embeds with persistent buttons."""
+"""Cards as Discord embeds with persistent buttons (and the header's reading menu)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import discord
 
 from bot.core.base.cards import Card, CardKind
 from handlers.discord.buttons import SerenoButton
+from handlers.discord.menu import select_for
 
 TITLE_LIMIT = 256
 DESCRIPTION_LIMIT = 4096
@@ -44,12 +45,16 @@ def embed(card: Card) -> discord.Embed | None:
 
 
 def view(card: Card) -> discord.ui.View | None:
-    """The card's buttons as a view whose items survive restarts; None when it has none."""
-    if not card.actions:
+    """The card's buttons, then its menu (a select in a row of its own), as a view whose
+    items survive restarts; None when it has neither."""
+    menu = select_for(card.menu) if card.menu else None
+    if not card.actions and menu is None:
         return None
     buttons = discord.ui.View(timeout=None)
-    for action in card.actions[:25]:
+    for action in card.actions[: 20 if menu else 25]:  # 5 rows: the menu takes one
         buttons.add_item(SerenoButton(action.id.value, action.value, action.label))
+    if menu is not None:
+        buttons.add_item(menu)
     return buttons
 
 
