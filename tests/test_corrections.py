@@ -162,6 +162,19 @@ def test_reading_alone_shows_the_reading_its_evidence_and_how_to_correct_it(app:
     assert "reason: billing — corrected by ana" in text
 
 
+def test_parts_may_be_separated_by_commas(app: App) -> None:
+    case_id = opened(app)
+    typed = f"reading #{case_id} reason billing, kind rude, threats leave , legal, intensity 2"
+    reply = run(app.engine, app.times, typed, ctx())
+    assert reply.ok, reply.text
+    assert [c[1:] for c in corrections(app, case_id)] == [
+        ("reason", "delivery", "billing"),
+        ("intensity", "1", "2"),
+        ("kind", "unknown", "rude"),
+        ("threats", "none", "leave,legal"),
+    ]
+
+
 def test_inside_the_thread_the_case_is_implied(app: App) -> None:
     case_id = opened(app)
     case = app.store.get_case(case_id)
@@ -182,6 +195,10 @@ def test_inside_the_thread_the_case_is_implied(app: App) -> None:
         ("kind", "needs a value"),
         ("threats none,legal", "cannot go with a threat"),
         ("threats leave,moon", "is not a value of threats"),
+        ("threats ,,,", "needs a value"),
+        ("reason " + "x" * 3000, "is not a value of reason"),
+        ("kind \x00rude\x01", "is not a value of kind"),
+        ("{part} {0} %s", "is not a part of the reading"),
     ],
 )
 def test_bad_corrections_are_refused_politely_and_change_nothing(

@@ -43,6 +43,8 @@ def reading_command(engine: Engine, case: Case, args: str, actor: Actor) -> Repl
     found = parse_changes(args, lang, engine.library.rules)
     if isinstance(found, str):
         return Reply(found, ok=False, case_id=case.id)
+    if not found:  # only separators typed: nothing to correct, so the reading as it is
+        return Reply(describe(engine, case), case_id=case.id)
     return correct_reading(engine, case, found, actor, Via.COMMAND)
 
 

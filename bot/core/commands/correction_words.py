@@ -56,36 +56,46 @@ def _value_words(part: str, rules: ReadingRules) -> dict[str, str]:
 
 
 def parse_changes(args: str, lang: str, rules: ReadingRules) -> dict[str, str] | str:
-    """The corrections typed (part → value), or the polite answer to what is wrong."""
+    """The corrections typed (part → value), or the polite answer to what is wrong.
+    Commas may separate the parts ("reason billing, kind rude"); after `threats` they
+    list the threats ("threats leave, legal")."""
     tokens = args.replace("=", " ").replace(";", " ").split()
-    tokens = _join_lists(tokens)
     parts = _part_words()
     changes: dict[str, str] = {}
     at = 0
     while at < len(tokens):
-        word = tokens[at]
+        word = tokens[at].strip(",")
         part = parts.get(fold(word))
+        if part is None and not word:
+            at += 1  # a stray comma between parts
+            continue
         if part is None:
             return _bad_part(word, lang, parts)
-        if at + 1 >= len(tokens):
+        typed, at = _typed_value(tokens, at + 1, part == "threats", parts)
+        if not typed.strip(","):
             return t("correction.no_value", lang, part=word[:30], values=_valid(part, lang, rules))
-        found = _value(part, tokens[at + 1], lang, rules)
+        found = _value(part, typed, lang, rules)
         if found.startswith("!"):
             return found[1:]
         changes[part] = found
-        at += 2
     return changes
 
 
-def _join_lists(tokens: list[str]) -> list[str]:
-    """ "leave," "legal" → "leave,legal": a list of threats is one value."""
-    joined: list[str] = []
-    for token in tokens:
-        if joined and (joined[-1].endswith(",") or token.startswith(",")):
-            joined[-1] += token
-        else:
-            joined.append(token)
-    return joined
+def _typed_value(
+    tokens: list[str], at: int, listed: bool, parts: dict[str, str]
+) -> tuple[str, int]:
+    """The value typed from `tokens[at]` and where the next part starts; a list of
+    threats ("leave, legal", "leave ,legal") is one value, up to the next part's name."""
+    if at >= len(tokens):
+        return "", at
+    typed = tokens[at]
+    at += 1
+    while listed and at < len(tokens) and (typed.endswith(",") or tokens[at].startswith(",")):
+        if fold(tokens[at].strip(",")) in parts:
+            break
+        typed += tokens[at]
+        at += 1
+    return typed.rstrip(","), at
 
 
 def _value(part: str, typed: str, lang: str, rules: ReadingRules) -> str:
@@ -94,8 +104,13 @@ def _value(part: str, typed: str, lang: str, rules: ReadingRules) -> str:
     if part != "threats":
         value = words.get(fold(typed))
         return value if value is not None else "!" + _bad_value(part, typed, lang, rules, words)
+    items = [i for i in typed.split(",") if i.strip()]
+    if not items:
+        return "!" + t(
+            "correction.no_value", lang, part=typed[:30], values=_valid(part, lang, rules)
+        )
     chosen = []
-    for item in (i for i in typed.split(",") if i.strip()):
+    for item in items:
         value = words.get(fold(item))
         if value is None:
             return "!" + _bad_value(part, item, lang, rules, words)
