@@ -44,7 +44,7 @@ def test_angry_complaint_quotes_its_evidence(rules: ReadingRules, detector: Any)
     assert Signal("capitals", "TRES") in evidence
     assert Signal("exclamations", "!!!") in evidence
     assert Signal("leave-threat", "no vuelvo a comprar") in evidence
-    assert Signal("public-threat", "todas las redes") in evidence
+    assert Signal("public-threat", "cuento en todas las redes") in evidence
     assert Signal("leave-threat", "no vuelvo a comprar") in reading.impact_evidence
 
 

@@ -2,9 +2,16 @@
 
 A keyword is one or more words; a word ending in `*` is a stem and matches any
 word that starts with it ("devoluci*" matches "devolución" and "devolucion").
+A keyword may also be a pattern, so one entry covers the ways people phrase it:
+- `..` stands for up to four words, or none ("never .. again" matches "never
+  again", "never flying with you again");
+- `(a|b*|c)` is one word among several ("never .. (fly*|book*) .. again");
+- a word starting with `#` matches only a hashtag ("#fly*" matches "#FlyDelta",
+  not "flying").
 Matching happens on a folded copy of the text (NFKD, combining marks dropped,
-casefolded) that keeps a map back to the original, so evidence quotes the
-customer's own spelling.
+casefolded, a letter stretched three times or more kept once: "siiii", "pleeease")
+that keeps a map back to the original, so evidence quotes the customer's own
+spelling.
 """
 
 from __future__ import annotations
@@ -15,9 +22,17 @@ from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
+from itertools import pairwise
 
 STEM_MARK = "*"
+GAP = ".."
+HASHTAG = "#"
+#: A gap (`..`) stands for at most this many words.
+GAP_WORDS = 4
+#: A letter repeated this many times or more is read once ("siiii" → "si").
+STRETCH = 3
 _WORD = re.compile(r"[^\W_]+")
+_ALTERNATIVES = re.compile(r"^\(([^()|\s]+(?:\|[^()|\s]+)+)\)$")
 
 
 def fold(text: str) -> str:
@@ -25,8 +40,45 @@ def fold(text: str) -> str:
     return FoldedText.of(text).folded
 
 
+def is_pattern(keyword: str) -> bool:
+    """Say whether a keyword uses the pattern syntax (`..`, `(a|b)`, `#word`)."""
+    return any(token == GAP or token.startswith(("(", HASHTAG)) for token in keyword.split())
+
+
+def _pattern_token(raw: str) -> str:
+    """Check one pattern token and return it folded; raise ValueError if malformed."""
+    if raw == GAP:
+        return raw
+    alternatives = _ALTERNATIVES.match(raw)
+    if alternatives:
+        words = [_one_word(part, raw) for part in alternatives.group(1).split("|")]
+        return "(" + "|".join(words) + ")"
+    if raw.startswith(HASHTAG):
+        return HASHTAG + _one_word(raw[1:], raw)
+    return _one_word(raw, raw)
+
+
+def _one_word(raw: str, token: str) -> str:
+    stem = raw.endswith(STEM_MARK)
+    body = raw[:-1] if stem else raw
+    parts = _WORD.findall(fold(body))
+    if len(parts) != 1 or parts[0] != fold(body):
+        raise ValueError(f"malformed pattern word {token!r}")
+    return parts[0] + (STEM_MARK if stem else "")
+
+
 def keyword_words(keyword: str) -> tuple[str, ...]:
-    """Split a keyword into folded words (a trailing `*` kept); raise ValueError if malformed."""
+    """Split a keyword into folded words (a trailing `*` kept); raise ValueError if malformed.
+
+    A pattern's tokens are kept whole (`..`, `(a|b*)`, `#word`); a pattern may not start or
+    end with a gap, nor hold two gaps in a row.
+    """
+    if is_pattern(keyword):
+        tokens = tuple(_pattern_token(raw) for raw in keyword.split())
+        gaps = [token == GAP for token in tokens]
+        if gaps[0] or gaps[-1] or any(a and b for a, b in pairwise(gaps)):
+            raise ValueError(f"malformed pattern {keyword!r}: a gap '..' needs a word each side")
+        return tokens
     words: list[str] = []
     for raw in keyword.split():
         stem = raw.endswith(STEM_MARK)
@@ -41,13 +93,25 @@ def keyword_words(keyword: str) -> tuple[str, ...]:
     return tuple(words)
 
 
+def _word_regex(word: str) -> str:
+    if word.startswith("("):
+        return "(?:" + "|".join(_word_regex(w) for w in word[1:-1].split("|")) + ")"
+    if word.startswith(HASHTAG):
+        return "(?<=#)" + _word_regex(word[1:])
+    if word.endswith(STEM_MARK):
+        return re.escape(word[:-1]) + r"[^\W_]*"
+    return re.escape(word)
+
+
 @lru_cache(maxsize=8192)
 def _pattern(keyword: str) -> re.Pattern[str]:
-    pieces = [
-        re.escape(word[:-1]) + r"[^\W_]*" if word.endswith(STEM_MARK) else re.escape(word)
-        for word in keyword_words(keyword)
-    ]
-    return re.compile(r"(?<![^\W_])" + r"[\W_]+".join(pieces) + r"(?![^\W_])")
+    regex = ""
+    for word in keyword_words(keyword):
+        if word == GAP:
+            regex += rf"(?:[\W_]+[^\W_]+){{0,{GAP_WORDS}}}?"
+            continue
+        regex += (r"[\W_]+" if regex else "") + _word_regex(word)
+    return re.compile(r"(?<![^\W_])" + regex + r"(?![^\W_])")
 
 
 @lru_cache(maxsize=8192)
@@ -99,7 +163,8 @@ class WordIndex:
 @lru_cache(maxsize=8192)
 def _literal(keyword: str) -> str:
     """The first word's letters: a keyword cannot match a text that lacks them."""
-    return keyword_words(keyword)[0].rstrip(STEM_MARK)
+    first = keyword_words(keyword)[0]
+    return "" if first.startswith(("(", HASHTAG)) else first.rstrip(STEM_MARK)
 
 
 @dataclass(frozen=True)
@@ -121,7 +186,7 @@ class FoldedText:
                 for folded in part.casefold():
                     chars.append(folded)
                     origin.append(index)
-        return cls(text, "".join(chars), tuple(origin))
+        return cls(text, *_unstretched(chars, origin))
 
     @cached_property
     def index(self) -> WordIndex:
@@ -137,15 +202,50 @@ class FoldedText:
             for m in _pattern(keyword).finditer(self.folded)
         ]
 
+    def _first_pattern(self, keyword: str) -> tuple[int, int] | None:
+        """The folded span of a pattern's first match, or None."""
+        literal = _literal(keyword)
+        if literal and literal not in self.folded:
+            return None
+        match = _pattern(keyword).search(self.folded)
+        return match.span() if match else None
+
     def find_all(self, keywords: Iterable[str]) -> list[Hit]:
         """Return the first occurrence of each keyword found, in keyword order."""
         found: list[Hit] = []
         for keyword in keywords:
-            span = self.index.first(_words(keyword))
+            span = (
+                self._first_pattern(keyword)
+                if is_pattern(keyword)
+                else self.index.first(_words(keyword))
+            )
             if span:
                 start, end = self.origin[span[0]], self.origin[span[1] - 1] + 1
                 found.append(Hit(keyword, self.original[start:end], start, end))
         return found
+
+
+def _unstretched(chars: list[str], origin: list[int]) -> tuple[str, tuple[int, ...]]:
+    """Keep a letter once where it is repeated STRETCH times or more ("siiii" → "si").
+
+    A word made of one repeated letter ("BBB", "zzz") is left as it is.
+    """
+    kept_chars: list[str] = []
+    kept_origin: list[int] = []
+    index = 0
+    while index < len(chars):
+        end = index + 1
+        while end < len(chars) and chars[end] == chars[index]:
+            end += 1
+        in_word = (index and chars[index - 1].isalpha()) or (
+            end < len(chars) and chars[end].isalpha()
+        )
+        stretched = end - index >= STRETCH and chars[index].isalpha() and in_word
+        keep = 1 if stretched else end - index
+        kept_chars.extend(chars[index : index + keep])
+        kept_origin.extend(origin[index : index + keep])
+        index = end
+    return "".join(kept_chars), tuple(kept_origin)
 
 
 @dataclass(frozen=True)
@@ -159,8 +259,8 @@ class Hit:
 
     @property
     def weight(self) -> int:
-        """Longer keywords say more: one point per word."""
-        return len(self.keyword.split())
+        """Longer keywords say more: one point per word (a pattern's gaps count for none)."""
+        return sum(token != GAP for token in self.keyword.split())
 
 
 def outermost(hits: Iterable[Hit]) -> list[Hit]:
