@@ -80,6 +80,18 @@ def corrected_by(reading: Reading, part: str) -> str | None:
     return next((by for p, by in reversed(reading.corrected) if p == part), None)
 
 
+def marked(reading: Reading, part: str, lang: str) -> str:
+    """' (corrected by ana)' when an agent corrected `part`, else ''."""
+    by = corrected_by(reading, part)
+    return f" ({t('correction.by', lang, by=by)})" if by else ""
+
+
+def marked_value(reading: Reading, part: str, lang: str, value: str) -> str:
+    """' · intensity: 2 (corrected by ana)' when an agent corrected `part`, else ''."""
+    by = marked(reading, part, lang)
+    return f" · {part_name(part, lang)}: {value}{by}" if by else ""
+
+
 def reading_menu(case: Case, lang: str) -> Menu:
     """The header's menu: one option per value of reason, intensity and kind; the
     current value is ticked. Each value is "{case}:{part}={value}"."""
@@ -116,4 +128,3 @@ def correction_sentence(actor: str, details: Mapping[str, object], lang: str) ->
         **{"from": said_value(part, details.get("from"), lang)},
         to=said_value(part, details.get("to"), lang),
     )
-

@@ -21,7 +21,8 @@ from bot.core.base.model import (
 from bot.core.guidance.corrections import (
     corrected_by,
     current_value,
-    part_name,
+    marked,
+    marked_value,
     reading_menu,
     value_name,
 )
@@ -79,10 +80,10 @@ def _reading_lines(reading: Reading, rules: ReadingRules, lang: str) -> list[str
     evidence = reading.intensity_evidence + reading.impact_evidence
     why = _quoted(evidence, reading.history, lang)
     why_line = t("header.why", lang, why=why) if why else t("header.why_calm", lang)
-    lines.append(why_line + _mark(reading, "intensity", lang, str(reading.intensity)))
+    lines.append(why_line + marked_value(reading, "intensity", lang, str(reading.intensity)))
     reason_words = ", ".join(f'"{s.detail}"' for s in reading.reason_evidence)
     words = f" ({reason_words})" if reason_words else ""
-    words = _by(reading, "reason", lang) or words
+    words = marked(reading, "reason", lang) or words
     reason = name("reason", reading.reason.value, lang)
     about = _about(reading, rules, lang)
     lines.append(t("header.reason", lang, reason=reason, words=words) + about)
@@ -102,24 +103,12 @@ def _reading_lines(reading: Reading, rules: ReadingRules, lang: str) -> list[str
     return lines
 
 
-def _by(reading: Reading, part: str, lang: str) -> str:
-    """' (corrected by ana)' when an agent corrected `part`, else ''."""
-    by = corrected_by(reading, part)
-    return f" ({t('correction.by', lang, by=by)})" if by else ""
-
-
-def _mark(reading: Reading, part: str, lang: str, value: str) -> str:
-    """' · intensity: 2 (corrected by ana)' when an agent corrected `part`, else ''."""
-    by = _by(reading, part, lang)
-    return f" · {part_name(part, lang)}: {value}{by}" if by else ""
-
-
 def _about(reading: Reading, rules: ReadingRules, lang: str) -> str:
     """What the complaint is about and the words that say so: ' · about: flight ("vuelo")'."""
     if reading.subject is Subject.UNKNOWN and not corrected_by(reading, "subject"):
         return ""
     quoted = ", ".join(f'"{s.detail}"' for s in reading.subject_evidence)
-    words = _by(reading, "subject", lang) or (f" ({quoted})" if quoted else "")
+    words = marked(reading, "subject", lang) or (f" ({quoted})" if quoted else "")
     return t("header.about", lang, subject=subject_name(reading, rules, lang), words=words)
 
 
