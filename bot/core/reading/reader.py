@@ -3,6 +3,11 @@
 Pure Python. The language detector is injected (`bot.core.base.ports.LanguageDetector`);
 the keyword data comes from `playbooks/reading.toml` as `ReadingRules`.
 Every conclusion carries the words that led to it, so agents can check it.
+
+The parts are read in this order: the language, what the complaint is about (`subject`),
+the signs of anger and threats (`signals`), the reason in the light of the subject and of
+those signs (`reason`), the subject settled by the reason (a review only about the staff is
+about no product), the kind of customer (`kind`), and the impact.
 """
 
 from __future__ import annotations
