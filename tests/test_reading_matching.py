@@ -63,7 +63,9 @@ def test_a_malformed_pattern_is_refused(pattern: str) -> None:
 def test_the_rules_file_names_the_list_of_a_malformed_pattern(tmp_path) -> None:
     from playbooks.errors import PlaybookError
 
-    text = RULES_FILE.read_text(encoding="utf-8").replace('"#neveragain"', '"never .. .. again"', 1)
+    text = RULES_FILE.read_text(encoding="utf-8").replace(
+        '"#lostacustomer"', '"never .. .. again"', 1
+    )
     broken = tmp_path / "reading.toml"
     broken.write_text(text, encoding="utf-8")
     with pytest.raises(PlaybookError) as error:
@@ -112,3 +114,39 @@ def test_what_is_no_threat_reads_as_none(rules: ReadingRules, text: str, languag
 def test_a_threat_quotes_the_customer_s_words(rules: ReadingRules) -> None:
     _, evidence = intensity_of("I will NEVER fly @United again!", rules, "en")
     assert Signal("leave-threat", "NEVER fly @United again") in evidence
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "signal", "least"),
+    [
+        ("I am seething. Third delay this week.", "en", "anger", 1),
+        ("Estoy que echo humo con vuestro servicio.", "es", "anger", 1),
+        ("This whole airline sucks.", "en", "anger", 1),
+        ("Absolutely disgraceful.", "en", "intensified", 2),
+        ("Un trato totalmente inaceptable.", "es", "intensified", 2),
+        ("Gracias por nada. Muy bonito todo.", "es", "sarcasm", 1),
+        ("Thanks for nothing, great job.", "en", "sarcasm", 1),
+    ],
+)
+def test_anger_without_capitals_or_exclamations_is_read(
+    rules: ReadingRules, text: str, language: str, signal: str, least: int
+) -> None:
+    intensity, evidence = intensity_of(text, rules, language)
+    assert signal in {s.name for s in evidence}, evidence
+    assert intensity >= least
+
+
+def test_sarcastic_thanks_do_not_soften_the_message(rules: ReadingRules) -> None:
+    polite, _ = intensity_of("Thank you, this is unacceptable and ridiculous.", rules, "en")
+    mocking, _ = intensity_of(
+        "Thanks for nothing, this is unacceptable and ridiculous.", rules, "en"
+    )
+    assert polite == 1
+    assert mocking >= 2
+
+
+def test_an_intensifier_far_from_the_strong_word_strengthens_nothing(
+    rules: ReadingRules,
+) -> None:
+    _, evidence = intensity_of("Very long wait at the desk, it was terrible.", rules, "en")
+    assert "intensified" not in {s.name for s in evidence}

@@ -265,6 +265,13 @@ class ReadingRules:
     #: Words with which a customer names the worst of it ("lo peor fue", "worst of all"):
     #: a reason's word right after one weighs more.
     emphasis: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    #: Anger said in words, without capitals or "!!!" ("I am seething", "estoy que echo
+    #: humo"), and profanity about the company ("this sucks"): one point of anger.
+    anger: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    #: Sarcasm ("gracias por nada", "thanks for nothing"): displeasure, never courtesy.
+    sarcasm: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    #: Words that strengthen the strong word right after them ("absolutely disgraceful").
+    intensifiers: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 def template_fields(template: str) -> set[str]:

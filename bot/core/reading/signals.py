@@ -12,6 +12,11 @@ displeasure. Plain displeasure ("not happy", "quiero que"), a repeated contact
 ("es la tercera vez"), a legal threat ("abogado") or a demand for the boss make
 it at least 1 without adding more. Courtesy ("por favor", "thank you") caps a
 message with no loud anger at 1: polite but firm.
+
+Anger said in words ("I am seething", "this sucks", "estoy que echo humo") adds one
+point of its own, and a strong word strengthened by the word before it ("absolutely
+disgraceful", "totalmente inaceptable") one more. Sarcasm ("gracias por nada", "thanks
+for nothing") is displeasure, and the courtesy it mocks never caps the message.
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ from collections.abc import Collection, Mapping
 
 from bot.core.base.model import CustomerKind, Signal
 from bot.core.guidance.playbook import ReadingRules
-from bot.core.reading.text import FoldedText, fold, outermost
+from bot.core.reading.text import FoldedText, fold, outermost, word_count
 
 MAX_INTENSITY = 3
 #: All-capital words this short are taken for acronyms (DNI, USA, SMS) unless
@@ -132,9 +137,13 @@ PHRASE_GROUPS = {
     "displeasure": "displeasure",
     "repeat-contact": "repeat_contact",
     "polite": "polite",
+    "anger": "anger",
+    "sarcasm": "sarcasm",
 }
 #: Groups that add one point each, however many phrases they quote.
-QUIET = ("tone", "strong-word")
+QUIET = ("tone", "strong-word", "anger", "sarcasm", "intensified")
+#: An intensifier strengthens a strong word at most this many words after it.
+INTENSIFIER_REACH = 2
 #: Groups that show at least displeasure (1) without adding to it.
 FIRM = ("displeasure", "repeat-contact", "legal-threat", "escalation")
 #: A courteous message with no loud anger reads at most this angry (polite but firm).
@@ -153,7 +162,22 @@ def _groups(
     }
     for name, field in PHRASE_GROUPS.items():
         groups[name] = phrases_seen(folded, getattr(rules, field), language, name)
+    groups["intensified"] = _intensified(folded, rules, language)
     return groups
+
+
+def _intensified(folded: FoldedText, rules: ReadingRules, language: str) -> tuple[Signal, ...]:
+    """Strong words with an intensifier right before them ("absolutely disgraceful")."""
+    strong = outermost(folded.find_all(rules.strong_words.get(language, ())))
+    boosts = outermost(folded.find_all(rules.intensifiers.get(language, ())))
+    found: list[str] = []
+    for word in strong:
+        for boost in boosts:
+            between = folded.original[boost.end : word.start]
+            if boost.end <= word.start and word_count(between) < INTENSIFIER_REACH:
+                found.append(folded.original[boost.start : word.end])
+                break
+    return _signals("intensified", found)
 
 
 def _points(caps_points: int, groups: Mapping[str, tuple[Signal, ...]]) -> int:
@@ -166,7 +190,7 @@ def _points(caps_points: int, groups: Mapping[str, tuple[Signal, ...]]) -> int:
     )
     threats = bool(groups["leave-threat"]) + bool(groups["public-threat"])
     quiet = sum(bool(groups[name]) for name in QUIET)
-    if groups["polite"] and not loud and not threats:
+    if groups["polite"] and not loud and not threats and not groups["sarcasm"]:
         quiet = min(quiet, POLITE_CEILING)
     points = max(loud + threats + quiet, int(any(groups[name] for name in FIRM)))
     return max(points, THREAT_FLOOR) if threats else points
