@@ -18,6 +18,7 @@ from bot.core.base.model import Actor, CustomerKind, Reason, StepState, Via
 from bot.core.cases.context import Context
 from bot.core.commands.correction import correct_reading, on_reading_choice
 from bot.core.commands.dispatch import run
+from bot.core.commands.interactions import on_button
 from bot.settings import Settings
 from bot.wiring import App, build
 from storage.db import open_database
@@ -125,6 +126,18 @@ def test_the_next_card_is_the_re_planned_step(app: App) -> None:
         i.step_id for i in app.store.outbox_for_case(case_id) if i.card.kind.value == "step"
     ]
     assert step_cards[-1] == "tip-rude"
+    # corrected again: the rude tip gives way, the argumentative one is the card to do now
+    run(app.engine, app.times, f"reading #{case_id} kind argumentative", ctx())
+    step_cards = [
+        i.step_id for i in app.store.outbox_for_case(case_id) if i.card.kind.value == "step"
+    ]
+    assert step_cards[-1] == "tip-argumentative"
+    pending = [s.step_id for s in app.store.steps(case_id) if s.state is StepState.PENDING]
+    assert pending[0] == "tip-argumentative" and "tip-rude" not in pending
+    # the stale tip card's ✅ is refused politely: its step is no longer the case's
+    stale = next(i for i in app.store.outbox_for_case(case_id) if i.step_id == "tip-rude")
+    reply = on_button(app.engine, ActionId.STEP_DONE.value, f"{case_id}:{stale.step_id}", AGENT)
+    assert not reply.ok and "tip-rude" in reply.text
 
 
 def test_a_legal_threat_weighs_the_case_and_none_removes_it(app: App, clock: FakeClock) -> None:

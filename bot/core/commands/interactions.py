@@ -61,6 +61,9 @@ def mark_card(
     """Mark what a step card stands for: its step, or each step of its group that is
     still pending (`undoing` a reaction: each one that reaction had marked)."""
     before = undoing if state is StepState.PENDING else StepState.PENDING
+    if step_id not in {s.step_id for s in engine.store.steps(case.id)}:
+        # a card whose step a corrected reading took away: it stands for nothing now
+        return engine.set_step(case, step_id, state, actor, via)
     members = [s.step_id for s in engine.posts.card_steps(case, step_id) if s.state is before]
     if len(members) <= 1:
         return engine.set_step(case, members[0] if members else step_id, state, actor, via)
