@@ -35,7 +35,12 @@ async def test_complaint_opens_thread_with_header_step_and_suggestion(
         fake.messages[int(r.response["id"])]
         for r in fake.requests("POST", f"/channels/{msg['id']}/messages")
     ]
-    assert custom_ids(posted[0]) == ["sereno:claim|1", "sereno:resolve|1", "sereno:letgo|1"]
+    assert custom_ids(posted[0]) == [  # the buttons, then the reading's menu (issue 14)
+        "sereno:claim|1",
+        "sereno:resolve|1",
+        "sereno:letgo|1",
+        "sereno:reading/1",
+    ]
     assert custom_ids(posted[1])[0].startswith("sereno:step-done|1:")
     await fake.wait_for("PUT", "/reactions/⏩/@me")  # step messages offer ✅ and ⏩
     case = app.store.get_case(1)
