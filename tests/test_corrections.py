@@ -357,4 +357,6 @@ def test_correct_reading_is_callable_with_a_mapping(app: App) -> None:
     reply = correct_reading(app.engine, case, {"subject": "invoice"}, AGENT, Via.COMMAND)
     assert reply.ok
     assert corrections(app, case_id) == [("ana", "subject", "order", "invoice")]
-    assert not correct_reading(app.engine, case, {"colour": "red"}, AGENT, Via.COMMAND).ok
+    for wrong in ({"colour": "red"}, {"reason": "moon"}, {"intensity": "7"}, {"threats": "x"}):
+        assert not correct_reading(app.engine, case, wrong, AGENT, Via.COMMAND).ok
+    assert len(corrections(app, case_id)) == 1

@@ -70,8 +70,7 @@ def correct_reading(
     """Apply an agent's corrections (part → value, as `part_values` spells them; threats
     a comma-separated list or "none") and re-plan what follows from the reading."""
     lang = engine.config.guidance.agent_language
-    bad = [p for p in changes if p not in PARTS]
-    if bad:
+    if not all(_valid(part, value) for part, value in changes.items()):
         return Reply(engine.say("correction.bad_choice"), ok=False, case_id=case.id)
     now = engine.clock.now()
     with engine.store.atomic():  # stored, with its entries, before the agent is told
@@ -119,6 +118,14 @@ def correct_reading(
             dropped=", ".join(dropped) or "—",
         )
     return Reply(text, case_id=case.id)
+
+
+def _valid(part: str, value: str) -> bool:
+    """Whether a correction names a part and one of its values (threats: a list of them)."""
+    if part == "threats":
+        items = [v.strip() for v in str(value).split(",")]
+        return bool(items) and all(v in part_values(part) for v in items)
+    return part in PARTS and value in part_values(part)
 
 
 def _store(engine: Engine, case: Case, reading: Reading, now: datetime) -> Case:
