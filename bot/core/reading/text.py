@@ -35,11 +35,13 @@ _WORD = re.compile(r"[^\W_]+")
 _ALTERNATIVES = re.compile(r"^\(([^()|\s]+(?:\|[^()|\s]+)+)\)$")
 
 
+@lru_cache(maxsize=16384)
 def fold(text: str) -> str:
-    """Return `text` without accents, casefolded."""
+    """Return `text` without accents, casefolded (cached: keywords are folded again and again)."""
     return FoldedText.of(text).folded
 
 
+@lru_cache(maxsize=16384)
 def is_pattern(keyword: str) -> bool:
     """Say whether a keyword uses the pattern syntax (`..`, `(a|b)`, `#word`)."""
     return any(token == GAP or token.startswith(("(", HASHTAG)) for token in keyword.split())
@@ -213,16 +215,34 @@ class FoldedText:
     def find_all(self, keywords: Iterable[str]) -> list[Hit]:
         """Return the first occurrence of each keyword found, in keyword order."""
         found: list[Hit] = []
-        for keyword in keywords:
-            span = (
-                self._first_pattern(keyword)
-                if is_pattern(keyword)
-                else self.index.first(_words(keyword))
-            )
+        index = self.index
+        plan = _plan(keywords) if isinstance(keywords, tuple) else _plan(tuple(keywords))
+        for keyword, words, head in plan:
+            if words is None:
+                span = self._first_pattern(keyword)
+            else:
+                if head is not None and head not in index.at:
+                    continue  # most keywords: their first word is not in the text at all
+                span = index.first(words)
             if span:
                 start, end = self.origin[span[0]], self.origin[span[1] - 1] + 1
                 found.append(Hit(keyword, self.original[start:end], start, end))
         return found
+
+
+@lru_cache(maxsize=4096)
+def _plan(
+    keywords: tuple[str, ...],
+) -> tuple[tuple[str, tuple[str, ...] | None, str | None], ...]:
+    """Each keyword with its words (None for a pattern) and its plain first word, once."""
+    plan = []
+    for keyword in keywords:
+        if is_pattern(keyword):
+            plan.append((keyword, None, None))
+            continue
+        words = _words(keyword)
+        plan.append((keyword, words, None if words[0].endswith(STEM_MARK) else words[0]))
+    return tuple(plan)
 
 
 def _unstretched(chars: list[str], origin: list[int]) -> tuple[str, tuple[int, ...]]:
