@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 import pytest_asyncio
 
-from tests.acceptance.chat import ANSWER_WITHIN, COMPLAINT, GUIDANCE_WITHIN
+from tests.acceptance.chat import ANSWER_WITHIN, COMPLAINT, GUIDANCE_WITHIN, Thread
 from tests.acceptance.served import Served, until
 from tests.acceptance.slack_chat import AGENT, USERS, SlackChat
 from tests.acceptance.test_triage import TRIAGE, opener
@@ -123,6 +123,9 @@ async def test_an_agent_corrects_the_kind_from_the_menu_and_only_the_team_sees_i
     labels = menu_labels(posted)
     assert "kind: rude" in labels and any(label.endswith(" ✓") for label in labels)
     shared_before = in_room(slack, slack.rooms[0])
+    [first_step] = [p for p in slack.posts(thread) if p.title.startswith("Step 1/")]
+    steps = re.match(r"Step 1/(\d+) ", first_step.title)
+    assert steps, first_step.title
 
     answer = await choose(slack, header_ts, AGENT, f"{case}:kind=rude")
     assert f"Reading of #{case} corrected: kind unknown → rude" in answer, answer
@@ -145,6 +148,13 @@ async def test_an_agent_corrects_the_kind_from_the_menu_and_only_the_team_sees_i
     # the customer's channel: not one post, edit or ephemeral more
     assert in_room(slack, slack.rooms[0]) == shared_before
     assert all(p.get("thread_ts") in (None, thread) for p in in_room(slack, TRIAGE))
+    # ✅ on the step shown: the next card counts the step the correction added
+    await slack.react_done(Thread(TRIAGE, thread, case), first_step)
+    [following] = await slack.wait_posts(
+        thread, lambda p: p.title.startswith("Step ") and p.id != first_step.id
+    )
+    assert f"/{int(steps[1]) + 1} · " in following.title, following.title
+    assert in_room(slack, slack.rooms[0]) == shared_before
 
 
 async def test_a_non_agent_choosing_is_refused_politely_and_nothing_changes(
