@@ -20,10 +20,13 @@ from bot.core.base.cards import ActionId
 from bot.core.base.case import EventKind
 from bot.core.base.model import Reason
 from bot.core.base.ports import LanguageDetector
+from bot.wiring import build
 from handlers.slack.render import MENU_BLOCK
+from handlers.slack.runner import SlackRuntime
 from tests.fakes import slack_payloads as sp
 from tests.fakes.slack_api import FakeSlack
 from tests.slack_harness import Running, running, slack_settings
+from tests.support import eventually
 from tests.test_slack_visibility import worked
 
 LATE = "My order 48213 never arrived and nobody answers!!! I want a solution."
@@ -203,3 +206,45 @@ async def test_a_closed_case_header_loses_its_menu(
         method, ts, params = headers(slack, "C1")[-1]
         assert (method, ts) == ("chat.update", header_ts)
         assert menu_of(params) is None
+
+
+async def test_a_choice_over_socket_mode_is_acknowledged_and_applied(
+    fake: FakeSlack, db_path: Path, detector: LanguageDetector
+) -> None:
+    """The same menu when Slack pushes the click down the Socket Mode websocket: the
+    envelope is acknowledged, kept once, and the reading corrected."""
+    settings = slack_settings(db_path, fake, SLACK_APP_TOKEN="xapp-1-test")
+    app = build(settings, detector=detector)
+    runtime = SlackRuntime(app, socket_mode=True)
+    runtime.start_drainer()
+    handler = runtime.socket_handler()
+    try:
+        await handler.connect_async()
+        ts = sp.next_ts()
+        body = sp.event_body(sp.message_event("C1", "U-lucia", LATE, ts), "Ev-socket-menu")
+        await fake.wait_ack(await fake.push_envelope("events_api", body))
+        await fake.wait_for("chat.postMessage", count=3, ok=True)
+        case = app.store.find_case_by_message("slack", "C1", ts)
+        assert case is not None
+        header_ts = next(
+            str(c.response["ts"])
+            for c in fake.calls("chat.postMessage", ok=True)
+            if menu_of(c.params) is not None
+        )
+        payload = fake.choose("C1", header_ts, "U-ana", f"{case.id}:intensity=3")
+        envelope = await fake.push_envelope("interactive", payload)
+        await fake.wait_ack(envelope)
+        await fake.wait_for("respond", count=1)
+        assert "intensity 1 → 3" in fake.calls("respond")[-1].params["text"]
+        again = await fake.push_envelope("interactive", payload, retry_attempt=None)
+        await fake.wait_ack(again)  # redelivered: kept once, so corrected once
+        await eventually(lambda: app.store.inbox_health("slack").pending == 0)
+        corrected = app.store.get_case(case.id)
+        assert corrected is not None and corrected.reading.intensity == 3
+        events = [e for e in app.store.events(case.id) if e.kind is EventKind.READING_CORRECTED]
+        assert len(events) == 1
+        assert len(fake.calls("respond")) == 1  # run again it would answer "already says so"
+    finally:
+        await handler.close_async()
+        await runtime.stop()
+        app.close()
