@@ -155,3 +155,16 @@ async def test_the_reading_subcommand_corrects_through_the_core(
     assert refused["data"]["content"].startswith("⚠")
     case = app.store.get_case(case_id)
     assert case is not None and case.reading.kind is CustomerKind.RUDE
+
+
+async def test_a_resolved_case_header_loses_its_select(fake: FakeDiscord, app: App) -> None:
+    _, case_id = await open_complaint(fake, app)
+    header = header_id(app, case_id)
+    clicked = await fake.click(f"sereno:resolve|{case_id}", header, user="agent")
+    await fake.wait_for("POST", f"/interactions/{clicked['id']}/")
+    await wait_delivered(app.store, "discord")
+    edits = await eventually(lambda: fake.requests("PATCH", f"/messages/{header}") or None)
+    last = edits[-1].json
+    assert "resolved" in str(last["embeds"]).lower()
+    assert select_of(last) is None
+    assert select_of(fake.messages[int(header)]) is None
