@@ -16,15 +16,16 @@ import re
 from pathlib import Path
 from typing import Any
 
-from bot.core.base.cards import ActionId
+from bot.core.base.cards import ActionId, Card, CardKind, Menu, MenuOption
 from bot.core.base.case import EventKind
 from bot.core.base.model import Reason
 from bot.core.base.ports import LanguageDetector
 from bot.wiring import build
-from handlers.slack.render import MENU_BLOCK
+from handlers.slack.render import MENU_BLOCK, blocks
 from handlers.slack.runner import SlackRuntime
 from tests.fakes import slack_payloads as sp
 from tests.fakes.slack_api import FakeSlack
+from tests.fakes.slack_blocks import block_problems
 from tests.slack_harness import Running, running, slack_settings
 from tests.support import eventually
 from tests.test_slack_visibility import worked
@@ -248,3 +249,17 @@ async def test_a_choice_over_socket_mode_is_acknowledged_and_applied(
         await handler.close_async()
         await runtime.stop()
         app.close()
+
+
+def test_an_oversized_menu_is_cut_to_what_slack_accepts() -> None:
+    """Long labels, long group names, too many options, a value too long to send back:
+    what Sereno renders still passes the fake's Block Kit checks."""
+    long = MenuOption("1:" + "x" * 200, "too long to send back", "g")
+    many = (MenuOption(f"1:reason=v{n}", "label " * 30, "group " * 20) for n in range(120))
+    options = (long, *many)
+    card = Card(CardKind.HEADER, "Case #1", menu=Menu(ActionId.CORRECT_READING, "p" * 300, options))
+    shown = blocks(card)
+    assert block_problems(shown) == []
+    [select] = [e for b in shown if b.get("block_id") == MENU_BLOCK for e in b["elements"]]
+    values = [o["value"] for g in select["option_groups"] for o in g["options"]]
+    assert len(values) == 100 and all(len(v) <= 150 for v in values)

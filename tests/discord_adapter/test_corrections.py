@@ -11,15 +11,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from bot.core.base.cards import Action, ActionId, Card, CardKind, Menu, MenuOption
 from bot.core.base.case import EventKind
 from bot.core.base.model import CustomerKind, Reason
 from bot.core.base.ports import LanguageDetector
 from bot.settings import Settings
 from bot.wiring import App
+from handlers.discord.render import view
 from tests.discord_harness import command, kinds, open_complaint, sereno
 from tests.fakes import discord_payloads as dp
 from tests.fakes.discord_api import FakeDiscord
-from tests.fakes.discord_limits import command_list_errors
+from tests.fakes.discord_limits import command_list_errors, message_errors
 from tests.support import eventually, wait_delivered
 
 STRING, INTEGER = 3, 4
@@ -168,3 +170,19 @@ async def test_a_resolved_case_header_loses_its_select(fake: FakeDiscord, app: A
     assert "resolved" in str(last["embeds"]).lower()
     assert select_of(last) is None
     assert select_of(fake.messages[int(header)]) is None
+
+
+def test_an_oversized_menu_is_cut_to_what_discord_accepts() -> None:
+    """Too many options, labels over 100, a value over 100: the select Sereno sends still
+    passes the fake's checks, beside the header's buttons."""
+    long = MenuOption("7:" + "x" * 120, "too long to send back", "kind")
+    many = (MenuOption(f"7:kind=v{n}", "label " * 30, "kind") for n in range(40))
+    options = (long, *many)
+    menu = Menu(ActionId.CORRECT_READING, "p" * 300, options)
+    claim = Action(ActionId.CLAIM, "Claim", "7")
+    shown = view(Card(CardKind.HEADER, "Case #7", actions=(claim,), menu=menu))
+    assert shown is not None
+    components = shown.to_components()
+    assert not message_errors({"content": "Case #7", "components": components})
+    [select] = [c for row in components for c in row["components"] if c["type"] == STRING]
+    assert select["custom_id"] == "sereno:reading/7" and len(select["options"]) == 25
