@@ -71,6 +71,9 @@ class ReadingSelect(discord.ui.DynamicItem[discord.ui.Select[Any]], template=TEM
 
 
 def select_for(menu: Menu) -> ReadingSelect | None:
-    """The header's menu as a select (None when its options name no case)."""
+    """The header's menu as a select (None when its options name no case, or none of
+    them fits Discord's limits)."""
     case_id = case_of(menu)
-    return ReadingSelect(case_id, menu) if case_id is not None else None
+    if case_id is None or not any(0 < len(o.value) <= OPTION_TEXT for o in menu.options):
+        return None
+    return ReadingSelect(case_id, menu)
