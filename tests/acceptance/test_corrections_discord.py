@@ -119,6 +119,9 @@ async def test_an_agent_corrects_from_the_select_and_the_subcommand_and_the_cust
     )
     header = next(p for p in posts if re.match(r"Case #\d+ · ", p.title))
     case = int(re.match(r"Case #(\d+)", header.title).group(1))  # type: ignore[union-attr]
+    [first_step] = [p for p in posts if p.title.startswith("Step 1/")]
+    steps = re.match(r"Step 1/(\d+) ", first_step.title)
+    assert steps, first_step.title
     select = select_of(fake.messages[int(header.id)])
     assert select is not None and select["custom_id"] == f"sereno:reading/{case}"
     assert select["placeholder"] == "Correct the reading…"
@@ -133,6 +136,13 @@ async def test_an_agent_corrects_from_the_select_and_the_subcommand_and_the_cust
     again = select_of(edited)
     assert again is not None
     assert any(o["label"] == "kind: rude ✓" for o in again["options"]), again["options"]
+
+    # ✅ on the step shown: the next card counts the step the correction added
+    await fake.react(first_step.id, "✅", user="agent")
+    [following] = await community.wait_posts(
+        thread_id, lambda p: p.title.startswith("Step ") and p.id != first_step.id
+    )
+    assert f"/{int(steps[1]) + 1} · " in following.title, following.title
 
     # the subcommand, in the thread (the case implied), the same core path
     sent = await fake.invoke_command(
