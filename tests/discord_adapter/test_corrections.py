@@ -186,3 +186,19 @@ def test_an_oversized_menu_is_cut_to_what_discord_accepts() -> None:
     assert not message_errors({"content": "Case #7", "components": components})
     [select] = [c for row in components for c in row["components"] if c["type"] == STRING]
     assert select["custom_id"] == "sereno:reading/7" and len(select["options"]) == 25
+
+
+async def test_a_spanish_team_reads_the_choices_in_spanish_and_the_values_stay(
+    fake: FakeDiscord, settings_for: Callable[..., Settings], detector: LanguageDetector
+) -> None:
+    async with sereno(fake, settings_for(SERENO_AGENT_LANGUAGE="es"), detector) as app:
+        [sync] = fake.requests("PUT", "/commands")
+        [group] = [c for c in sync.json if c["name"] == "complaint"]
+        [reading] = [o for o in group["options"] if o["name"] == "reading"]
+        reason = next(o for o in reading["options"] if o["name"] == "reason")
+        assert {"name": "facturación", "value": "billing"} in reason["choices"]
+        msg, case_id = await open_complaint(fake, app)
+        done = await command(fake, "reading", {"kind": "rude"}, channel=msg["id"])
+        assert "grosero" in done["data"]["content"], done["data"]["content"]
+        case = app.store.get_case(case_id)
+        assert case is not None and case.reading.kind is CustomerKind.RUDE
