@@ -1,6 +1,7 @@
 """Correcting the reading from Slack (issue 14 item 4), through `sereno run` on Slack over
-HTTP as a team runs it (environment variables only), against FakeSlack (which refuses
-blocks over Block Kit's limits and lets people choose only options a message shows).
+HTTP and in Socket Mode as a team runs it (environment variables only), against
+FakeSlack (which refuses blocks over Block Kit's limits and lets people choose only
+options a message shows).
 
 The complaints channel is shared with a client's organisation and the case lives in a
 triage channel only the team reads. An agent picks "kind: rude" in the header's
@@ -32,11 +33,12 @@ OUTSIDER = "U-pat"  # in the workspace, not one of SERENO_SLACK_AGENTS
 _HEADER = re.compile(r"^Case #(\d+) · ")
 
 
-@pytest_asyncio.fixture(loop_scope="session")
-async def slack(tmp_path: Path) -> AsyncIterator[SlackChat]:
-    """`sereno run` on Slack: a Slack Connect complaints channel and a triage channel."""
+@pytest_asyncio.fixture(loop_scope="session", params=["http", "socket"])
+async def slack(tmp_path: Path, request: pytest.FixtureRequest) -> AsyncIterator[SlackChat]:
+    """`sereno run` on Slack (over HTTP, or in Socket Mode): a Slack Connect complaints
+    channel and a triage channel."""
     async with FakeSlack(users={**USERS, OUTSIDER: "pat"}) as fake:
-        chat = SlackChat(fake, socket_mode=False)
+        chat = SlackChat(fake, socket_mode=request.param == "socket")
         fake.add_channel(chat.rooms[0], "acme-support", is_ext_shared=True, is_shared=True)
         fake.add_channel(TRIAGE, "complaints-triage")
         config = {
