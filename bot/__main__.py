@@ -150,6 +150,9 @@ def _start(args: argparse.Namespace, settings: Settings) -> int:
 
         if args.corrections:
             return export_corrections(settings, args.period, args.out)
+        if args.period:
+            print("--period goes with --corrections (a case report has no period).")
+            return 2
         fmt = args.format or ("md" if args.case is not None else "csv")
         return export(settings, args.case, fmt, args.out)
     if command == "report":

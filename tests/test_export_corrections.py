@@ -133,6 +133,15 @@ def test_sereno_export_corrections_from_the_shell(
     assert done.returncode == 0, done.stderr
     assert "(2 cases)" in done.stdout
     assert len(load_labelled(out)) == 2
+    alone = subprocess.run(
+        [sys.executable, "-m", "bot", "export", "--period", "7d"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert alone.returncode == 2 and "--period goes with --corrections" in alone.stdout
 
 
 def test_the_team_report_counts_corrections_per_part(app: App, clock: FakeClock) -> None:
