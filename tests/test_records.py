@@ -248,6 +248,7 @@ def test_a_correction_of_the_reading_is_in_every_export(report: dict) -> None:
     assert again["corrections"] == report["corrections"]
     md = formats.render_markdown(report)
     assert "## Corrections of the reading" in md
+    assert "- **About:** parcel (corrected by ana) — evidence: no evidence recorded" in md
     assert "· ana corrected the reading: subject order → parcel" in md
     rows = list(csv.reader(io.StringIO(csv_rows.case_report_csv(report).lstrip("\ufeff"))))
     corrected = [r for r in rows if r[2] == "reading_corrected"]

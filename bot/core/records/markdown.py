@@ -135,18 +135,27 @@ def _complaint(report: Report) -> str:
 
 def _reading(r: Report) -> str:
     h = r["history"]
+    by = {c["part"]: f" (corrected by {c['by']})" for c in r.get("corrected", [])}
     lines = [
         "## The reading",
         "",
         f"- **Language:** {r['language']} (confidence {r['language_confidence']:.2f})",
-        f"- **Reason:** {r['reason']} — evidence: {evidence(r['reason_evidence'])}",
-        f"- **Kind of customer:** {r['kind']} — evidence: {evidence(r['kind_evidence'])}",
+        f"- **Reason:** {r['reason']}{by.get('reason', '')} — "
+        f"evidence: {evidence(r['reason_evidence'])}",
+        f"- **Kind of customer:** {r['kind']}{by.get('kind', '')} — "
+        f"evidence: {evidence(r['kind_evidence'])}",
     ]
+    if "subject" in r:
+        lines.append(
+            f"- **About:** {r['subject']}{by.get('subject', '')} — "
+            f"evidence: {evidence(r['subject_evidence'])}"
+        )
     if r["treatment"]:
         advice = f" (advice: {', '.join(r['treatment_advice'])})" if r["treatment_advice"] else ""
         lines.append(f"  - **How to treat them:** {_flat(r['treatment'])}{advice}")
     lines += [
-        f"- **Intensity:** {r['intensity']}/3 — evidence: {evidence(r['intensity_evidence'])}",
+        f"- **Intensity:** {r['intensity']}/3{by.get('intensity', '')} — "
+        f"evidence: {evidence(r['intensity_evidence'])}",
         f"- **Impact:** {r['impact']} — evidence: {evidence(r['impact_evidence'])}",
         f"- **Order:** {r['order_ref'] or NONE}",
         f"- **History:** {h['earlier_cases']} earlier cases: {h['resolved']} resolved, "
