@@ -96,3 +96,8 @@ def test_one_family_mention_in_a_short_message_is_not_chatter(
     assert kind("By the way, my wife says hi, haha. The flight was cancelled twice.") is (
         CustomerKind.TALKATIVE
     )
+
+
+def test_a_chat_s_mention_tokens_are_no_figures_of_the_customer() -> None:
+    text = "My order 5521 arrived broken <!here> <@U999> <!subteam^S1> <#C123> <@123456789>"
+    assert figures(text) == ["5521"]

@@ -36,13 +36,16 @@ _NAMED_DATE = re.compile(
     rf"\b\d{{1,2}}(?:\s+de)?\s+(?:{_MONTHS})\b|\b(?:{_MONTHS})\.?\s+\d{{1,2}}\b", re.I
 )
 _FIGURE = re.compile(r"(?<![\w@$€£])[A-Za-z]{0,3}\d+(?:[:/.,'-]\d+)*(?![\w$€£%])")
+#: A chat's mention or link token (`<@U999>`, `<!subteam^S1>`, `<#123>`): no figure of the
+#: customer's, whatever digits its id holds.
+_MARKUP = re.compile(r"<[@#!&^:][^<>\s]{0,80}>")
 
 
 def figures(text: str) -> list[str]:
     """The distinct figures a text quotes: numbers, dates, times, flight or room numbers;
     a date with its month's name ("23 de junio", "June 3") counts as one."""
     dates = [m.group() for m in _NAMED_DATE.finditer(text)]
-    rest = _NAMED_DATE.sub(" ", text)
+    rest = _MARKUP.sub(" ", _NAMED_DATE.sub(" ", text))
     return list(dict.fromkeys([*dates, *(m.group() for m in _FIGURE.finditer(rest))]))
 
 
