@@ -139,7 +139,6 @@ class DiscordRuntime:
 
     def _connected(self) -> discord.Client:
         if self.client is None:
-
             raise TransientError("not connected to Discord")
         return self.client
 
