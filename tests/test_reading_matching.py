@@ -150,3 +150,18 @@ def test_an_intensifier_far_from_the_strong_word_strengthens_nothing(
 ) -> None:
     _, evidence = intensity_of("Very long wait at the desk, it was terrible.", rules, "en")
     assert "intensified" not in {s.name for s in evidence}
+
+
+def test_a_tilde_word_matches_by_snowball_stem_where_a_prefix_cannot() -> None:
+    text = "They never replied, denied my claim, and keep charging me. It flies late."
+    assert _found(text, "never reply~") == ["never replied"]
+    assert _found(text, "deny~") == ["denied"]
+    assert _found(text, "charge~") == ["charging"]
+    assert _found(text, "fly~") == ["flies"]
+    assert _found("la reclamación y las reclamaciones", "reclamacion~") == ["reclamación"]
+    assert _found(text, "cat~") == []
+
+
+def test_a_tilde_word_is_refused_inside_a_pattern() -> None:
+    with pytest.raises(ValueError):
+        keyword_words("never .. reply~")

@@ -1,7 +1,10 @@
 """Accent- and case-insensitive keyword matching that reports the words as written.
 
 A keyword is one or more words; a word ending in `*` is a stem and matches any
-word that starts with it ("devoluci*" matches "devolución" and "devolucion").
+word that starts with it ("devoluci*" matches "devolución" and "devolucion"); a word
+ending in `~` matches every word with the same Snowball stem, in Spanish or English
+("reply~" matches "replies" and "replied", "deny~" "denied", "charge~" "charging"),
+where a prefix cannot say it.
 A keyword may also be a pattern, so one entry covers the ways people phrase it:
 - `..` stands for up to four words, or none ("never .. again" matches "never
   again", "never flying with you again");
@@ -21,10 +24,17 @@ import unicodedata
 from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import cache, cached_property, lru_cache
 from itertools import pairwise
+from typing import Any
 
 STEM_MARK = "*"
+#: A keyword word ending in this matches by Snowball stem (snowballstemmer: the Snowball
+#: project's own stemmers, pure Python, no data files).
+SNOWBALL_MARK = "~"
+#: The stemmers a `~` word is compared with (keyword lists are per language, and a word of
+#: one language rarely shares a stem with a different word of the other).
+SNOWBALL_LANGUAGES = ("english", "spanish")
 GAP = ".."
 HASHTAG = "#"
 #: A gap (`..`) stands for at most this many words.
@@ -83,13 +93,13 @@ def keyword_words(keyword: str) -> tuple[str, ...]:
         return tokens
     words: list[str] = []
     for raw in keyword.split():
-        stem = raw.endswith(STEM_MARK)
-        body = raw[:-1] if stem else raw
+        mark = raw[-1] if raw.endswith((STEM_MARK, SNOWBALL_MARK)) else ""
+        body = raw[:-1] if mark else raw
         parts = _WORD.findall(fold(body))
-        if not parts or STEM_MARK in body:
+        if not parts or STEM_MARK in body or SNOWBALL_MARK in body:
             raise ValueError(f"malformed keyword {keyword!r}")
         words.extend(parts[:-1])
-        words.append(parts[-1] + (STEM_MARK if stem else ""))
+        words.append(parts[-1] + mark)
     if not words:
         raise ValueError("empty keyword")
     return tuple(words)
@@ -135,7 +145,10 @@ class WordIndex:
         self._stems: dict[str, list[int]] = {}
 
     def positions(self, word: str) -> list[int]:
-        """Where `word` occurs, in order; a stem (`devoluci*`) matches words starting with it."""
+        """Where `word` occurs, in order; a stem (`devoluci*`) matches words starting with it,
+        a `reply~` word every word with its Snowball stem."""
+        if word.endswith(SNOWBALL_MARK):
+            return self._same_stem(word[:-1])
         if not word.endswith(STEM_MARK):
             return self.at.get(word, [])
         if word not in self._stems:
@@ -147,8 +160,21 @@ class WordIndex:
             self._stems[word] = sorted(found)
         return self._stems[word]
 
+    def _same_stem(self, base: str) -> list[int]:
+        key = base + SNOWBALL_MARK
+        if key not in self._stems:
+            self._stems[key] = sorted(
+                position
+                for known, where in self.at.items()
+                if same_stem(known, base)
+                for position in where
+            )
+        return self._stems[key]
+
     def _fits(self, index: int, word: str) -> bool:
         known = self.words[index]
+        if word.endswith(SNOWBALL_MARK):
+            return same_stem(known, word[:-1])
         return known.startswith(word[:-1]) if word.endswith(STEM_MARK) else known == word
 
     def first(self, words: tuple[str, ...]) -> tuple[int, int] | None:
@@ -162,11 +188,34 @@ class WordIndex:
         return None
 
 
+@lru_cache(maxsize=65536)
+def _stems_of(word: str) -> tuple[str, ...]:
+    return tuple(_stemmer(language).stemWord(word) for language in SNOWBALL_LANGUAGES)
+
+
+@cache
+def _stemmer(language: str) -> Any:
+    import snowballstemmer  # only a rules file that uses `~` needs it
+
+    return snowballstemmer.stemmer(language)
+
+
+def same_stem(word: str, base: str) -> bool:
+    """Say whether two folded words share a Snowball stem in Spanish or in English."""
+    if word == base:
+        return True
+    if word[:2] != base[:2]:
+        return False  # every stem keeps the word's first letters: most words differ there
+    return any(a == b for a, b in zip(_stems_of(word), _stems_of(base), strict=True))
+
+
 @lru_cache(maxsize=8192)
 def _literal(keyword: str) -> str:
     """The first word's letters: a keyword cannot match a text that lacks them."""
     first = keyword_words(keyword)[0]
-    return "" if first.startswith(("(", HASHTAG)) else first.rstrip(STEM_MARK)
+    if first.startswith(("(", HASHTAG)) or first.endswith(SNOWBALL_MARK):
+        return ""
+    return first.rstrip(STEM_MARK)
 
 
 @dataclass(frozen=True)
@@ -241,7 +290,8 @@ def _plan(
             plan.append((keyword, None, None))
             continue
         words = _words(keyword)
-        plan.append((keyword, words, None if words[0].endswith(STEM_MARK) else words[0]))
+        head = words[0]
+        plan.append((keyword, words, None if head.endswith((STEM_MARK, SNOWBALL_MARK)) else head))
     return tuple(plan)
 
 
