@@ -102,7 +102,8 @@ def test_the_pending_steps_re_plan_and_worked_steps_stay(app: App) -> None:
     ids = [s.step_id for s in app.store.steps(case_id)]
     assert "tip-rude" not in ids
     reply = run(app.engine, app.times, f"reading #{case_id} kind rude", ctx())
-    assert "+ tip-rude" in reply.text
+    assert "New steps: Rude customer: never insult back" in reply.text
+    assert "No longer needed" not in reply.text
     steps = {s.step_id: s for s in app.store.steps(case_id)}
     assert steps["pause"].state is StepState.DONE and steps["pause"].actor_name == "ana"
     assert steps["listen"].state is StepState.SKIPPED
@@ -127,7 +128,8 @@ def test_the_next_card_is_the_re_planned_step(app: App) -> None:
     ]
     assert step_cards[-1] == "tip-rude"
     # corrected again: the rude tip gives way, the argumentative one is the card to do now
-    run(app.engine, app.times, f"reading #{case_id} kind argumentative", ctx())
+    again = run(app.engine, app.times, f"reading #{case_id} kind argumentative", ctx())
+    assert "No longer needed: Rude customer: never insult back" in again.text
     step_cards = [
         i.step_id for i in app.store.outbox_for_case(case_id) if i.card.kind.value == "step"
     ]

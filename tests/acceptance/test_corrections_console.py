@@ -48,7 +48,7 @@ def test_an_agent_corrects_the_reading_in_the_console(tmp_path: Path) -> None:
     )
     after = out.split("✓ Reading of #1 corrected: ", 1)[1]
     assert after.startswith("reason delivery → billing, intensity 1 → 2, kind unknown → rude.")
-    assert "Steps re-planned: + tip-rude" in after.split("\n", 1)[0]
+    assert "New steps: Rude customer: never insult back" in after.split("\n", 1)[0]
     # The header is redrawn: corrected parts say who corrected them, the rest its evidence.
     assert re.search(r"^\[m1 updated\] Case #1 · billing · 🔥🔥 intensity 2/3 · ", after, re.M)
     assert '      Reason: billing (corrected by ana) · about: order ("My order")' in after

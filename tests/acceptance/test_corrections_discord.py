@@ -131,7 +131,7 @@ async def test_an_agent_corrects_from_the_select_and_the_subcommand_and_the_cust
     assert chosen["data"]["flags"] & dp.EPHEMERAL
     told = chosen["data"]["content"]
     assert f"Reading of #{case} corrected: kind unknown → rude" in told, told
-    assert "+ tip-rude" in told
+    assert "New steps: Rude customer: never insult back" in told
     edited = await header_edited(community, thread_id, header.id, "rude (corrected by")
     again = select_of(edited)
     assert again is not None

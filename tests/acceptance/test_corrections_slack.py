@@ -131,7 +131,7 @@ async def test_an_agent_corrects_the_kind_from_the_menu_and_only_the_team_sees_i
 
     answer = await choose(slack, header_ts, AGENT, f"{case}:kind=rude")
     assert f"Reading of #{case} corrected: kind unknown → rude" in answer, answer
-    assert "+ tip-rude" in answer  # the steps re-planned for a rude customer
+    assert "New steps: Rude customer: never insult back" in answer  # re-planned for rudeness
 
     def edited() -> dict[str, Any] | None:
         updates = [

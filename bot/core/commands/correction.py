@@ -109,14 +109,13 @@ def correct_reading(
         for c in done
     )
     text = engine.say("correction.done", ref=case.ref, changes=said)
-    added = [s for s in pending if s not in before_steps]
-    dropped = [s for s in before_steps if s not in pending]
-    if added or dropped:
-        text += " " + engine.say(
-            "correction.replanned",
-            added=", ".join(added) or "—",
-            dropped=", ".join(dropped) or "—",
-        )
+    titles = {step.id: step.title.get(lang) for step in engine.playbook_for(case).steps}
+    added = [titles.get(s, s) for s in pending if s not in before_steps]
+    dropped = [titles.get(s, s) for s in before_steps if s not in pending]
+    if added:
+        text += " " + engine.say("correction.added", steps=", ".join(added))
+    if dropped:
+        text += " " + engine.say("correction.dropped", steps=", ".join(dropped))
     return Reply(text, case_id=case.id)
 
 
