@@ -309,7 +309,9 @@ def test_the_lean_thread_stays_lean(app: App) -> None:
     assert posts(app, case_id) == before  # nothing to say but the header's edit
     run(app.engine, app.times, f"reading #{case_id} kind rude reason billing", ctx())
     added = posts(app, case_id)[len(before) :]
-    assert added == ["suggestion"]  # the suggestion's words changed: one fresh card
+    # the rude customer's tip on a card of its own (its group's card is out, not yet done),
+    # and the suggestion, whose words changed: two fresh cards, no notice
+    assert added == ["step", "suggestion"]
     assert "notice" not in posts(app, case_id)
 
 
@@ -362,3 +364,19 @@ def test_correct_reading_is_callable_with_a_mapping(app: App) -> None:
     for wrong in ({"colour": "red"}, {"reason": "moon"}, {"intensity": "7"}, {"threats": "x"}):
         assert not correct_reading(app.engine, case, wrong, AGENT, Via.COMMAND).ok
     assert len(corrections(app, case_id)) == 1
+
+
+def test_the_older_group_card_does_not_mark_a_step_the_correction_added(app: App) -> None:
+    case_id = opened(app)
+    first = next(i for i in app.store.outbox_for_case(case_id) if i.card.kind.value == "step")
+    assert first.step_id == "pause"  # the folded 'Before you answer' card: pause, listen, …
+    run(app.engine, app.times, f"reading #{case_id} kind rude", ctx())
+    tip = [i for i in app.store.outbox_for_case(case_id) if i.step_id == "tip-rude"]
+    assert tip and tip[-1].card.kind.value == "step"  # the added step has a card of its own
+    reply = on_button(app.engine, ActionId.STEP_DONE.value, f"{case_id}:pause", AGENT)
+    assert reply.ok
+    steps = {s.step_id: s.state for s in app.store.steps(case_id)}
+    assert steps["pause"] is steps["listen"] is steps["find-reason"] is StepState.DONE
+    assert steps["tip-rude"] is StepState.PENDING  # still to be read and done on its own card
+    done = on_button(app.engine, ActionId.STEP_DONE.value, f"{case_id}:tip-rude", AGENT)
+    assert done.ok and app.store.steps(case_id)[3].state is StepState.DONE

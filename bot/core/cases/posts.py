@@ -92,14 +92,43 @@ class Posts:
         if step.suggestion:
             self.suggestion(case, step.suggestion, agent_name, once=True)
 
+    def lone_step(self, case: Case, step_id: str, agent_name: str | None) -> None:
+        """Post one step on a card of its own, even in a group whose card is out already
+        (a step a corrected reading added: the kind's tip after "Before you answer")."""
+        playbook = self.playbook_for(case)
+        steps = self.store.steps(case.id)
+        step = playbook.step(step_id)
+        if step is None:
+            return
+        number = next(i for i, s in enumerate(steps, 1) if s.step_id == step_id)
+        lang = self.config.guidance.agent_language
+        self.store.enqueue(
+            case, step_card(case, step, number, len(steps), lang), self.clock.now(), step_id=step_id
+        )
+        if step.suggestion:
+            self.suggestion(case, step.suggestion, agent_name, once=True)
+
     def card_steps(self, case: Case, step_id: str) -> list[CaseStep]:
-        """The case's steps a card stands for: its step, or every step of its group."""
+        """The case's steps a card stands for: its step, or every step of its group except
+        those that came with a card of their own after it (a step a corrected reading added
+        is worked on its own card, not marked unseen by the group's older one)."""
         playbook = self.playbook_for(case)
         group = playbook.group_of(step_id)
         steps = self.store.steps(case.id)
         if group is None:
             return [s for s in steps if s.step_id == step_id]
-        return [s for s in steps if playbook.group_of(s.step_id) == group]
+        cards = [
+            i
+            for i in self.store.outbox_for_case(case.id)
+            if i.card.kind.value == "step" and i.edit_of is None
+            and playbook.group_of(i.step_id or "") == group
+        ]  # fmt: skip
+        if cards and cards[0].step_id != step_id and any(i.step_id == step_id for i in cards):
+            return [s for s in steps if s.step_id == step_id]  # a later card: its step alone
+        later = {i.step_id for i in cards[1:]} - {step_id}
+        return [
+            s for s in steps if playbook.group_of(s.step_id) == group and s.step_id not in later
+        ]
 
     def _group(
         self,

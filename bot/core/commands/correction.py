@@ -174,6 +174,22 @@ def _unfold(engine: Engine, case: Case, fresh: list[str], agent: str) -> None:
     )
     if now is not None and now in fresh:
         engine.posts.step(case, now, agent)
+        return
+    shown = {
+        g.id
+        for i in engine.store.outbox_for_case(case.id)
+        if i.card.kind.value == "step" and i.edit_of is None
+        and (g := playbook.group_of(i.step_id or "")) is not None
+    }  # fmt: skip
+    late = [
+        step_id
+        for step_id in fresh
+        if (g := playbook.group_of(step_id)) is not None
+        and g.id in shown
+        and not g.after_resolution
+    ]
+    if late:  # its group's card is out and still being worked: the new step on its own card
+        engine.posts.lone_step(case, late[0], agent)
     else:
         engine.posts.advance(case, agent)
 
