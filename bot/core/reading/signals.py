@@ -17,6 +17,10 @@ Anger said in words ("I am seething", "this sucks", "estoy que echo humo") adds 
 point of its own, and a strong word strengthened by the word before it ("absolutely
 disgraceful", "totalmente inaceptable") one more. Sarcasm ("gracias por nada", "thanks
 for nothing") is displeasure, and the courtesy it mocks never caps the message.
+Punctuation and emoji are signals too: "?!" counts as a run of exclamation marks, an eye
+roll or thumbs down (🙄👎) as an angry emoji, and a run of four dots ("....") adds one quiet
+point. A negator up to three words before a strong word or a word of anger, in the same
+clause, turns it round ("not terrible", "no es una estafa"; not "No, es una estafa").
 """
 
 from __future__ import annotations
@@ -48,8 +52,26 @@ CONFRONTATIONAL_KINDS = (
 
 _LETTER_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 _PUNCT_RUN = re.compile(r"[!¡?¿]{2,}")
-#: Emoji that show anger: pouting, cursing, angry, anger symbol, imp, steam from nose.
-_ANGRY_EMOJI = re.compile("[\U0001f621\U0001f92c\U0001f620\U0001f4a2\U0001f47f\U0001f624]+")
+#: Emoji that show anger or contempt: pouting, cursing, angry, anger symbol, imp, steam
+#: from nose, eye roll, thumbs down (any skin tone).
+_ANGRY_EMOJI = re.compile(
+    "(?:[\U0001f621\U0001f92c\U0001f620\U0001f4a2\U0001f47f\U0001f624\U0001f644\U0001f44e]"
+    "[\U0001f3fb-\U0001f3ff]?)+"
+)
+#: "?!" or "!?": disbelief, read like a run of exclamation marks.
+_DISBELIEF = re.compile(r"[?¿]+[!¡]+|[!¡]+[?¿]+")
+#: A run of four dots or more ("....") trailing off in sarcasm or exasperation.
+_DOTS = re.compile(r"\.{4,}|…{2,}")
+#: Words that, right before a strong word or a word of anger, turn it round ("not
+#: terrible", "no es una estafa"); a comma or full stop between them breaks the link.
+NEGATORS = {
+    "en": frozenset({"not", "never", "isn't", "wasn't", "isnt", "wasnt", "no", "nothing"}),
+    "es": frozenset({"no", "nunca", "ni", "tampoco", "nada"}),
+}
+#: A negator turns round a phrase at most this many words after it.
+NEGATION_REACH = 3
+#: "not only", "no solo": the words after are not turned round.
+_NOT_ONLY = frozenset({"only", "just", "solo", "solamente", "sólo"})
 THREAT_FLOOR = 2
 
 
@@ -85,8 +107,32 @@ def shouted_phrases(text: str, short_words: Collection[str] = ()) -> list[tuple[
 
 
 def exclamation_runs(text: str) -> list[str]:
-    """Return runs of two or more exclamation marks (question marks may sit among them)."""
-    return [m.group() for m in _PUNCT_RUN.finditer(text) if sum(c in "!¡" for c in m.group()) >= 2]
+    """Return runs of two or more exclamation marks (question marks may sit among them),
+    and "?!" / "!?" (disbelief)."""
+    return [
+        m.group()
+        for m in _PUNCT_RUN.finditer(text)
+        if sum(c in "!¡" for c in m.group()) >= 2 or _DISBELIEF.search(m.group())
+    ]
+
+
+def sarcasm_dots(text: str) -> list[str]:
+    """Return runs of four dots or more ("...."), read as sarcasm or exasperation."""
+    return _DOTS.findall(text)
+
+
+def negated(text: str, start: int, language: str) -> bool:
+    """Say whether a negator stands at most NEGATION_REACH words before `start`, in the
+    same clause ("not terrible", "no es una estafa"; not "No, terrible", "not only")."""
+    before = text[max(0, start - 60) : start]
+    clause = re.split(r"[,.;:!?¡¿()\n]", before)[-1]
+    words = [fold(w) for w in _LETTER_WORD.findall(clause)][-NEGATION_REACH:]
+    negators = NEGATORS.get(language, frozenset())
+    for index, word in enumerate(words):
+        if word in negators:
+            after = words[index + 1 : index + 2]
+            return not (after and after[0] in _NOT_ONLY)
+    return False
 
 
 def angry_emoji(text: str) -> list[str]:
@@ -97,9 +143,12 @@ def angry_emoji(text: str) -> list[str]:
 def phrases_seen(
     folded: FoldedText, lists: Mapping[str, tuple[str, ...]], language: str, name: str
 ) -> tuple[Signal, ...]:
-    """Return one signal per distinct phrase of the language's list found in the text."""
+    """Return one signal per distinct phrase of the language's list found in the text
+    (a strong word or word of anger turned round by a negator before it is not one)."""
     seen: dict[str, Signal] = {}
     for hit in outermost(folded.find_all(lists.get(language, ()))):
+        if name in NEGATABLE and negated(folded.original, hit.start, language):
+            continue
         seen.setdefault(hit.words.casefold(), Signal(name, _quote(hit.words)))
     return tuple(seen.values())[:MAX_SIGNALS]
 
@@ -140,8 +189,10 @@ PHRASE_GROUPS = {
     "anger": "anger",
     "sarcasm": "sarcasm",
 }
+#: Groups a negator before the phrase turns round ("not terrible", "no es una estafa").
+NEGATABLE = ("strong-word", "anger")
 #: Groups that add one point each, however many phrases they quote.
-QUIET = ("tone", "strong-word", "anger", "sarcasm", "intensified")
+QUIET = ("tone", "strong-word", "anger", "sarcasm", "intensified", "dots")
 #: An intensifier strengthens a strong word at most this many words after it.
 INTENSIFIER_REACH = 2
 #: Groups that show at least displeasure (1) without adding to it.
@@ -158,6 +209,7 @@ def _groups(
         "capitals": capitals,
         "exclamations": _signals("exclamations", exclamation_runs(folded.original)),
         "emoji": _signals("emoji", angry_emoji(folded.original)),
+        "dots": _signals("dots", sarcasm_dots(folded.original)),
         "tone": _tone_signals(folded, rules, language),
     }
     for name, field in PHRASE_GROUPS.items():

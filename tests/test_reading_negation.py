@@ -1,0 +1,87 @@
+"""Reading anger: negation within a window, emoji and punctuation as signals (issue 14)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.core.guidance.playbook import ReadingRules
+from bot.core.reading.reader import intensity_of
+from bot.core.reading.signals import exclamation_runs, negated, sarcasm_dots
+from playbooks.advice import load_advice_ids
+from playbooks.rules import RULES_FILE, load_rules
+
+
+@pytest.fixture(scope="module")
+def rules() -> ReadingRules:
+    return load_rules(RULES_FILE, load_advice_ids())
+
+
+def _names(signals: tuple) -> set[str]:
+    return {s.name for s in signals}
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("The delay was not terrible, but I need the refund today.", "en"),
+        ("The food wasn't horrible, just cold.", "en"),
+        ("No es una estafa, pero quiero mi dinero.", "es"),
+        ("Nunca pesimo, pero esta vez tardaron.", "es"),
+    ],
+)
+def test_a_negated_strong_word_is_no_anger(text: str, language: str, rules: ReadingRules) -> None:
+    _, signals = intensity_of(text, rules, language)
+    assert "strong-word" not in _names(signals)
+    assert "anger" not in _names(signals)
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "quoted"),
+    [
+        ("This is terrible, I want my money back.", "en", "terrible"),
+        ("No, this is terrible.", "en", "terrible"),
+        ("Not only late: this is not just slow, it is terrible.", "en", "terrible"),
+        ("No. Es una estafa.", "es", "una estafa"),
+    ],
+)
+def test_a_strong_word_outside_a_negation_still_counts(
+    text: str, language: str, quoted: str, rules: ReadingRules
+) -> None:
+    _, signals = intensity_of(text, rules, language)
+    assert any(s.name == "strong-word" and quoted in s.detail.casefold() for s in signals)
+
+
+def test_negated_reads_only_the_same_clause_within_three_words() -> None:
+    text = "it was not really terrible"
+    assert negated(text, text.index("terrible"), "en")
+    far = "it was not at all that terrible"
+    assert not negated(far, far.index("terrible"), "en")
+    cut = "not me, terrible"
+    assert not negated(cut, cut.index("terrible"), "en")
+    only = "not only terrible"
+    assert not negated(only, only.index("terrible"), "en")
+
+
+def test_eye_roll_and_thumbs_down_are_angry_emoji(rules: ReadingRules) -> None:
+    calm, _ = intensity_of("My order 123 has not arrived yet.", rules, "en")
+    rolled, signals = intensity_of("My order 123 has not arrived yet 🙄👎🏽", rules, "en")
+    assert rolled == calm + 1
+    assert any(s.name == "emoji" and s.detail == "🙄👎🏽" for s in signals)
+
+
+def test_disbelief_marks_count_as_exclamations(rules: ReadingRules) -> None:
+    assert exclamation_runs("You charged me twice?! Really!?") == ["?!", "!?"]
+    assert exclamation_runs("Is it here? Yes.") == []
+    calm, _ = intensity_of("Where is my parcel? It says delivered.", rules, "en")
+    loud, signals = intensity_of("Where is my parcel?! It says delivered.", rules, "en")
+    assert loud == calm + 1
+    assert any(s.name == "exclamations" and s.detail == "?!" for s in signals)
+
+
+def test_sarcasm_dots_are_a_quiet_signal(rules: ReadingRules) -> None:
+    assert sarcasm_dots("Great.... just great. Wait..") == ["...."]
+    assert sarcasm_dots("Wait... what") == []
+    calm, _ = intensity_of("Mi pedido aún no ha llegado.", rules, "es")
+    dots, signals = intensity_of("Mi pedido aún no ha llegado.....", rules, "es")
+    assert dots == calm + 1
+    assert any(s.name == "dots" and s.detail == "....." for s in signals)
