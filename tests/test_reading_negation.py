@@ -85,3 +85,31 @@ def test_sarcasm_dots_are_a_quiet_signal(rules: ReadingRules) -> None:
     dots, signals = intensity_of("Mi pedido aún no ha llegado.....", rules, "es")
     assert dots == calm + 1
     assert any(s.name == "dots" and s.detail == "....." for s in signals)
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Me parece lamentable, y no puse una hoja de reclamaciones por mi pareja.", "es"),
+        ("Nos fuimos sin hoja de reclamaciones, ya era tarde.", "es"),
+    ],
+)
+def test_a_negated_legal_step_is_no_threat(text: str, language: str, rules: ReadingRules) -> None:
+    _, signals = intensity_of(text, rules, language)
+    assert "legal-threat" not in _names(signals)
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "group"),
+    [
+        ("Si no lo arreglan, no dudaré en denunciarlos.", "es", "legal-threat"),
+        ("El servicio hace que no vuelvas nunca más.", "es", "leave-threat"),
+        ("Bags lost, no staff anywhere #neveragain", "en", "leave-threat"),
+        ("No, we will never fly with you again.", "en", "leave-threat"),
+    ],
+)
+def test_a_threat_said_with_a_negation_still_counts(
+    text: str, language: str, group: str, rules: ReadingRules
+) -> None:
+    _, signals = intensity_of(text, rules, language)
+    assert group in _names(signals)

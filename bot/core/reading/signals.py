@@ -30,7 +30,7 @@ from collections.abc import Collection, Mapping
 
 from bot.core.base.model import CustomerKind, Signal
 from bot.core.guidance.playbook import ReadingRules
-from bot.core.reading.text import FoldedText, fold, outermost, word_count
+from bot.core.reading.text import HASHTAG, FoldedText, Hit, fold, outermost, word_count
 
 MAX_INTENSITY = 3
 #: All-capital words this short are taken for acronyms (DNI, USA, SMS) unless
@@ -70,8 +70,11 @@ NEGATORS = {
 }
 #: A negator turns round a phrase at most this many words after it.
 NEGATION_REACH = 3
-#: "not only", "no solo": the words after are not turned round.
-_NOT_ONLY = frozenset({"only", "just", "solo", "solamente", "sólo"})
+#: A threat is also turned round by "sin" / "without" ("nos fuimos sin hoja de reclamaciones").
+THREAT_NEGATORS = {"en": frozenset({"without"}), "es": frozenset({"sin"})}
+#: After a negator these keep the words that follow as they are: "not only", "no solo", and
+#: "no dudaré en denunciar" / "won't hesitate" (a threat said with a negation).
+_NOT_TURNING = ("only", "just", "solo", "solamente", "dud", "descart", "hesit", "dejar")
 THREAT_FLOOR = 2
 
 
@@ -121,17 +124,20 @@ def sarcasm_dots(text: str) -> list[str]:
     return _DOTS.findall(text)
 
 
-def negated(text: str, start: int, language: str) -> bool:
+def negated(text: str, start: int, language: str, threat: bool = False) -> bool:
     """Say whether a negator stands at most NEGATION_REACH words before `start`, in the
-    same clause ("not terrible", "no es una estafa"; not "No, terrible", "not only")."""
+    same clause ("not terrible", "no es una estafa"; not "No, terrible", "not only");
+    for a threat, "sin" / "without" negate too."""
     before = text[max(0, start - 60) : start]
     clause = re.split(r"[,.;:!?¡¿()\n]", before)[-1]
     words = [fold(w) for w in _LETTER_WORD.findall(clause)][-NEGATION_REACH:]
     negators = NEGATORS.get(language, frozenset())
+    if threat:
+        negators = negators | THREAT_NEGATORS.get(language, frozenset())
     for index, word in enumerate(words):
         if word in negators:
             after = words[index + 1 : index + 2]
-            return not (after and after[0] in _NOT_ONLY)
+            return not (after and after[0].startswith(_NOT_TURNING))
     return False
 
 
@@ -147,10 +153,25 @@ def phrases_seen(
     (a strong word or word of anger turned round by a negator before it is not one)."""
     seen: dict[str, Signal] = {}
     for hit in outermost(folded.find_all(lists.get(language, ()))):
-        if name in NEGATABLE and negated(folded.original, hit.start, language):
+        threat = name in THREAT_GROUPS
+        if (name in NEGATABLE or threat) and _turned_round(folded, hit, language, threat):
             continue
         seen.setdefault(hit.words.casefold(), Signal(name, _quote(hit.words)))
     return tuple(seen.values())[:MAX_SIGNALS]
+
+
+#: A phrase that is itself negative ("nunca más", "never again") is not turned round by a
+#: negation before it: Spanish doubles negations for emphasis ("no vuelvas nunca más").
+_NEGATIVE_HEADS = frozenset({"no", "not", "never", "nunca", "jamas", "ni", "tampoco", "nada"})
+
+
+def _turned_round(folded: FoldedText, hit: Hit, language: str, threat: bool) -> bool:
+    """Say whether a negation before the hit turns it round (a hashtag never is)."""
+    head = fold(hit.words.split()[0]) if hit.words.split() else ""
+    hashtag = folded.original[max(0, hit.start - 1) : hit.start + 1].startswith(HASHTAG)
+    if hashtag or head in _NEGATIVE_HEADS:
+        return False
+    return negated(folded.original, hit.start, language, threat)
 
 
 def _tone_signals(folded: FoldedText, rules: ReadingRules, language: str) -> tuple[Signal, ...]:
@@ -191,6 +212,8 @@ PHRASE_GROUPS = {
 }
 #: Groups a negator before the phrase turns round ("not terrible", "no es una estafa").
 NEGATABLE = ("strong-word", "anger")
+#: Threat groups, turned round by a negator as well ("no puse una hoja de reclamaciones").
+THREAT_GROUPS = ("leave-threat", "public-threat", "legal-threat")
 #: Groups that add one point each, however many phrases they quote.
 QUIET = ("tone", "strong-word", "anger", "sarcasm", "intensified", "dots")
 #: An intensifier strengthens a strong word at most this many words after it.
