@@ -36,6 +36,12 @@ def rules() -> ReadingRules:
         ("I might just go with another carrier instead.", "en", "leave-threat", "might just go"),
         ("Hey @NBCNews look at this queue", "en", "public-threat", "NBCNews"),
         ("@USDOT three hours on the tarmac and no water", "en", "legal-threat", "USDOT"),
+        ("You just lost a loyal flyer.", "en", "leave-threat", "lost a loyal flyer"),
+        ("I'm done with this airline.", "en", "leave-threat", "done with this airline"),
+        ("I'd rather walk than sit on that tarmac again.", "en", "leave-threat", "rather walk"),
+        ("Will think twice before flying with you.", "en", "leave-threat", "think twice"),
+        ("Expect to hear from my attorney.", "en", "legal-threat", "hear from my attorney"),
+        ("Fix it or I'll make sure everyone knows.", "en", "public-threat", "make sure everyone"),
         (
             "What about the passenger bill of rights?",
             "en",
@@ -60,6 +66,12 @@ def test_a_threat_phrased_in_other_words_is_read(
         ("Tengo fotos del ticket por si las necesitan.", "es"),
         ("I had to go home and use my own charger instead.", "en"),
         ("My gmail address is on the booking, thanks.", "en"),
+        ("Can I take my miles to upgrade?", "en"),
+        ("Did you hear from the bank about my refund?", "en"),
+        ("Bye United, see you tomorrow for my flight back", "en"),
+        ("I have to think twice before booking cheap fares, any tips?", "en"),
+        ("I'd rather sit by the window if possible.", "en"),
+        ("Please make sure the crew gets my note.", "en"),
     ],
 )
 def test_words_near_a_threat_pattern_are_no_threat(
