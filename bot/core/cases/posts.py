@@ -84,13 +84,7 @@ class Posts:
         if step.group and step.group in playbook.groups:
             self._group(case, playbook, steps, step_id, agent_name)
             return
-        number = next(i for i, s in enumerate(steps, 1) if s.step_id == step_id)
-        lang = self.config.guidance.agent_language
-        self.store.enqueue(
-            case, step_card(case, step, number, len(steps), lang), self.clock.now(), step_id=step_id
-        )
-        if step.suggestion:
-            self.suggestion(case, step.suggestion, agent_name, once=True)
+        self.lone_step(case, step_id, agent_name)
 
     def lone_step(self, case: Case, step_id: str, agent_name: str | None) -> None:
         """Post one step on a card of its own, even in a group whose card is out already
