@@ -44,8 +44,10 @@ lint: $(TEST_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# Every row of issue 15 beside its reference, into bench/README.md's table.
+# BENCH="--quick" for small sizes, BENCH="--only open_case" for one group.
 bench: $(TEST_STAMP)
-	$(BIN)/python -m bench.open_case
+	$(BIN)/python -m bench.suite $(BENCH)
 
 bench-served: $(TEST_STAMP)
 	$(BIN)/python -m bench.served

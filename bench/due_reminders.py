@@ -25,16 +25,29 @@ ROUNDS = 300
 
 def _fill(store: SqliteStore, future: int) -> None:
     db = store.db
-    db["cases"].insert({"id": 1, "platform": "bench", "channel_id": "C", "message_id": "m",
-                        "customer_id": "u", "status": "new", "opened_at": ts(NOW)})
-    rows = [(1, "custom", ts(NOW - timedelta(seconds=n)), "pending", ts(NOW))
-            for n in range(DUE_NOW)]
-    rows += [(1, "custom", ts(NOW + timedelta(seconds=n + 1)), "pending", ts(NOW))
-             for n in range(future)]
+    db["cases"].insert(
+        {
+            "id": 1,
+            "platform": "bench",
+            "channel_id": "C",
+            "message_id": "m",
+            "customer_id": "u",
+            "status": "new",
+            "opened_at": ts(NOW),
+        }
+    )
+    rows = [
+        (1, "custom", ts(NOW - timedelta(seconds=n)), "pending", ts(NOW)) for n in range(DUE_NOW)
+    ]
+    rows += [
+        (1, "custom", ts(NOW + timedelta(seconds=n + 1)), "pending", ts(NOW)) for n in range(future)
+    ]
     with db.atomic():
         db.conn.executemany(
             "INSERT INTO reminders (case_id, kind, due_at, status, created_at) "
-            "VALUES (?, ?, ?, ?, ?)", rows)
+            "VALUES (?, ?, ?, ?, ?)",
+            rows,
+        )
 
 
 def median_seconds(future: int) -> float:

@@ -1,67 +1,261 @@
-"""Benchmark: the cost of opening a case, against one SQLite insert-and-commit.
+"""Benchmark: opening a case, against the same writes in raw sqlite3 plus the reading.
 
-Opening a case = reading the complaint (language, reason, kind, intensity,
-impact, history) + choosing the playbook + writing the case, its steps, its
-timeline entry, its reminder and its outbox rows in one transaction. The floor
-is one row inserted and committed into the same file, in the same run, so the
-ratio holds across machines. Run: `make bench` or `python -m bench.open_case`.
+Opening a case = reading the complaint (language, reason, kind, intensity, impact,
+history) + choosing the playbook + writing the case, its steps, its timeline entry, its
+reminders and its outbox rows in one transaction. In every round, interleaved, in the same
+run:
+
+- `Engine.open_case` on a complaint from the labelled set;
+- the reference (issue 15's goal, ≤ 1.5×): the rows that call wrote, replayed into a file of
+  the same schema by plain sqlite3 in one transaction ("read + case + steps + event +
+  reminders + outbox rows": one history SELECT, then the INSERTs), plus `read_complaint`
+  on the same text;
+- the floor of the old README: one sqlite-utils insert + commit.
+
+Then, untimed, every SQL statement of a few more `open_case` calls is counted by kind
+(`Connection.set_trace_callback`), beside the raw replay's count for the same cases.
+Run: `python -m bench.open_case [--quick]` (or `make bench` for every row).
 """
 
 from __future__ import annotations
 
-import statistics
+import argparse
+import sqlite3
 import tempfile
 import time
 import tomllib
+from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
+from bench.table import Row, median, ratio_row
 from bot.core.base.model import Actor, Incoming
+from bot.core.reading.reader import assess_history, read_complaint
 from bot.settings import Settings
-from bot.wiring import build
+from bot.wiring import App, build
+from storage.db import open_database
 
-ROUNDS = 300
+ROUNDS, QUICK_ROUNDS = 400, 40
+COUNTED, QUICK_COUNTED = 30, 10  # cases whose statements are counted
+WARM = 5  # cases opened first: the first complaint has a row of its own (bench.served)
+CUSTOMERS = 50
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data" / "complaints.toml"
+#: The children of a case, in the order open_case writes them.
+CHILDREN = ("case_steps", "events", "reminders", "outbox")
+#: Columns that point at rows of the Sereno file: meaningless in the raw one.
+UNLINKED = {"id", "case_id", "edit_of", "thread_of", "ping_outbox_id"}
+HISTORY_SQL = (
+    "SELECT count(*), sum(status IN ('resolved', 'closed')), sum(status = 'let_go'), "
+    "sum(status IN ('new', 'in_progress')) FROM cases "
+    "WHERE platform = ? AND customer_id = ? AND status != 'dismissed'"
+)
 
 
-def _texts() -> list[str]:
+def texts() -> list[str]:
+    """The labelled complaints' texts."""
     with DATA.open("rb") as fh:
         return [c["text"] for c in tomllib.load(fh)["complaint"]]
 
 
-def measure(rounds: int = ROUNDS) -> dict[str, float]:
-    """Return median microseconds for the floor and for opening a case, and their ratio."""
-    texts = _texts()
+class RawWriter:
+    """The same rows as Sereno wrote, written by plain sqlite3 into a file of the same schema."""
+
+    def __init__(self, path: Path) -> None:
+        open_database(path).close()  # the same tables and indexes, by Sereno's migrations
+        self.conn = sqlite3.connect(str(path), isolation_level=None)
+        for pragma in ("journal_mode = WAL", "synchronous = NORMAL", "foreign_keys = ON"):
+            self.conn.execute(f"PRAGMA {pragma}")
+        self._sql: dict[tuple[str, tuple[str, ...]], str] = {}
+
+    def _insert(self, table: str, columns: tuple[str, ...]) -> str:
+        key = (table, columns)
+        if key not in self._sql:
+            names = ", ".join(columns)
+            marks = ", ".join("?" * len(columns))
+            self._sql[key] = f"INSERT INTO {table} ({names}) VALUES ({marks})"
+        return self._sql[key]
+
+    def write(self, rows: dict[str, list[dict[str, Any]]]) -> None:
+        """One transaction: the customer's history, the case, then its children."""
+        (case,) = rows["cases"]
+        conn = self.conn
+        conn.execute("BEGIN")
+        conn.execute(HISTORY_SQL, (case["platform"], case["customer_id"])).fetchone()
+        columns = tuple(c for c in case if c != "id")
+        cursor = conn.execute(self._insert("cases", columns), [case[c] for c in columns])
+        case_id = cursor.lastrowid
+        for table in CHILDREN:
+            if not rows[table]:
+                continue
+            columns = tuple(c for c in rows[table][0] if c not in UNLINKED)
+            values = [[case_id, *(r[c] for c in columns)] for r in rows[table]]
+            conn.executemany(self._insert(table, ("case_id", *columns)), values)
+        conn.execute("COMMIT")
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+def written(app: App, case_id: int) -> dict[str, list[dict[str, Any]]]:
+    """Every row open_case wrote for the case (read afterwards, untimed)."""
+    db = app.store.db
+    rows = {"cases": list(db.query("SELECT * FROM cases WHERE id = ?", [case_id]))}
+    for table in CHILDREN:
+        rows[table] = list(db.query(f"SELECT * FROM {table} WHERE case_id = ? ORDER BY rowid",
+                                    [case_id]))  # fmt: skip
+    return rows
+
+
+def kind_of(sql: str) -> str:
+    """What a traced statement is: sqlite-utils' schema look-ups count apart."""
+    head = sql.lstrip().split(None, 1)[0].upper() if sql.strip() else "?"
+    if head == "SELECT" and "sqlite_master" in sql:
+        return "table look-up"
+    if head.startswith("--"):
+        return "trigger"
+    return "SAVEPOINT/RELEASE" if head in ("SAVEPOINT", "RELEASE") else head
+
+
+@contextmanager
+def traced(conn: sqlite3.Connection) -> Iterator[list[str]]:
+    """Every statement run on `conn` inside the block."""
+    statements: list[str] = []
+    conn.set_trace_callback(statements.append)
+    try:
+        yield statements
+    finally:
+        conn.set_trace_callback(None)
+
+
+class Bench:
+    """Sereno's file, the raw file and the floor table, in one temporary folder."""
+
+    def __init__(self, tmp: Path) -> None:
+        # the bench's customers complain many times within seconds: no flood limit, every
+        # complaint opens a case (what is measured)
+        env = {"SERENO_DB": str(tmp / "sereno.db"), "SERENO_FLOOD_CASES_PER_MINUTE": "100000"}
+        self.app = build(Settings.from_env(env))
+        self.raw = RawWriter(tmp / "raw.db")
+        self.app.store.db["floor"].create({"id": int, "text": str}, pk="id")
+        self.texts = texts()
+        self.sent = 0
+
+    def message(self) -> Incoming:
+        n = self.sent
+        self.sent += 1
+        author = Actor("bench", f"U{n % CUSTOMERS}", f"customer {n % CUSTOMERS}")
+        # a customer's next complaint goes to another channel: in the same one it would
+        # join their open case instead of opening one
+        channel = f"C{n // CUSTOMERS}"
+        return Incoming("bench", channel, f"m{n}", author, self.texts[n % len(self.texts)])
+
+    def read(self, text: str) -> None:
+        engine = self.app.engine
+        read_complaint(
+            text,
+            rules=engine.library.rules,
+            detector=engine.detector,
+            default_language=engine.config.default_language,
+            history=assess_history(0, 0, 0, 0),
+        )
+
+    def floor(self, text: str) -> None:
+        db = self.app.store.db
+        with db.atomic():
+            db["floor"].insert({"text": text})
+
+    def open(self) -> tuple[float, dict[str, list[dict[str, Any]]], str]:
+        msg = self.message()
+        start = time.perf_counter()
+        case = self.app.engine.open_case(msg)
+        took = time.perf_counter() - start
+        if case is None:
+            raise RuntimeError(f"{msg.message_id} opened no case")
+        return took, written(self.app, case.id), msg.text
+
+    def close(self) -> None:
+        self.raw.close()
+        self.app.close()
+
+
+def _timed(action: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    action()
+    return time.perf_counter() - start
+
+
+def measure(rounds: int = ROUNDS, counted: int = COUNTED) -> dict[str, Any]:
+    """Medians (seconds) of each side, and the statements of `counted` more cases by kind."""
+    samples: dict[str, list[float]] = {"open": [], "raw": [], "read": [], "floor": [], "ref": []}
     with tempfile.TemporaryDirectory() as tmp:
-        # 50 customers complain 6 times each within seconds: no flood limit, every round
-        # opens a case (what is measured)
-        env = {"SERENO_DB": str(Path(tmp) / "bench.db"), "SERENO_FLOOD_CASES_PER_MINUTE": "1000"}
-        app = build(Settings.from_env(env))
-        db = app.store.db
-        db["floor"].create({"id": int, "text": str}, pk="id")
-        floor, opening = [], []
-        for n in range(rounds):
-            text = texts[n % len(texts)]
-            start = time.perf_counter()
-            with db.atomic():
-                db["floor"].insert({"text": text})
-            floor.append(time.perf_counter() - start)
-            author = Actor("bench", f"U{n % 50}", f"customer {n % 50}")
-            msg = Incoming("bench", "C1", f"m{n}", author, text)
-            start = time.perf_counter()
-            app.engine.open_case(msg)
-            opening.append(time.perf_counter() - start)
-        app.close()
-    floor_us = statistics.median(floor) * 1e6
-    open_us = statistics.median(opening) * 1e6
-    return {"floor_us": floor_us, "open_us": open_us, "ratio": open_us / floor_us}
+        bench = Bench(Path(tmp))
+        try:
+            for _ in range(WARM):
+                bench.open()
+            for _ in range(rounds):
+                took, rows, text = bench.open()
+                raw = _timed(lambda rows=rows: bench.raw.write(rows))
+                read = _timed(lambda text=text: bench.read(text))
+                samples["open"].append(took)
+                samples["raw"].append(raw)
+                samples["read"].append(read)
+                samples["ref"].append(raw + read)
+                samples["floor"].append(_timed(lambda text=text: bench.floor(text)))
+            kinds, totals, raw_totals = Counter[str](), [], []
+            for _ in range(counted):
+                with traced(bench.app.store.db.conn) as statements:
+                    _, rows, _ = bench.open()
+                kinds.update(kind_of(s) for s in statements)
+                totals.append(len(statements))
+                with traced(bench.raw.conn) as raw_statements:
+                    bench.raw.write(rows)
+                raw_totals.append(len(raw_statements))
+        finally:
+            bench.close()
+    result: dict[str, Any] = {k: median(v) for k, v in samples.items()}
+    result["statements"] = median(totals)
+    result["raw_statements"] = median(raw_totals)
+    result["kinds"] = {k: n / counted for k, n in kinds.most_common()}
+    return result
 
 
-def main() -> None:
-    """Print the medians and the ratio."""
-    result = measure()
-    print(f"floor (insert+commit): median {result['floor_us']:.0f} µs")
-    print(f"open a case:           median {result['open_us']:.0f} µs")
-    print(f"ratio:                 {result['ratio']:.1f}x the floor")
+def rows(quick: bool = False) -> list[Row]:
+    """The rows of issue 15 this module measures."""
+    r = measure(QUICK_ROUNDS if quick else ROUNDS, QUICK_COUNTED if quick else COUNTED)
+    ms = {k: r[k] * 1e3 for k in ("open", "raw", "read", "floor", "ref")}
+    kinds = ", ".join(f"{n:.0f} {k}" for k, n in r["kinds"].items())
+    return [
+        ratio_row(
+            "open_case", "`Engine.open_case` vs raw sqlite3 same writes + reading",
+            ms["open"], ms["ref"], "ms", 1.5,
+            f"raw writes {ms['raw']:.2f} + reading {ms['read']:.2f} = ",
+        ),
+        ratio_row(
+            "open_case_raw", "`Engine.open_case` vs raw sqlite3 same writes alone",
+            ms["open"], ms["raw"], "ms", None,
+        ),
+        ratio_row(
+            "open_case_floor", "`Engine.open_case` vs one sqlite-utils insert+commit",
+            ms["open"], ms["floor"], "ms", None,
+        ),
+        Row(
+            "sql_statements", "SQL statements per new case",
+            f"{r['statements']:.0f} ({kinds})",
+            f"{r['raw_statements']:.0f} (raw replay of the same rows)",
+            r["statements"] / r["raw_statements"], "reported (issue: about 12 needed)", None,
+        ),
+    ]  # fmt: skip
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Print this module's rows."""
+    parser = argparse.ArgumentParser(prog="python -m bench.open_case", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="fewer rounds")
+    args = parser.parse_args(argv)
+    for row in rows(args.quick):
+        print(row.line())
 
 
 if __name__ == "__main__":

@@ -1,0 +1,92 @@
+"""Every row of issue 15 in one run, each beside its reference: `make bench`.
+
+Runs each group of rows in turn (`--only GROUP` for some), prints every row with its goal
+and verdict as it comes, then writes the table between the markers of bench/README.md
+(`--readme` for another file). `--quick` uses small sizes: a check that every row runs,
+not figures to quote. Exit status 1 when a group failed to run (not when a goal is missed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import platform
+import sqlite3
+import subprocess
+import sys
+import time
+import traceback
+from collections.abc import Sequence
+from dataclasses import asdict
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bench.table import Row, markdown, write_readme
+
+ROOT = Path(__file__).resolve().parent.parent
+README = ROOT / "bench" / "README.md"
+#: Group name -> the module whose `rows(quick)` measures it, in the order they run.
+GROUPS: dict[str, str] = {
+    "open_case": "bench.open_case",
+}
+
+
+def run_group(name: str, quick: bool) -> tuple[list[Row], bool]:
+    """The group's rows; on failure one ✗ row saying so (and False)."""
+    try:
+        module = importlib.import_module(GROUPS[name])
+        return list(module.rows(quick)), True
+    except Exception as exc:  # one broken group must not hide the others' figures
+        traceback.print_exc()
+        reason = f"{type(exc).__name__}: {exc}".replace("|", "/").splitlines()[0][:120]
+        return [Row(name, f"{name}: did not run", reason, "—", None, "runs", False)], False
+
+
+def heading(quick: bool, seconds: float) -> str:
+    """Where and when the figures come from."""
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+    ).stdout.strip()
+    when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    mode = "`--quick` (small sizes: not figures to quote)" if quick else "full sizes"
+    return (
+        f"Run {when} at commit {commit or '?'}, {mode}, in {seconds:.0f} s; Python "
+        f"{platform.python_version()}, SQLite {sqlite3.sqlite_version}, {platform.machine()}."
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the groups, print every row, regenerate the README table."""
+    parser = argparse.ArgumentParser(prog="python -m bench.suite", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="small sizes, a few rounds")
+    parser.add_argument(
+        "--only", action="append", choices=list(GROUPS), help="run only this group (repeatable)"
+    )
+    parser.add_argument("--readme", type=Path, default=README, help="the README to update")
+    parser.add_argument("--no-readme", action="store_true", help="print only")
+    parser.add_argument("--json", type=Path, help="also write the rows to this file")
+    args = parser.parse_args(argv)
+    started = time.monotonic()
+    rows: list[Row] = []
+    failed = False
+    for name in args.only or list(GROUPS):
+        print(f"== {name}", flush=True)
+        group, ran = run_group(name, args.quick)
+        failed |= not ran
+        for row in group:
+            print(row.line(), flush=True)
+        rows += group
+    table = markdown(rows, heading(args.quick, time.monotonic() - started))
+    print()
+    print(table)
+    if not args.no_readme:
+        write_readme(args.readme, table)
+        print(f"\nWrote the table into {args.readme}")
+    if args.json:
+        args.json.write_text(json.dumps([asdict(r) for r in rows], indent=2), encoding="utf-8")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
