@@ -81,6 +81,21 @@ def rules() -> ReadingRules:
             "legal-threat",
             "passenger bill of rights",
         ),
+        ("First time with you, won't do it again.", "en", "leave-threat", "won't do it again"),
+        (
+            "Do you really think we'll be flying with you again?",
+            "en",
+            "leave-threat",
+            "think we'll be flying",
+        ),
+        ("You'll never see my money again.", "en", "leave-threat", "You'll never see my"),
+        ("Awful crew, nor will I book here again.", "en", "leave-threat", "nor will I"),
+        ("Stuck on the tarmac #WillNeverFlyYouAgain", "en", "leave-threat", "WillNeverFly"),
+        ("I will write it up and post it here.", "en", "public-threat", "I will write"),
+        ("We called the police about the missing bag.", "en", "legal-threat", "We called the"),
+        ("I'm turning this over to the police.", "en", "legal-threat", "turning this over"),
+        ("Ni voy más ni lo recomiendo.", "es", "leave-threat", "Ni voy más"),
+        ("Trataré de que nadie de mi barrio vaya.", "es", "public-threat", "Trataré de que"),
     ],
 )
 def test_a_threat_phrased_in_other_words_is_read(
@@ -119,6 +134,12 @@ def test_a_threat_phrased_in_other_words_is_read(
         ("I have to think twice before booking cheap fares, any tips?", "en"),
         ("I'd rather sit by the window if possible.", "en"),
         ("Please make sure the crew gets my note.", "en"),
+        ("I hope the crew won't do that again.", "en"),
+        ("You'll never get through on the phone, so I tweet.", "en"),
+        ("They called the police on the man in 12C, well done crew.", "en"),
+        ("I will post the receipts by mail tomorrow.", "en"),
+        ("It never arrived on time and we had to stay overnight.", "en"),
+        ("No voy a pagar más de lo que marca la carta.", "es"),
     ],
 )
 def test_words_near_a_threat_pattern_are_no_threat(
