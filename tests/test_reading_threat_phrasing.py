@@ -95,6 +95,12 @@ def rules() -> ReadingRules:
         ("We called the police about the missing bag.", "en", "legal-threat", "We called the"),
         ("I'm turning this over to the police.", "en", "legal-threat", "turning this over"),
         ("Ni voy más ni lo recomiendo.", "es", "leave-threat", "Ni voy más"),
+        ("Time to stop flying United.", "en", "leave-threat", "stop flying United"),
+        ("Southwest gets my business now.", "en", "leave-threat", "gets my business"),
+        ("Back to Delta for me.", "en", "leave-threat", "Back to Delta for me"),
+        ("Bye bye United.", "en", "leave-threat", "Bye bye United"),
+        ("Refusing my wheelchair violates the ADA.", "en", "legal-threat", "violates the ADA"),
+        ("I am seeking legal counsel.", "en", "legal-threat", "seeking legal"),
         ("Trataré de que nadie de mi barrio vaya.", "es", "public-threat", "Trataré de que"),
     ],
 )
@@ -140,6 +146,9 @@ def test_a_threat_phrased_in_other_words_is_read(
         ("I will post the receipts by mail tomorrow.", "en"),
         ("It never arrived on time and we had to stay overnight.", "en"),
         ("No voy a pagar más de lo que marca la carta.", "es"),
+        ("When was the last time you cleaned this plane?", "en"),
+        ("The crew stopped using the cart after an hour.", "en"),
+        ("Back to the gate for me, the flight is delayed.", "en"),
     ],
 )
 def test_words_near_a_threat_pattern_are_no_threat(
