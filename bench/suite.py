@@ -29,6 +29,8 @@ README = ROOT / "bench" / "README.md"
 #: Group name -> the module whose `rows(quick)` measures it, in the order they run.
 GROUPS: dict[str, str] = {
     "open_case": "bench.open_case",
+    "startup": "bench.startup",
+    "served": "bench.burst",
 }
 
 
