@@ -101,6 +101,12 @@ def rules() -> ReadingRules:
         ("Bye bye United.", "en", "leave-threat", "Bye bye United"),
         ("Refusing my wheelchair violates the ADA.", "en", "legal-threat", "violates the ADA"),
         ("I am seeking legal counsel.", "en", "legal-threat", "seeking legal"),
+        ("Not happy, not at all, nor will I fly you again.", "en", "leave-threat", "nor will I"),
+        ("Missed my connection #FlyDeltaNextTime", "en", "leave-threat", "FlyDeltaNextTime"),
+        ("Just cancel it so I can go Delta.", "en", "leave-threat", "so I can go Delta"),
+        ("Three delays this month, done with AA.", "en", "leave-threat", "done with AA"),
+        ("Improve the service or lose customers.", "en", "leave-threat", "lose customers"),
+        ("I suggest others do the same.", "en", "public-threat", "suggest others do the same"),
         ("Trataré de que nadie de mi barrio vaya.", "es", "public-threat", "Trataré de que"),
     ],
 )
@@ -149,6 +155,8 @@ def test_a_threat_phrased_in_other_words_is_read(
         ("When was the last time you cleaned this plane?", "en"),
         ("The crew stopped using the cart after an hour.", "en"),
         ("Back to the gate for me, the flight is delayed.", "en"),
+        ("The last time I flew with you my bag was lost too.", "en"),
+        ("You delayed or lost my bag, which one?", "en"),
     ],
 )
 def test_words_near_a_threat_pattern_are_no_threat(

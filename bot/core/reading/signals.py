@@ -162,7 +162,9 @@ def phrases_seen(
 
 #: A phrase that is itself negative ("nunca más", "never again") is not turned round by a
 #: negation before it: Spanish doubles negations for emphasis ("no vuelvas nunca más").
-_NEGATIVE_HEADS = frozenset({"no", "not", "never", "nunca", "jamas", "ni", "tampoco", "nada"})
+_NEGATIVE_HEADS = frozenset(
+    {"no", "not", "never", "nor", "nunca", "jamas", "ni", "tampoco", "nada"}
+)
 
 
 def _turned_round(folded: FoldedText, hit: Hit, language: str, threat: bool) -> bool:
