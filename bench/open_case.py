@@ -132,23 +132,25 @@ def traced(conn: sqlite3.Connection) -> Iterator[list[str]]:
 class Bench:
     """Sereno's file, the raw file and the floor table, in one temporary folder."""
 
-    def __init__(self, tmp: Path) -> None:
+    def __init__(self, tmp: Path, name: str = "sereno.db", customers: int = CUSTOMERS) -> None:
         # the bench's customers complain many times within seconds: no flood limit, every
         # complaint opens a case (what is measured)
-        env = {"SERENO_DB": str(tmp / "sereno.db"), "SERENO_FLOOD_CASES_PER_MINUTE": "100000"}
+        env = {"SERENO_DB": str(tmp / name), "SERENO_FLOOD_CASES_PER_MINUTE": "100000"}
         self.app = build(Settings.from_env(env))
-        self.raw = RawWriter(tmp / "raw.db")
+        self.raw = RawWriter(tmp / f"raw-{name}")
         self.app.store.db["floor"].create({"id": int, "text": str}, pk="id")
         self.texts = texts()
+        self.customers = customers
         self.sent = 0
 
     def message(self) -> Incoming:
         n = self.sent
         self.sent += 1
-        author = Actor("bench", f"U{n % CUSTOMERS}", f"customer {n % CUSTOMERS}")
+        who = n % self.customers
+        author = Actor("bench", f"U{who}", f"customer {who}")
         # a customer's next complaint goes to another channel: in the same one it would
         # join their open case instead of opening one
-        channel = f"C{n // CUSTOMERS}"
+        channel = f"C{n // self.customers}"
         return Incoming("bench", channel, f"m{n}", author, self.texts[n % len(self.texts)])
 
     def read(self, text: str) -> None:

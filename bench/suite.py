@@ -31,6 +31,7 @@ GROUPS: dict[str, str] = {
     "open_case": "bench.open_case",
     "startup": "bench.startup",
     "served": "bench.burst",
+    "scale": "bench.scale",
 }
 
 
