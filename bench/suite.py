@@ -32,6 +32,8 @@ GROUPS: dict[str, str] = {
     "startup": "bench.startup",
     "served": "bench.burst",
     "scale": "bench.scale",
+    "export": "bench.export_csv",
+    "install": "bench.install_size",
 }
 
 
