@@ -222,3 +222,18 @@ def m007_staff_places(db: Database) -> None:
     cases.add_column("staff_thread_id", str)
     cases.create_index(["platform", "staff_thread_id"])
     db["outbox"].add_column("thread_of", int)
+
+
+@MIGRATIONS()
+def m008_long_histories(db: Database) -> None:
+    """Indexes so what agents look at costs what it shows, not what the file holds: cases by
+    the time they were opened (a period's report or export) and resolved (an agent's load),
+    cases of one status in number order (`list`), and a small partial index of follow-ups by
+    due time (the report's follow-up figure)."""
+    cases = db["cases"]
+    cases.create_index(["opened_at"])
+    cases.create_index(["resolved_at"])
+    cases.create_index(["status", "id"])
+    db.execute(
+        "CREATE INDEX idx_reminders_followup_due_at ON reminders (due_at) WHERE kind = 'follow-up'"
+    )

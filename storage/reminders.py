@@ -121,16 +121,19 @@ class ReminderRows:
     def open_reminders_due(
         self, now: datetime, assignee_id: str | None, limit: int
     ) -> list[Reminder]:
-        """Due and overdue reminders not finished yet, optionally for one assignee."""
-        sql = (
-            "SELECT r.* FROM reminders r JOIN cases c ON c.id = r.case_id "
-            f"WHERE r.status IN {OPEN_STATUSES} AND r.due_at <= ? "
+        """Due and overdue reminders not finished yet, optionally for one assignee, oldest
+        first: each open status walks (status, due_at) in order and stops at `limit`, so the
+        cost is what is shown, not every overdue reminder sorted."""
+        mine = "AND c.assignee_id = ? " if assignee_id is not None else ""
+        branch = (
+            "SELECT * FROM (SELECT r.* FROM reminders r JOIN cases c ON c.id = r.case_id "
+            f"WHERE r.status = ? AND r.due_at <= ? {mine}ORDER BY r.due_at, r.id LIMIT ?)"
         )
-        params: list[Any] = [ts(now)]
-        if assignee_id is not None:
-            sql += "AND c.assignee_id = ? "
-            params.append(assignee_id)
-        return self._reminders(sql + "ORDER BY r.due_at, r.id LIMIT ?", [*params, limit])
+        params: list[Any] = []
+        for status in OPEN_STATUSES:
+            params += [status, ts(now), *([assignee_id] if assignee_id is not None else []), limit]
+        sql = " UNION ALL ".join(branch for _ in OPEN_STATUSES) + " ORDER BY due_at, id LIMIT ?"
+        return self._reminders(sql, [*params, limit])
 
     def update_reminder(self, reminder_id: int, **changes: Any) -> None:
         """Change some columns of a reminder."""

@@ -143,20 +143,28 @@ class SqliteStore(InboxRows, ReminderRows, ReportRows, EditRows, StepPlans):
         return case
 
     def list_cases(self, query: CaseQuery) -> list[Case]:
-        """Cases matching a query, oldest first."""
-        where, params = ["1 = 1"], []
-        if query.statuses:
-            where.append(f"status IN ({', '.join('?' * len(query.statuses))})")
-            params.extend(sorted(s.value for s in query.statuses))
+        """Cases matching a query, oldest first.
+
+        Each status asked for walks its own (status, id) index in number order and stops
+        at the limit, so a long history of closed cases costs nothing to list the open ones.
+        """
+        where, params = [], []
         for column in ("assignee_id", "channel_id", "platform"):
             if getattr(query, column) is not None:
-                where.append(f"{column} = ?")
+                where.append(f"AND {column} = ? ")
                 params.append(getattr(query, column))
         if query.overdue_before is not None:
-            where.append("first_response_at IS NULL AND opened_at < ?")
+            where.append("AND first_response_at IS NULL AND opened_at < ? ")
             params.append(ts(query.overdue_before))
-        sql = f"SELECT * FROM cases WHERE {' AND '.join(where)} ORDER BY id LIMIT ?"
-        return [case_from_row(r) for r in self.db.query(sql, [*params, query.limit])]
+        rest = "".join(where)
+        if not query.statuses:
+            sql, args = f"SELECT * FROM cases WHERE 1 = 1 {rest}ORDER BY id LIMIT ?", params
+        else:
+            statuses = sorted(s.value for s in query.statuses)
+            one = f"SELECT * FROM (SELECT * FROM cases WHERE status = ? {rest}ORDER BY id LIMIT ?)"
+            sql = " UNION ALL ".join(one for _ in statuses) + " ORDER BY id LIMIT ?"
+            args = [v for status in statuses for v in (status, *params, query.limit)]
+        return [case_from_row(r) for r in self.db.query(sql, [*args, query.limit])]
 
     def customer_history(
         self, platform: str, customer_id: str, before_case: int | None

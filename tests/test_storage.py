@@ -23,6 +23,7 @@ ALL = [
     "m005_inbox_and_cursors",
     "m006_cases_posted_at",
     "m007_staff_places",
+    "m008_long_histories",
 ]
 
 

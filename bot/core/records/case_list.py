@@ -7,16 +7,58 @@ count held and the count there is, so the message can say what is missing.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol
 
-from bot.core.base.case import Case
-from bot.core.base.store_port import CaseStore
-from bot.core.records.csv_rows import CSV_ENCODING, cases_csv_lines
+from bot.core.base.case import Case, Event
+from bot.core.records.csv_rows import (
+    CASE_COLUMNS,
+    CSV_ENCODING,
+    ROW_EVENTS,
+    CaseLine,
+    case_cells,
+    csv_lines,
+)
 
 PAGE_SIZE = 500
 Period = tuple[datetime, datetime]
+
+
+class CaseRows(Protocol):
+    """What listing every case reads (storage.reports.ReportRows has it)."""
+
+    def cases_page(
+        self,
+        after_id: int | None,
+        limit: int,
+        *,
+        newest_first: bool = False,
+        opened_from: datetime | None = None,
+        opened_before: datetime | None = None,
+    ) -> list[Case]: ...
+
+    def case_lines_page(
+        self,
+        after_id: int | None,
+        limit: int,
+        *,
+        newest_first: bool = False,
+        opened_from: datetime | None = None,
+        opened_before: datetime | None = None,
+    ) -> list[CaseLine]: ...
+
+    def count_cases(
+        self, opened_from: datetime | None = None, opened_before: datetime | None = None
+    ) -> int: ...
+
+    def events_by_case(
+        self,
+        kinds: Iterable[str],
+        opened_from: datetime | None = None,
+        opened_before: datetime | None = None,
+    ) -> dict[int, list[Event]]: ...
 
 
 @dataclass(frozen=True)
@@ -33,7 +75,7 @@ class CaseList:
 
 
 def iter_cases(
-    store: CaseStore,
+    store: CaseRows,
     period: Period | None = None,
     *,
     newest_first: bool = False,
@@ -52,22 +94,49 @@ def iter_cases(
         after = page[-1].id
 
 
-def stream_cases_csv(
-    store: CaseStore, now: datetime, period: Period | None = None
+def iter_lines(
+    store: CaseRows,
+    period: Period | None = None,
+    *,
+    newest_first: bool = False,
+    page_size: int = PAGE_SIZE,
+) -> Iterator[CaseLine]:
+    """Every case's line (opened in `period` when given), by number, a page at a time."""
+    start, end = period if period else (None, None)
+    after: int | None = None
+    while True:
+        page = store.case_lines_page(
+            after, page_size, newest_first=newest_first, opened_from=start, opened_before=end
+        )
+        yield from page
+        if len(page) < page_size:
+            return
+        after = page[-1].id
+
+
+def stream_cases_csv(store: CaseRows, now: datetime, period: Period | None = None) -> Iterator[str]:
+    """The whole list of cases as CSV lines, header first, written as the pages come.
+    The timeline entries the lines show are read once for the whole list, not per case."""
+    return _lines(store, iter_lines(store, period), now, period)
+
+
+def _lines(
+    store: CaseRows, lines: Iterable[CaseLine], now: datetime, period: Period | None
 ) -> Iterator[str]:
-    """The whole list of cases as CSV lines, header first, written as the pages come."""
-    return cases_csv_lines(store, iter_cases(store, period), now)
+    events = store.events_by_case(ROW_EVENTS, *(period or (None, None)))
+    rows = (case_cells(line, events.get(line.id, []), now) for line in lines)
+    return csv_lines(CASE_COLUMNS, rows)
 
 
 def fit_cases_csv(
-    store: CaseStore, now: datetime, max_bytes: int | None, period: Period | None = None
+    store: CaseRows, now: datetime, max_bytes: int | None, period: Period | None = None
 ) -> CaseList:
     """The list of cases as one text; under `max_bytes` (encoded, with its BOM) only the
     newest cases that fit, still oldest first in the file."""
     if max_bytes is None:
         lines = list(stream_cases_csv(store, now, period))
         return CaseList("".join(lines), len(lines) - 1, len(lines) - 1)
-    newest = cases_csv_lines(store, iter_cases(store, period, newest_first=True), now)
+    newest = _lines(store, iter_lines(store, period, newest_first=True), now, period)
     header = next(newest)
     used = len(header.encode(CSV_ENCODING))
     rows: list[str] = []

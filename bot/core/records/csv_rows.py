@@ -7,9 +7,9 @@ import io
 import json
 from collections.abc import Iterable, Iterator
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
-from bot.core.base.case import Case
+from bot.core.base.case import Case, Event, EventKind
 from bot.core.base.store_port import CaseStore
 from bot.core.records.facts import (
     durations,
@@ -48,6 +48,11 @@ _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 def safe(value: Any) -> str:
     """A cell value as text; text a spreadsheet would run as a formula gets a leading '."""
+    kind = type(value)
+    if kind is str:
+        return "'" + value if value.startswith(_FORMULA_STARTS) else value
+    if kind is int:
+        return str(value)
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -82,21 +87,44 @@ def write_rows(header: Iterable[str], rows: Iterable[Iterable[Any]]) -> str:
     return "".join(csv_lines(header, rows))
 
 
-def case_row(store: CaseStore, case: Case, now: datetime) -> list[Any]:
-    """One case's line in the list of cases."""
-    events = store.events(case.id)
-    total = "; ".join(
-        f"{t['amount']} {t['currency']}".strip() for t in remedies_total(remedies(events))
-    )
-    sat = satisfaction(events)
-    spans = durations(case, now)
+#: The timeline entries a case's line shows (its remedies, satisfaction and story mark).
+ROW_EVENTS = (EventKind.REMEDY, EventKind.SATISFACTION, EventKind.STORY_MARKED)
+
+
+class CaseLine(NamedTuple):
+    """What a case's line in the list of cases shows, read without the rest of the case
+    (the reading's parts come from their own columns)."""
+
+    id: int
+    status: str
+    opened_at: datetime
+    first_response_at: datetime | None
+    resolved_at: datetime | None
+    closed_at: datetime | None
+    reason: str
+    kind: str
+    intensity: int
+    impact: str
+    language: str
+    customer_name: str
+    assignee_name: str | None
+    channel_id: str
+    flags: frozenset[str]
+    #: opened_at and resolved_at as the line shows them (see `facts.iso`)
+    opened_iso: str | None
+    resolved_iso: str | None
+
+
+def line_of(case: Case) -> CaseLine:
+    """The line of a case already read whole."""
     r = case.reading
-    return [
+    return CaseLine(
         case.id,
         case.status.value,
-        iso(case.opened_at),
-        spans["first_response_seconds"],
-        iso(case.resolved_at),
+        case.opened_at,
+        case.first_response_at,
+        case.resolved_at,
+        case.closed_at,
         r.reason.value,
         r.kind.value,
         r.intensity,
@@ -105,9 +133,40 @@ def case_row(store: CaseStore, case: Case, now: datetime) -> list[Any]:
         case.customer_name,
         case.assignee_name,
         case.channel_id,
+        case.flags,
+        iso(case.opened_at),
+        iso(case.resolved_at),
+    )
+
+
+def case_row(store: CaseStore, case: Case, now: datetime) -> list[Any]:
+    """One case's line in the list of cases."""
+    return case_cells(line_of(case), store.events(case.id), now)
+
+
+def case_cells(line: CaseLine, events: list[Event], now: datetime) -> list[Any]:
+    """One case's cells, from its line and its timeline (only ROW_EVENTS are looked at)."""
+    found = remedies(events) if events else []
+    total = "; ".join(f"{t['amount']} {t['currency']}".strip() for t in remedies_total(found))
+    sat = satisfaction(events) if events else None
+    spans = durations(line, now)
+    return [
+        line.id,
+        line.status,
+        line.opened_iso,
+        spans["first_response_seconds"],
+        line.resolved_iso,
+        line.reason,
+        line.kind,
+        line.intensity,
+        line.impact,
+        line.language,
+        line.customer_name,
+        line.assignee_name,
+        line.channel_id,
         total,
         sat["score"] if sat else None,
-        story(case, events)["marked"],
+        story(line, events)["marked"],
         spans["resolution_seconds"],
         spans["open_for_seconds"],
     ]

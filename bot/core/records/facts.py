@@ -4,12 +4,31 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, Protocol
 
 from bot.core.base.case import Case, Event, EventKind
 from bot.core.base.model import Status
 
 OPEN = (Status.NEW, Status.IN_PROGRESS)
+
+
+class CaseTimes(Protocol):
+    """What times and marks need of a case: a `Case`, or a list's `CaseLine`."""
+
+    @property
+    def status(self) -> str: ...
+    @property
+    def flags(self) -> frozenset[str]: ...
+    @property
+    def opened_at(self) -> datetime: ...
+    @property
+    def first_response_at(self) -> datetime | None: ...
+    @property
+    def resolved_at(self) -> datetime | None: ...
+    @property
+    def closed_at(self) -> datetime | None: ...
+
+
 _ENDINGS = (EventKind.RESOLVED, EventKind.CLOSED, EventKind.LET_GO, EventKind.DISMISSED)
 
 
@@ -18,6 +37,16 @@ def iso(moment: datetime | None) -> str | None:
     if moment is None:
         return None
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def stored_iso(text: str | None) -> str | None:
+    """`iso` of a time stored as UTC ISO text ('2026-11-05T09:30:00.000000+00:00'), without
+    parsing it: a long export formats two a case."""
+    if not text:
+        return None
+    if text.endswith("+00:00") and len(text) >= 19:
+        return text[:19] + "Z"
+    return iso(datetime.fromisoformat(text))
 
 
 def seconds_between(start: datetime | None, end: datetime | None) -> int | None:
@@ -84,7 +113,7 @@ def _score(raw: Any) -> int | None:
         return None
 
 
-def story(case: Case, events: list[Event]) -> dict[str, Any]:
+def story(case: CaseTimes, events: list[Event]) -> dict[str, Any]:
     """Whether the case is a success story, and who marked it when."""
     marks = [e for e in events if e.kind is EventKind.STORY_MARKED]
     first = marks[0] if marks else None
@@ -117,7 +146,7 @@ def outcome(case: Case, events: list[Event]) -> dict[str, Any]:
     }
 
 
-def durations(case: Case, now: datetime) -> dict[str, int | None]:
+def durations(case: CaseTimes, now: datetime) -> dict[str, int | None]:
     """Seconds to first response, resolution and close; None when not (or no longer) so."""
     resolved = case.status in (Status.RESOLVED, Status.CLOSED)
     closed = case.status in (Status.CLOSED, Status.LET_GO, Status.DISMISSED)

@@ -1,0 +1,189 @@
+"""What agents look at costs what it shows, not what the file holds (issue 15, long histories).
+
+Every SQL statement that `list`, `due`, `show`, `timeline`, the 30-day team report, the
+customer-history look-up (run for every new case) and opening a case send is caught with
+`set_trace_callback` and its plan read with EXPLAIN QUERY PLAN on a real SQLite file. The
+plans are deterministic (no ANALYZE statistics, as in production), so the tests assert them:
+no statement reads a whole table (SCAN), the ones that show a first page sort no more rows
+than the page, and each walks the index meant for it. Timing lives in bench/scale.py.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+import pytest
+
+from bot.core.base.model import Actor, Status
+from bot.core.base.store_port import CaseQuery
+from bot.core.cases.context import Context
+from bot.core.commands.dispatch import run
+from bot.core.records.case_list import stream_cases_csv
+from bot.core.records.team_report import compute
+from bot.wiring import App
+from tests.conftest import AGENT, LEAD, complaint
+from tests.support import FakeClock
+
+TABLES = ("cases", "case_steps", "events", "reminders", "outbox", "inbox")
+_SCAN = re.compile(rf"^SCAN ({'|'.join(TABLES)})\b")
+_TABLE_STEP = re.compile(r"^(SCAN|SEARCH) (\w+)")
+TEXTS = (
+    "Llevo TRES semanas esperando el pedido 48213 y nadie me contesta!!! Quiero mi dinero.",
+    "My order 5521 arrived broken and nobody answers my emails. I want a refund.",
+    "You charged me twice for the same subscription, fix it now.",
+    "El técnico no vino y perdí el día entero esperando.",
+)
+
+Plan = list[tuple[int, int, str]]
+
+
+def statements(app: App, op: Callable[[], Any]) -> list[str]:
+    """Every statement `op` sends to SQLite, with its parameters written in."""
+    seen: list[str] = []
+    app.store.db.conn.set_trace_callback(seen.append)
+    try:
+        op()
+    finally:
+        app.store.db.conn.set_trace_callback(None)
+    return seen
+
+
+def plans(app: App, op: Callable[[], Any]) -> list[tuple[str, Plan]]:
+    """(statement, plan rows) of every SELECT `op` sends."""
+    found = []
+    for sql in statements(app, op):
+        if sql.lstrip().upper().startswith(("SELECT", "WITH")):
+            rows = app.store.db.conn.execute("EXPLAIN QUERY PLAN " + sql).fetchall()
+            found.append((sql, [(r[0], r[1], r[3]) for r in rows]))
+    return found
+
+
+def full_scans(found: list[tuple[str, Plan]]) -> list[str]:
+    """Statements reading a whole table (or a whole index of one)."""
+    return [
+        f"{detail} <- {sql[:120]}"
+        for sql, plan in found
+        for _, _, detail in plan
+        if _SCAN.match(detail)
+    ]
+
+
+def table_sorts(found: list[tuple[str, Plan]]) -> list[str]:
+    """Statements sorting rows read from a table (not just the few rows of a LIMITed
+    subquery): the sort is a sibling of the table's SEARCH or SCAN in the plan."""
+    sorting = []
+    for sql, plan in found:
+        for node, parent, detail in plan:
+            if not detail.startswith("USE TEMP B-TREE"):
+                continue
+            siblings = [d for n, p, d in plan if p == parent and n != node]
+            if any((m := _TABLE_STEP.match(d)) and m.group(2) in TABLES for d in siblings):
+                sorting.append(f"{detail} <- {sql[:120]}")
+    return sorting
+
+
+def indexes(found: list[tuple[str, Plan]]) -> set[str]:
+    return {
+        m.group(1)
+        for _, plan in found
+        for *_, d in plan
+        for m in [re.search(r"INDEX (\w+)", d)]
+        if m
+    }
+
+
+@pytest.fixture
+def busy(app: App, clock: FakeClock) -> App:
+    """A few customers' cases in every state: claimed, resolved (with follow-ups), open."""
+    engine = app.engine
+    for n in range(8):
+        author = Actor("test", f"U-{n}", f"customer {n}")
+        engine.open_case(complaint(TEXTS[n % len(TEXTS)], f"m-{n}", author))
+        clock.advance(minutes=7)
+    for case_id in (1, 2, 3, 4, 5):
+        case = app.store.get_case(case_id)
+        assert case is not None
+        engine.claim(case, AGENT)
+    for case_id in (1, 2, 3):
+        case = app.store.get_case(case_id)
+        assert case is not None
+        engine.transition(case, AGENT, Status.RESOLVED, "resolve")
+    clock.advance(days=3)
+    return app
+
+
+def command(app: App, text: str) -> Callable[[], Any]:
+    def op() -> Any:
+        reply = run(app.engine, app.times, text, Context(LEAD, "test", "C1"))
+        assert reply.ok, reply.text
+        return reply
+
+    return op
+
+
+def test_list_walks_each_status_in_number_order_and_stops_at_the_page(busy: App) -> None:
+    for words in ("list", "list open", "list mine", "list here", "list overdue", "list resolved"):
+        found = plans(busy, command(busy, words))
+        assert found, words
+        assert full_scans(found) == [], words
+        assert table_sorts(found) == [], words
+        assert indexes(found) & {"idx_cases_status_id", "idx_cases_status_channel_id"}, words
+    found = plans(
+        busy, lambda: busy.store.list_cases(CaseQuery(statuses=frozenset(Status), limit=50))
+    )
+    assert full_scans(found) == [] and table_sorts(found) == []
+
+
+def test_due_reads_the_overdue_reminders_it_shows_not_every_one_sorted(busy: App) -> None:
+    for words in ("due all", "due"):
+        found = plans(busy, command(busy, words))
+        assert full_scans(found) == [], words
+        assert table_sorts(found) == [], words
+        assert "idx_reminders_status_due_at" in indexes(found), words
+
+
+def test_show_and_timeline_read_one_case(busy: App) -> None:
+    for words in ("show #2", "timeline #2", "show #7"):
+        found = plans(busy, command(busy, words))
+        assert found and full_scans(found) == [], words
+
+
+def test_the_30_day_report_reads_the_period_through_its_indexes(busy: App) -> None:
+    now = busy.engine.clock.now()
+    found = plans(busy, lambda: compute(busy.store, now - timedelta(days=30), now, now))
+    assert full_scans(found) == []
+    used = indexes(found)
+    assert {"idx_cases_opened_at", "idx_cases_resolved_at", "idx_reminders_followup_due_at"} <= used
+
+
+def test_a_new_case_and_its_customer_history_read_no_whole_table(busy: App) -> None:
+    author = Actor("test", "U-1", "customer 1")  # a returning customer: history to count
+    found = plans(busy, lambda: busy.engine.open_case(complaint(TEXTS[1], "m-new", author)))
+    assert found and full_scans(found) == []
+    history = plans(busy, lambda: busy.store.customer_history("test", "U-1", None))
+    assert full_scans(history) == [] and indexes(history)
+    for op in (
+        lambda: busy.store.latest_case_of("test", "U-1"),
+        lambda: busy.store.open_case_in_channel("test", "C1", "U-1"),
+        lambda: busy.store.find_case_by_message("test", "C1", "m-1"),
+    ):
+        assert full_scans(plans(busy, op)) == []
+
+
+def test_the_export_reads_the_timeline_once_not_once_per_case(busy: App) -> None:
+    now = busy.engine.clock.now()
+
+    def export() -> list[str]:
+        return list(stream_cases_csv(busy.store, now))
+
+    few = statements(busy, export)
+    for n in range(30):
+        busy.engine.open_case(complaint(TEXTS[n % 4], f"more-{n}", Actor("test", f"X{n}", "x")))
+    lines = export()
+    assert len(lines) == 1 + 8 + 30
+    assert len(statements(busy, export)) == len(few)  # same statements for 4x the cases
+    timeline = [s for s in few if "FROM events" in s]
+    assert len(timeline) == 1
