@@ -13,11 +13,9 @@ from pathlib import Path
 
 from dotenv import load_dotenv
 
+from bot.lean_imports import import_sqlite_utils
 from bot.settings import Settings, SettingsError
-from handlers.console import DEFAULT_CUSTOMER
 from playbooks.errors import PlaybookError
-from storage.backup import BackupRefused
-from storage.db import DatabaseUnusable
 
 #: Loggers of the chat SDKs and HTTP libraries: at DEBUG they log request bodies
 #: (customers' names and words), so they follow SERENO_LOG_SDK, not SERENO_LOG_LEVEL.
@@ -43,7 +41,7 @@ def _parser() -> argparse.ArgumentParser:
     console.add_argument("--db", type=Path, help="SQLite file (default: SERENO_DB)")
     console.add_argument("--agent", default=None, help="your agent name (default: agent)")
     console.add_argument(
-        "--customer", default=DEFAULT_CUSTOMER, help="who speaks first (/as NAME switches)"
+        "--customer", default=None, help="who speaks first (default: Sam; /as NAME switches)"
     )
     slack = sub.add_parser("slack", help="only the Slack adapter")
     slack.add_argument("--http", action="store_true", help="Events API over HTTP, not Socket Mode")
@@ -108,6 +106,10 @@ def warn_if_exposed(env_file: Path) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point; bad settings or playbooks stop here with one line, no traceback."""
     args = _parser().parse_args(argv)
+    import_sqlite_utils()  # before anything of storage: sqlite-utils without numpy
+    from storage.backup import BackupRefused
+    from storage.db import DatabaseUnusable
+
     env_file = Path.cwd() / ".env"
     load_dotenv(env_file, override=False)
     try:
@@ -127,13 +129,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _start(args: argparse.Namespace, settings: Settings) -> int:
-    from handlers.console import run_console
-
     command = args.command or "run"
     if command == "console":
         if args.db:
             settings = replace(settings, db_path=args.db)
-        return run_console(settings, agent=args.agent or "agent", customer=args.customer)
+        return _console(settings, args.agent or "agent", args.customer)
     if command == "slack":
         _require(settings.slack_bot_token, "SLACK_BOT_TOKEN")
         if args.port is not None:
@@ -179,8 +179,15 @@ def _start(args: argparse.Namespace, settings: Settings) -> int:
     if not settings.platforms and getattr(args, "no_console", False):
         raise SettingsError(NO_PLATFORM)
     if not settings.platforms:
-        return run_console(settings, agent="agent", customer=DEFAULT_CUSTOMER)
+        return _console(settings, "agent", None)
     return _serve(settings, {name: {} for name in settings.platforms})
+
+
+def _console(settings: Settings, agent: str, customer: str | None) -> int:
+    """The console; imported only here, so serving a platform does not load it."""
+    from handlers.console import DEFAULT_CUSTOMER, run_console
+
+    return run_console(settings, agent=agent, customer=customer or DEFAULT_CUSTOMER)
 
 
 def _require(value: object, name: str) -> None:
