@@ -18,7 +18,7 @@ from bot.core.delivery.inbox_report import damage_reporter
 from bot.health import Readiness, beat, heartbeat_path, storage_ready
 from bot.settings import Settings
 from bot.supervisor import Job, Supervisor
-from bot.wiring import App, build
+from bot.wiring import App, build, warm_up
 from storage.db import watch_integrity
 
 log = logging.getLogger(__name__)
@@ -28,6 +28,8 @@ INBOX_TRIM_INTERVAL = 3600.0
 INTEGRITY_FIRST_AFTER = 1.0  # the platforms connect first; then PRAGMA quick_check, off the loop
 INTEGRITY_INTERVAL = 24 * 3600.0
 SCHEDULER_MAX_SLEEP = 30.0
+WARM_UP_WAIT = 10.0  # at most this long for the platforms to serve before warming up anyway
+WARM_UP_POLL = 0.05
 
 
 def _platform_jobs(name: str, app: App, opts: dict[str, Any]) -> list[Job]:
@@ -72,6 +74,18 @@ def _leads(settings: Settings) -> dict[str, str | None]:
         "slack": slack if slack and slack[0] in "UW" else None,
         "discord": discord if discord and discord.isdigit() else None,
     }
+
+
+async def _warm_up(app: App, jobs: list[Job]) -> None:
+    """Once the platforms serve, load what the first complaint would wait for (`warm_up`),
+    on a thread so events keep being taken; then nothing, until the process stops."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + WARM_UP_WAIT
+    ready = [job.ready for job in jobs if job.ready is not None]
+    while not all(check() for check in ready) and loop.time() < deadline:
+        await asyncio.sleep(WARM_UP_POLL)
+    await asyncio.to_thread(warm_up, app)
+    await asyncio.Event().wait()  # a job that returns is started again
 
 
 def core_jobs(app: App) -> list[Job]:
@@ -133,7 +147,8 @@ async def serve_platforms(settings: Settings, platforms: dict[str, dict[str, Any
     try:
         jobs = [job for name, opts in platforms.items() for job in _platform_jobs(name, app, opts)]
         beating = heartbeat_job(app, serving_mode(settings, platforms), jobs)
-        supervisor = Supervisor([*jobs, *core_jobs(app), beating])
+        warming = Job("warm-up", lambda: _warm_up(app, jobs))
+        supervisor = Supervisor([*jobs, *core_jobs(app), beating, warming])
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
             with contextlib.suppress(NotImplementedError, RuntimeError):

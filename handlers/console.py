@@ -28,7 +28,7 @@ from bot.core.delivery.drainer import OutboxDrainer
 from bot.health import Readiness, beat, heartbeat_path, storage_ready
 from bot.records_cli import apply_retention
 from bot.settings import Settings
-from bot.wiring import App, build
+from bot.wiring import App, build, warm_up_in_background
 
 PLATFORM = "console"
 DEFAULT_CUSTOMER = "Sam"  # a name that reads well in Spanish and English replies
@@ -341,6 +341,7 @@ def run_console(
                 f"Sereno console · database {settings.db_path} · you are agent "
                 f"'{agent}'. Type a complaint, or /help.\n"
             )
+        warm_up_in_background(app)  # while the first complaint is being typed
         asyncio.run(_loop(session, stdin or sys.stdin))
     finally:
         app.close()
