@@ -10,13 +10,13 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.clock import SystemClock
-from bot.core.base.store_port import CaseStore
-from bot.core.records.case_list import stream_cases_csv
+from bot.core.records.case_list import CaseRows, stream_cases_csv
 from bot.core.records.csv_rows import CSV_ENCODING
 from bot.core.texts import plural
 from bot.settings import Settings
 from storage.db import open_database
 from storage.forget import forget_closed_before, forget_customer
+from storage.store import SqliteStore
 
 
 def forget(
@@ -105,11 +105,15 @@ def export(
     if fmt not in FORMATS:
         out.write("Formats: md, json, csv.\n")
         return 2
+    if case_id is None:  # rows only: no playbooks, rules or detector to load first
+        store = SqliteStore(open_database(settings.db_path, max_mb=settings.db_max_mb))
+        try:
+            return _export_every_case(store, SystemClock().now(), out_path, out)
+        finally:
+            store.close()
     app = build(settings)
     try:
         now = app.engine.clock.now()
-        if case_id is None:
-            return _export_every_case(app.store, now, out_path, out)
         case = app.store.get_case(case_id)
         if case is None:
             out.write(f"There is no case #{case_id}.\n")
@@ -156,7 +160,7 @@ def export_corrections(
     return 0
 
 
-def _export_every_case(store: CaseStore, now: datetime, out_path: Path | None, out: TextIO) -> int:
+def _export_every_case(store: CaseRows, now: datetime, out_path: Path | None, out: TextIO) -> int:
     """Every case, streamed a page at a time: rows are written as they are read."""
     lines = stream_cases_csv(store, now)
     if out_path is None:
