@@ -112,9 +112,9 @@ def test_with_no_reason_word_the_subject_gives_the_reason_and_its_evidence(
     [
         ('reason = "service"\n# On a flight', 'reason = "misc"\n# On a flight', "reason",
          "not a reason"),
-        ("recast = { delivery = \"service\", technical = \"service\" }",
-         "recast = { delivery = \"luggage\", technical = \"service\" }", "recast.delivery",
-         "not a reason"),
+        ("recast = { delivery = \"service\", technical = \"service\", product = \"service\" }",
+         "recast = { delivery = \"luggage\", technical = \"service\", product = \"service\" }",
+         "recast.delivery", "not a reason"),
         ("[subjects.flight.reason_words.delivery]", "[subjects.flight.reason_words.bags]",
          "reason_words", "not a reason"),
     ],
