@@ -8,14 +8,15 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
 
 # Sereno in its own virtual environment (no other package can shadow bot, storage, …),
-# without its test extras; the sources are removed once installed.
+# with its charts extra (the team report's chart) and without its test extras; the sources
+# are removed once installed.
 COPY pyproject.toml README.md LICENSE sereno_main.py /src/
 COPY bot /src/bot
 COPY handlers /src/handlers
 COPY playbooks /src/playbooks
 COPY storage /src/storage
 RUN python -m venv /opt/sereno \
-    && /opt/sereno/bin/pip install /src \
+    && /opt/sereno/bin/pip install '/src[charts]' \
     && rm -rf /src
 
 # A dedicated user without a login or a password; it owns /data and nothing else.

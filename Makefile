@@ -1,9 +1,10 @@
 # Two commands for a fresh machine with Python >= 3.11 and make:
-#   make run   - create .venv, install Sereno (what running needs only), start it
-#                (the console when no token is set)
-#   make test  - create .venv, install Sereno with its test extras, run ruff and the suite
-# Each install is remembered by a stamp file in the venv: .installed (Sereno) and
-# .installed-test (Sereno with the test extras, which is both). So `make run` after
+#   make run   - create .venv, install Sereno with its charts extra (what running needs
+#                only), start it (the console when no token is set)
+#   make test  - create .venv, install Sereno with its charts and test extras, run ruff and
+#                the suite
+# Each install is remembered by a stamp file in the venv: .installed (Sereno and its charts)
+# and .installed-test (Sereno with the charts and test extras, which is both). So `make run` after
 # `make test` installs nothing, and `make test` after `make run` adds the extras.
 #   make test-newest PYTHON=python3.13 - the suite without the fault battery in .venv-newest
 #                (.ci/run calls it when the machine has a Python newer than python3)
@@ -21,13 +22,13 @@ $(BIN)/python:
 
 $(STAMP): $(BIN)/python pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e .
+	$(BIN)/python -m pip install --quiet -e '.[charts]'
 	touch $(STAMP)
 
 # Installing the extras installs Sereno too, so both stamps are fresh afterwards.
 $(TEST_STAMP): $(BIN)/python pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[charts,test]'
 	touch $(STAMP) $(TEST_STAMP)
 
 run: $(STAMP)

@@ -179,11 +179,10 @@ def _export_every_case(store: CaseRows, now: datetime, out_path: Path | None, ou
 
 
 def report(settings: Settings, period: str, out_dir: Path, out: TextIO = sys.stdout) -> int:
-    """Print the team report and save its chart."""
-    from bot.charts import report_png
+    """Print the team report and save its chart (without the charts extra: say how to get it)."""
     from bot.core.records.team_report import compute, file_name, parse_period, render_text
     from bot.core.records.team_report_figures import figures as shown_figures
-    from bot.wiring import build
+    from bot.wiring import CHARTS_HINT, build, charts_installed
 
     app = build(settings)
     try:
@@ -197,8 +196,13 @@ def report(settings: Settings, period: str, out_dir: Path, out: TextIO = sys.std
     finally:
         app.close()
     shown = shown_figures(figures, settings.agent_language)
+    text = render_text(figures, settings.agent_language, shown)
+    if not charts_installed():
+        out.write(text + f"\n\n{CHARTS_HINT}\n")
+        return 0
+    from bot.charts import report_png
+
     name = file_name("team-report", start, end, "png", settings.timezone)
     chart = write_file(out_dir / name, report_png(shown))
-    text = render_text(figures, settings.agent_language, shown)
     out.write(text + f"\n\nChart saved to {chart}\n")
     return 0

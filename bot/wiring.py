@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import logging
 import threading
 import time
@@ -98,6 +99,18 @@ def warm_up_in_background(app: App) -> threading.Thread:
     return thread
 
 
+#: What a report says, in one line, when the charts extra is not installed.
+CHARTS_HINT = "No chart: it needs the charts extra (pip install 'sereno[charts]')."
+
+
+def charts_installed() -> bool:
+    """Whether matplotlib (the `charts` extra) can be imported; imports nothing itself."""
+    try:
+        return importlib.util.find_spec("matplotlib") is not None
+    except (ImportError, ValueError):
+        return False
+
+
 def _chart(report: object) -> bytes:
     """matplotlib is slow to import: only when a report is asked for."""
     from bot.charts import report_png
@@ -123,6 +136,6 @@ def build(
     engine = Engine(
         store, load_library(settings), detector or shared_detector(), clock or SystemClock(), config
     )
-    engine.chart = _chart
+    engine.chart = _chart if charts_installed() else None  # without: the report's text only
     scheduler = Scheduler(engine, settings.hours)
     return App(settings, store, engine, DateparserTimes(settings.timezone), scheduler)

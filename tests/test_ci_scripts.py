@@ -225,7 +225,7 @@ def test_make_run_installs_only_what_running_needs(tmp_path: Path) -> None:
     venv = tmp_path / "venv"
     lines = _dry_run(venv, "run")
     assert lines[0] == f"python3 -m venv {venv}"
-    assert _installs(lines) == ["--upgrade pip", "-e ."]
+    assert _installs(lines) == ["--upgrade pip", "-e '.[charts]'"]  # the report's chart too
     assert lines[-1] == f"{venv}/bin/sereno run"
 
 
@@ -233,7 +233,7 @@ def test_make_run_installs_only_what_running_needs(tmp_path: Path) -> None:
 @pytest.mark.parametrize("target", ["test", "smoke", "lint", "bench", "bench-served"])
 def test_the_test_targets_install_the_extras(tmp_path: Path, target: str) -> None:
     lines = _dry_run(_venv(tmp_path, ".installed"), target)  # after `make run`
-    assert _installs(lines) == ["--upgrade pip", "-e '.[test]'"]
+    assert _installs(lines) == ["--upgrade pip", "-e '.[charts,test]'"]
 
 
 @needs_make
@@ -250,7 +250,7 @@ def test_make_test_newest_skips_the_fault_battery_in_its_own_venv(tmp_path: Path
         tmp_path / "unused", "test-newest", "PYTHON=/opt/python3.13", f"NEWEST_VENV={newest}"
     )
     assert lines[0] == f"/opt/python3.13 -m venv {newest}"
-    assert _installs(lines) == ["--upgrade pip", "-e '.[test]'"]
+    assert _installs(lines) == ["--upgrade pip", "-e '.[charts,test]'"]
     assert lines[-1] == f'{newest}/bin/python -m pytest -m "not faults"'
     config = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["pytest"]["ini_options"]
     assert any(m.startswith("faults:") for m in config["markers"])  # the marker it deselects
