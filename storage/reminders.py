@@ -15,6 +15,7 @@ from bot.core.base.model import Actor
 from bot.core.base.reminder import OPEN_STATUSES, Reminder
 from bot.core.base.store_port import StoreBusy
 from storage.codec import dt, ts
+from storage.statements import REMINDER_INSERT
 
 
 def reminder_from_row(row: dict[str, Any]) -> Reminder:
@@ -45,9 +46,8 @@ class ReminderRows:
     def write_lock(self) -> Iterator[None]:
         """A transaction that takes SQLite's write lock at once (BEGIN IMMEDIATE), so two
         processes sharing the file never pick the same due reminder."""
-        if self.db.conn.in_transaction:
-            with self.db.atomic():
-                yield
+        if self.db.conn.in_transaction:  # it joins the open one (see SqliteStore.atomic)
+            yield
             return
         try:
             self.db.conn.execute("BEGIN IMMEDIATE")
@@ -66,16 +66,10 @@ class ReminderRows:
         self, case_id: int, kind: str, due_at: datetime, note: str, by: Actor, at: datetime
     ) -> int:
         """Schedule a reminder for a case."""
-        row = {
-            "case_id": case_id,
-            "kind": str(kind),
-            "due_at": ts(due_at),
-            "status": "pending",
-            "note": note,
-            "created_by": by.key,
-            "created_at": ts(at),
-        }
-        return int(self.db["reminders"].insert(row).last_pk)
+        row = (case_id, str(kind), ts(due_at), note, by.key, ts(at))
+        if self.db.conn.in_transaction:
+            return int(self.db.conn.execute(REMINDER_INSERT, row).lastrowid or 0)
+        return int(self.db.execute(REMINDER_INSERT, row).lastrowid or 0)
 
     def _reminders(self, sql: str, params: Iterable[Any]) -> list[Reminder]:
         return [reminder_from_row(r) for r in self.db.query(sql, list(params))]

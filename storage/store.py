@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
@@ -18,6 +18,7 @@ from bot.core.base.outbox import OutboxItem
 from bot.core.base.store_port import CaseQuery, NewCase
 from storage.codec import (
     case_from_row,
+    dt,
     event_from_row,
     outbox_from_row,
     step_from_row,
@@ -28,6 +29,15 @@ from storage.inbox import InboxRows, unavailable
 from storage.plans import StepPlans
 from storage.reminders import ReminderRows
 from storage.reports import ReportRows
+from storage.statements import (
+    CASE_INSERT,
+    EVENT_INSERT,
+    LONE_OUTBOX_INSERT,
+    OUTBOX_INSERT,
+    SEEN_INSERT,
+    STAFF_OUTBOX_INSERT,
+    STEPS_INSERT,
+)
 
 _OUTBOX_SELECT = (
     "SELECT o.*, t.platform_message_id AS edit_target, "
@@ -45,11 +55,14 @@ class SqliteStore(InboxRows, ReminderRows, ReportRows, EditRows, StepPlans):
 
     @contextmanager
     def atomic(self) -> Iterator[Any]:
-        """A transaction (nested calls become savepoints). The outermost one also marks the
-        inbox row being worked done, so an event's effects and its being done commit together."""
+        """A transaction. The outermost one also marks the inbox row being worked done, so an
+        event's effects and its being done commit together.
+
+        A nested call opens no savepoint: it joins the open transaction, and an error
+        leaving it is undone with the whole transaction (every caller lets it go on up).
+        A single statement that fails (a duplicate) undoes only itself, as SQLite does."""
         if self.db.conn.in_transaction:
-            with self.db.atomic() as db:
-                yield db
+            yield self.db
             return
         try:
             with self.db.atomic() as db:
@@ -63,8 +76,19 @@ class SqliteStore(InboxRows, ReminderRows, ReportRows, EditRows, StepPlans):
         self.db.close()
 
     def _one(self, sql: str, params: Iterable[Any] = ()) -> dict[str, Any] | None:
-        rows = list(self.db.query(sql, list(params)))
-        return rows[0] if rows else None
+        """The first row of a query, by column name (on the connection itself: no savepoint)."""
+        cursor = self.db.conn.execute(sql, tuple(params))
+        row = cursor.fetchone()
+        if row is None:
+            return None
+        return dict(zip([d[0] for d in cursor.description], row, strict=True))
+
+    def _write(self, sql: str, params: Sequence[Any]) -> sqlite3.Cursor:
+        """One write on sqlite-utils' own connection, whose statement cache keeps the SQL
+        compiled: part of the open transaction, else committed at once."""
+        if self.db.conn.in_transaction:
+            return self.db.conn.execute(sql, params)
+        return self.db.execute(sql, params)
 
     # -- events delivered by platforms -------------------------------------
 
@@ -72,9 +96,7 @@ class SqliteStore(InboxRows, ReminderRows, ReportRows, EditRows, StepPlans):
         """Record a delivered event id; False if it was seen before."""
         try:
             with self.atomic():
-                self.db["seen_events"].insert(
-                    {"platform": platform, "event_id": event_id, "at": ts(at)}
-                )
+                self.db.conn.execute(SEEN_INSERT, (platform, event_id, ts(at)))
         except sqlite3.IntegrityError:
             return False
         return True
@@ -82,35 +104,59 @@ class SqliteStore(InboxRows, ReminderRows, ReportRows, EditRows, StepPlans):
     # -- cases ---------------------------------------------------------------
 
     def insert_case(self, new: NewCase) -> Case | None:
-        """Insert a case; None if one exists for that platform message."""
-        row = {
-            "platform": new.platform,
-            "channel_id": new.channel_id,
-            "message_id": new.message_id,
-            "thread_id": new.thread_id,
-            "customer_id": new.customer.user_id,
-            "customer_name": new.customer.name,
-            "text": new.text,
-            "status": Status.NEW.value,
-            "playbook_id": new.playbook_id,
-            "language": new.reading.language,
-            "reason": new.reading.reason.value,
-            "kind": new.reading.kind.value,
-            "intensity": new.reading.intensity,
-            "impact": new.reading.impact.value,
-            "reading": reading_to_json(new.reading),
-            "flags": json.dumps(sorted(new.reading.flags)),
-            "opened_at": ts(new.opened_at),
-            "updated_at": ts(new.opened_at),
-            "posted_at": ts(new.posted_at or new.opened_at),
-            "staff_channel_id": new.staff_channel_id,
-        }
+        """Insert a case; None if one exists for that platform message. The case returned is
+        built from what was written, not read back."""
+        reading = new.reading
+        opened = ts(new.opened_at)
+        flags = sorted(reading.flags)
+        row = (
+            new.platform,
+            new.channel_id,
+            new.message_id,
+            new.thread_id,
+            new.customer.user_id,
+            new.customer.name,
+            new.text,
+            Status.NEW.value,
+            new.playbook_id,
+            reading.language,
+            reading.reason.value,
+            reading.kind.value,
+            reading.intensity,
+            reading.impact.value,
+            reading_to_json(reading),
+            json.dumps(flags),
+            opened,
+            opened,
+            ts(new.posted_at or new.opened_at),
+            new.staff_channel_id,
+        )
         try:
             with self.atomic():
-                case_id = self.db["cases"].insert(row).last_pk
+                case_id = self.db.conn.execute(CASE_INSERT, row).lastrowid
         except sqlite3.IntegrityError:
             return None
-        return self.get_case(int(case_id))
+        at = dt(opened)
+        assert case_id is not None and at is not None
+        return Case(
+            id=case_id,
+            platform=new.platform,
+            channel_id=new.channel_id,
+            message_id=new.message_id,
+            thread_id=new.thread_id,
+            customer_id=new.customer.user_id,
+            customer_name=new.customer.name or "",
+            text=new.text or "",
+            status=Status.NEW,
+            assignee_id=None,
+            assignee_name=None,
+            playbook_id=new.playbook_id,
+            reading=reading,
+            flags=frozenset(flags),
+            opened_at=at,
+            updated_at=at,
+            staff_channel_id=new.staff_channel_id,
+        )
 
     def get_case(self, case_id: int) -> Case | None:
         """Return a case by number."""
@@ -216,21 +262,10 @@ class SqliteStore(InboxRows, ReminderRows, ReportRows, EditRows, StepPlans):
     # -- steps and timeline --------------------------------------------------
 
     def insert_steps(self, case_id: int, step_ids: Iterable[str]) -> None:
-        """Add steps to a case's checklist (existing ones are kept)."""
-        start = self._one("SELECT count(*) AS n FROM case_steps WHERE case_id = ?", [case_id])
-        position = int(start["n"]) if start else 0
-        rows = []
-        for step_id in step_ids:
-            position += 1
-            rows.append(
-                {
-                    "case_id": case_id,
-                    "step_id": step_id,
-                    "position": position,
-                    "state": StepState.PENDING.value,
-                }
-            )
-        self.db["case_steps"].insert_all(rows, ignore=True)
+        """Add steps to a case's checklist (existing ones are kept), after its last one."""
+        ids = list(step_ids)
+        if ids:
+            self._write(STEPS_INSERT, (case_id, json.dumps(ids)))
 
     def make_current_step(self, case_id: int, step_id: str) -> None:
         """Move a pending step just before the checklist's first pending one: do it now."""
@@ -278,15 +313,15 @@ class SqliteStore(InboxRows, ReminderRows, ReportRows, EditRows, StepPlans):
         self, case_id: int, at: datetime, actor: Actor, kind: EventKind, details: dict[str, Any]
     ) -> int:
         """Append one timeline entry."""
-        row = {
-            "case_id": case_id,
-            "at": ts(at),
-            "actor_id": actor.key,
-            "actor_name": actor.name,
-            "kind": kind.value,
-            "details": json.dumps(details, ensure_ascii=False, default=str),
-        }
-        return int(self.db["events"].insert(row).last_pk)
+        row = (
+            case_id,
+            ts(at),
+            actor.key,
+            actor.name,
+            kind.value,
+            json.dumps(details, ensure_ascii=False, default=str),
+        )
+        return int(self._write(EVENT_INSERT, row).lastrowid or 0)
 
     def events(self, case_id: int) -> list[Event]:
         """A case's timeline, oldest first."""
@@ -317,66 +352,26 @@ class SqliteStore(InboxRows, ReminderRows, ReportRows, EditRows, StepPlans):
         Pings, and a case's cards until its first one is shown, go before later
         steps of other cases in the same channel. A case with a staff place gets
         everything there: its opener top-level, the rest in the opener's thread (its ts,
-        or the opener's row to take it from when sent).
+        or the opener's row to take it from when sent). Both are looked up by the INSERT
+        itself, so a new case's card is one statement.
         """
-        first = (
-            card.kind is CardKind.PING
-            or self._one(
-                "SELECT 1 AS x FROM outbox WHERE case_id = ? AND status = 'sent' LIMIT 1", [case.id]
-            )
-            is None
-        )
-        channel, thread, thread_of = self._place(case, card)
-        row = {
-            "platform": case.platform,
-            "channel_id": channel,
-            "thread_id": thread,
-            "thread_of": thread_of,
-            "case_id": case.id,
-            "kind": card.kind.value,
-            "step_id": step_id,
-            "payload": card.to_json(),
-            "edit_of": edit_of,
-            "status": "pending",
-            "attempts": 0,
-            "created_at": ts(at),
-            "priority": 0 if first else 1,
-        }
-        return int(self.db["outbox"].insert(row).last_pk)
-
-    def _place(self, case: Case, card: Card) -> tuple[str, str | None, int | None]:
-        """(channel, thread, opener row) a case's card goes to."""
-        if not case.staff_channel_id or card.kind is CardKind.REPLY:  # a reply: to the customer
-            return case.channel_id, case.thread_id, None
-        current = self.get_case(case.id) or case  # the caller may hold a copy from before
-        if card.kind is CardKind.OPENER:
-            return case.staff_channel_id, None, None
-        if current.staff_thread_id:
-            return case.staff_channel_id, current.staff_thread_id, None
-        opener = self._one(
-            "SELECT id FROM outbox WHERE case_id = ? AND kind = ? ORDER BY id LIMIT 1",
-            [case.id, CardKind.OPENER.value],
-        )
-        return case.staff_channel_id, None, opener["id"] if opener else None
+        ping = card.kind is CardKind.PING
+        kind, payload = card.kind.value, card.to_json()
+        if not case.staff_channel_id or card.kind is CardKind.REPLY:  # a reply: the customer's
+            place, sql = (case.channel_id, case.thread_id), OUTBOX_INSERT
+        elif card.kind is CardKind.OPENER:
+            place, sql = (case.staff_channel_id, None), OUTBOX_INSERT
+        else:
+            place, sql = (case.staff_channel_id, case.staff_thread_id), STAFF_OUTBOX_INSERT
+        params = (case.platform, *place, case.id, kind, step_id, payload, edit_of, ts(at), ping)
+        return int(self._write(sql, params).lastrowid or 0)
 
     def enqueue_to(
         self, platform: str, channel_id: str, thread_id: str | None, card: Card, at: datetime
     ) -> int:
         """Queue a message for a channel (or thread) that belongs to no case: a team report."""
-        row = {
-            "platform": platform,
-            "channel_id": channel_id,
-            "thread_id": thread_id,
-            "case_id": None,
-            "kind": card.kind.value,
-            "step_id": None,
-            "payload": card.to_json(),
-            "edit_of": None,
-            "status": "pending",
-            "attempts": 0,
-            "created_at": ts(at),
-        }
-        return int(self.db["outbox"].insert(row).last_pk)
+        params = (platform, channel_id, thread_id, card.kind.value, card.to_json(), ts(at))
+        return int(self._write(LONE_OUTBOX_INSERT, params).lastrowid or 0)
 
     def outbox_by_message(self, platform: str, platform_message_id: str) -> OutboxItem | None:
         """The posted row that became this platform message."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
@@ -65,6 +65,11 @@ class Menu:
     placeholder: str
     options: tuple[MenuOption, ...]
 
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready, as `Card.from_json` reads it back."""
+        options = [{"value": o.value, "label": o.label, "group": o.group} for o in self.options]
+        return {"id": self.id, "placeholder": self.placeholder, "options": options}
+
 
 @dataclass(frozen=True)
 class Attachment:
@@ -106,9 +111,20 @@ class Card:
     menu: Menu | None = None
 
     def to_json(self) -> str:
-        """Serialise for the outbox."""
-        data = asdict(self)
-        data["attachment"] = self.attachment.to_dict() if self.attachment else None
+        """Serialise for the outbox (by hand: `dataclasses.asdict` deep-copies every field)."""
+        menu = self.menu
+        data = {
+            "kind": self.kind.value,
+            "title": self.title,
+            "lines": self.lines,
+            "quote": self.quote,
+            "actions": [{"id": a.id, "label": a.label, "value": a.value} for a in self.actions],
+            "footer": self.footer,
+            "mentions": self.mentions,
+            "attachment": self.attachment.to_dict() if self.attachment else None,
+            "source": self.source,
+            "menu": None if menu is None else menu.to_dict(),
+        }
         return json.dumps(data, ensure_ascii=False)
 
     @classmethod

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
@@ -129,10 +129,37 @@ class Event:
 
 
 def reading_to_json(reading: Reading) -> str:
-    """Serialise a reading for storage."""
-    data = asdict(reading)
-    data["flags"] = sorted(reading.flags)
+    """Serialise a reading for storage (by hand: `dataclasses.asdict` deep-copies it all)."""
+    r, h = reading, reading.history
+    data = {
+        "language": r.language,
+        "language_confidence": r.language_confidence,
+        "reason": r.reason.value,
+        "reason_evidence": _signals(r.reason_evidence),
+        "kind": r.kind.value,
+        "kind_evidence": _signals(r.kind_evidence),
+        "intensity": r.intensity,
+        "intensity_evidence": _signals(r.intensity_evidence),
+        "impact": r.impact.value,
+        "impact_evidence": _signals(r.impact_evidence),
+        "history": {
+            "earlier_cases": h.earlier_cases,
+            "resolved": h.resolved,
+            "let_go": h.let_go,
+            "still_open": h.still_open,
+            "chronic": h.chronic,
+        },
+        "order_ref": r.order_ref,
+        "flags": sorted(r.flags),
+        "subject": r.subject.value,
+        "subject_evidence": _signals(r.subject_evidence),
+        "corrected": r.corrected,
+    }
     return json.dumps(data, ensure_ascii=False)
+
+
+def _signals(signals: tuple[Signal, ...]) -> list[dict[str, str]]:
+    return [{"name": s.name, "detail": s.detail} for s in signals]
 
 
 def reading_from_json(raw: str) -> Reading:

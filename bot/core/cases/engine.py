@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
-from bot.core.base.case import Case, EventKind
+from bot.core.base.case import Case, CaseStep, EventKind
 from bot.core.base.clocks import AUTO_DONE, Clocks, ReminderKind
 from bot.core.base.model import SERENO, Actor, Incoming, Reading, Status, StepState, Via
 from bot.core.base.ports import Clock, LanguageDetector
@@ -95,10 +95,13 @@ class Engine:
 
     def _schedule(
         self, case: Case, kind: ReminderKind, after: Any, actor: Actor, note: str = ""
-    ) -> None:
-        if after is not None:
-            now = self.clock.now()
-            self.store.add_reminder(case.id, kind, now + after, note, actor, now)
+    ) -> datetime | None:
+        """Add a reminder due `after` from now (None: none); when it is due."""
+        if after is None:
+            return None
+        now = self.clock.now()
+        self.store.add_reminder(case.id, kind, now + after, note, actor, now)
+        return now + after
 
     def playbook_for(self, case: Case) -> Playbook:
         """The playbook a case was opened with (or the default if it is gone)."""
@@ -225,7 +228,8 @@ class Engine:
         if case.staff_channel_id:  # the staff thread opens with the complaint itself
             lang = self.config.guidance.agent_language
             self.store.enqueue(case, opener_card(case, lang), now)
-        self.store.insert_steps(case.id, self._applicable(case, case.flags))
+        step_ids = self._applicable(case, case.flags)
+        self.store.insert_steps(case.id, step_ids)
         self._event(
             case,
             msg.author,
@@ -236,11 +240,16 @@ class Engine:
         )
         clocks = self.clocks_for(case)
         target = clocks.first_response_for(case.reading.impact.value)  # tighter when hotter
-        self._schedule(case, ReminderKind.FIRST_RESPONSE, target, SERENO)
-        self._schedule(case, ReminderKind.STALLED, clocks.stalled_after, SERENO)
-        self.refresh_header(case.id)
-        self.posts.advance(case, None)
-        self.posts.suggestion(case, FIRST_REPLY, None, once=True)
+        stalled = clocks.stalled_after
+        clocks_due = ((ReminderKind.FIRST_RESPONSE, target), (ReminderKind.STALLED, stalled))
+        due: list[tuple[str, datetime]] = []
+        for kind, after in clocks_due:
+            at = self._schedule(case, kind, after, SERENO)
+            if at is not None:
+                due.append((kind.value, at.astimezone(UTC)))
+        # The header names the soonest, the first scheduled of a tie (as reminders_for does).
+        next_due = min(due, key=lambda d: d[1], default=None)
+        self.posts.opening(case, _new_steps(case.id, step_ids), next_due, FIRST_REPLY)
         return case
 
     # -- agent operations --------------------------------------------------------
@@ -451,6 +460,15 @@ def _find_step(steps: list[Any], ref: str) -> Any:
     if ref.isdigit() and 1 <= int(ref) <= len(steps):
         return steps[int(ref) - 1]
     return next((s for s in steps if s.step_id == ref), None)
+
+
+def _new_steps(case_id: int, step_ids: list[str]) -> list[CaseStep]:
+    """The checklist `insert_steps` wrote for a new case: positions from 1, a repeated id
+    kept once, at its first place."""
+    steps: dict[str, CaseStep] = {}
+    for position, step_id in enumerate(step_ids, 1):
+        steps.setdefault(step_id, CaseStep(case_id, step_id, position, StepState.PENDING))
+    return list(steps.values())
 
 
 def _reading_summary(case: Case) -> dict[str, Any]:

@@ -9,6 +9,7 @@ waits until the case is resolved.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from bot.core.base.case import Case, CaseStep
 from bot.core.base.model import StepState
@@ -16,7 +17,7 @@ from bot.core.base.ports import Clock
 from bot.core.base.store_port import CaseStore
 from bot.core.cases.config import EngineConfig
 from bot.core.guidance.guide import group_card, header_card, step_card, suggestion_card
-from bot.core.guidance.playbook import Playbook, PlaybookLibrary
+from bot.core.guidance.playbook import Playbook, PlaybookLibrary, Step
 from bot.core.guidance.wording import offers_typed
 
 
@@ -43,21 +44,52 @@ class Posts:
         ]
         upcoming = self.store.reminders_for(case_id)
         next_due = (upcoming[0].kind.value, upcoming[0].due_at) if upcoming else None
-        clocks = self.config.clocks.overridden(dict(self.playbook_for(case).clocks))
+        self._header(case, self.store.steps(case_id), next_due, headers[0] if headers else None)
+
+    def opening(
+        self,
+        case: Case,
+        steps: list[CaseStep],
+        next_due: tuple[str, datetime] | None,
+        suggestion_id: str,
+    ) -> None:
+        """The first posts of a case just written, from what was written (nothing of it is
+        posted yet, so nothing is read back): its header, its first step, `suggestion_id`."""
+        self._header(case, steps, next_due, None)
+        playbook = self.playbook_for(case)
+        shown: set[str] = set()
+        pending = [
+            s
+            for s in steps
+            if s.state is StepState.PENDING and not (case.is_open and _after(playbook, s))
+        ]
+        if pending:
+            self._step(case, steps, pending[0].step_id, None, shown, "")
+        self._suggest(case, suggestion_id, None, True, shown, "")
+
+    def _header(
+        self,
+        case: Case,
+        steps: list[CaseStep],
+        next_due: tuple[str, datetime] | None,
+        header_row: int | None,
+    ) -> None:
+        playbook = self.playbook_for(case)
+        clocks = self.config.clocks.overridden(dict(playbook.clocks))
         target = clocks.first_response_for(case.reading.impact.value)
         card = header_card(
             case,
-            self.playbook_for(case),
+            playbook,
             self.library.rules,
-            self.store.steps(case_id),
+            steps,
             self.config.guidance,
             self.clock.now(),
             next_due,
             target if case.first_response_at is None else None,
         )
-        if headers:  # one living message: an edit not sent yet gives way to this one
-            self.store.supersede_edits(headers[0])
-        self.store.enqueue(case, card, self.clock.now(), edit_of=headers[0] if headers else None)
+        if header_row is not None:  # one living message: an edit not sent yet gives way
+            self.store.supersede_edits(header_row)
+        self.store.enqueue(case, card, self.clock.now(), edit_of=header_row)
 
     def posted(self, case_id: int) -> tuple[set[str], set[str]]:
         """The step ids and the suggestion ids already posted for a case."""
@@ -76,31 +108,50 @@ class Posts:
 
     def step(self, case: Case, step_id: str, agent_name: str | None) -> None:
         """Post one step (and its suggestion, once)."""
+        self._step(case, self.store.steps(case.id), step_id, agent_name)
+
+    def _step(
+        self,
+        case: Case,
+        steps: list[CaseStep],
+        step_id: str,
+        agent_name: str | None,
+        shown: set[str] | None = None,
+        offers: str | None = None,
+    ) -> None:
+        """`step` with the checklist known; `shown`, `offers`: see `_suggest`."""
         playbook = self.playbook_for(case)
-        steps = self.store.steps(case.id)
         step = playbook.step(step_id)
         if step is None:
             return
         if step.group and step.group in playbook.groups:
-            self._group(case, playbook, steps, step_id, agent_name)
+            self._group(case, playbook, steps, step_id, agent_name, shown, offers)
             return
-        self.lone_step(case, step_id, agent_name)
+        self._lone(case, steps, step, agent_name, shown, offers)
 
     def lone_step(self, case: Case, step_id: str, agent_name: str | None) -> None:
         """Post one step on a card of its own, even in a group whose card is out already
         (a step a corrected reading added: the kind's tip after "Before you answer")."""
-        playbook = self.playbook_for(case)
-        steps = self.store.steps(case.id)
-        step = playbook.step(step_id)
-        if step is None:
-            return
-        number = next(i for i, s in enumerate(steps, 1) if s.step_id == step_id)
+        step = self.playbook_for(case).step(step_id)
+        if step is not None:
+            self._lone(case, self.store.steps(case.id), step, agent_name)
+
+    def _lone(
+        self,
+        case: Case,
+        steps: list[CaseStep],
+        step: Step,
+        agent_name: str | None,
+        shown: set[str] | None = None,
+        offers: str | None = None,
+    ) -> None:
+        number = next(i for i, s in enumerate(steps, 1) if s.step_id == step.id)
         lang = self.config.guidance.agent_language
         self.store.enqueue(
-            case, step_card(case, step, number, len(steps), lang), self.clock.now(), step_id=step_id
+            case, step_card(case, step, number, len(steps), lang), self.clock.now(), step_id=step.id
         )
         if step.suggestion:
-            self.suggestion(case, step.suggestion, agent_name, once=True)
+            self._suggest(case, step.suggestion, agent_name, True, shown, offers)
 
     def card_steps(self, case: Case, step_id: str) -> list[CaseStep]:
         """The case's steps a card stands for: its step, or every step of its group except
@@ -131,6 +182,8 @@ class Posts:
         steps: list[CaseStep],
         step_id: str,
         agent_name: str | None,
+        shown: set[str] | None = None,
+        offers: str | None = None,
     ) -> None:
         """Post one card for the pending steps of `step_id`'s group (it among them), and
         the first of their suggestions, once; none after the resolution (they are for
@@ -151,21 +204,43 @@ class Posts:
         self.store.enqueue(case, card, self.clock.now(), step_id=first)
         replies = [m.suggestion for m in members if m.suggestion]
         if replies and not group.after_resolution:
-            self.suggestion(case, replies[0], agent_name, once=True)
+            self._suggest(case, replies[0], agent_name, True, shown, offers)
 
     def suggestion(
         self, case: Case, suggestion_id: str, agent_name: str | None, once: bool
     ) -> bool:
         """Post a suggestion; False if the playbook has none by that id (or, `once`, if it
         was posted before)."""
+        return self._suggest(case, suggestion_id, agent_name, once)
+
+    def _suggest(
+        self,
+        case: Case,
+        suggestion_id: str,
+        agent_name: str | None,
+        once: bool,
+        shown: set[str] | None = None,
+        offers: str | None = None,
+    ) -> bool:
+        """`suggestion`, given what is known: `shown` the suggestion ids posted (None: look
+        them up; one posted here is added), `offers` what the agent offered (None: look it
+        up on the timeline)."""
         suggestion = self.playbook_for(case).suggestions.get(suggestion_id)
-        if suggestion is None or (once and suggestion_id in self.posted(case.id)[1]):
+        if suggestion is None:
             return False
-        offers = offers_typed(self.store.events(case.id))
+        if once:
+            if shown is None:
+                shown = self.posted(case.id)[1]
+            if suggestion_id in shown:
+                return False
+        if offers is None:
+            offers = offers_typed(self.store.events(case.id))
         card = suggestion_card(
             case, suggestion, self.library.rules, self.config.guidance, agent_name, offers
         )
         self.store.enqueue(case, card, self.clock.now(), step_id=suggestion_id)
+        if shown is not None:
+            shown.add(suggestion_id)
         return True
 
     def advance(self, case: Case, agent_name: str | None) -> None:

@@ -1,0 +1,58 @@
+"""The SQL of the hot path's writes (opening a case), as fixed text.
+
+`SqliteStore` runs these on sqlite-utils' own connection: the same text each time, so
+sqlite3's statement cache keeps each one compiled, and no table is looked up first.
+"""
+
+from __future__ import annotations
+
+SEEN_INSERT = "INSERT INTO seen_events (platform, event_id, at) VALUES (?, ?, ?)"
+CASE_INSERT = (
+    "INSERT INTO cases (platform, channel_id, message_id, thread_id, customer_id, "
+    "customer_name, text, status, playbook_id, language, reason, kind, intensity, impact, "
+    "reading, flags, opened_at, updated_at, posted_at, staff_channel_id) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+# Positions continue after the case's last step; a step it has already is kept (its place
+# is skipped). SQLite reads the whole SELECT before writing, as it reads the same table.
+STEPS_INSERT = (
+    "INSERT OR IGNORE INTO case_steps (case_id, step_id, position, state) "
+    "SELECT ?1, j.value, last.n + j.key + 1, 'pending' FROM json_each(?2) j, "
+    "(SELECT coalesce(max(position), 0) AS n FROM case_steps WHERE case_id = ?1) last "
+    "ORDER BY j.key"
+)
+EVENT_INSERT = (
+    "INSERT INTO events (case_id, at, actor_id, actor_name, kind, details) "
+    "VALUES (?, ?, ?, ?, ?, ?)"
+)
+REMINDER_INSERT = (
+    "INSERT INTO reminders (case_id, kind, due_at, status, note, created_by, created_at) "
+    "VALUES (?, ?, ?, 'pending', ?, ?, ?)"
+)
+# Outbox rows: ?1 platform, ?2 channel, ?3 thread (a staff card: the caller's copy of the
+# staff thread), ?4 case, ?5 kind, ?6 step, ?7 payload, ?8 edit of, ?9 created, ?10 ping.
+# Priority 0 (first) for a ping, and for every card of a case none of whose rows is sent.
+_FIRST = (
+    "CASE WHEN ?10 OR NOT EXISTS (SELECT 1 FROM outbox s WHERE s.case_id = ?4 "
+    "AND s.status = 'sent') THEN 0 ELSE 1 END"
+)
+_OUTBOX_COLUMNS = (
+    "INSERT INTO outbox (platform, channel_id, thread_id, thread_of, case_id, kind, step_id, "
+    "payload, edit_of, status, attempts, created_at, priority) "
+)
+OUTBOX_INSERT = (
+    _OUTBOX_COLUMNS + f"VALUES (?1, ?2, ?3, NULL, ?4, ?5, ?6, ?7, ?8, 'pending', 0, ?9, {_FIRST})"
+)
+# A staff card goes in the staff thread once its opener is posted, else it names the
+# opener's row to take the thread from when that is sent.
+STAFF_OUTBOX_INSERT = (
+    _OUTBOX_COLUMNS + "SELECT ?1, ?2, t.thread, CASE WHEN t.thread IS NULL THEN "
+    "(SELECT min(id) FROM outbox WHERE case_id = ?4 AND kind = 'opener') END, "
+    f"?4, ?5, ?6, ?7, ?8, 'pending', 0, ?9, {_FIRST} "
+    "FROM (SELECT coalesce((SELECT staff_thread_id FROM cases WHERE id = ?4), ?3) AS thread) t"
+)
+LONE_OUTBOX_INSERT = (
+    "INSERT INTO outbox (platform, channel_id, thread_id, case_id, kind, step_id, payload, "
+    "edit_of, status, attempts, created_at) "
+    "VALUES (?, ?, ?, NULL, ?, NULL, ?, NULL, 'pending', 0, ?)"
+)

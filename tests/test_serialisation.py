@@ -1,0 +1,91 @@
+"""Cards and readings are serialised by hand (no `dataclasses.asdict` on the hot path):
+the JSON must stay what `asdict` gave, and a field added later must not be dropped."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, fields
+
+from bot.core.base.cards import Action, ActionId, Attachment, Card, CardKind, Menu, MenuOption
+from bot.core.base.case import reading_from_json, reading_to_json
+from bot.core.base.model import (
+    CustomerKind,
+    History,
+    Impact,
+    Reading,
+    Reason,
+    Signal,
+    Subject,
+)
+
+FULL_CARD = Card(
+    CardKind.HEADER,
+    "Case #7 — billing",
+    ("one line", "two «lines»"),
+    quote="¡Quiero mi dinero!",
+    actions=(Action(ActionId.CLAIM, "Take it", "7"), Action(ActionId.RESOLVE, "Resolve", "7")),
+    footer="Sereno",
+    mentions=("U1", "U2"),
+    attachment=Attachment("case-7.md", "text/markdown", b"# Case 7\n\xe2\x82\xac"),
+    source=("C1", "1700000000.000100"),
+    menu=Menu(
+        ActionId.CORRECT_READING,
+        "Correct the reading…",
+        (MenuOption("7:reason=billing", "Billing", "Reason"), MenuOption("7:kind=rude", "Rude")),
+    ),
+)
+
+FULL_READING = Reading(
+    language="es",
+    language_confidence=0.93,
+    reason=Reason("billing"),
+    reason_evidence=(Signal("keyword", "cobrado"), Signal("keyword", "dos veces")),
+    kind=CustomerKind("rude"),
+    kind_evidence=(Signal("insult", "ladrones"),),
+    intensity=3,
+    intensity_evidence=(Signal("capitals", "DOS VECES"),),
+    impact=Impact("high"),
+    impact_evidence=(Signal("intensity", "3/3"),),
+    history=History(earlier_cases=2, resolved=1, let_go=0, still_open=1, chronic=True),
+    order_ref="48213",
+    flags=frozenset({"public-threat", "leave-threat"}),
+    subject=Subject("card"),
+    subject_evidence=(Signal("keyword", "tarjeta"),),
+    corrected=(("reason", "ana"),),
+)
+
+
+def _as_asdict_gave(card: Card) -> dict[str, object]:
+    data = asdict(card)
+    data["attachment"] = card.attachment.to_dict() if card.attachment else None
+    return json.loads(json.dumps(data, ensure_ascii=False))
+
+
+def test_a_card_serialises_as_asdict_did_and_reads_back() -> None:
+    for card in (FULL_CARD, Card(CardKind.STEP, "Step 1 of 3")):
+        raw = card.to_json()
+        assert json.loads(raw) == _as_asdict_gave(card)
+        assert Card.from_json(raw) == card
+
+
+def test_every_card_field_is_serialised() -> None:
+    assert set(json.loads(FULL_CARD.to_json())) == {f.name for f in fields(Card)}
+    assert set(json.loads(FULL_CARD.to_json())["menu"]) == {f.name for f in fields(Menu)}
+    option = json.loads(FULL_CARD.to_json())["menu"]["options"][0]
+    assert set(option) == {f.name for f in fields(MenuOption)}
+    assert set(json.loads(FULL_CARD.to_json())["actions"][0]) == {f.name for f in fields(Action)}
+
+
+def test_a_reading_serialises_as_asdict_did_and_reads_back() -> None:
+    expected = asdict(FULL_READING)
+    expected["flags"] = sorted(FULL_READING.flags)
+    raw = reading_to_json(FULL_READING)
+    assert json.loads(raw) == json.loads(json.dumps(expected, ensure_ascii=False))
+    assert reading_from_json(raw) == FULL_READING
+
+
+def test_every_reading_field_is_serialised() -> None:
+    data = json.loads(reading_to_json(FULL_READING))
+    assert set(data) == {f.name for f in fields(Reading)}
+    assert set(data["history"]) == {f.name for f in fields(History)}
+    assert set(data["reason_evidence"][0]) == {f.name for f in fields(Signal)}
