@@ -8,7 +8,7 @@ would be. Both sizes are shaped by the same rules, from a case's number alone:
 
 - a team opens SEED / 30 cases a day: 1k cases are a month, 100k some eight years;
   every timestamp of a case and its rows moves back by its age;
-- cases of the last OPEN_DAYS days are open, as is one in 500 older ones (forgotten);
+- cases of the last OPEN_DAYS days are open, as is one in 100 older ones (forgotten);
   the rest are closed (70%), resolved, let go or dismissed; their reminders are done and
   every outbox row is sent.
 
@@ -32,7 +32,7 @@ SEED, QUICK_SEED = 1_000, 200
 LARGE, QUICK_LARGE = 100_000, 2_000
 DAYS_PER_SEED = 30
 OPEN_DAYS = 3
-FORGOTTEN_EVERY = 500
+FORGOTTEN_EVERY = 100
 TABLES = ("cases", "case_steps", "events", "reminders", "outbox")
 
 

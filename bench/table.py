@@ -80,7 +80,7 @@ def figure(value: float, unit: str) -> str:
         return f"{value * 1e3:.0f} µs"
     if unit in ("B", "KB", "MB") or value >= 100:
         return f"{value:,.0f} {unit}".strip()
-    return f"{value:.2f} {unit}".strip() if value < 1 else f"{value:.1f} {unit}".strip()
+    return f"{value:.2f} {unit}".strip() if value < 10 else f"{value:.1f} {unit}".strip()
 
 
 def median(values: Sequence[float]) -> float:

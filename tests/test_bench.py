@@ -85,11 +85,11 @@ def test_the_readme_table_is_regenerated_and_the_rest_kept(
 def test_without_markers_the_table_goes_before_the_first_section(tmp_path: Path) -> None:
     readme = tmp_path / "README.md"
     readme.write_text("# Benchmarks\n\nIntro.\n\n## Older figures\n\nKept.\n", encoding="utf-8")
-    row = ratio_row("x", "a thing", 3.3, 2.0, "ms", 1.5)
+    row = ratio_row("x", "a thing", 33.0, 20.0, "ms", 1.5)
     write_readme(readme, markdown([row], "heading"))
     text = readme.read_text(encoding="utf-8")
     assert text.startswith("# Benchmarks\n\nIntro.\n\n## Issue 15")
     assert text.index(END) < text.index("## Older figures") and text.endswith("Kept.\n")
-    assert "| a thing | 3.3 ms | 2.0 ms | 1.65× | ≤ 1.5× | ✗ |" in text
+    assert "| a thing | 33.0 ms | 20.0 ms | 1.65× | ≤ 1.5× | ✗ |" in text
     write_readme(readme, markdown([row], "again"))  # a second run replaces, never adds
     assert readme.read_text(encoding="utf-8").count(START) == 1
