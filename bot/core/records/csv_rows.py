@@ -3,21 +3,21 @@
 from __future__ import annotations
 
 import csv
-import io
 import json
 from collections.abc import Iterable, Iterator
 from datetime import datetime
+from types import SimpleNamespace
 from typing import Any, NamedTuple
 
 from bot.core.base.case import Case, Event, EventKind
 from bot.core.base.store_port import CaseStore
 from bot.core.records.facts import (
-    durations,
     iso,
     remedies,
     remedies_total,
     satisfaction,
-    story,
+    spans,
+    story_marked,
 )
 
 #: Write the text with this encoding: the BOM makes spreadsheets read UTF-8 (emoji, accents).
@@ -66,20 +66,14 @@ def safe(value: Any) -> str:
 def csv_lines(header: Iterable[str], rows: Iterable[Iterable[Any]]) -> Iterator[str]:
     """CSV text one line at a time, header first, as the rows come: minimal quoting,
     CRLF line ends, every cell made safe."""
-    out = io.StringIO(newline="")
-    writer = csv.writer(out, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
+    written: list[str] = []  # the csv module writes each row with one write() call
+    writer = csv.writer(SimpleNamespace(write=written.append), lineterminator="\r\n")
     writer.writerow(list(header))
-    yield _take(out)
-    for row in rows:
-        writer.writerow([safe(v) for v in row])
-        yield _take(out)
-
-
-def _take(out: io.StringIO) -> str:
-    text = out.getvalue()
-    out.seek(0)
-    out.truncate()
-    return text
+    yield written.pop()
+    for row in rows:  # numbers and None are written as safe() writes them: no call for them
+        writer.writerow([v if v is None or type(v) is int else safe(v) for v in row])
+        yield "".join(written)
+        written.clear()
 
 
 def write_rows(header: Iterable[str], rows: Iterable[Iterable[Any]]) -> str:
@@ -146,15 +140,19 @@ def case_row(store: CaseStore, case: Case, now: datetime) -> list[Any]:
 
 def case_cells(line: CaseLine, events: list[Event], now: datetime) -> list[Any]:
     """One case's cells, from its line and its timeline (only ROW_EVENTS are looked at)."""
-    found = remedies(events) if events else []
-    total = "; ".join(f"{t['amount']} {t['currency']}".strip() for t in remedies_total(found))
-    sat = satisfaction(events) if events else None
-    spans = durations(line, now)
+    first, resolution, _, open_for = spans(line, now)
+    if events:
+        found = remedies_total(remedies(events))
+        total = "; ".join(f"{t['amount']} {t['currency']}".strip() for t in found)
+        sat = satisfaction(events)
+        score = sat["score"] if sat else None
+    else:  # most cases: nothing given, never asked
+        total, score = "", None
     return [
         line.id,
         line.status,
         line.opened_iso,
-        spans["first_response_seconds"],
+        first,
         line.resolved_iso,
         line.reason,
         line.kind,
@@ -165,10 +163,10 @@ def case_cells(line: CaseLine, events: list[Event], now: datetime) -> list[Any]:
         line.assignee_name,
         line.channel_id,
         total,
-        sat["score"] if sat else None,
-        story(line, events)["marked"],
-        spans["resolution_seconds"],
-        spans["open_for_seconds"],
+        score,
+        story_marked(line, events),
+        resolution,
+        open_for,
     ]
 
 

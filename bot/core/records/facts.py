@@ -113,12 +113,17 @@ def _score(raw: Any) -> int | None:
         return None
 
 
+def story_marked(case: CaseTimes, events: list[Event]) -> bool:
+    """Whether the case is a success story (marked on its timeline or flagged)."""
+    return "story" in case.flags or any(e.kind is EventKind.STORY_MARKED for e in events)
+
+
 def story(case: CaseTimes, events: list[Event]) -> dict[str, Any]:
     """Whether the case is a success story, and who marked it when."""
     marks = [e for e in events if e.kind is EventKind.STORY_MARKED]
     first = marks[0] if marks else None
     return {
-        "marked": bool(marks) or "story" in case.flags,
+        "marked": story_marked(case, events),
         "at": iso(first.at) if first else None,
         "by": first.actor_name if first else None,
     }
@@ -146,15 +151,28 @@ def outcome(case: Case, events: list[Event]) -> dict[str, Any]:
     }
 
 
+_RESOLVED = frozenset({Status.RESOLVED, Status.CLOSED})
+_CLOSED = frozenset({Status.CLOSED, Status.LET_GO, Status.DISMISSED})
+_OPEN = frozenset(OPEN)
+
+
+def spans(case: CaseTimes, now: datetime) -> tuple[int | None, int | None, int | None, int | None]:
+    """`durations` as a tuple (first response, resolution, close, open for), for a long list."""
+    opened, status = case.opened_at, case.status
+    return (
+        seconds_between(opened, case.first_response_at),
+        seconds_between(opened, case.resolved_at) if status in _RESOLVED else None,
+        seconds_between(opened, case.closed_at) if status in _CLOSED else None,
+        seconds_between(opened, now) if status in _OPEN else None,
+    )
+
+
 def durations(case: CaseTimes, now: datetime) -> dict[str, int | None]:
     """Seconds to first response, resolution and close; None when not (or no longer) so."""
-    resolved = case.status in (Status.RESOLVED, Status.CLOSED)
-    closed = case.status in (Status.CLOSED, Status.LET_GO, Status.DISMISSED)
+    first, resolution, close, open_for = spans(case, now)
     return {
-        "first_response_seconds": seconds_between(case.opened_at, case.first_response_at),
-        "resolution_seconds": seconds_between(case.opened_at, case.resolved_at)
-        if resolved
-        else None,
-        "close_seconds": seconds_between(case.opened_at, case.closed_at) if closed else None,
-        "open_for_seconds": seconds_between(case.opened_at, now) if case.status in OPEN else None,
+        "first_response_seconds": first,
+        "resolution_seconds": resolution,
+        "close_seconds": close,
+        "open_for_seconds": open_for,
     }
