@@ -1,0 +1,174 @@
+"""Start-up loads what serving needs and nothing heavy (issue 15: start-up and idle memory).
+
+No timing here (that is bench/startup.py): what is imported, what is loaded, and when.
+- the start path (the entry, the served process, both platforms, the wiring) imports no
+  matplotlib, numpy, PIL, pandas or dateparser, even with numpy installed, and builds the
+  App without loading the language models;
+- a served `sereno` subprocess warms up (the models, the texts, a reading) only after its
+  port answers, off the event loop's thread, and has still mapped none of those libraries
+  after its first complaint;
+- the detector loads its models on first use, once, however many threads ask.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+import sereno_main
+from bot.__main__ import _parser
+from bot.langdetect import LinguaDetector
+from handlers.console import DEFAULT_CUSTOMER
+from tests.acceptance.chat import NO_FLOOD_LIMIT
+from tests.acceptance.served import START_WITHIN, Served, listening, until
+from tests.acceptance.slack_chat import SlackChat
+from tests.fakes.slack_api import FakeSlack
+
+ROOT = Path(__file__).resolve().parent.parent
+#: Libraries start-up must not load (top-level module names).
+HEAVY = ("matplotlib", "numpy", "PIL", "pandas", "dateparser")
+#: Their compiled parts, as they appear in a process's memory map (/proc/<pid>/maps).
+HEAVY_FILES = ("/matplotlib/", "/numpy/", "/PIL/", "/pandas/")
+WARMED = "ready for the first complaint"
+START_PATH = """
+import json, sys, threading
+from bot.lean_imports import import_sqlite_utils
+import_sqlite_utils()
+import bot.__main__, bot.serve, handlers.slack.runner, handlers.discord.runtime
+from bot.settings import Settings
+from bot.wiring import build
+app = build(Settings.from_env({"SERENO_DB": sys.argv[1]}))
+print(json.dumps({"modules": sorted(sys.modules), "loaded": app.engine.detector.loaded,
+                  "threads": [t.name for t in threading.enumerate()]}))
+"""
+
+
+def test_the_start_path_imports_nothing_heavy_and_loads_no_models(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", START_PATH, str(tmp_path / "s.db")],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+        check=True,
+    )
+    seen = json.loads(done.stdout)
+    heavy = sorted({m.split(".")[0] for m in seen["modules"]} & set(HEAVY))
+    assert heavy == []
+    assert "handlers.console" not in seen["modules"]  # the console only when it runs
+    assert seen["loaded"] is False
+    assert seen["threads"] == ["MainThread"]  # and nothing warming up yet
+
+
+def test_numpy_is_installed_here_so_the_check_above_means_something() -> None:
+    code = "import numpy, sqlite_utils.db; print(sqlite_utils.db.np is not None)"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.stdout.strip() == "True", done.stderr  # sqlite-utils alone does import it
+
+
+def test_sqlite_utils_imported_lean_leaves_numpy_importable() -> None:
+    code = (
+        "import sys; from bot.lean_imports import import_sqlite_utils; import_sqlite_utils(); "
+        "import sqlite_utils.db; print(sqlite_utils.db.np is None, 'numpy' in sys.modules); "
+        "import numpy; print(numpy.__name__)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60
+    )
+    assert done.stdout.split() == ["True", "False", "numpy"], done.stderr
+
+
+def _mapped_heavy(pid: int) -> list[str]:
+    maps = Path(f"/proc/{pid}/maps").read_text()
+    return sorted({part for part in HEAVY_FILES if part in maps})
+
+
+@pytest.mark.skipif(not Path("/proc/self/maps").exists(), reason="reads /proc/<pid>/maps")
+async def test_a_served_sereno_warms_up_after_it_listens_and_maps_nothing_heavy(
+    tmp_path: Path,
+) -> None:
+    async with FakeSlack(users={"U-lucia": "Lucía", "U-ana": "ana"}) as fake:
+        chat = SlackChat(fake, socket_mode=False)
+        config = {**chat.settings(), **NO_FLOOD_LIMIT, "SERENO_DB": str(tmp_path / "s.db")}
+        config["SERENO_LOG_LEVEL"] = "INFO"
+        served = Served(tmp_path, config)
+        chat.attach(served)
+        try:
+            await served.start()
+            await listening(chat.port, served)
+            stderr = await until(
+                lambda: served.stderr() if WARMED in served.stderr() else "",
+                timeout=START_WITHIN,
+                what="the warm-up's log line",
+                served=served,
+            )
+            # The port was announced before the warm-up began, which ran off the loop.
+            assert stderr.index("Events API at") < stderr.index(WARMED)
+            assert served.process is not None
+            assert _mapped_heavy(served.process.pid) == []
+            thread = await chat.complain(
+                "Llevo tres semanas esperando mi reembolso, nadie contesta"
+            )
+            assert thread.case == 1
+            assert _mapped_heavy(served.process.pid) == []
+        finally:
+            await served.close()
+
+
+def test_the_detector_loads_its_models_on_first_use_once() -> None:
+    detector = LinguaDetector(["es", "en"])
+    assert not detector.loaded
+    results: list[tuple[str | None, float]] = []
+    workers = [
+        threading.Thread(target=lambda: results.append(detector.detect("where is my refund")))
+        for _ in range(4)
+    ]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=60)
+    assert detector.loaded
+    assert [code for code, _ in results] == ["en"] * 4
+    model = detector._detector
+    detector.warm()
+    assert detector._detector is model  # warm after use builds nothing new
+
+
+def test_a_one_language_detector_never_loads_models() -> None:
+    detector = LinguaDetector(["es"])
+    detector.warm()
+    assert detector.detect("hola, ¿dónde está mi pedido?") == ("es", 1.0)
+    assert not detector.loaded
+
+
+def test_the_console_s_default_customer_is_the_one_its_help_names() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "console", "--help"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+        check=True,
+    )
+    assert f"(default: {DEFAULT_CUSTOMER};" in " ".join(done.stdout.split())
+    assert _parser().parse_args(["console"]).customer is None  # the console fills it in
+
+
+def test_the_clash_check_reads_record_when_there_is_no_top_level_txt(tmp_path: Path) -> None:
+    class Dist:
+        def __init__(self, files: dict[str, str]) -> None:
+            self.files = files
+
+        def read_text(self, name: str) -> str | None:
+            return self.files.get(name)
+
+    record = 'storage/__init__.py,sha256=x,1\n"bot.py",,\nbotany/x.py,,\nhandlers.txt,,\n'
+    shipped = sereno_main._shipped
+    assert shipped(Dist({"RECORD": record})) == ["bot", "storage"]  # type: ignore[arg-type]
+    assert shipped(Dist({"top_level.txt": "playbooks\nx\n"})) == ["playbooks"]  # type: ignore[arg-type]
+    assert shipped(Dist({})) == []  # type: ignore[arg-type]
