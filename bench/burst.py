@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 
 from bench import served
-from bench.table import Row, limit_row, ratio_row
+from bench.table import Row, figure, limit_row, ratio_row
 
 QUICK_EVENTS, QUICK_BURST = 5, 60
 FIRST_POST_LIMIT_S = 1.0
@@ -48,7 +48,7 @@ def rows(quick: bool = False) -> list[Row]:
         limit_row(
             "burst_first_post", f"{burst_label}: first event → first post",
             s["burst_first_post_s"], "s", FIRST_POST_LIMIT_S,
-            f"Bolt {b['burst_first_post_s'] * 1e3:.0f} ms",
+            f"Bolt {figure(b['burst_first_post_s'], 's')}",
         ),
         ratio_row(
             "burst_all_answered", f"{burst_label}: every complaint has its first post after",

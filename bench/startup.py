@@ -19,7 +19,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from bench import served
+from bench import apps, served
 from bench.table import Row, limit_row, median, ratio_row
 from tests.fakes.slack_api import FakeSlack
 from tests.support import free_port
@@ -38,16 +38,16 @@ def sereno_command() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "bot"]
 
 
-def start_slack_http(fake: FakeSlack, tmp: Path) -> served.Served:
+def start_slack_http(fake: FakeSlack, tmp: Path) -> apps.Served:
     """`sereno slack --http` on a free port, configured by the environment."""
     port = free_port()
-    env = served.base_env(fake, port) | {
-        "SERENO_SLACK_CHANNELS": served.CHANNEL,
+    env = apps.base_env(fake, port) | {
+        "SERENO_SLACK_CHANNELS": apps.CHANNEL,
         "SERENO_SLACK_AGENTS": "*",
         "SERENO_DB": str(tmp / f"slack-{port}.db"),
     }
     argv = [*sereno_command(), "slack", "--http", "--host", "127.0.0.1", "--port", str(port)]
-    return served.spawn("sereno-slack", argv, env, tmp, port)
+    return apps.spawn("sereno-slack", argv, env, tmp, port)
 
 
 def rss_mb(pid: int) -> float:
@@ -61,11 +61,11 @@ def rss_mb(pid: int) -> float:
 async def idle_rss(pid: int) -> float:
     """VmRSS once the process has used no CPU for IDLE_FOR seconds (or after IDLE_WAIT)."""
     deadline = time.monotonic() + IDLE_WAIT
-    last = served.cpu_seconds(pid)
+    last = apps.cpu_seconds(pid)
     quiet_since = time.monotonic()
     while time.monotonic() < deadline:
         await asyncio.sleep(0.1)
-        now = served.cpu_seconds(pid)
+        now = apps.cpu_seconds(pid)
         if now != last:
             last, quiet_since = now, time.monotonic()
         elif time.monotonic() - quiet_since >= IDLE_FOR:
@@ -84,13 +84,13 @@ def stop(process: subprocess.Popen[bytes]) -> None:
 
 
 async def served_start(
-    start: Callable[[FakeSlack, Path], served.Served], fake: FakeSlack, tmp: Path
+    start: Callable[[FakeSlack, Path], apps.Served], fake: FakeSlack, tmp: Path
 ) -> tuple[float, float]:
     """Seconds from spawn to listening, and idle MB after."""
     began = time.monotonic()
     app = start(fake, tmp)
     try:
-        await served.wait_listening(app)
+        await apps.wait_listening(app)
         took = time.monotonic() - began
         return took, await idle_rss(app.process.pid)
     finally:
@@ -140,7 +140,7 @@ async def measure(rounds: int) -> dict[str, list[float]]:
                     if name == "console":
                         keep(name, await console_start(Path(tmp)))
                     else:
-                        start = start_slack_http if name == "slack" else served.start_reference
+                        start = start_slack_http if name == "slack" else apps.start_reference
                         keep(name, await served_start(start, fake, Path(tmp)))
     return out
 
