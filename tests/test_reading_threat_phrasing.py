@@ -144,6 +144,14 @@ def rules() -> ReadingRules:
         ("Writing a letter to the editor.", "en", "public-threat", "Writing a letter"),
         ("The FAA will hear about this.", "en", "legal-threat", "FAA will hear"),
         ("I'm owed compensation under EU rules.", "en", "legal-threat", "under EU rules"),
+        (
+            "@united @[name] @[name] @[name] look at this queue",
+            "en",
+            "public-threat",
+            "name] @[name",
+        ),
+        ("Still no word from the DOT on my complaint.", "en", "legal-threat", "no word from the"),
+        ("I emailed the FAA about the tarmac delay.", "en", "legal-threat", "emailed the FAA"),
         ("Trataré de que nadie de mi barrio vaya.", "es", "public-threat", "Trataré de que"),
     ],
 )
@@ -206,6 +214,8 @@ def test_a_threat_phrased_in_other_words_is_read(
         ("I want the agent to see this photo.", "en"),
         ("Can you send the paper receipt?", "en"),
         ("And I'm out $200 for the hotel.", "en"),
+        ("@united @[name] thanks for the help", "en"),
+        ("Still no word from the airline about my bag.", "en"),
     ],
 )
 def test_words_near_a_threat_pattern_are_no_threat(
