@@ -15,18 +15,10 @@ from pathlib import Path
 
 import pytest
 
+from bench.suite import GROUP_OF, selection
 from bench.table import END, START, Row, markdown, ratio_row, write_readme
 
 ROOT = Path(__file__).resolve().parent.parent
-#: Every row of issue 15's table, by key.
-ROWS = (
-    "open_case", "open_case_raw", "open_case_floor", "sql_statements",
-    "startup", "startup_rss", "console_start", "console_rss",
-    "first_complaint", "guidance_p50", "guidance_p95", "burst_cpu", "burst_ack_p95",
-    "burst_first_post", "burst_all_answered", "db_bytes_per_case",
-    "scale_list", "scale_due", "scale_show", "scale_report", "scale_history",
-    "export", "install_venv", "install_charts",
-)  # fmt: skip
 SUITE_TIMEOUT = 900
 
 
@@ -57,7 +49,7 @@ def quick_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path, Path
 def test_every_row_is_measured_with_its_goal(quick_run: tuple[str, Path, Path, str]) -> None:
     stdout, _, rows_file, _ = quick_run
     rows = {r["key"]: r for r in json.loads(rows_file.read_text(encoding="utf-8"))}
-    assert sorted(rows) == sorted(ROWS)
+    assert sorted(rows) == sorted(GROUP_OF)  # every row of issue 15, none twice
     for row in rows.values():
         assert row["goal"], row
         line = Row(**row).line()
@@ -93,3 +85,12 @@ def test_without_markers_the_table_goes_before_the_first_section(tmp_path: Path)
     assert "| a thing | 33.0 ms | 20.0 ms | 1.65× | ≤ 1.5× | ✗ |" in text
     write_readme(readme, markdown([row], "again"))  # a second run replaces, never adds
     assert readme.read_text(encoding="utf-8").count(START) == 1
+
+
+def test_only_takes_groups_and_rows_in_the_suites_order() -> None:
+    assert selection(["scale_due", "open_case", "scale_list"]) == {
+        "open_case": None,
+        "scale": {"scale_due", "scale_list"},
+    }
+    assert selection(["export", "scale", "scale_due"])["scale"] is None
+    assert list(selection(None)) == ["open_case", "startup", "served", "scale", "export", "install"]
