@@ -24,6 +24,7 @@ def rows(quick: bool = False) -> list[Row]:
     r = asyncio.run(served.measure(events, burst))
     s, b = r["sereno"], r["reference"]
     burst_label = f"a {burst:,}-event burst"
+    tables = ", ".join(f"{t} {b:,.0f}" for t, b in list(r["db_bytes_by_table"].items())[:5])
     return [
         ratio_row(
             "first_complaint", "first complaint after start-up vs later ones (Sereno, p50)",
@@ -57,6 +58,6 @@ def rows(quick: bool = False) -> list[Row]:
         limit_row(
             "db_bytes_per_case", "database bytes per typical case, inbox included",
             s["db_bytes_per_case"], "B", BYTES_PER_CASE_LIMIT,
-            f"after this run's {events + 1 + burst:,} complaints",
+            f"after this run's {events + 1 + burst:,} complaints: {tables}",
         ),
     ]  # fmt: skip

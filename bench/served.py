@@ -25,7 +25,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import sqlite3
 import sys
 import tempfile
 import time
@@ -35,6 +34,7 @@ from typing import Any
 
 import aiohttp
 
+from bench import db_size
 from bench.apps import (
     CHANNEL,
     SECRET,
@@ -46,7 +46,6 @@ from bench.apps import (
     spawn,
     start_reference,
 )
-from storage.db import open_database
 from tests.fakes import slack_payloads as sp
 from tests.fakes.slack_api import FakeSlack
 from tests.support import free_port
@@ -196,33 +195,12 @@ async def measure(events: int = EVENTS, burst: int = BURST) -> dict[str, Any]:
                 fake.reset()
                 async with serving(start, fake, Path(tmp)) as served:
                     results[name] = await measure_app(driver, served, events, burst)
-            results["sereno"]["db_bytes_per_case"] = bytes_per_case(Path(tmp) / "sereno.db")
+            size = db_size.per_case(Path(tmp) / "sereno.db")
+            results["sereno"]["db_bytes_per_case"] = size.pop("total")
+            results["db_bytes_by_table"] = size
     sereno, reference = results["sereno"], results["reference"]
     results["ratio"] = {key: sereno[key] / reference[key] for key in reference}
     return results
-
-
-def used_bytes(path: Path) -> tuple[int, int]:
-    """Bytes of the file in use (free pages left out, the WAL folded in), and its cases."""
-    conn = sqlite3.connect(str(path))
-    try:
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        pages, free, size = (
-            conn.execute(f"PRAGMA {name}").fetchone()[0]
-            for name in ("page_count", "freelist_count", "page_size")
-        )
-        cases = conn.execute("SELECT count(*) FROM cases").fetchone()[0]
-    finally:
-        conn.close()
-    return (pages - free) * size, cases
-
-
-def bytes_per_case(path: Path) -> float:
-    """What each case adds to the file: its bytes in use past an empty database's."""
-    empty = path.with_name("empty.db")
-    open_database(empty).close()
-    used, cases = used_bytes(path)
-    return (used - used_bytes(empty)[0]) / max(cases, 1)
 
 
 LABELS = {
