@@ -3,7 +3,7 @@
 No timing here (that is bench/startup.py): what is imported, what is loaded, and when.
 - the start path (the entry, the served process, both platforms, the wiring) imports no
   matplotlib, numpy, PIL, pandas or dateparser, even with numpy installed, and builds the
-  App without loading the language models;
+  App without loading the language models or looking for sqlite-utils plugins;
 - a served `sereno` subprocess warms up (the models, the texts, a reading) only after its
   port answers, off the event loop's thread, and has still mapped none of those libraries
   after its first complaint;
@@ -42,9 +42,11 @@ import_sqlite_utils()
 import bot.__main__, bot.serve, handlers.slack.runner, handlers.discord.runtime
 from bot.settings import Settings
 from bot.wiring import build
+import sqlite_utils.plugins
 app = build(Settings.from_env({"SERENO_DB": sys.argv[1]}))
 print(json.dumps({"modules": sorted(sys.modules), "loaded": app.engine.detector.loaded,
-                  "threads": [t.name for t in threading.enumerate()]}))
+                  "threads": [t.name for t in threading.enumerate()],
+                  "plugins": sqlite_utils.plugins._plugins_loaded}))
 """
 
 
@@ -63,6 +65,7 @@ def test_the_start_path_imports_nothing_heavy_and_loads_no_models(tmp_path: Path
     assert "handlers.console" not in seen["modules"]  # the console only when it runs
     assert seen["loaded"] is False
     assert seen["threads"] == ["MainThread"]  # and nothing warming up yet
+    assert seen["plugins"] is False  # sqlite-utils' plugin scan of every installed package
 
 
 def test_numpy_is_installed_here_so_the_check_above_means_something() -> None:
