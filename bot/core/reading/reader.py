@@ -21,12 +21,14 @@ from bot.core.reading.reason import read_reason, weigh_reasons
 from bot.core.reading.refs import find_order_ref
 from bot.core.reading.signals import intensity_of, intensity_signals
 from bot.core.reading.subject import read_subject, settle_subject
-from bot.core.reading.text import FoldedText, word_count
+from bot.core.reading.text import FoldedText, KeywordIndex, word_count
 
 __all__ = [
     "assess_history",
     "detect_language",
+    "folded_text",
     "intensity_of",
+    "keyword_index",
     "read_complaint",
     "read_kind",
     "read_reason",
@@ -44,6 +46,28 @@ DISCONTENT = (
 )  # fmt: skip
 #: Signal groups that also become case flags.
 READING_FLAGS = ("public-threat", "leave-threat", "legal-threat")
+
+
+#: Keyword indexes of the rules read lately, by the rules' id (the rules kept alive with them).
+_INDEXES: dict[int, tuple[ReadingRules, KeywordIndex]] = {}
+_MAX_INDEXES = 8
+
+
+def keyword_index(rules: ReadingRules) -> KeywordIndex:
+    """Every keyword list of the rules compiled into one index, once per rules object."""
+    known = _INDEXES.get(id(rules))
+    if known is not None and known[0] is rules:
+        return known[1]
+    if len(_INDEXES) >= _MAX_INDEXES:
+        _INDEXES.clear()
+    index = KeywordIndex.of_rules(rules)
+    _INDEXES[id(rules)] = (rules, index)
+    return index
+
+
+def folded_text(text: str, rules: ReadingRules) -> FoldedText:
+    """The text folded for reading, its keywords matched against the rules in one pass."""
+    return FoldedText.of(text, keyword_index(rules))
 
 
 def rule_languages(rules: ReadingRules) -> frozenset[str]:
@@ -75,7 +99,7 @@ def read_complaint(
 ) -> Reading:
     """Read a first complaint message; every part of the reading names its evidence."""
     language, confidence = detect_language(text, rules, detector, default_language)
-    folded = FoldedText.of(text)
+    folded = folded_text(text, rules)
     subject, subject_evidence = read_subject(folded, rules, language)
     intensity, groups = intensity_signals(folded, rules, language)
     discontent = tuple(s for name in DISCONTENT for s in groups.get(name, ()))

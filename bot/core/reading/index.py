@@ -1,0 +1,257 @@
+"""Keyword matching in one pass: every keyword list compiled once into an index, and each
+text's words walked once against it.
+
+`KeywordIndex` maps a word to the keywords that cannot match without it: each keyword is
+filed under its longest plain word, or, when it has none, under what its first word can be
+(a stem's prefix, a Snowball stem's first letters, a pattern's alternatives). `TextMatches`
+walks a text's distinct words once, keeps the keywords they file whose plain words are all
+in the text (a dozen of the rules' thousands), and checks only those, each once, however
+many lists hold it; a list then asks which of its keywords were found.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections.abc import Iterable, Mapping
+from dataclasses import fields, is_dataclass
+from typing import Any
+
+from bot.core.reading.keywords import (
+    SNOWBALL_MARK,
+    STEM_MARK,
+    WORD,
+    heads,
+    is_pattern,
+    keyword_words,
+    literal,
+    pattern_regex,
+    plain_words,
+    same_stem,
+)
+
+#: At most this many words, or lists, are remembered by an index (then it starts afresh).
+MAX_REMEMBERED = 50_000
+
+
+class WordIndex:
+    """The words of a folded text, where each one is, and where each distinct word occurs."""
+
+    def __init__(self, folded: str) -> None:
+        matches = list(WORD.finditer(folded))
+        self.words = [m.group() for m in matches]
+        self.spans = [m.span() for m in matches]
+        self.at: dict[str, list[int]] = {}
+        for index, word in enumerate(self.words):
+            self.at.setdefault(word, []).append(index)
+        self.vocabulary = sorted(self.at)
+        self._stems: dict[str, list[int]] = {}
+
+    def positions(self, word: str) -> list[int]:
+        """Where `word` occurs, in order; a stem (`devoluci*`) matches words starting with it,
+        a `reply~` word every word with its Snowball stem."""
+        if word.endswith(SNOWBALL_MARK):
+            return self._same_stem(word[:-1])
+        if not word.endswith(STEM_MARK):
+            return self.at.get(word, [])
+        if word not in self._stems:
+            prefix, found = word[:-1], []
+            for known in self.vocabulary[bisect_left(self.vocabulary, word[:-1]) :]:
+                if not known.startswith(prefix):
+                    break
+                found.extend(self.at[known])
+            self._stems[word] = sorted(found)
+        return self._stems[word]
+
+    def _same_stem(self, base: str) -> list[int]:
+        key = base + SNOWBALL_MARK
+        if key not in self._stems:
+            self._stems[key] = sorted(
+                position
+                for known, where in self.at.items()
+                if same_stem(known, base)
+                for position in where
+            )
+        return self._stems[key]
+
+    def _fits(self, index: int, word: str) -> bool:
+        known = self.words[index]
+        if word.endswith(SNOWBALL_MARK):
+            return same_stem(known, word[:-1])
+        return known.startswith(word[:-1]) if word.endswith(STEM_MARK) else known == word
+
+    def first(self, words: tuple[str, ...]) -> tuple[int, int] | None:
+        """Return the folded span where the words first follow one another, or None."""
+        last = len(words) - 1
+        for index in self.positions(words[0]):
+            if index + last >= len(self.words):
+                break
+            if all(self._fits(index + k, word) for k, word in enumerate(words[1:], 1)):
+                return self.spans[index][0], self.spans[index + last][1]
+        return None
+
+
+class KeywordIndex:
+    """Keyword lists compiled once: for a text's word, the keywords it may belong to, and
+    for each keyword, the lists that hold it (lists are numbered: a text sorts its hits by
+    list once). Lists are few and fixed (the rules'), so every list seen stays numbered."""
+
+    def __init__(self, lists: Iterable[tuple[str, ...]], *, strict: bool = False) -> None:
+        """Compile the lists; a list with a malformed keyword is left out (raised if `strict`)."""
+        self.known: set[str] = set()
+        #: The words a text must hold for each keyword to match (most keywords lack one).
+        self.needs: dict[str, frozenset[str]] = {}
+        #: Each keyword's lists: (list number, place in that list).
+        self.member: dict[str, list[tuple[int, int]]] = {}
+        #: How many lists are numbered.
+        self.lists = 0
+        self._exact: dict[str, list[str]] = {}
+        self._prefix: dict[str, list[str]] = {}
+        self._snowball: dict[str, list[tuple[str, str]]] = {}
+        self._words: dict[str, frozenset[str]] = {}
+        self._numbers: dict[tuple[str, ...], int | None] = {}
+        self._by_id: dict[int, tuple[tuple[str, ...], int | None]] = {}
+        for keywords in lists:
+            try:
+                compiled = [(keyword, heads(keyword)) for keyword in keywords]
+            except ValueError:
+                if strict:
+                    raise
+                continue
+            for keyword, starts in compiled:
+                self._learn(keyword, starts)
+            self.number(keywords)
+        self._lengths = sorted({len(prefix) for prefix in self._prefix})
+
+    @classmethod
+    def of_rules(cls, rules: object) -> KeywordIndex:
+        """Compile every keyword list found in reading rules (any tuple of strings in them)."""
+        return cls(_string_tuples(rules))
+
+    def _learn(self, keyword: str, starts: tuple[str, ...]) -> None:
+        if keyword in self.known:
+            return
+        self.known.add(keyword)
+        self.member[keyword] = []
+        needs = self.needs[keyword] = plain_words(keyword)
+        # a keyword is looked for when its longest plain word is in the text (rarer than a
+        # first "no" or "the"); without one, by what its first word can be
+        for anchor in (max(sorted(needs), key=len),) if needs else starts:
+            if anchor.endswith(SNOWBALL_MARK):
+                base = anchor[:-1]
+                self._snowball.setdefault(base[:2], []).append((base, keyword))
+            elif anchor.endswith(STEM_MARK):
+                self._prefix.setdefault(anchor[:-1], []).append(keyword)
+            else:
+                self._exact.setdefault(anchor, []).append(keyword)
+
+    def starting(self, word: str) -> frozenset[str]:
+        """The keywords a text holding `word` may match (remembered: words recur)."""
+        found = self._words.get(word)
+        if found is None:
+            keywords = list(self._exact.get(word, ()))
+            for length in self._lengths:
+                if length > len(word):
+                    break
+                keywords += self._prefix.get(word[:length], ())
+            for base, keyword in self._snowball.get(word[:2], ()):
+                if same_stem(word, base):
+                    keywords.append(keyword)
+            found = frozenset(keywords)
+            if len(self._words) >= MAX_REMEMBERED:
+                self._words.clear()
+            self._words[word] = found
+        return found
+
+    def number(self, keywords: tuple[str, ...]) -> int | None:
+        """The list's number (a list of known keywords seen first gets the next one), or
+        None if the index lacks some of its keywords."""
+        seen = self._by_id.get(id(keywords))
+        if seen is not None and seen[0] is keywords:
+            return seen[1]  # the rules' own tuples: no hashing of a long tuple
+        number = self._numbers.get(keywords, -1)
+        if number == -1:
+            number = self._numbered(keywords)
+        if len(self._by_id) >= MAX_REMEMBERED:
+            self._by_id.clear()
+        self._by_id[id(keywords)] = (keywords, number)
+        return number
+
+    def _numbered(self, keywords: tuple[str, ...]) -> int | None:
+        number = None
+        if all(keyword in self.known for keyword in keywords):
+            number = self.lists
+            for place, keyword in enumerate(keywords):
+                self.member[keyword].append((number, place))
+            self.lists += 1  # after the places: a text counting this list sees all of them
+        self._numbers[keywords] = number
+        return number
+
+
+class TextMatches:
+    """One text's words walked once against an index: the keywords they may match, grouped
+    by list; each keyword checked once, when a list that holds it is asked for."""
+
+    def __init__(self, index: KeywordIndex, words: WordIndex, folded: str) -> None:
+        self.words, self.folded, self.index = words, folded, index
+        held = words.at.keys()
+        needs = index.needs
+        self.candidates: set[str] = {
+            keyword for keyword in set().union(*map(index.starting, held)) if needs[keyword] <= held
+        }
+        self._counted = index.lists
+        self._by_list: dict[int, list[tuple[int, str]]] = {}
+        for keyword in self.candidates:
+            for number, place in index.member[keyword]:
+                self._by_list.setdefault(number, []).append((place, keyword))
+        self._spans: dict[str, tuple[int, int] | None] = {}
+
+    def span(self, keyword: str) -> tuple[int, int] | None:
+        """The folded span of the keyword's first occurrence, or None."""
+        try:
+            return self._spans[keyword]
+        except KeyError:
+            pass
+        span: tuple[int, int] | None = None
+        if is_pattern(keyword):
+            head = literal(keyword)
+            if not head or head in self.folded:
+                found = pattern_regex(keyword).search(self.folded)
+                span = found.span() if found else None
+        else:
+            span = self.words.first(keyword_words(keyword))
+        self._spans[keyword] = span
+        return span
+
+    def found(self, number: int) -> list[tuple[int, str, tuple[int, int]]]:
+        """Each keyword of list `number` found: its place in the list and span, in order."""
+        if number >= self._counted:  # a list numbered after this text was walked
+            entries = [
+                (place, keyword)
+                for keyword in self.candidates
+                for listed, place in self.index.member[keyword]
+                if listed == number
+            ]
+        else:
+            entries = self._by_list.get(number, [])
+        hits = []
+        for place, keyword in entries:
+            span = self.span(keyword)
+            if span is not None:
+                hits.append((place, keyword, span))
+        hits.sort()
+        return hits
+
+
+def _string_tuples(obj: Any) -> Iterable[tuple[str, ...]]:
+    """Every non-empty tuple of strings inside dataclasses, mappings and tuples."""
+    if isinstance(obj, tuple) and obj and all(isinstance(item, str) for item in obj):
+        yield obj
+    elif isinstance(obj, Mapping):
+        for value in obj.values():
+            yield from _string_tuples(value)
+    elif isinstance(obj, tuple | list):
+        for item in obj:
+            yield from _string_tuples(item)
+    elif is_dataclass(obj) and not isinstance(obj, type):
+        for field in fields(obj):
+            yield from _string_tuples(getattr(obj, field.name))

@@ -1,0 +1,136 @@
+"""Keyword matching in one pass (issue 15): the rules' lists compiled once into an index,
+each text's words walked once. What the index finds must be exactly what each keyword,
+looked for on its own, finds."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from bot.core.guidance.playbook import ReadingRules
+from bot.core.reading.folding import fold, folded_with_origin
+from bot.core.reading.index import KeywordIndex, TextMatches
+from bot.core.reading.keywords import SNOWBALL_MARK, keyword_words, pattern_regex
+from bot.core.reading.reader import folded_text, keyword_index
+from bot.core.reading.text import FoldedText
+from playbooks.advice import load_advice_ids
+from playbooks.rules import RULES_FILE, load_rules
+
+LABELLED = Path(__file__).parent / "data" / "complaints.toml"
+
+
+@pytest.fixture(scope="module")
+def rules() -> ReadingRules:
+    return load_rules(RULES_FILE, load_advice_ids())
+
+
+def _alone(folded: FoldedText, keyword: str) -> tuple[str, int, int] | None:
+    """The keyword's first occurrence found the plain way: its regular expression over the
+    whole folded text, or, for a Snowball word, every run of words tried in turn."""
+    if SNOWBALL_MARK in keyword:
+        span = folded.index.first(keyword_words(keyword))
+    else:
+        match = pattern_regex(keyword).search(folded.folded)
+        span = match.span() if match else None
+    if span is None:
+        return None
+    start, end = folded.origin[span[0]], folded.origin[span[1] - 1] + 1
+    return folded.original[start:end], start, end
+
+
+def _lists(rules: ReadingRules) -> list[tuple[str, ...]]:
+    index_lists = []
+    for language in ("es", "en"):
+        index_lists += [words.get(language, ()) for words in rules.reasons.values()]
+        index_lists += [rule.cues.get(language, ()) for rule in rules.kinds.values()]
+        index_lists += [rule.keywords.get(language, ()) for rule in rules.subjects.values()]
+        for field in ("insults", "leave_threats", "public_threats", "legal_threats", "praise"):
+            index_lists.append(getattr(rules, field).get(language, ()))
+    return index_lists
+
+
+def test_the_index_finds_what_each_keyword_finds_alone(rules: ReadingRules) -> None:
+    texts = [c["text"] for c in tomllib.loads(LABELLED.read_text("utf-8"))["complaint"]]
+    texts += ["NOOOO VUELVOOOO a volar con ustedes #NeverAgain", "never flying with you again"]
+    checked = 0
+    for text in texts[::3]:
+        folded, alone = folded_text(text, rules), FoldedText.of(text)
+        for keywords in _lists(rules):
+            expected = [
+                (keyword, *found)
+                for keyword in keywords
+                if (found := _alone(alone, keyword)) is not None
+            ]
+            got = [(h.keyword, h.words, h.start, h.end) for h in folded.find_all(keywords)]
+            assert got == expected, (text, keywords[:3])
+            checked += len(expected)
+    assert checked > 100  # the texts do hold keywords: the comparison means something
+
+
+def test_a_keyword_is_filed_under_its_longest_plain_word() -> None:
+    index = KeywordIndex([("no me contestan", "no*", "(nunca|jamas) .. vuelvo", "reply~")])
+    assert index.starting("contestan") == {"no me contestan"}
+    assert "no me contestan" not in index.starting("no")
+    assert index.starting("nothing") == {"no*"}
+    assert index.starting("vuelvo") == {"(nunca|jamas) .. vuelvo"}
+    assert index.starting("replied") == {"reply~"}
+
+
+def test_a_text_checks_only_keywords_whose_plain_words_it_holds() -> None:
+    index = KeywordIndex([("no me contestan", "no me llega", "no*")])
+    folded = FoldedText.of("No me contestan nunca")
+    walk = TextMatches(index, folded.index, folded.folded)
+    assert walk.candidates == {"no me contestan", "no*"}
+
+
+def test_lists_share_one_walk_and_keep_their_own_order() -> None:
+    index = KeywordIndex([("late", "refund"), ("refund", "late", "refund")])
+    folded = FoldedText.of("Late again, and no refund.", index)
+    assert [h.keyword for h in folded.find_all(("late", "refund"))] == ["late", "refund"]
+    assert [h.keyword for h in folded.find_all(("refund", "late", "refund"))] == [
+        "refund",
+        "late",
+        "refund",
+    ]
+    assert len(folded._walks) == 1
+    # a list the index does not hold is compiled on its own, with the same answer
+    assert [h.words for h in folded.find_all(["again", "late"])] == ["again", "Late"]
+
+
+def test_each_find_returns_hits_of_its_own() -> None:
+    folded = FoldedText.of("late", KeywordIndex([("late",)]))
+    first, again = folded.find_all(("late",)), folded.find_all(("late",))
+    assert first == again and first[0] is not again[0]
+
+
+def test_a_malformed_list_the_index_left_out_still_raises() -> None:
+    index = KeywordIndex([("fine", "never .. .. again")])
+    assert not index.known
+    with pytest.raises(ValueError):
+        FoldedText.of("never again", index).find_all(("fine", "never .. .. again"))
+    with pytest.raises(ValueError):
+        KeywordIndex([("never .. .. again",)], strict=True)
+
+
+def test_the_rules_index_is_built_once_per_rules(rules: ReadingRules) -> None:
+    index = keyword_index(rules)
+    assert keyword_index(rules) is index
+    assert all(k in index.known for k in rules.leave_threats["es"])
+
+
+@pytest.mark.parametrize(
+    ("text", "folded", "origin"),
+    [
+        ("Ñandú", "nandu", (0, 1, 2, 3, 4)),
+        ("ﬁn", "fin", (0, 0, 1)),
+        ("STRASSE ß", "strasse ss", (0, 1, 2, 3, 4, 5, 6, 7, 8, 8)),
+        ("siiiii!!!", "si!!!", (0, 1, 6, 7, 8)),
+        ("BBB zzz", "bbb zzz", (0, 1, 2, 3, 4, 5, 6)),
+        ("Noooo, plééééase", "no, please", (0, 1, 5, 6, 7, 8, 9, 13, 14, 15)),
+    ],
+)
+def test_folding_drops_accents_case_and_stretching(text: str, folded: str, origin: tuple) -> None:
+    assert folded_with_origin(text) == (folded, origin)
+    assert fold(text) == folded
