@@ -3,9 +3,13 @@
 lingua's low-accuracy mode: trigram models only. Its high-accuracy mode loads five
 n-gram models per language (0.4–0.9 s and 60–95 MB for es + en) and reads the labelled
 set and the real corpus's tune part no better (100% either way); the trigram models
-load in about 30 ms and hold about 10 MB. They are loaded on first use, not when the
-detector is made, so nothing is paid before the process serves (`warm` loads them
-ahead of the first complaint).
+load in about 30 ms and hold about 10 MB. The price is on very short texts: the tune
+and labelled texts cut to their first 2 / 3 / 4 words read their language (with the
+reader's fall-back to the channel's language, English) 88.9 / 93.5 / 95.3% of the time,
+against 95.6 / 97.9 / 98.8% in high-accuracy mode; from six words on they agree.
+
+The models are loaded on first use, not when the detector is made, so nothing is paid
+before the process serves (`warm` loads them ahead of the first complaint).
 """
 
 from __future__ import annotations
