@@ -152,6 +152,8 @@ def rules() -> ReadingRules:
         ),
         ("Still no word from the DOT on my complaint.", "en", "legal-threat", "no word from the"),
         ("I emailed the FAA about the tarmac delay.", "en", "legal-threat", "emailed the FAA"),
+        ("I will never trust your airline again.", "en", "leave-threat", "I will never trust"),
+        ("We'll never hand you our dog again.", "en", "leave-threat", "ll never hand"),
         ("Trataré de que nadie de mi barrio vaya.", "es", "public-threat", "Trataré de que"),
     ],
 )
@@ -216,6 +218,8 @@ def test_a_threat_phrased_in_other_words_is_read(
         ("And I'm out $200 for the hotel.", "en"),
         ("@united @[name] thanks for the help", "en"),
         ("Still no word from the airline about my bag.", "en"),
+        ("I hope this never happens again to anyone.", "en"),
+        ("This will never happen again, they promised.", "en"),
     ],
 )
 def test_words_near_a_threat_pattern_are_no_threat(
