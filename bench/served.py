@@ -136,7 +136,7 @@ class Driver:
             first.setdefault(str(call.params.get("thread_ts")), call.time)
         return first
 
-    async def answered(self, stamps: list[str], timeout: float = 300.0) -> dict[str, float]:
+    async def answered(self, stamps: list[str], timeout: float = 600.0) -> dict[str, float]:
         """Wait until every thread got a post and the app has gone quiet."""
         deadline = time.monotonic() + timeout
         while True:
