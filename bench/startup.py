@@ -85,20 +85,22 @@ def stop(process: subprocess.Popen[bytes]) -> None:
 
 async def served_start(
     start: Callable[[FakeSlack, Path], apps.Served], fake: FakeSlack, tmp: Path
-) -> tuple[float, float]:
-    """Seconds from spawn to listening, and idle MB after."""
+) -> tuple[float, float, float]:
+    """Seconds from spawn to listening, idle MB after, and CPU seconds used to listen."""
     began = time.monotonic()
     app = start(fake, tmp)
     try:
         await apps.wait_listening(app)
         took = time.monotonic() - began
-        return took, await idle_rss(app.process.pid)
+        cpu = apps.cpu_seconds(app.process.pid)
+        return took, await idle_rss(app.process.pid), cpu
     finally:
         stop(app.process)
 
 
-async def console_start(tmp: Path) -> tuple[float, float]:
-    """Seconds from spawn to the console's first answer (to /help), and idle MB after."""
+async def console_start(tmp: Path) -> tuple[float, float, float]:
+    """Seconds from spawn to the console's first answer (to /help), idle MB after, and CPU
+    seconds used until the answer."""
     drop = ("SERENO_", "SLACK_", "DISCORD_")
     env = {k: v for k, v in os.environ.items() if not k.startswith(drop)}
     db = tmp / f"console-{time.monotonic_ns()}.db"
@@ -117,7 +119,8 @@ async def console_start(tmp: Path) -> tuple[float, float]:
         if not answer:
             raise RuntimeError("sereno console exited before answering /help")
         took = time.monotonic() - began
-        return took, await idle_rss(process.pid)
+        cpu = apps.cpu_seconds(process.pid)
+        return took, await idle_rss(process.pid), cpu
     finally:
         if process.stdin:
             process.stdin.close()
@@ -128,9 +131,9 @@ async def measure(rounds: int) -> dict[str, list[float]]:
     """Start-up seconds and idle MB of each, `rounds` times, interleaved."""
     out: dict[str, list[float]] = {}
 
-    def keep(name: str, figures: tuple[float, float]) -> None:
-        out.setdefault(f"{name}_s", []).append(figures[0])
-        out.setdefault(f"{name}_mb", []).append(figures[1])
+    def keep(name: str, figures: tuple[float, float, float]) -> None:
+        for unit, value in zip(("s", "mb", "cpu"), figures, strict=True):
+            out.setdefault(f"{name}_{unit}", []).append(value)
 
     async with FakeSlack(users=served.CUSTOMERS) as fake:
         with tempfile.TemporaryDirectory() as tmp:
@@ -153,6 +156,10 @@ def rows(quick: bool = False) -> list[Row]:
         ratio_row(
             "startup", "start-up: `sereno slack --http` listening",
             m["slack_s"], m["bolt_s"], "s", START_LIMIT, "Bolt ",
+        ),
+        ratio_row(
+            "startup_cpu", "start-up CPU (utime + stime until listening; steadier under load)",
+            m["slack_cpu"], m["bolt_cpu"], "s", None, "Bolt ",
         ),
         limit_row(
             "startup_rss", "idle RSS of `sereno slack --http`", m["slack_mb"], "MB",
