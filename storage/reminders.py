@@ -15,7 +15,7 @@ from bot.core.base.model import Actor
 from bot.core.base.reminder import OPEN_STATUSES, Reminder
 from bot.core.base.store_port import StoreBusy
 from storage.codec import dt, ts
-from storage.statements import REMINDER_INSERT
+from storage.statements import REMINDER_INSERT, Writes
 
 
 def reminder_from_row(row: dict[str, Any]) -> Reminder:
@@ -35,7 +35,7 @@ def reminder_from_row(row: dict[str, Any]) -> Reminder:
     )
 
 
-class ReminderRows:
+class ReminderRows(Writes):
     """The reminder half of the store (mixed into SqliteStore)."""
 
     db: Database
@@ -67,9 +67,7 @@ class ReminderRows:
     ) -> int:
         """Schedule a reminder for a case."""
         row = (case_id, str(kind), ts(due_at), note, by.key, ts(at))
-        if self.db.conn.in_transaction:
-            return int(self.db.conn.execute(REMINDER_INSERT, row).lastrowid or 0)
-        return int(self.db.execute(REMINDER_INSERT, row).lastrowid or 0)
+        return int(self._write(REMINDER_INSERT, row).lastrowid or 0)
 
     def _reminders(self, sql: str, params: Iterable[Any]) -> list[Reminder]:
         return [reminder_from_row(r) for r in self.db.query(sql, list(params))]
@@ -132,7 +130,7 @@ class ReminderRows:
     def update_reminder(self, reminder_id: int, **changes: Any) -> None:
         """Change some columns of a reminder."""
         values = {k: ts(v) if isinstance(v, datetime) else v for k, v in changes.items()}
-        self.db["reminders"].update(reminder_id, values)
+        self._change_columns("reminders", reminder_id, values)
 
     def finish_reminders(
         self, case_id: int, kinds: Iterable[str], status: str, at: datetime, by: str = ""

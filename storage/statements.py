@@ -1,10 +1,45 @@
-"""The SQL of the hot path's writes (opening a case), as fixed text.
+"""The SQL of the hot path's writes (opening a case, marking what was sent), as fixed text,
+and `Writes`, which runs them (mixed into SqliteStore).
 
-`SqliteStore` runs these on sqlite-utils' own connection: the same text each time, so
-sqlite3's statement cache keeps each one compiled, and no table is looked up first.
+They run on sqlite-utils' own connection: the same text each time, so sqlite3's statement
+cache keeps each one compiled, and no table is looked up first (sqlite-utils' Table.insert
+and Table.update read the schema before every write).
 """
 
 from __future__ import annotations
+
+import sqlite3
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from sqlite_utils import Database
+from sqlite_utils.db import NotFoundError
+
+
+class Writes:
+    """One statement at a time: in the open transaction, else committed at once."""
+
+    db: Database
+
+    def _write(self, sql: str, params: Sequence[Any]) -> sqlite3.Cursor:
+        """Run one write: part of the open transaction, else committed at once."""
+        if self.db.conn.in_transaction:
+            return self.db.conn.execute(sql, params)
+        return self.db.execute(sql, params)
+
+    def _change(self, sql: str, params: Sequence[Any]) -> None:
+        """An UPDATE of one row by its key (the last parameter); NotFoundError when there is
+        none, as sqlite-utils' Table.update."""
+        if self._write(sql, params).rowcount == 0:
+            raise NotFoundError(f"no row {params[-1]!r}")
+
+    def _change_columns(self, table: str, row_id: int, values: Mapping[str, Any]) -> None:
+        """Set some columns of one row by id (names from our own code, never from input)."""
+        if not all(column.isidentifier() for column in values):
+            raise ValueError(f"not column names: {sorted(values)}")
+        sets = ", ".join(f"{column} = ?" for column in values) or "id = id"
+        self._change(f"UPDATE {table} SET {sets} WHERE id = ?", [*values.values(), row_id])
+
 
 SEEN_INSERT = "INSERT INTO seen_events (platform, event_id, at) VALUES (?, ?, ?)"
 CASE_INSERT = (
@@ -56,3 +91,19 @@ LONE_OUTBOX_INSERT = (
     "edit_of, status, attempts, created_at) "
     "VALUES (?, ?, ?, NULL, ?, NULL, ?, NULL, 'pending', 0, ?)"
 )
+
+# Changes of one row, by its key.
+STEP_UPDATE = (
+    "UPDATE case_steps SET state = ?, actor_id = ?, actor_name = ?, via = ?, at = ? "
+    "WHERE case_id = ? AND step_id = ?"
+)
+OUTBOX_SENT = "UPDATE outbox SET status = 'sent', platform_message_id = ?, sent_at = ? WHERE id = ?"
+OPENER_SENT = (
+    "UPDATE cases SET staff_thread_id = ?1 WHERE staff_thread_id IS NULL AND id = "
+    "(SELECT case_id FROM outbox WHERE id = ?2 AND kind = 'opener')"
+)
+OUTBOX_RETRY = (
+    "UPDATE outbox SET attempts = ?, not_before = ?, error = ?, "
+    "first_failed_at = coalesce(first_failed_at, ?) WHERE id = ?"
+)
+OUTBOX_FAILED = "UPDATE outbox SET status = 'failed', error = ?, sent_at = ? WHERE id = ?"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
@@ -33,10 +33,16 @@ from storage.statements import (
     CASE_INSERT,
     EVENT_INSERT,
     LONE_OUTBOX_INSERT,
+    OPENER_SENT,
+    OUTBOX_FAILED,
     OUTBOX_INSERT,
+    OUTBOX_RETRY,
+    OUTBOX_SENT,
     SEEN_INSERT,
     STAFF_OUTBOX_INSERT,
+    STEP_UPDATE,
     STEPS_INSERT,
+    Writes,
 )
 
 _OUTBOX_SELECT = (
@@ -47,7 +53,7 @@ _OUTBOX_SELECT = (
 )
 
 
-class SqliteStore(InboxRows, ReminderRows, ReportRows, EditRows, StepPlans):
+class SqliteStore(InboxRows, ReminderRows, ReportRows, EditRows, StepPlans, Writes):
     """Every read and write the core makes, in small direct functions."""
 
     def __init__(self, db: Database) -> None:
@@ -82,13 +88,6 @@ class SqliteStore(InboxRows, ReminderRows, ReportRows, EditRows, StepPlans):
         if row is None:
             return None
         return dict(zip([d[0] for d in cursor.description], row, strict=True))
-
-    def _write(self, sql: str, params: Sequence[Any]) -> sqlite3.Cursor:
-        """One write on sqlite-utils' own connection, whose statement cache keeps the SQL
-        compiled: part of the open transaction, else committed at once."""
-        if self.db.conn.in_transaction:
-            return self.db.conn.execute(sql, params)
-        return self.db.execute(sql, params)
 
     # -- events delivered by platforms -------------------------------------
 
@@ -182,8 +181,7 @@ class SqliteStore(InboxRows, ReminderRows, ReportRows, EditRows, StepPlans):
 
     def update_case(self, case_id: int, **changes: Any) -> Case:
         """Change some columns of a case and return it."""
-        values = {k: _column_value(v) for k, v in changes.items()}
-        self.db["cases"].update(case_id, values)
+        self._change_columns("cases", case_id, {k: _column_value(v) for k, v in changes.items()})
         case = self.get_case(case_id)
         assert case is not None
         return case
@@ -298,16 +296,8 @@ class SqliteStore(InboxRows, ReminderRows, ReportRows, EditRows, StepPlans):
         self, case_id: int, step_id: str, state: StepState, actor: Actor, via: Via, at: datetime
     ) -> None:
         """Record a step's new state and who changed it, how, and when."""
-        self.db["case_steps"].update(
-            (case_id, step_id),
-            {
-                "state": state.value,
-                "actor_id": actor.user_id,
-                "actor_name": actor.name,
-                "via": via.value,
-                "at": ts(at),
-            },
-        )
+        row = (state.value, actor.user_id, actor.name, via.value, ts(at), case_id, step_id)
+        self._change(STEP_UPDATE, row)
 
     def append_event(
         self, case_id: int, at: datetime, actor: Actor, kind: EventKind, details: dict[str, Any]
@@ -435,27 +425,16 @@ class SqliteStore(InboxRows, ReminderRows, ReportRows, EditRows, StepPlans):
     def mark_outbox_sent(self, item_id: int, platform_message_id: str, at: datetime) -> None:
         """Record that the platform accepted a row."""
         with self.atomic():
-            self.db["outbox"].update(
-                item_id,
-                {"status": "sent", "platform_message_id": platform_message_id, "sent_at": ts(at)},
-            )
+            self._change(OUTBOX_SENT, (platform_message_id, ts(at), item_id))
             # A staff thread's opener is posted: later rows of its case thread under it.
-            self.db.execute(
-                "UPDATE cases SET staff_thread_id = ? WHERE staff_thread_id IS NULL AND id = "
-                "(SELECT case_id FROM outbox WHERE id = ? AND kind = ?)",
-                [platform_message_id, item_id, CardKind.OPENER.value],
-            )
+            self.db.conn.execute(OPENER_SENT, (platform_message_id, item_id))
 
     def mark_outbox_retry(
         self, item_id: int, attempts: int, not_before: datetime, error: str, at: datetime
     ) -> None:
         """Hold a row back until `not_before` after a failed try (the first failure is kept)."""
         with self.atomic():
-            self.db.execute(
-                "UPDATE outbox SET attempts = ?, not_before = ?, error = ?, "
-                "first_failed_at = coalesce(first_failed_at, ?) WHERE id = ?",
-                [attempts, ts(not_before), error, ts(at), item_id],
-            )
+            self.db.conn.execute(OUTBOX_RETRY, (attempts, ts(not_before), error, ts(at), item_id))
 
     def outbox_failures(self, case_id: int) -> list[tuple[str, str]]:
         """(kind, error) of a case's rows the platform refused for good."""
@@ -469,9 +448,7 @@ class SqliteStore(InboxRows, ReminderRows, ReportRows, EditRows, StepPlans):
     def mark_outbox_failed(self, item_id: int, error: str, at: datetime) -> None:
         """Give up on a row (it stays, with its error, for the team to see)."""
         with self.atomic():
-            self.db["outbox"].update(
-                item_id, {"status": "failed", "error": error, "sent_at": ts(at)}
-            )
+            self._change(OUTBOX_FAILED, (error, ts(at), item_id))
 
 
 def _column_value(value: Any) -> Any:
