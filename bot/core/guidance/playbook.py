@@ -272,6 +272,12 @@ class ReadingRules:
     sarcasm: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     #: Words that strengthen the strong word right after them ("absolutely disgraceful").
     intensifiers: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    #: Words that turn round a strong word or a threat just after them ("not terrible").
+    negators: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    #: Words that turn round a threat only ("sin", "without").
+    threat_negators: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    #: Words after a negator that keep it from turning anything round ("not only").
+    not_turning: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 def template_fields(template: str) -> set[str]:
