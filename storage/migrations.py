@@ -237,3 +237,95 @@ def m008_long_histories(db: Database) -> None:
     db.execute(
         "CREATE INDEX idx_reminders_followup_due_at ON reminders (due_at) WHERE kind = 'follow-up'"
     )
+
+
+#: What a sent outbox row keeps of its card: what later readers of a sent row look at (its
+#: kind and title, whom it mentions, the message it points to), not the text the platform
+#: now holds. Card.from_json reads the rest as empty.
+_SENT_CARD = (
+    "json_object('kind', json_extract(NEW.payload, '$.kind'), "
+    "'title', json_extract(NEW.payload, '$.title'), "
+    "'mentions', json(coalesce(json_extract(NEW.payload, '$.mentions'), '[]')), "
+    "'source', CASE json_type(NEW.payload, '$.source') WHEN 'array' "
+    "THEN json(json_extract(NEW.payload, '$.source')) END)"
+)
+#: Every column of `outbox` and `inbox` as of m009: the triggers below write rows again
+#: by naming them (tests/test_db_size.py checks they are all named, so a migration adding a
+#: column must write new triggers).
+OUTBOX_COLUMNS = (
+    "id, platform, channel_id, thread_id, case_id, kind, step_id, payload, edit_of, status, "
+    "attempts, not_before, platform_message_id, error, created_at, sent_at, priority, "
+    "first_failed_at, thread_of"
+)
+INBOX_COLUMNS = (
+    "id, platform, key, lane, kind, payload, author_id, received_at, state, attempts, "
+    "next_at, last_error, claimed_by, claimed_until, done_at"
+)
+
+
+def _rewrite(table: str, columns: str, payload: str) -> str:
+    """Trigger statements writing the row again with `payload`: SQLite frees the page a
+    row shrinks out of only on a delete, so a row cut in place keeps its page as large."""
+    values = ", ".join(payload if c == "payload" else f"NEW.{c}" for c in columns.split(", "))
+    return (
+        f"DELETE FROM {table} WHERE id = NEW.id; INSERT INTO {table} ({columns}) VALUES ({values});"
+    )
+
+
+@MIGRATIONS()
+def m009_done_rows_keep_little(db: Database) -> None:
+    """What is done keeps only what is read again. An outbox row sent, or superseded by a
+    later edit before it went, keeps the little of its card in `_SENT_CARD` (a header card
+    and each of its edits were ~2 KB, most of a case's bytes); an inbox row worked to the
+    end drops its raw payload (nothing reads a done row's payload; its key stays, for
+    late duplicates; parked rows keep theirs). Rows already done are cut too."""
+    db.execute(
+        "CREATE TRIGGER outbox_done_keeps_little AFTER UPDATE OF status ON outbox "
+        "WHEN NEW.status IN ('sent', 'superseded') AND json_valid(NEW.payload) "
+        "AND json_type(NEW.payload, '$.lines') IS NOT NULL "
+        f"BEGIN {_rewrite('outbox', OUTBOX_COLUMNS, _SENT_CARD)} END"
+    )
+    db.execute(
+        "CREATE TRIGGER inbox_done_drops_payload AFTER UPDATE OF state ON inbox "
+        "WHEN NEW.state = 'done' AND NEW.payload IS NOT NULL "
+        f"BEGIN {_rewrite('inbox', INBOX_COLUMNS, 'NULL')} END"
+    )
+    db.execute(
+        "UPDATE outbox SET payload = "
+        + _SENT_CARD.replace("NEW.", "")
+        + " WHERE status IN ('sent', 'superseded') AND json_valid(payload)"
+    )
+    db.execute("UPDATE inbox SET payload = NULL WHERE state = 'done'")
+
+
+@MIGRATIONS()
+def m010_leaner_rows(db: Database) -> None:
+    """A case's checklist (a dozen rows a case) lives in its primary key, WITHOUT ROWID,
+    instead of in a table plus an index of the same key; cases (platform, customer_id,
+    opened_at) goes, the posted_at one serves every look-up of a customer; and the
+    outbox's status indexes become partial ones over its pending rows."""
+    db.execute(
+        'CREATE TABLE "case_steps_lean" ("case_id" INTEGER REFERENCES "cases"("id"), '
+        '"step_id" TEXT, "position" INTEGER, "state" TEXT, "actor_id" TEXT, '
+        '"actor_name" TEXT, "via" TEXT, "at" TEXT, PRIMARY KEY ("case_id", "step_id")) '
+        "WITHOUT ROWID"
+    )
+    db.execute(
+        "INSERT INTO case_steps_lean SELECT case_id, step_id, position, state, actor_id, "
+        "actor_name, via, at FROM case_steps"
+    )
+    db.execute("DROP TABLE case_steps")
+    db.execute("ALTER TABLE case_steps_lean RENAME TO case_steps")
+    db.execute("DROP INDEX IF EXISTS idx_cases_platform_customer_id_opened_at")
+    # The outbox is looked into for its pending rows only: partial indexes hold those few
+    # rows instead of every row ever sent; (edit_of) lets an edit supersede the earlier
+    # pending one without reading the whole outbox.
+    for columns in ("platform, id", "platform, case_id, id", "platform, channel_id, priority, id"):
+        name = "idx_outbox_pending_" + "_".join(c.strip() for c in columns.split(","))
+        db.execute(f"CREATE INDEX {name} ON outbox ({columns}) WHERE status = 'pending'")
+    db.execute(
+        "CREATE INDEX idx_outbox_pending_edit_of ON outbox (edit_of) WHERE status = 'pending'"
+    )
+    for name in ("status_id", "channel_id_status_id", "status_case_id_id"):
+        db.execute(f"DROP INDEX IF EXISTS idx_outbox_platform_{name}")
+    db.execute("DROP INDEX IF EXISTS idx_outbox_platform_channel_id_status_priority_id")

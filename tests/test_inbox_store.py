@@ -109,14 +109,24 @@ def test_the_row_is_done_in_the_transaction_of_its_effects(store: SqliteStore) -
     assert _state(store, row_id) == DONE
 
 
-def test_trimming_drops_payloads_then_rows(store: SqliteStore) -> None:
+def test_a_done_row_drops_its_payload_and_trimming_drops_old_rows(store: SqliteStore) -> None:
     row_id = store.inbox_add("slack", "k", "C1", "e", {"text": "secret"}, T0)
     assert row_id is not None
     store.inbox_claim("slack", "C1", "me", T0, LEASE)
     store.inbox_done(row_id, "me", T0)
-    assert store.inbox_trim(T0 + timedelta(hours=1), T0) == (1, 0)
     assert store.db.execute("SELECT payload FROM inbox").fetchone()[0] is None
+    assert store.inbox_add("slack", "k", "C1", "e", {"text": "again"}, T0) is None  # key kept
+    assert store.inbox_trim(T0 + timedelta(hours=1), T0) == (0, 0)
     assert store.inbox_trim(T0, T0 + timedelta(days=1)) == (0, 1)
+
+
+def test_the_row_worked_with_its_effects_drops_its_payload_too(store: SqliteStore) -> None:
+    row_id = store.inbox_add("slack", "k", "C1", "e", {"text": "secret"}, T0)
+    assert row_id is not None
+    store.inbox_claim("slack", "C1", "me", T0, LEASE)
+    with store.inbox_processing(row_id, "me", T0), store.atomic():
+        store.db.execute("INSERT INTO seen_events (platform, event_id, at) VALUES (1, 2, 3)")
+    assert store.db.execute("SELECT state, payload FROM inbox").fetchone() == (DONE, None)
 
 
 @pytest.mark.parametrize(

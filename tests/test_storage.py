@@ -24,6 +24,8 @@ ALL = [
     "m006_cases_posted_at",
     "m007_staff_places",
     "m008_long_histories",
+    "m009_done_rows_keep_little",
+    "m010_leaner_rows",
 ]
 
 
