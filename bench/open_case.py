@@ -108,7 +108,8 @@ def written(app: App, case_id: int) -> dict[str, list[dict[str, Any]]]:
     db = app.store.db
     rows = {"cases": list(db.query("SELECT * FROM cases WHERE id = ?", [case_id]))}
     for table in CHILDREN:
-        rows[table] = list(db.query(f"SELECT * FROM {table} WHERE case_id = ? ORDER BY rowid",
+        order = "position" if table == "case_steps" else "id"  # case_steps: WITHOUT ROWID
+        rows[table] = list(db.query(f"SELECT * FROM {table} WHERE case_id = ? ORDER BY {order}",
                                     [case_id]))  # fmt: skip
     return rows
 
