@@ -80,8 +80,9 @@ def head_end(text: str) -> int:
 
 
 def _negated(text: str, start: int) -> bool:
-    """Say whether one of the two words before `start` turns what follows around."""
-    before = _LAST_WORDS.findall(text[max(0, start - 30) : start].casefold())[-2:]
+    """Say whether one of the three words before `start` turns what follows around
+    ("no nos pareció buena")."""
+    before = _LAST_WORDS.findall(text[max(0, start - 40) : start].casefold())[-3:]
     return any(word in NEGATORS or word.endswith("n't") for word in before)
 
 
