@@ -134,3 +134,16 @@ def test_the_rules_index_is_built_once_per_rules(rules: ReadingRules) -> None:
 def test_folding_drops_accents_case_and_stretching(text: str, folded: str, origin: tuple) -> None:
     assert folded_with_origin(text) == (folded, origin)
     assert fold(text) == folded
+
+
+def test_a_list_joined_afresh_from_known_keywords_is_numbered_once() -> None:
+    index = KeywordIndex([("late", "refund"), ("rude",)])
+    folded = FoldedText.of("Rude staff, late flight, no refund", index)
+    assert [h.keyword for h in folded.find_all(("late", "refund"))] == ["late", "refund"]
+    # joined after this text was walked (as the tone cues are): still found, in its order
+    joined = ("refund", "rude", "late")
+    assert [h.words for h in folded.find_all(joined)] == ["refund", "Rude", "late"]
+    numbered = index.lists
+    for _ in range(3):
+        assert index.number(tuple(list(joined))) == numbered - 1
+    assert index.lists == numbered

@@ -29,8 +29,8 @@ from bot.core.reading.keywords import (
     same_stem,
 )
 
-#: At most this many words, or lists, are remembered by an index (then it starts afresh).
-MAX_REMEMBERED = 50_000
+#: At most this many words are remembered by an index (then it starts afresh).
+MAX_REMEMBERED = 10_000
 
 
 class WordIndex:
@@ -119,7 +119,9 @@ class KeywordIndex:
                 continue
             for keyword, starts in compiled:
                 self._learn(keyword, starts)
-            self.number(keywords)
+            # kept by identity too (and alive, so no other tuple takes its id); a list built
+            # afresh for each text ("tone" joins several) is found by its value instead
+            self._by_id[id(keywords)] = (keywords, self.number(keywords))
         self._lengths = sorted({len(prefix) for prefix in self._prefix})
 
     @classmethod
@@ -167,14 +169,9 @@ class KeywordIndex:
         None if the index lacks some of its keywords."""
         seen = self._by_id.get(id(keywords))
         if seen is not None and seen[0] is keywords:
-            return seen[1]  # the rules' own tuples: no hashing of a long tuple
+            return seen[1]  # one of the lists compiled: no hashing of a long tuple
         number = self._numbers.get(keywords, -1)
-        if number == -1:
-            number = self._numbered(keywords)
-        if len(self._by_id) >= MAX_REMEMBERED:
-            self._by_id.clear()
-        self._by_id[id(keywords)] = (keywords, number)
-        return number
+        return self._numbered(keywords) if number == -1 else number
 
     def _numbered(self, keywords: tuple[str, ...]) -> int | None:
         number = None
