@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -155,7 +156,9 @@ def reading_to_json(reading: Reading) -> str:
         "subject_evidence": _signals(r.subject_evidence),
         "corrected": r.corrected,
     }
-    return json.dumps(data, ensure_ascii=False)
+    raw = json.dumps(data, ensure_ascii=False)
+    _RECENT.keep(raw, reading)
+    return raw
 
 
 def _signals(signals: tuple[Signal, ...]) -> list[dict[str, str]]:
@@ -163,27 +166,63 @@ def _signals(signals: tuple[Signal, ...]) -> list[dict[str, str]]:
 
 
 def reading_from_json(raw: str) -> Reading:
-    """Rebuild a reading stored by `reading_to_json`."""
+    """Rebuild a reading stored by `reading_to_json` (one of the latest written or read is
+    not decoded again: a reading is a frozen value, the same for the same text)."""
+    found = _RECENT.get(raw)
+    if found is None:
+        found = _decoded(raw)
+        _RECENT.keep(raw, found)
+    return found
+
+
+def _decoded(raw: str) -> Reading:
     data = json.loads(raw)
-
-    def signals(key: str) -> tuple[Signal, ...]:
-        return tuple(Signal(**s) for s in data.get(key, ()))
-
+    get = data.get
     return Reading(
         language=data["language"],
         language_confidence=data["language_confidence"],
-        reason=Reason(data["reason"]),
-        reason_evidence=signals("reason_evidence"),
-        kind=CustomerKind(data["kind"]),
-        kind_evidence=signals("kind_evidence"),
+        reason=_REASONS.get(data["reason"]) or Reason(data["reason"]),
+        reason_evidence=_signals_of(get("reason_evidence")),
+        kind=_KINDS.get(data["kind"]) or CustomerKind(data["kind"]),
+        kind_evidence=_signals_of(get("kind_evidence")),
         intensity=data["intensity"],
-        intensity_evidence=signals("intensity_evidence"),
-        impact=Impact(data["impact"]),
-        impact_evidence=signals("impact_evidence"),
-        history=History(**data.get("history", {})),
-        order_ref=data.get("order_ref"),
-        flags=frozenset(data.get("flags", ())),
-        subject=Subject(data.get("subject", Subject.UNKNOWN.value)),
-        subject_evidence=signals("subject_evidence"),
-        corrected=tuple((str(p), str(b)) for p, b in data.get("corrected", ())),
+        intensity_evidence=_signals_of(get("intensity_evidence")),
+        impact=_IMPACTS.get(data["impact"]) or Impact(data["impact"]),
+        impact_evidence=_signals_of(get("impact_evidence")),
+        history=History(**get("history", {})),
+        order_ref=get("order_ref"),
+        flags=frozenset(get("flags", ())),
+        subject=Subject(get("subject", Subject.UNKNOWN.value)),
+        subject_evidence=_signals_of(get("subject_evidence")),
+        corrected=tuple((str(p), str(b)) for p, b in get("corrected", ())),
     )
+
+
+def _signals_of(raw: list[dict[str, str]] | None) -> tuple[Signal, ...]:
+    return tuple([Signal(s["name"], s["detail"]) for s in raw]) if raw else ()
+
+
+_REASONS = {m.value: m for m in Reason}
+_KINDS = {m.value: m for m in CustomerKind}
+_IMPACTS = {m.value: m for m in Impact}
+
+
+class _Recent:
+    """The readings last written or read, by their stored text (a bounded memo)."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._items: dict[str, Reading] = {}
+        self._lock = threading.Lock()
+
+    def get(self, raw: str) -> Reading | None:
+        return self._items.get(raw)
+
+    def keep(self, raw: str, reading: Reading) -> None:
+        with self._lock:
+            self._items[raw] = reading
+            if len(self._items) > self.size:  # the oldest goes
+                del self._items[next(iter(self._items))]
+
+
+_RECENT = _Recent(512)

@@ -8,6 +8,7 @@ corrected part is marked in the header with who corrected it (`Reading.corrected
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import cache
 
 from bot.core.base.cards import ActionId, Menu, MenuOption
 from bot.core.base.case import Case
@@ -95,16 +96,29 @@ def marked_value(reading: Reading, part: str, lang: str, value: str) -> str:
 def reading_menu(case: Case, lang: str) -> Menu:
     """The header's menu: one option per value of reason, intensity and kind; the
     current value is ticked. Each value is "{case}:{part}={value}"."""
-    options = []
+    current = {part: current_value(case.reading, part) for part in MENU_PARTS}
+    options = tuple(
+        MenuOption(
+            f"{case.id}:{part}={value}",
+            (label + " ✓" if value == current[part] else label)[:75],
+            group,
+        )
+        for part, value, label, group in _menu_choices(lang)
+    )
+    assert len(options) <= MAX_OPTIONS
+    return Menu(ActionId.CORRECT_READING, t("correction.placeholder", lang), options)
+
+
+@cache
+def _menu_choices(lang: str) -> tuple[tuple[str, str, str, str], ...]:
+    """(part, value, label, group) of every option of the menu in `lang`, before the tick:
+    the same for every header, so worked out once per language."""
+    choices = []
     for part in MENU_PARTS:
         group = part_name(part, lang)
-        current = current_value(case.reading, part)
         for value in part_values(part):
-            shown = value_name(part, value, None, lang)
-            label = f"{group}: {shown}" + (" ✓" if value == current else "")
-            options.append(MenuOption(f"{case.id}:{part}={value}", label[:75], group))
-    assert len(options) <= MAX_OPTIONS
-    return Menu(ActionId.CORRECT_READING, t("correction.placeholder", lang), tuple(options))
+            choices.append((part, value, f"{group}: {value_name(part, value, None, lang)}", group))
+    return tuple(choices)
 
 
 def said_value(part: str, raw: object, lang: str) -> str:

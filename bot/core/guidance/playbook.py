@@ -9,6 +9,7 @@ import string
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import cached_property
 
 from bot.core.base.model import CustomerKind, Reason, Subject
 
@@ -181,7 +182,15 @@ class Playbook:
 
     def step(self, step_id: str) -> Step | None:
         """Return the step with this id, if the playbook has it."""
-        return next((s for s in self.steps if s.id == step_id), None)
+        return self._steps_by_id.get(step_id)
+
+    @cached_property
+    def _steps_by_id(self) -> dict[str, Step]:
+        """The steps by id (the first of an id, as a search in order finds), built once."""
+        by_id: dict[str, Step] = {}
+        for step in self.steps:
+            by_id.setdefault(step.id, step)
+        return by_id
 
     def group_of(self, step_id: str) -> Group | None:
         """The group a step belongs to, if any."""
