@@ -38,6 +38,7 @@ from handlers.slack import reply_form
 from handlers.slack.people import PLATFORM
 from handlers.slack.replying import Answered, ReplyForms
 from handlers.slack.signing import BODY
+from handlers.slack.turns import Turns
 
 log = logging.getLogger(__name__)
 
@@ -209,13 +210,17 @@ def unavailable(body: dict[str, Any]) -> dict[str, Any]:
 class InboxSocketModeHandler(AsyncSocketModeHandler):
     """Socket Mode with the acknowledgement after the event is written."""
 
-    def __init__(self, bolt: AsyncApp, app_token: str, ingress: SlackIngress) -> None:
+    def __init__(
+        self, bolt: AsyncApp, app_token: str, ingress: SlackIngress, turns: Turns | None = None
+    ) -> None:
         super().__init__(bolt, app_token)
         self.ingress = ingress
+        self.turns = turns or Turns()  # a burst is kept a slice per turn of the loop
 
     async def handle(self, client: AsyncBaseSocketModeClient, req: SocketModeRequest) -> None:  # type: ignore[override]
         """Keep the envelope's payload, then acknowledge it (or, for an event that could
         not be kept, leave it unacknowledged so Slack delivers it again)."""
+        await self.turns.wait()
         answered = await self.ingress.answered(req.type, req.payload)
         if answered is not None:
             response = SocketModeResponse(req.envelope_id, answered.payload)

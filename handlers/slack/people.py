@@ -33,6 +33,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.core.base.model import Actor
 from bot.settings import EVERYONE
 from handlers.slack.errors import error_code, http_status
+from handlers.slack.pooled import PooledWebClient
 
 log = logging.getLogger(__name__)
 PLATFORM = "slack"
@@ -44,12 +45,13 @@ LOOKUP_TIMEOUT_SECONDS = 5
 LOOKUP_ERRORS = (SlackApiError, aiohttp.ClientError, TimeoutError, OSError, ValueError)
 
 
-def lookup_client(client: AsyncWebClient) -> AsyncWebClient:
+def lookup_client(client: AsyncWebClient) -> PooledWebClient:
     """A client for names and groups: short timeout, one retry on connection errors and 5xx.
 
-    Separate from the client that posts, whose retries the outbox decides itself.
+    Separate from the client that posts, whose retries the outbox decides itself; its
+    connections are kept open between lookups (`handlers.slack.pooled`).
     """
-    return AsyncWebClient(
+    return PooledWebClient(
         token=client.token,
         base_url=client.base_url,
         timeout=LOOKUP_TIMEOUT_SECONDS,

@@ -48,9 +48,11 @@ from handlers.slack.ingress import (
 from handlers.slack.listeners import SlackBridge, register
 from handlers.slack.messenger import FATAL, PLATFORM, SlackMessenger, error_code
 from handlers.slack.people import SlackPeople
+from handlers.slack.pooled import PooledWebClient
 from handlers.slack.render import mention_text
 from handlers.slack.replying import ReplyForms
 from handlers.slack.signing import signed_only
+from handlers.slack.turns import Turns, in_turns
 from handlers.slack.visibility import SlackVisibility, Unknown
 
 log = logging.getLogger(__name__)
@@ -66,13 +68,15 @@ class SlackRuntime:
     app: App
     socket_mode: bool
     bolt: AsyncApp = field(init=False)
-    client: AsyncWebClient = field(init=False)
+    client: PooledWebClient = field(init=False)
+    people: SlackPeople = field(init=False)
     drainer: OutboxDrainer = field(init=False)
     inbox: InboxWorker = field(init=False)
     ingress: SlackIngress = field(init=False)
     catch_up: CatchUpRunner = field(init=False)
     guard: AudienceGuard = field(init=False)
     visibility: SlackVisibility = field(init=False)
+    turns: Turns = field(default_factory=Turns)  # a burst is kept a slice per loop turn
     _identity: dict[str, Any] | None = None
     _serving: bool = False  # the socket was opened, or the Events API listens
     _socket: Any = None  # Socket Mode's websocket client, while connected
@@ -82,11 +86,13 @@ class SlackRuntime:
         s = self.app.settings
         if not self.socket_mode and not s.slack_signing_secret:
             raise SettingsError("SLACK_SIGNING_SECRET: required for HTTP mode")
-        self.client = client = AsyncWebClient(token=s.slack_bot_token, base_url=s.slack_api_url)
+        self.client = client = PooledWebClient(token=s.slack_bot_token, base_url=s.slack_api_url)
         # Bodies reach bolt from the inbox, already checked and kept: as Socket Mode
         # hands them over, unsigned, and with the listener finished when dispatch returns.
         self.bolt = _quiet_bolt(client, self._authorize)
-        people = SlackPeople(client, s.slack_agents, s.slack_agent_group, s.slack_lead)
+        self.people = people = SlackPeople(
+            client, s.slack_agents, s.slack_agent_group, s.slack_lead
+        )
         channels, source_bots = frozenset(s.slack_channels), frozenset(s.slack_source_bots)
         lead = s.slack_lead if s.slack_lead and s.slack_lead[0] in "UW" else None
         triage = s.slack_triage_channel
@@ -111,6 +117,7 @@ class SlackRuntime:
             replayer(self.bolt),
             on_parked=parked_reporter(self.app.engine, PLATFORM, lead),
             urgent=lambda lane: lane.startswith(PERSON_LANE),  # commands, buttons: 3 s
+            between=self.turns.lull,  # a burst is acknowledged first, posting meanwhile
         )
         forms = ReplyForms(self.app.engine, people, client, self.visibility)
         self.bolt.view(reply_form.CALLBACK)(forms.on_submission)
@@ -208,7 +215,7 @@ class SlackRuntime:
     def socket_handler(self) -> InboxSocketModeHandler:
         """The Socket Mode connection, acknowledging envelopes once kept."""
         return InboxSocketModeHandler(
-            self.bolt, self.app.settings.slack_app_token or "", self.ingress
+            self.bolt, self.app.settings.slack_app_token or "", self.ingress, self.turns
         )
 
     async def stop(self) -> None:
@@ -218,6 +225,12 @@ class SlackRuntime:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
         self._tasks.clear()
+        await self.close_clients()
+
+    async def close_clients(self) -> None:
+        """Close the Web API clients' kept connections."""
+        await self.client.close()
+        await self.people.client.close()
 
     async def _catch_up(self, now: datetime, since: Mapping[str, str | None] | None) -> None:
         """Feed what the complaint channels received while Sereno was away, then work it."""
@@ -255,7 +268,7 @@ class SlackRuntime:
                     self._serving = True
                     self.catch_up.start()
 
-                application = web_app(self.ingress, secret, self.problem)
+                application = web_app(self.ingress, secret, self.problem, self.turns)
                 await _serve_http(application, s.slack_host, s.slack_port, listening)
         finally:
             self._serving = False
@@ -264,6 +277,7 @@ class SlackRuntime:
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
             await self.catch_up.stop()
+            await self.close_clients()
 
     async def judge_channels(self) -> None:
         """Say at start who reads each complaints channel: one line each (a refusal is the
@@ -360,12 +374,15 @@ def web_app(
     ingress: SlackIngress,
     signing_secret: str,
     problem: Callable[[], str | None] | None = None,
+    turns: Turns | None = None,
 ) -> web.Application:
     """The aiohttp app serving Events API, commands and interactivity at EVENTS_PATH,
-    behind the signature gate; each request is kept in the inbox before it is answered.
+    behind the signature gate; each request is kept in the inbox before it is answered,
+    a few per turn of the loop (`handlers.slack.turns`), so posting interleaves with a burst.
     With `problem`, GET /healthz answers first, unsigned (`handlers.slack.health`)."""
     health = [healthz_first(problem)] if problem else []
-    application = web.Application(middlewares=[*health, signed_only(signing_secret)])
+    sliced = in_turns(turns or Turns())  # a burst is checked and kept a slice per loop turn
+    application = web.Application(middlewares=[*health, sliced, signed_only(signing_secret)])
     application.router.add_post(EVENTS_PATH, http_handler(ingress))
     return application
 

@@ -3,7 +3,9 @@
 - `accept` writes the raw event (de-duplicated by its key) and wakes the worker;
   the adapter acknowledges the platform only after it returned.
 - Each lane (a channel, or one person's commands) is worked in order, one row
-  at a time; lanes run side by side, so a slow channel holds no other.
+  at a time; lanes run side by side, so a slow channel holds no other. After
+  each row the lane awaits `between` (a turn of the loop, or the adapter's wait
+  while a burst is being acknowledged), so the outbox posts between events.
 - A row is done in the same transaction as its effects (the store marks the
   row being worked when the outermost transaction commits).
 - A failure leaves the row to be tried again with backoff, holding its lane so
@@ -117,6 +119,7 @@ class InboxWorker:
         max_lanes: int = MAX_LANES,
         ready: Callable[[], bool] = lambda: True,
         urgent: Callable[[str], bool] = lambda lane: False,
+        between: Callable[[], Awaitable[object]] | None = None,
     ) -> None:
         self.store = store
         self.clock = clock
@@ -127,6 +130,9 @@ class InboxWorker:
         self.max_lanes = max_lanes
         self.ready = ready
         self.urgent = urgent  # lanes of people waiting for an answer: never wait for a slot
+        # awaited after each event: a turn of the loop for the outbox (and the platform's
+        # acknowledgements) before the next, so posting interleaves with a burst
+        self.between = between or _a_turn
         self._wake = asyncio.Event()
         self._lanes: dict[str, asyncio.Task[None]] = {}
         self._failed_once: set[int] = set()
@@ -213,6 +219,7 @@ class InboxWorker:
                     return
                 await self._work(row)
                 waited = 0
+                await self.between()
             except NotNow:
                 if not self.ready():
                     return  # the lane starts again when the connection is up
@@ -285,6 +292,10 @@ class InboxWorker:
         for task in tasks:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
+
+
+async def _a_turn() -> None:
+    await asyncio.sleep(0)
 
 
 async def _nap(wake: asyncio.Event, seconds: float) -> None:
