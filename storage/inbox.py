@@ -3,7 +3,8 @@
 A row is claimed under SQLite's write lock (BEGIN IMMEDIATE), so two processes
 sharing the file never claim the same row; the claim is a lease, so a row whose
 process died is taken again once the lease ends (at once, for a process on this
-machine that is known to be gone).
+machine that is known to be gone). A row marked done loses its raw payload at once (the
+trigger of migration m009); its key stays until `inbox_trim`, for late duplicates.
 """
 
 from __future__ import annotations
