@@ -129,6 +129,7 @@ def rules() -> ReadingRules:
         ("Mandaré esto a la televisión.", "es", "public-threat", "Mandaré esto a la"),
         ("Pienso reclamar por todas las vías.", "es", "legal-threat", "por todas las vías"),
         ("Devolveré el cargo con mi banco.", "es", "legal-threat", "Devolveré el cargo"),
+        ("Me llevo la reclamación hecha.", "es", "legal-threat", "reclamación hecha"),
         ("Why would I ever fly with you again?", "en", "leave-threat", "Why would I ever fly"),
         ("Give me one good reason to fly you again.", "en", "leave-threat", "Give me one good"),
         ("Will I fly you again? Nope.", "en", "leave-threat", "fly you again? Nope"),
