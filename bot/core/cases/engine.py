@@ -52,6 +52,8 @@ class Engine:
     on_outbox: list[Callable[[], None]] = field(default_factory=list)
     #: Draws the team report's chart (a PNG); wired outside the core.
     chart: Callable[[Any], bytes] | None = None
+    #: Said under the team report when there is no chart: how to get one (wired outside).
+    chart_missing: str | None = None
     #: What Sereno posts in a case's thread (header, steps, suggestions).
     posts: Posts = field(init=False, repr=False)
     #: What is said in a case's thread: `record_thread_message`, `record_edit`, ...

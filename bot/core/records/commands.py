@@ -126,6 +126,8 @@ def team_report(engine: Engine, period: str, ctx: Context, chart: ChartRenderer 
     lines = tuple(text.splitlines())
     name = file_name("team-report", start, end, "png", zone)
     attachment = Attachment(name, "image/png", chart(shown)) if chart else None
+    if attachment is None and engine.chart_missing:
+        lines += ("", engine.chart_missing)
     card = Card(
         CardKind.REPORT, lines[0] if lines else "Team report", lines[1:], attachment=attachment
     )
