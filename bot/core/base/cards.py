@@ -8,6 +8,9 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+#: JSON without the spaces after "," and ":" (an outbox row is written for every post).
+_COMPACT = (",", ":")
+
 
 class CardKind(StrEnum):
     HEADER = "header"
@@ -125,7 +128,7 @@ class Card:
             "source": self.source,
             "menu": None if menu is None else menu.to_dict(),
         }
-        return json.dumps(data, ensure_ascii=False)
+        return json.dumps(data, ensure_ascii=False, separators=_COMPACT)
 
     @classmethod
     def from_json(cls, raw: str) -> Card:

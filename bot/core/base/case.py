@@ -156,7 +156,7 @@ def reading_to_json(reading: Reading) -> str:
         "subject_evidence": _signals(r.subject_evidence),
         "corrected": r.corrected,
     }
-    raw = json.dumps(data, ensure_ascii=False)
+    raw = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     _RECENT.keep(raw, reading)
     return raw
 

@@ -272,5 +272,4 @@ class Posts:
 
 def _after(playbook: Playbook, step: CaseStep) -> bool:
     """Whether a step belongs to a group for after the resolution."""
-    group = playbook.group_of(step.step_id)
-    return group is not None and group.after_resolution
+    return playbook.after_resolution(step.step_id)

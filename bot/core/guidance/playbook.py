@@ -184,6 +184,17 @@ class Playbook:
         """Return the step with this id, if the playbook has it."""
         return self._steps_by_id.get(step_id)
 
+    def after_resolution(self, step_id: str) -> bool:
+        """Whether a step belongs to a group for after the resolution."""
+        return step_id in self._after_resolution
+
+    @cached_property
+    def _after_resolution(self) -> frozenset[str]:
+        groups = self.groups
+        return frozenset(
+            s.id for s in self.steps if s.group in groups and groups[s.group].after_resolution
+        )
+
     @cached_property
     def _steps_by_id(self) -> dict[str, Step]:
         """The steps by id (the first of an id, as a search in order finds), built once."""
