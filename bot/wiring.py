@@ -136,6 +136,8 @@ def build(
     engine = Engine(
         store, load_library(settings), detector or shared_detector(), clock or SystemClock(), config
     )
-    engine.chart = _chart if charts_installed() else None  # without: the report's text only
+    charts = charts_installed()
+    engine.chart = _chart if charts else None  # without: the report's text, and how to get it
+    engine.chart_missing = None if charts else CHARTS_HINT
     scheduler = Scheduler(engine, settings.hours)
     return App(settings, store, engine, DateparserTimes(settings.timezone), scheduler)

@@ -85,7 +85,7 @@ def test_without_charts_the_report_command_prints_the_text_and_one_line_hint(
     assert not out_dir.exists() or not list(out_dir.iterdir())
 
 
-def test_without_charts_the_report_in_the_chat_is_its_text_without_an_image(
+def test_without_charts_the_report_in_the_chat_is_its_text_and_the_hint(
     tmp_path: Path,
 ) -> None:
     out = run_console(tmp_path, SCRIPT, **without_charts(tmp_path))
@@ -93,7 +93,15 @@ def test_without_charts_the_report_in_the_chat_is_its_text_without_an_image(
     assert lines[0].startswith("📊 Team report · ")
     assert any(line.startswith("Reason: ") for line in lines)
     assert "📎" not in "\n".join(lines)
+    assert [line for line in lines if "charts" in line] == [CHARTS_HINT]
+    assert lines[-1] == CHARTS_HINT
     assert not list(tmp_path.glob("**/*.png"))
+
+
+def test_with_charts_the_report_in_the_chat_has_its_image_and_no_hint(tmp_path: Path) -> None:
+    lines = report_lines(run_console(tmp_path, SCRIPT))
+    text = "\n".join(lines)
+    assert "📎 saved " in text and CHARTS_HINT not in text
 
 
 def test_with_charts_the_report_command_saves_the_chart_and_gives_no_hint(
