@@ -240,19 +240,22 @@ class Engine:
             playbook=playbook.id,
             reading=_reading_summary(case),
         )
+        next_due = self._start_clocks(case)
+        self.posts.opening(case, _new_steps(case.id, step_ids), next_due, FIRST_REPLY)
+        return case
+
+    def _start_clocks(self, case: Case) -> tuple[str, datetime] | None:
+        """A new case's first-response and stalled reminders; (kind, due) of the soonest,
+        the first scheduled of a tie, as `reminders_for` orders them (None: neither)."""
         clocks = self.clocks_for(case)
         target = clocks.first_response_for(case.reading.impact.value)  # tighter when hotter
         stalled = clocks.stalled_after
-        clocks_due = ((ReminderKind.FIRST_RESPONSE, target), (ReminderKind.STALLED, stalled))
         due: list[tuple[str, datetime]] = []
-        for kind, after in clocks_due:
+        for kind, after in ((ReminderKind.FIRST_RESPONSE, target), (ReminderKind.STALLED, stalled)):
             at = self._schedule(case, kind, after, SERENO)
             if at is not None:
                 due.append((kind.value, at.astimezone(UTC)))
-        # The header names the soonest, the first scheduled of a tie (as reminders_for does).
-        next_due = min(due, key=lambda d: d[1], default=None)
-        self.posts.opening(case, _new_steps(case.id, step_ids), next_due, FIRST_REPLY)
-        return case
+        return min(due, key=lambda d: d[1], default=None)
 
     # -- agent operations --------------------------------------------------------
 
