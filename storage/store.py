@@ -172,10 +172,11 @@ class SqliteStore(InboxRows, ReminderRows, ReportRows, EditRows, StepPlans, Writ
 
     def find_case_by_thread(self, platform: str, thread_id: str) -> Case | None:
         """Return the case whose thread this is."""
-        row = self._one(
-            "SELECT * FROM cases WHERE platform = ? AND (thread_id = ? OR staff_thread_id = ?) "
-            "ORDER BY id LIMIT 1",
-            [platform, thread_id, thread_id],
+        row = self._one(  # one probe per index: an OR of the two read every case's entry
+            "SELECT * FROM cases WHERE id = (SELECT min(id) FROM ("
+            "SELECT id FROM cases WHERE platform = ? AND thread_id = ? UNION ALL "
+            "SELECT id FROM cases WHERE platform = ? AND staff_thread_id = ?))",
+            [platform, thread_id, platform, thread_id],
         )
         return case_from_row(row) if row else None
 
@@ -249,11 +250,13 @@ class SqliteStore(InboxRows, ReminderRows, ReportRows, EditRows, StepPlans, Writ
         return case_from_row(row) if row else None
 
     def latest_case_of(self, platform: str, customer_id: str) -> Case | None:
-        """This author's latest open case, else their latest case."""
+        """This author's latest open case, else their latest case: two max(id) probes of
+        the customer's index entries, not a sort of every case they ever opened."""
+        mine = "FROM cases WHERE platform = ? AND customer_id = ?"
         row = self._one(
-            "SELECT * FROM cases WHERE platform = ? AND customer_id = ? "
-            "ORDER BY status IN ('new', 'in_progress') DESC, id DESC LIMIT 1",
-            [platform, customer_id],
+            f"SELECT * FROM cases WHERE id = coalesce((SELECT max(id) {mine} "
+            f"AND +status IN ('new', 'in_progress')), (SELECT max(id) {mine}))",  # + : by customer
+            [platform, customer_id, platform, customer_id],
         )
         return case_from_row(row) if row else None
 
