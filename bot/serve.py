@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 import signal
 from typing import Any
@@ -141,6 +142,13 @@ def heartbeat_job(app: App, mode: str, jobs: list[Job]) -> Job:
     return Job("heartbeat", lambda: beat(path, mode, readiness, healthz=url))
 
 
+def _collect_from_now_on() -> None:
+    """The collector back on (`sereno` turns it off while starting). What start-up built
+    lives as long as the process: frozen, later collections do not walk it again."""
+    gc.enable()
+    gc.freeze()
+
+
 async def serve_platforms(settings: Settings, platforms: dict[str, dict[str, Any]]) -> int:
     """Serve the given platforms until SIGTERM/SIGINT (0) or until none is left (1)."""
     app: App = build(settings)
@@ -149,6 +157,7 @@ async def serve_platforms(settings: Settings, platforms: dict[str, dict[str, Any
         beating = heartbeat_job(app, serving_mode(settings, platforms), jobs)
         warming = Job("warm-up", lambda: _warm_up(app, jobs))
         supervisor = Supervisor([*jobs, *core_jobs(app), beating, warming])
+        _collect_from_now_on()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
             with contextlib.suppress(NotImplementedError, RuntimeError):
