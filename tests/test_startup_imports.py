@@ -175,3 +175,18 @@ def test_the_clash_check_reads_record_when_there_is_no_top_level_txt(tmp_path: P
     assert shipped(Dist({"RECORD": record})) == ["bot", "storage"]  # type: ignore[arg-type]
     assert shipped(Dist({"top_level.txt": "playbooks\nx\n"})) == ["playbooks"]  # type: ignore[arg-type]
     assert shipped(Dist({})) == []  # type: ignore[arg-type]
+
+
+def test_the_collector_is_on_again_once_a_command_has_run(tmp_path: Path) -> None:
+    code = (
+        "import gc, sys; from bot.__main__ import main; main(sys.argv[1:]); print(gc.isenabled())"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, "health"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "SERENO_DB": str(tmp_path / "x.db")},
+        timeout=60,
+    )
+    assert done.stdout.strip() == "True", done.stderr
