@@ -43,6 +43,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 MAX_LANES = 32
+#: While a lane is sending, the least time between two looks for other channels' rows.
+LOOK_GAP = 0.05
 #: The least time between two edits of one message (a case header) on a platform.
 EDIT_GAP = timedelta(seconds=5)
 #: On shutdown, sends already under way get this long to finish and be marked sent,
@@ -113,6 +115,10 @@ class OutboxDrainer:
         """Deliver until cancelled: a lane per busy channel, re-checked on every wake-up."""
         try:
             while True:
+                if self._lanes:
+                    # a busy lane takes its channel's new rows itself: other channels are
+                    # looked for at most every LOOK_GAP, not at each of a burst's cases
+                    await asyncio.sleep(LOOK_GAP)
                 self._wake.clear()
                 if self._fatal is not None:
                     raise self._fatal
