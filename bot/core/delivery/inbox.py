@@ -41,8 +41,10 @@ MAX_ATTEMPTS = 8  # about 2 minutes of retries (0.5 s doubling, at most 60 s apa
 MAX_LANES = 16
 LEASE = timedelta(minutes=2)
 LOOK_AGAIN = 30.0  # seconds: rows written by another process sharing the store
-#: Processed rows keep their raw payload this long (for `sereno doctor` and replays),
-#: and their key this long (so a late duplicate or catch-up is still recognised).
+#: A done row's payload is dropped as it is marked done (migration m009's trigger); this
+#: trim is the backstop for rows done before that migration. Parked rows keep theirs for
+#: `sereno doctor` and replays. Every row keeps its key KEEP_ROW long (so a late duplicate
+#: or catch-up is still recognised).
 KEEP_PAYLOAD = timedelta(days=1)
 KEEP_ROW = timedelta(days=8)
 
