@@ -41,7 +41,7 @@ def rows(quick: bool = False) -> list[Row]:
     tables = ", ".join(f"{t} {b:,.0f}" for t, b in list(r["db_bytes_by_table"].items())[:5])
     return [
         ratio_row(
-            "first_complaint", "first complaint after start-up vs later ones (Sereno, p50)",
+            "first_complaint", "first complaint once start-up is idle vs later ones (Sereno, p50)",
             s["cold_first_guidance_ms"], s["first_guidance_p50_ms"], "ms", 2,
         ),
         ratio_row(
