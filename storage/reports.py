@@ -51,13 +51,8 @@ class ReportRows:
     ) -> list[Case]:
         """Up to `limit` cases past `after_id` by number (below it when newest first),
         optionally only those opened in [opened_from, opened_before)."""
-        where, params = _opened_in(opened_from, opened_before)
-        if after_id is not None:
-            where.append("id < ?" if newest_first else "id > ?")
-            params.append(after_id)
-        order = "DESC" if newest_first else "ASC"
-        sql = f"SELECT * FROM cases WHERE {' AND '.join(where)} ORDER BY id {order} LIMIT ?"
-        return [case_from_row(row) for row in self.db.query(sql, [*params, limit])]
+        sql, params = _page("*", after_id, limit, newest_first, opened_from, opened_before)
+        return [case_from_row(row) for row in self.db.query(sql, params)]
 
     def case_lines_page(
         self,
@@ -70,17 +65,9 @@ class ReportRows:
     ) -> list[CaseLine]:
         """Like `cases_page`, only the columns a line of the list of cases shows: no text,
         no reading to decode, so a long export costs little more than the query."""
-        where, params = _opened_in(opened_from, opened_before)
-        if after_id is not None:
-            where.append("id < ?" if newest_first else "id > ?")
-            params.append(after_id)
-        order = "DESC" if newest_first else "ASC"
-        rows = self.db.execute(
-            f"SELECT {_LINE_COLUMNS} FROM cases WHERE {' AND '.join(where)} "
-            f"ORDER BY id {order} LIMIT ?",
-            [*params, limit],
-        ).fetchall()
-        return [_line(row) for row in rows]
+        columns = _LINE_COLUMNS
+        sql, params = _page(columns, after_id, limit, newest_first, opened_from, opened_before)
+        return [_line(row) for row in self.db.execute(sql, params).fetchall()]
 
     def count_cases(
         self, opened_from: datetime | None = None, opened_before: datetime | None = None
@@ -156,6 +143,24 @@ class ReportRows:
             "WHERE resolved_at >= ? AND resolved_at < ? AND assignee_id IS NOT NULL ORDER BY id",
             [ts(start), ts(end)],
         )
+
+
+def _page(
+    columns: str,
+    after_id: int | None,
+    limit: int,
+    newest_first: bool,
+    opened_from: datetime | None,
+    opened_before: datetime | None,
+) -> tuple[str, list[Any]]:
+    """The query of one page of cases by number, past `after_id`, in the opening period."""
+    where, params = _opened_in(opened_from, opened_before)
+    if after_id is not None:
+        where.append("id < ?" if newest_first else "id > ?")
+        params.append(after_id)
+    order = "DESC" if newest_first else "ASC"
+    sql = f"SELECT {columns} FROM cases WHERE {' AND '.join(where)} ORDER BY id {order} LIMIT ?"
+    return sql, [*params, limit]
 
 
 def _opened_in(start: datetime | None, end: datetime | None) -> tuple[list[str], list[Any]]:

@@ -7,10 +7,10 @@ count held and the count there is, so the message can say what is missing.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from bot.core.base.case import Case, Event
 from bot.core.records.csv_rows import (
@@ -23,6 +23,7 @@ from bot.core.records.csv_rows import (
 )
 
 PAGE_SIZE = 500
+Row = TypeVar("Row", Case, CaseLine)
 Period = tuple[datetime, datetime]
 
 
@@ -82,16 +83,7 @@ def iter_cases(
     page_size: int = PAGE_SIZE,
 ) -> Iterator[Case]:
     """Every case (opened in `period` when given), by number, one page of rows at a time."""
-    start, end = period if period else (None, None)
-    after: int | None = None
-    while True:
-        page = store.cases_page(
-            after, page_size, newest_first=newest_first, opened_from=start, opened_before=end
-        )
-        yield from page
-        if len(page) < page_size:
-            return
-        after = page[-1].id
+    return _paged(store.cases_page, period, newest_first, page_size)
 
 
 def iter_lines(
@@ -102,14 +94,18 @@ def iter_lines(
     page_size: int = PAGE_SIZE,
 ) -> Iterator[CaseLine]:
     """Every case's line (opened in `period` when given), by number, a page at a time."""
+    return _paged(store.case_lines_page, period, newest_first, page_size)
+
+
+def _paged(
+    fetch: Callable[..., Sequence[Row]], period: Period | None, newest_first: bool, size: int
+) -> Iterator[Row]:
     start, end = period if period else (None, None)
     after: int | None = None
     while True:
-        page = store.case_lines_page(
-            after, page_size, newest_first=newest_first, opened_from=start, opened_before=end
-        )
+        page = fetch(after, size, newest_first=newest_first, opened_from=start, opened_before=end)
         yield from page
-        if len(page) < page_size:
+        if len(page) < size:
             return
         after = page[-1].id
 
