@@ -7,6 +7,8 @@ over the number of cases. SQLite's `dbstat` table gives the bytes of each b-tree
 
 from __future__ import annotations
 
+import os
+import shutil
 import sqlite3
 from pathlib import Path
 
@@ -32,6 +34,12 @@ def used(path: Path) -> tuple[dict[str, int], int]:
 
 def per_case(path: Path) -> dict[str, float]:
     """Bytes each case adds, by table, largest first; "total" is their sum."""
+    keep = os.environ.get("SERENO_BENCH_KEEP_DB")  # a copy to look into after the run
+    if keep:
+        conn = sqlite3.connect(str(path))
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        conn.close()
+        shutil.copyfile(path, keep)
     empty = path.with_name(f"empty-{path.name}")
     open_database(empty).close()
     tables, cases = used(path)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import sqlite3
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from bot.core.base.model import Actor, Incoming
 from bot.wiring import App
@@ -48,34 +49,71 @@ def used_bytes(path: Path) -> tuple[int, int]:
     return (pages - free) * size, cases
 
 
+def _event(n: int) -> tuple[str, str, dict[str, Any]]:
+    """The n-th complaint as Slack delivers it: its text, ts and event body."""
+    text, ts = TEXTS[n % len(TEXTS)], f"{1780000000 + n}.000100"
+    blocks = [
+        {
+            "type": "rich_text",
+            "block_id": f"b{n}",
+            "elements": [
+                {"type": "rich_text_section", "elements": [{"type": "text", "text": text}]}
+            ],
+        }
+    ]
+    return text, ts, event_body(message_event("C1", f"U{n:05d}", text, ts=ts, blocks=blocks))
+
+
+def take(app: App, clock: FakeClock, n: int) -> int:
+    """Keep the n-th event as the Slack listener does (its id, then its inbox row)."""
+    _, ts, body = _event(n)
+    now = clock.now()
+    assert app.store.remember_event("slack", f"Ev{n:06d}", now)
+    row = app.store.inbox_add("slack", f"msg:C1:{ts}", "C1", "events_api", body, now)
+    assert row is not None
+    return row
+
+
+def work(app: App, clock: FakeClock, n: int, row: int) -> None:
+    """Claim the n-th event's inbox row and open its case, as the inbox worker does."""
+    text, ts, _ = _event(n)
+    now = clock.now()
+    assert app.store.inbox_claim("slack", "C1", "worker", now, now + timedelta(minutes=1))
+    author = Actor("slack", f"U{n:05d}", f"customer {n}")
+    with app.store.inbox_processing(row, "worker", now):
+        assert app.engine.open_case(Incoming("slack", "C1", ts, author, text)) is not None
+
+
 def open_through_the_inbox(app: App, clock: FakeClock, count: int) -> None:
-    """`count` complaints as Slack delivers them: kept in the inbox, claimed, worked."""
-    store = app.store
+    """`count` complaints one after another: each kept in the inbox, claimed, worked."""
     for n in range(count):
-        text, ts = TEXTS[n % len(TEXTS)], f"{1780000000 + n}.000100"
-        blocks = [
-            {
-                "type": "rich_text",
-                "block_id": f"b{n}",
-                "elements": [
-                    {"type": "rich_text_section", "elements": [{"type": "text", "text": text}]}
-                ],
-            }
-        ]
-        event = message_event("C1", f"U{n:05d}", text, ts=ts, blocks=blocks)
-        now = clock.now()
-        row = store.inbox_add("slack", f"msg:C1:{ts}", "C1", "events_api", event_body(event), now)
-        assert row is not None
-        assert store.inbox_claim("slack", "C1", "worker", now, now + timedelta(minutes=1))
-        author = Actor("slack", f"U{n:05d}", f"customer {n}")
-        with store.inbox_processing(row, "worker", now):
-            assert app.engine.open_case(Incoming("slack", "C1", ts, author, text)) is not None
+        work(app, clock, n, take(app, clock, n))
         clock.advance(minutes=3)
 
 
 def deliver_everything(app: App, clock: FakeClock) -> None:
+    """Mark every pending outbox row sent, one at a time, as the drainer does."""
     for item in list(app.store.iter_pending_outbox("slack")):
         app.store.mark_outbox_sent(item.id, f"1790000000.{item.id:06d}", clock.now())
+
+
+def served_burst(app: App, clock: FakeClock, count: int) -> None:
+    """The served run's shape: a burst of events all kept in the inbox first, then each
+    case opened and its cards sent one at a time before the next (the drainer keeps up)."""
+    rows = [take(app, clock, n) for n in range(count)]
+    for n, row in enumerate(rows):
+        work(app, clock, n, row)
+        deliver_everything(app, clock)
+        clock.advance(seconds=20)
+
+
+def per_case(app: App, tmp_path: Path) -> float:
+    """Bytes the file uses past an empty database's, per case."""
+    empty = tmp_path / "empty.db"
+    open_database(empty).close()
+    used, cases = used_bytes(app.settings.db_path)
+    assert cases == CASES
+    return (used - used_bytes(empty)[0]) / cases
 
 
 def test_a_typical_case_with_its_inbox_row_stays_under_the_ceiling(
@@ -83,12 +121,18 @@ def test_a_typical_case_with_its_inbox_row_stays_under_the_ceiling(
 ) -> None:
     open_through_the_inbox(app, clock, CASES)
     deliver_everything(app, clock)
-    empty = tmp_path / "empty.db"
-    open_database(empty).close()
-    used, cases = used_bytes(app.settings.db_path)
-    per_case = (used - used_bytes(empty)[0]) / cases
-    assert cases == CASES
-    assert per_case < CEILING, f"{per_case:.0f} bytes per case"
+    size = per_case(app, tmp_path)
+    assert size < CEILING, f"{size:.0f} bytes per case"
+
+
+def test_a_served_burst_stays_under_the_ceiling(app: App, clock: FakeClock, tmp_path: Path) -> None:
+    served_burst(app, clock, CASES)
+    assert (
+        app.store.db.execute("SELECT count(*) FROM outbox WHERE status != 'sent'").fetchone()[0]
+        == 0
+    )
+    size = per_case(app, tmp_path)
+    assert size < CEILING, f"{size:.0f} bytes per case"
 
 
 def test_done_rows_keep_only_what_is_read_again(app: App, clock: FakeClock) -> None:

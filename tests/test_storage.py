@@ -26,6 +26,7 @@ ALL = [
     "m008_long_histories",
     "m009_done_rows_keep_little",
     "m010_leaner_rows",
+    "m011_leaner_done_rows_and_indexes",
 ]
 
 

@@ -1,0 +1,100 @@
+"""Migrations upgrade databases written by earlier versions: rows already there take the
+new shapes, and what reads them reads the same values (real SQLite files)."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from bot.core.base.cards import Card
+from storage.db import open_database
+from storage.migrations import MIGRATIONS
+
+OLD_HEADER = json.dumps(
+    {
+        "kind": "header",
+        "title": "Case #1 · billing",
+        "lines": ["a line", "another"],
+        "quote": None,
+        "actions": [{"id": "claim", "label": "Take it", "value": "1"}],
+        "footer": None,
+        "mentions": [],
+        "attachment": None,
+        "source": None,
+        "menu": None,
+    }
+)
+#: A sent row as m009 left it: its card cut to kind, title, mentions and source.
+CUT_BY_M009 = '{"kind":"step","title":"Step 1/3","mentions":[],"source":null}'
+OPENER = '{"kind":"opener","title":"New case","mentions":["user:U9"],"source":["C1","1.2"]}'
+
+
+def _database_before(path: Path, migration: str) -> None:
+    """A file whose schema stops before `migration`, holding one case."""
+    db = Database(sqlite3.connect(path))
+    MIGRATIONS.apply(db, stop_before=migration)
+    db.execute(
+        "INSERT INTO cases (platform, channel_id, message_id, customer_id, status, opened_at) "
+        "VALUES ('test', 'C1', 'm-1', 'U1', 'new', '2026-01-01T00:00:00.000000+00:00')"
+    )
+    db.conn.commit()
+    db.close()
+
+
+def _outbox(db: Database, status: str, payload: str) -> int:
+    cursor = db.execute(
+        "INSERT INTO outbox (platform, channel_id, case_id, kind, payload, status, created_at) "
+        "VALUES ('test', 'C1', 1, 'card', ?, ?, '2026-01-01T00:00:00.000000+00:00')",
+        [payload, status],
+    )
+    db.conn.commit()
+    return int(cursor.lastrowid or 0)
+
+
+def _payload(db: Database, row_id: int) -> str:
+    return str(db.execute("SELECT payload FROM outbox WHERE id = ?", [row_id]).fetchone()[0])
+
+
+def test_sent_cards_written_before_m011_lose_their_empty_keys(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    _database_before(path, "m011_leaner_done_rows_and_indexes")
+    old = Database(sqlite3.connect(path))
+    cut, opener = _outbox(old, "sent", CUT_BY_M009), _outbox(old, "sent", OPENER)
+    pending = _outbox(old, "pending", OLD_HEADER)
+    old.close()
+    db = open_database(path)
+    assert json.loads(_payload(db, cut)) == {"kind": "step", "title": "Step 1/3"}
+    assert Card.from_json(_payload(db, cut)) == Card.from_json(CUT_BY_M009)
+    assert json.loads(_payload(db, opener)) == json.loads(OPENER)  # mentions and source stay
+    assert _payload(db, pending) == OLD_HEADER  # still to be sent: the whole card
+    db.execute(
+        "UPDATE outbox SET status = 'sent', platform_message_id = '9.1' WHERE id = ?", [pending]
+    )
+    assert json.loads(_payload(db, pending)) == {"kind": "header", "title": "Case #1 · billing"}
+    row = db.execute("SELECT status, platform_message_id FROM outbox WHERE id = ?", [pending])
+    assert row.fetchone() == ("sent", "9.1")
+
+
+def test_the_new_partial_indexes_serve_their_queries(tmp_path: Path) -> None:
+    db = open_database(tmp_path / "new.db")
+    for sql, index in (
+        (
+            "SELECT * FROM reminders WHERE status = 'sent' AND escalate_at <= ? "
+            "AND escalated_at IS NULL ORDER BY escalate_at, id LIMIT 5",
+            "idx_reminders_sent_escalate_at",
+        ),
+        (
+            "SELECT id FROM cases WHERE platform = ? AND staff_thread_id = ?",
+            "idx_cases_platform_staff_thread_id",
+        ),
+        (
+            "SELECT id FROM cases WHERE resolved_at >= ? AND resolved_at < ?",
+            "idx_cases_resolved_at",
+        ),
+    ):
+        params = ["x"] * sql.count("?")
+        plan = " ".join(str(r[3]) for r in db.execute("EXPLAIN QUERY PLAN " + sql, params))
+        assert index in plan and "TEMP B-TREE" not in plan.split(index)[0], plan
