@@ -7,9 +7,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 from bot.core.base.cards import Card
-from bot.core.base.case import Case, CaseStep, Event, EventKind, reading_from_json
+from bot.core.base.case import Case, CaseStep, Event, EventKind
 from bot.core.base.model import Status, StepState, Via
 from bot.core.base.outbox import OutboxItem
+from bot.core.base.reading_json import reading_from_compact
 
 
 def ts(value: datetime | None) -> str | None:
@@ -41,7 +42,7 @@ def case_from_row(row: dict[str, Any]) -> Case:
         assignee_id=row["assignee_id"],
         assignee_name=row["assignee_name"],
         playbook_id=row["playbook_id"],
-        reading=reading_from_json(row["reading"]),
+        reading=reading_from_compact(row["reading"]),
         flags=frozenset(json.loads(row["flags"] or "[]")),
         opened_at=dt(row["opened_at"]),  # type: ignore[arg-type]
         updated_at=dt(row["updated_at"]),  # type: ignore[arg-type]

@@ -16,12 +16,15 @@ from __future__ import annotations
 import json
 import re
 import secrets
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
 from sqlite_utils import Database
 
 from bot.core.base.cards import Card, CardKind
+from bot.core.base.model import Signal
+from bot.core.base.reading_json import reading_from_compact, reading_to_compact
 from storage.codec import ts
 
 PLACEHOLDER = "[forgotten]"
@@ -129,21 +132,39 @@ def _scrub(value: Any, pattern: re.Pattern[str] | None) -> Any:
     return value
 
 
+def _redacted_reading(raw: str | None) -> str | None:
+    """The reading without the customer's words: each piece of evidence keeps its name only,
+    the order number goes."""
+    if not raw:
+        return raw
+    r = reading_from_compact(raw)
+
+    def hidden(signals: tuple[Signal, ...]) -> tuple[Signal, ...]:
+        return tuple(Signal(s.name, PLACEHOLDER) for s in signals)
+
+    return reading_to_compact(
+        replace(
+            r,
+            reason_evidence=hidden(r.reason_evidence),
+            kind_evidence=hidden(r.kind_evidence),
+            intensity_evidence=hidden(r.intensity_evidence),
+            impact_evidence=hidden(r.impact_evidence),
+            subject_evidence=hidden(r.subject_evidence),
+            order_ref=None,
+        )
+    )
+
+
 def _redact_case(db: Database, row: dict[str, Any], pseudonym: str) -> None:
     pattern = _scrubber(row)
-    reading = json.loads(row["reading"] or "{}")
-    evidence = ("reason_evidence", "kind_evidence", "intensity_evidence", "impact_evidence",
-                "subject_evidence")  # fmt: skip
-    for key in evidence:
-        reading[key] = [{"name": s["name"], "detail": PLACEHOLDER} for s in reading.get(key, [])]
-    reading["order_ref"] = None
+    reading = _redacted_reading(row["reading"])
     db["cases"].update(
         row["id"],
         {
             "customer_id": pseudonym,
             "customer_name": PLACEHOLDER,
             "text": PLACEHOLDER,
-            "reading": json.dumps(reading),
+            "reading": reading,
         },
     )
     customer_key = f"{row['platform']}:{row['customer_id']}"

@@ -379,3 +379,26 @@ def m011_leaner_done_rows_and_indexes(db: Database) -> None:
     db.execute(
         "CREATE INDEX idx_cases_resolved_at ON cases (resolved_at) WHERE resolved_at IS NOT NULL"
     )
+
+
+@MIGRATIONS()
+def m012_compact_readings(db: Database) -> None:
+    """Cases keep their reading as compact JSON (bot.core.base.reading_json: short keys,
+    each piece of evidence once, what a new reading has left out; ~330 bytes instead of
+    ~760): the rows already there are rewritten, a page of cases at a time."""
+    from bot.core.base.reading_json import reading_from_compact, reading_to_compact
+
+    last = 0
+    while True:
+        rows = db.execute(
+            "SELECT id, reading FROM cases WHERE id > ? AND reading LIKE '{\"language\":%' "
+            "ORDER BY id LIMIT 1000",
+            [last],
+        ).fetchall()
+        if not rows:
+            return
+        db.conn.executemany(
+            "UPDATE cases SET reading = ? WHERE id = ?",
+            [(reading_to_compact(reading_from_compact(raw)), case_id) for case_id, raw in rows],
+        )
+        last = rows[-1][0]

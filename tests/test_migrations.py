@@ -5,13 +5,21 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from dataclasses import fields, replace
 from pathlib import Path
 
 from sqlite_utils import Database
 
 from bot.core.base.cards import Card
+from bot.core.base.case import reading_to_json
+from bot.core.base.model import History, Reading, Signal, Subject
+from bot.core.base.reading_json import _decoded, reading_from_compact, reading_to_compact
 from storage.db import open_database
 from storage.migrations import MIGRATIONS
+from tests.test_serialisation import FULL_READING
+
+#: Reading fields that have no key of their own in the compact form (none, so far).
+_LONG_ONLY: tuple[str, ...] = ()
 
 OLD_HEADER = json.dumps(
     {
@@ -98,3 +106,50 @@ def test_the_new_partial_indexes_serve_their_queries(tmp_path: Path) -> None:
         params = ["x"] * sql.count("?")
         plan = " ".join(str(r[3]) for r in db.execute("EXPLAIN QUERY PLAN " + sql, params))
         assert index in plan and "TEMP B-TREE" not in plan.split(index)[0], plan
+
+
+def test_readings_written_long_before_m012_are_rewritten_compact(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    _database_before(path, "m012_compact_readings")
+    old = Database(sqlite3.connect(path))
+    long_form = reading_to_json(FULL_READING)
+    spaced = json.dumps(json.loads(long_form))  # as rows were written before compact JSON
+    old.execute("UPDATE cases SET reading = ? WHERE id = 1", [spaced])
+    old.execute(
+        "INSERT INTO cases (platform, channel_id, message_id, customer_id, status, opened_at, "
+        "reading) VALUES ('test', 'C1', 'm-2', 'U1', 'new', '2026-01-02', ?)",
+        [long_form],
+    )
+    old.conn.commit()
+    old.close()
+    db = open_database(path)
+    stored = [raw for (raw,) in db.execute("SELECT reading FROM cases ORDER BY id")]
+    assert stored == [reading_to_compact(FULL_READING)] * 2
+    assert reading_from_compact(stored[0]) == FULL_READING
+    assert len(stored[0]) < len(long_form) * 0.6
+
+
+def test_a_compact_reading_reads_back_whole_and_the_long_form_still_reads() -> None:
+    plain = replace(FULL_READING, history=History(), order_ref=None, flags=frozenset(),
+                    subject=Subject.UNKNOWN, subject_evidence=(), corrected=(),
+                    language_confidence=1.0, kind_evidence=(), impact_evidence=())  # fmt: skip
+    for reading in (FULL_READING, plain):
+        raw = reading_to_compact(reading)
+        assert reading_from_compact(raw) == reading
+        assert _decoded(raw) == reading  # not only the memo
+        assert reading_from_compact(reading_to_json(reading)) == reading
+    assert set(json.loads(reading_to_compact(plain))) == {"l", "r", "k", "i", "m", "re", "ie", "e"}
+
+
+def test_a_piece_of_evidence_behind_several_parts_is_kept_once() -> None:
+    word = Signal("insult", "LADRONES")
+    reading = replace(FULL_READING, kind_evidence=(word,), intensity_evidence=(word, word))
+    data = json.loads(reading_to_compact(reading))
+    assert data["e"].count(["insult", "LADRONES"]) == 1
+    assert reading_from_compact(reading_to_compact(reading)) == reading
+
+
+def test_every_reading_field_has_a_compact_key() -> None:
+    # A field added to Reading must be added to the compact form too (FULL_READING sets all).
+    data = json.loads(reading_to_compact(FULL_READING))
+    assert len(data) == len(fields(Reading)) - len(_LONG_ONLY) + 1  # evidence: one list "e"

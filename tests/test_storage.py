@@ -27,6 +27,7 @@ ALL = [
     "m009_done_rows_keep_little",
     "m010_leaner_rows",
     "m011_leaner_done_rows_and_indexes",
+    "m012_compact_readings",
 ]
 
 
