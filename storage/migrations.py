@@ -402,3 +402,18 @@ def m012_compact_readings(db: Database) -> None:
             [(reading_to_compact(reading_from_compact(raw)), case_id) for case_id, raw in rows],
         )
         last = rows[-1][0]
+
+
+@MIGRATIONS()
+def m013_narrower_indexes(db: Database) -> None:
+    """Two indexes lose a column that narrows nothing: a posted message's id alone finds
+    its outbox row (the query's platform term is checked on that one row; rows not posted
+    are left out of the index), and a case's two or three reminders are found by the case
+    alone. ~35 bytes a case."""
+    db.execute("DROP INDEX IF EXISTS idx_outbox_platform_platform_message_id")
+    db.execute(
+        "CREATE INDEX idx_outbox_platform_message_id ON outbox (platform_message_id) "
+        "WHERE platform_message_id IS NOT NULL"
+    )
+    db.execute("DROP INDEX IF EXISTS idx_reminders_case_id_status")
+    db.execute("CREATE INDEX idx_reminders_case_id ON reminders (case_id)")

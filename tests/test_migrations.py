@@ -153,3 +153,24 @@ def test_every_reading_field_has_a_compact_key() -> None:
     # A field added to Reading must be added to the compact form too (FULL_READING sets all).
     data = json.loads(reading_to_compact(FULL_READING))
     assert len(data) == len(fields(Reading)) - len(_LONG_ONLY) + 1  # evidence: one list "e"
+
+
+def test_a_posted_message_and_a_cases_reminders_are_found_by_their_index(tmp_path: Path) -> None:
+    db = open_database(tmp_path / "new.db")
+    for sql, index in (
+        (
+            "SELECT o.* FROM outbox o WHERE o.platform = ? AND o.platform_message_id = ?",
+            "idx_outbox_platform_message_id",
+        ),
+        (
+            "SELECT * FROM reminders WHERE case_id = ? AND status IN ('pending', 'sent')",
+            "idx_reminders_case_id",
+        ),
+        (
+            "UPDATE reminders SET status = 'done' WHERE case_id = ? AND kind IN (?)",
+            "idx_reminders_case_id",
+        ),
+    ):
+        params = ["x"] * sql.count("?")
+        plan = " ".join(str(r[3]) for r in db.execute("EXPLAIN QUERY PLAN " + sql, params))
+        assert index in plan, plan

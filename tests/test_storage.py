@@ -28,6 +28,7 @@ ALL = [
     "m010_leaner_rows",
     "m011_leaner_done_rows_and_indexes",
     "m012_compact_readings",
+    "m013_narrower_indexes",
 ]
 
 
