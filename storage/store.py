@@ -12,9 +12,10 @@ from typing import Any
 from sqlite_utils import Database
 
 from bot.core.base.cards import Card, CardKind
-from bot.core.base.case import Case, CaseStep, Event, EventKind, reading_to_json
+from bot.core.base.case import Case, CaseStep, Event, EventKind
 from bot.core.base.model import Actor, Status, StepState, Via
 from bot.core.base.outbox import OutboxItem
+from bot.core.base.reading_json import reading_to_compact
 from bot.core.base.store_port import CaseQuery, NewCase
 from storage.codec import (
     case_from_row,
@@ -123,7 +124,7 @@ class SqliteStore(InboxRows, ReminderRows, ReportRows, EditRows, StepPlans, Writ
             reading.kind.value,
             reading.intensity,
             reading.impact.value,
-            reading_to_json(reading),
+            reading_to_compact(reading),
             json.dumps(flags),
             opened,
             opened,

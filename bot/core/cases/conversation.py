@@ -12,10 +12,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from bot.core.base.case import Case, EventKind, reading_to_json
+from bot.core.base.case import Case, EventKind
 from bot.core.base.clocks import describe
 from bot.core.base.model import Actor, Incoming
 from bot.core.base.ports import Clock
+from bot.core.base.reading_json import reading_to_compact
 from bot.core.base.store_port import CaseStore
 from bot.core.cases.config import EngineConfig
 from bot.core.cases.heat import Rise, reread, tighten
@@ -114,7 +115,7 @@ class Conversation:
         evidence = ", ".join(f'"{s.detail}" ({s.name})' for s in rise.evidence)
         lang, now = self.config.guidance.agent_language, self.clock.now()
         case = self.store.update_case(
-            case.id, reading=reading_to_json(r), intensity=r.intensity, impact=r.impact
+            case.id, reading=reading_to_compact(r), intensity=r.intensity, impact=r.impact
         )
         clocks = self.config.clocks.overridden(dict(self.posts.playbook_for(case).clocks))
         due = tighten(self.store, case, clocks, now)
