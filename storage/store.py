@@ -239,6 +239,30 @@ class SqliteStore(InboxRows, ReminderRows, ReportRows, EditRows, StepPlans, Writ
         )
         return int(row["n"]) if row else 0
 
+    def flood_probe(
+        self, platform: str, customer_id: str, since: datetime, until: datetime
+    ) -> tuple[int | None, int, datetime | None]:
+        """One query for the flood check: the author's latest case as `latest_case_of`
+        chooses it, how many of their cases were posted in [since, until], and when the
+        latest case's last customer message was posted if it joined as a flood (else None)."""
+        mine = "FROM cases WHERE platform = ?1 AND customer_id = ?2"
+        last = "FROM events WHERE case_id = l.id AND kind = 'customer_message' ORDER BY id DESC"
+        row = self.db.conn.execute(
+            f"SELECT l.id, (SELECT count(*) {mine} AND posted_at BETWEEN ?3 AND ?4), "
+            f"(SELECT details {last} LIMIT 1), (SELECT at {last} LIMIT 1) "
+            f"FROM (SELECT coalesce((SELECT max(id) {mine} AND +status IN ('new', "
+            f"'in_progress')), (SELECT max(id) {mine})) AS id) l",
+            (platform, customer_id, ts(since), ts(until)),
+        ).fetchone()
+        latest, recent, details, at = row
+        if latest is None:
+            return None, int(recent or 0), None
+        found = json.loads(details) if details else {}
+        if not found.get("flood"):
+            return latest, int(recent or 0), None
+        stamp = found.get("posted_at")
+        return latest, int(recent or 0), dt(stamp) if isinstance(stamp, str) else dt(at)
+
     def open_case_in_channel(
         self, platform: str, channel_id: str, customer_id: str
     ) -> Case | None:

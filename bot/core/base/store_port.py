@@ -89,6 +89,13 @@ class CaseStore(Protocol):
         included, by the complaint's own time of posting (flood containment)."""
         ...
 
+    def flood_probe(
+        self, platform: str, customer_id: str, since: datetime, until: datetime
+    ) -> tuple[int | None, int, datetime | None]:
+        """(latest case id as `latest_case_of` picks it, cases posted in [since, until],
+        when that case's last customer message was posted if it joined as a flood)."""
+        ...
+
     def open_case_in_channel(
         self, platform: str, channel_id: str, customer_id: str
     ) -> Case | None:

@@ -38,16 +38,18 @@ WINDOW = timedelta(minutes=1)
 def flood_target(
     store: CaseStore, config: EngineConfig, msg: Incoming, now: datetime
 ) -> Case | None:
-    """The case this message joins because its author is flooding; None: open a case."""
-    author = msg.author.user_id
-    latest = store.latest_case_of(msg.platform, author)
+    """The case this message joins because its author is flooding; None: open a case.
+    One probe of the store (`flood_probe`); the case is read only when it is joined."""
+    posted = posted_at(msg, now)
+    latest, recent, last_flood = store.flood_probe(
+        msg.platform, msg.author.user_id, posted - WINDOW, posted + WINDOW
+    )
     if latest is None:
         return None
-    posted = posted_at(msg, now)
-    recent = store.cases_posted_by(msg.platform, author, posted - WINDOW, posted + WINDOW)
-    if recent >= config.flood_cases_per_minute:
-        return latest
-    return latest if _joining(store, latest, posted) else None
+    joining = last_flood is not None and last_flood >= posted - WINDOW
+    if recent >= config.flood_cases_per_minute or joining:
+        return store.get_case(latest)
+    return None
 
 
 def join(
