@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.clock import SystemClock
-from bot.core.records.case_list import CaseRows, stream_cases_csv
+from bot.core.records.case_list import CaseRows, write_cases_csv
 from bot.core.records.csv_rows import CSV_ENCODING
 from bot.core.texts import plural
 from bot.settings import Settings
@@ -161,20 +161,14 @@ def export_corrections(
 
 
 def _export_every_case(store: CaseRows, now: datetime, out_path: Path | None, out: TextIO) -> int:
-    """Every case, streamed a page at a time: rows are written as they are read."""
-    lines = stream_cases_csv(store, now)
+    """Every case, written a page at a time as it is read."""
     if out_path is None:
-        for line in lines:
-            out.write(line)
+        write_cases_csv(store, now, out)
         return 0
     out_path.parent.mkdir(parents=True, exist_ok=True)
-    written = 0
     with private_file(out_path).open("w", encoding=CSV_ENCODING, newline="") as target:
-        for line in lines:
-            target.write(line)
-            written += 1
-    cases = plural("count.cases", written - 1, "en")  # the header is not a case
-    out.write(f"Wrote {out_path} ({cases})\n")
+        written = write_cases_csv(store, now, target)
+    out.write(f"Wrote {out_path} ({plural('count.cases', written, 'en')})\n")
     return 0
 
 

@@ -18,8 +18,10 @@ from bot.core.records.csv_rows import (
     CSV_ENCODING,
     ROW_EVENTS,
     CaseLine,
+    SupportsWrite,
     case_cells,
     csv_lines,
+    write_csv,
 )
 
 PAGE_SIZE = 500
@@ -122,6 +124,15 @@ def _lines(
     events = store.events_by_case(ROW_EVENTS, *(period or (None, None)))
     rows = (case_cells(line, events.get(line.id, []), now) for line in lines)
     return csv_lines(CASE_COLUMNS, rows)
+
+
+def write_cases_csv(
+    store: CaseRows, now: datetime, target: SupportsWrite, period: Period | None = None
+) -> int:
+    """The text of `stream_cases_csv`, written to `target` page by page; how many cases."""
+    events = store.events_by_case(ROW_EVENTS, *(period or (None, None)))
+    rows = (case_cells(line, events.get(line.id, []), now) for line in iter_lines(store, period))
+    return write_csv(target, CASE_COLUMNS, rows)
 
 
 def fit_cases_csv(

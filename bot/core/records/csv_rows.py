@@ -7,7 +7,7 @@ import json
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 from types import SimpleNamespace
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, Protocol
 
 from bot.core.base.case import Case, Event, EventKind
 from bot.core.base.store_port import CaseStore
@@ -46,6 +46,12 @@ TIMELINE_COLUMNS = ("at", "actor", "kind", "details")
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
+class SupportsWrite(Protocol):
+    """Where CSV text can be written: a text file, stdout."""
+
+    def write(self, text: str, /) -> Any: ...
+
+
 def safe(value: Any) -> str:
     """A cell value as text; text a spreadsheet would run as a formula gets a leading '."""
     kind = type(value)
@@ -63,6 +69,19 @@ def safe(value: Any) -> str:
     return "'" + text if text.startswith(_FORMULA_STARTS) else text
 
 
+def _cells(row: Iterable[Any]) -> list[Any]:
+    """A row's cells as `safe` writes them, without a call for the common ones: numbers and
+    None as the csv module writes them, text checked for a formula start in place."""
+    return [
+        v
+        if v is None or type(v) is int
+        else ("'" + v if v.startswith(_FORMULA_STARTS) else v)
+        if type(v) is str
+        else safe(v)
+        for v in row
+    ]
+
+
 def csv_lines(header: Iterable[str], rows: Iterable[Iterable[Any]]) -> Iterator[str]:
     """CSV text one line at a time, header first, as the rows come: minimal quoting,
     CRLF line ends, every cell made safe."""
@@ -70,10 +89,27 @@ def csv_lines(header: Iterable[str], rows: Iterable[Iterable[Any]]) -> Iterator[
     writer = csv.writer(SimpleNamespace(write=written.append), lineterminator="\r\n")
     writer.writerow(list(header))
     yield written.pop()
-    for row in rows:  # numbers and None are written as safe() writes them: no call for them
-        writer.writerow([v if v is None or type(v) is int else safe(v) for v in row])
+    for row in rows:
+        writer.writerow(_cells(row))
         yield "".join(written)
         written.clear()
+
+
+def write_csv(target: SupportsWrite, header: Iterable[str], rows: Iterable[Iterable[Any]]) -> int:
+    """Write the same text as `csv_lines` straight to `target` (the csv module's own loop,
+    no line strings in between); the number of rows written, the header left out."""
+    count = 0
+
+    def counted() -> Iterator[list[Any]]:
+        nonlocal count
+        for row in rows:
+            count += 1
+            yield _cells(row)
+
+    writer = csv.writer(target, lineterminator="\r\n")
+    writer.writerow(list(header))
+    writer.writerows(counted())
+    return count
 
 
 def write_rows(header: Iterable[str], rows: Iterable[Iterable[Any]]) -> str:
@@ -164,7 +200,7 @@ def case_cells(line: CaseLine, events: list[Event], now: datetime) -> list[Any]:
         line.channel_id,
         total,
         score,
-        story_marked(line, events),
+        "yes" if story_marked(line, events) else "no",
         resolution,
         open_for,
     ]
