@@ -14,13 +14,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 
-from bot.core.base.case import Case, EventKind, reading_to_json
+from bot.core.base.case import Case, EventKind
 from bot.core.base.model import (
     Actor,
     Reading,
     StepState,
     Via,
 )
+from bot.core.base.reading_json import reading_to_compact
 from bot.core.cases.correcting import THREAT_SIGNALS, corrected
 from bot.core.cases.engine import Engine, Reply
 from bot.core.cases.heat import tighten
@@ -134,7 +135,7 @@ def _store(engine: Engine, case: Case, reading: Reading, now: datetime) -> Case:
     playbook = engine.library.choose(reading.reason, reading.intensity, case.channel_id)
     return engine.store.update_case(
         case.id,
-        reading=reading_to_json(reading),
+        reading=reading_to_compact(reading),
         reason=reading.reason,
         kind=reading.kind,
         intensity=reading.intensity,
