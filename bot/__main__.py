@@ -119,7 +119,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _main(args: argparse.Namespace) -> int:
     import_sqlite_utils()  # before anything of storage: sqlite-utils without numpy
-    from storage.backup import BackupRefused
     from storage.db import DatabaseUnusable
 
     env_file = Path.cwd() / ".env"
@@ -129,7 +128,7 @@ def _main(args: argparse.Namespace) -> int:
         configure_logging(settings)
         warn_if_exposed(env_file)
         return _start(args, settings)
-    except (SettingsError, PlaybookError, BackupRefused) as exc:
+    except (SettingsError, PlaybookError) as exc:
         print(f"sereno: {exc}", file=sys.stderr)
         return 1 if args.command == "health" else 2  # health checks: 1 is unhealthy
     except DatabaseUnusable as exc:
@@ -174,9 +173,13 @@ def _start(args: argparse.Namespace, settings: Settings) -> int:
 
         return report(settings, args.period, args.out_dir)
     if command == "backup":
-        from storage.backup import backup_database
+        from storage.backup import BackupRefused, backup_database  # only here: not serving's
 
-        made = backup_database(settings.db_path, args.file, force=args.force)
+        try:
+            made = backup_database(settings.db_path, args.file, force=args.force)
+        except BackupRefused as exc:
+            print(f"sereno: {exc}", file=sys.stderr)
+            return 2
         print(made.summary(settings.db_path))
         return 0
     if command == "doctor":

@@ -34,6 +34,8 @@ ROOT = Path(__file__).resolve().parent.parent
 HEAVY = ("matplotlib", "numpy", "PIL", "pandas", "dateparser")
 #: Their compiled parts, as they appear in a process's memory map (/proc/<pid>/maps).
 HEAVY_FILES = ("/matplotlib/", "/numpy/", "/PIL/", "/pandas/")
+#: Sereno's own modules of rarely used commands: imported when one is asked for, not at start.
+RARELY_USED = ("bot.core.records.commands", "bot.core.records.team_report", "storage.backup")
 WARMED = "ready for the first complaint"
 START_PATH = """
 import json, sys, threading
@@ -63,6 +65,7 @@ def test_the_start_path_imports_nothing_heavy_and_loads_no_models(tmp_path: Path
     heavy = sorted({m.split(".")[0] for m in seen["modules"]} & set(HEAVY))
     assert heavy == []
     assert "handlers.console" not in seen["modules"]  # the console only when it runs
+    assert sorted(set(RARELY_USED) & set(seen["modules"])) == []
     assert seen["loaded"] is False
     assert seen["threads"] == ["MainThread"]  # and nothing warming up yet
     assert seen["plugins"] is False  # sqlite-utils' plugin scan of every installed package

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import importlib
 import re
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime, timedelta
+from types import ModuleType
 
 from bot.core.base.case import Case
 from bot.core.base.model import Actor, Status, StepState, Via
@@ -17,7 +19,6 @@ from bot.core.cases.engine import Engine, Reply
 from bot.core.commands import views
 from bot.core.commands.correction import reading_command
 from bot.core.commands.language import Command, CommandError, help_text, parse
-from bot.core.records import commands as record_commands
 from bot.core.reminders import scheduler
 from bot.core.texts import t
 
@@ -75,13 +76,19 @@ def _export(engine: Engine, command: Command, ctx: Context) -> Reply:
     if case is None and not engine.is_lead(ctx.actor):  # every case: the lead's alone
         return Reply(engine.say("reply.only_lead"), ok=False)
     refused = engine.check_agent(case, ctx.actor) if case else None
-    return refused or record_commands.export(engine, case, command.args.strip(), ctx)
+    return refused or _records().export(engine, case, command.args.strip(), ctx)
+
+
+def _records() -> ModuleType:
+    """export, report and stories: imported when first asked for (the team report's modules
+    are a tenth of what serving imports before it listens, and few chats ever ask)."""
+    return importlib.import_module("bot.core.records.commands")
 
 
 _CHANNEL_COMMANDS: dict[str, Callable[[Engine, Command, Context], Reply]] = {
     "export": _export,
-    "report": lambda e, cmd, ctx: record_commands.team_report(e, cmd.args.strip(), ctx, e.chart),
-    "stories": lambda e, cmd, ctx: record_commands.stories(e, cmd.args.strip(), ctx),
+    "report": lambda e, cmd, ctx: _records().team_report(e, cmd.args.strip(), ctx, e.chart),
+    "stories": lambda e, cmd, ctx: _records().stories(e, cmd.args.strip(), ctx),
 }
 
 
