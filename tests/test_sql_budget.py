@@ -81,7 +81,9 @@ def test_a_returning_customer_adds_only_the_flood_look_ups(app: App) -> None:
         case = app.engine.open_case(complaint(ANGRY, message_id="m-1", event_id="Ev2"))
     assert case is not None and case.reading.history.earlier_cases == 1
     counted = kinds(statements)
-    assert len(statements) <= 17, statements  # + this author's cases this minute, last join
+    # the flood check is one probe however much history (latest case, cases this minute,
+    # its last join); the case itself is read only when the message joins it
+    assert len(statements) <= 15, statements
     assert counted["INSERT"] == CASE_INSERTS + 1
     assert counted["SAVEPOINT"] == 0 and lookups(statements) == []
     assert read_back(statements) == []
