@@ -25,7 +25,12 @@ HELDOUT_SHARE_THREAT = 0.42
 HERE = Path(__file__).resolve().parent
 #: Files added to the tune part only (texts found after the split was made).
 TUNE_ONLY = frozenset(
-    {"complaints_en_tune2.jsonl", "complaints_en_tune3.jsonl", "complaints_es_tune2.jsonl"}
+    {
+        "complaints_en_tune2.jsonl",
+        "complaints_en_tune3.jsonl",
+        "complaints_es_tune2.jsonl",
+        "complaints_es_tune3.jsonl",
+    }
 )
 
 
