@@ -103,9 +103,14 @@ def test_the_new_partial_indexes_serve_their_queries(tmp_path: Path) -> None:
             "idx_cases_resolved_at",
         ),
     ):
-        params = ["x"] * sql.count("?")
-        plan = " ".join(str(r[3]) for r in db.execute("EXPLAIN QUERY PLAN " + sql, params))
+        plan = _plan(db, sql)
         assert index in plan and "TEMP B-TREE" not in plan.split(index)[0], plan
+
+
+def _plan(db: Database, sql: str) -> str:
+    """SQLite's plan for `sql` (every parameter bound to a placeholder value), as one line."""
+    params = ["x"] * sql.count("?")
+    return " ".join(str(r[3]) for r in db.execute("EXPLAIN QUERY PLAN " + sql, params))
 
 
 def test_readings_written_long_before_m012_are_rewritten_compact(tmp_path: Path) -> None:
@@ -171,6 +176,5 @@ def test_a_posted_message_and_a_cases_reminders_are_found_by_their_index(tmp_pat
             "idx_reminders_case_id",
         ),
     ):
-        params = ["x"] * sql.count("?")
-        plan = " ".join(str(r[3]) for r in db.execute("EXPLAIN QUERY PLAN " + sql, params))
+        plan = _plan(db, sql)
         assert index in plan, plan

@@ -13,10 +13,10 @@ what rows written before m012 hold), so either may be met in a file.
 from __future__ import annotations
 
 import json
-import threading
 from typing import Any
 
-from bot.core.base.case import reading_from_json
+# One memo of decoded readings and one table per enum serve both forms (keyed by stored text).
+from bot.core.base.case import _IMPACTS, _KINDS, _REASONS, _RECENT, reading_from_json
 from bot.core.base.model import CustomerKind, History, Impact, Reading, Reason, Signal, Subject
 
 _PARTS = ("re", "ke", "ie", "me", "se")  # reason, kind, intensity, impact, subject evidence
@@ -52,7 +52,7 @@ def reading_to_compact(reading: Reading) -> str:
     if r.corrected:
         data["x"] = [list(pair) for pair in r.corrected]
     raw = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    _remember(raw, reading)
+    _RECENT.keep(raw, reading)
     return raw
 
 
@@ -61,10 +61,10 @@ def reading_from_compact(raw: str) -> Reading:
     written or read are not decoded again: a reading is a frozen value)."""
     if not raw.startswith('{"l":'):
         return reading_from_json(raw)
-    found = _recent.get(raw)
+    found = _RECENT.get(raw)
     if found is None:
         found = _decoded(raw)
-        _remember(raw, found)
+        _RECENT.keep(raw, found)
     return found
 
 
@@ -93,17 +93,3 @@ def _decoded(raw: str) -> Reading:
         corrected=tuple((str(p), str(b)) for p, b in data.get("x", ())),
     )
 
-
-_REASONS = {m.value: m for m in Reason}
-_KINDS = {m.value: m for m in CustomerKind}
-_IMPACTS = {m.value: m for m in Impact}
-_RECENT_SIZE = 512
-_recent: dict[str, Reading] = {}
-_lock = threading.Lock()
-
-
-def _remember(raw: str, reading: Reading) -> None:
-    with _lock:
-        _recent[raw] = reading
-        if len(_recent) > _RECENT_SIZE:  # the oldest goes
-            del _recent[next(iter(_recent))]
