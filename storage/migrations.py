@@ -417,3 +417,15 @@ def m013_narrower_indexes(db: Database) -> None:
     )
     db.execute("DROP INDEX IF EXISTS idx_reminders_case_id_status")
     db.execute("CREATE INDEX idx_reminders_case_id ON reminders (case_id)")
+
+
+@MIGRATIONS()
+def m014_edits_found_by_index(db: Database) -> None:
+    """Every row that edits another is in an index of its own (edit_of, rows that edit only).
+    A sent row is written again (m009's trigger deletes and inserts it), and SQLite checks
+    the delete against the `edit_of` foreign key: without an index that holds every edit,
+    each sent row read the whole outbox (O(outbox) a post, O(n²) a burst; a partial index
+    over pending rows cannot answer a foreign-key check). The same index finds an edit's
+    last sending and the pending edits an edit supersedes, so the pending-only one goes."""
+    db.execute("CREATE INDEX idx_outbox_edit_of ON outbox (edit_of) WHERE edit_of IS NOT NULL")
+    db.execute("DROP INDEX IF EXISTS idx_outbox_pending_edit_of")

@@ -178,3 +178,27 @@ def test_a_posted_message_and_a_cases_reminders_are_found_by_their_index(tmp_pat
     ):
         plan = _plan(db, sql)
         assert index in plan, plan
+
+
+def test_a_sent_row_written_again_finds_its_edits_by_index(tmp_path: Path) -> None:
+    """m009's trigger deletes and inserts a row as it is sent, and SQLite checks the delete
+    against the outbox's `edit_of` foreign key: before m014 that check read the whole
+    outbox for every post. The edits' own look-ups use the same index."""
+    db = open_database(tmp_path / "new.db")
+    for sql in (
+        "DELETE FROM outbox WHERE id = ?",
+        "UPDATE outbox SET status = 'superseded' WHERE edit_of = ? AND status = 'pending'",
+        "SELECT max(sent_at) FROM outbox WHERE edit_of = ? AND sent_at IS NOT NULL",
+    ):
+        plan = _plan(db, sql)
+        assert "idx_outbox_edit_of" in plan and "SCAN" not in plan, plan
+    old = tmp_path / "old.db"
+    _database_before(old, "m014_edits_found_by_index")
+    before = Database(sqlite3.connect(old))
+    before.execute("PRAGMA foreign_keys = ON")  # as storage.db opens every file
+    assert "SCAN outbox" in _plan(before, "DELETE FROM outbox WHERE id = ?")
+    before.close()
+    upgraded = open_database(old)
+    assert "idx_outbox_edit_of" in _plan(upgraded, "DELETE FROM outbox WHERE id = ?")
+    names = {r[0] for r in upgraded.execute("SELECT name FROM sqlite_master WHERE type='index'")}
+    assert "idx_outbox_pending_edit_of" not in names
