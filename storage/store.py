@@ -52,6 +52,13 @@ _OUTBOX_SELECT = (
     "LEFT JOIN outbox t ON t.id = o.edit_of "
     "LEFT JOIN outbox p ON p.id = o.thread_of "
 )
+#: The id heading a queue of `next_in_channel`'s row o (?1 its platform, ?3 now), given the
+#: queue's own term: a case's rows, or a channel's rows of no case. An edit held back does
+#: not head it. One term per branch, so each search walks (platform, case_id, id).
+_HEAD = (
+    "SELECT min(h.id) FROM outbox h WHERE h.platform = ?1 AND h.status = 'pending' "
+    "AND NOT (h.edit_of IS NOT NULL AND coalesce(h.not_before, '') > ?3) AND"
+)
 
 
 class SqliteStore(InboxRows, ReminderRows, ReportRows, EditRows, StepPlans, Writes):
@@ -263,9 +270,7 @@ class SqliteStore(InboxRows, ReminderRows, ReportRows, EditRows, StepPlans, Writ
         stamp = found.get("posted_at")
         return latest, int(recent or 0), dt(stamp) if isinstance(stamp, str) else dt(at)
 
-    def open_case_in_channel(
-        self, platform: str, channel_id: str, customer_id: str
-    ) -> Case | None:
+    def open_case_in_channel(self, platform: str, channel_id: str, customer_id: str) -> Case | None:
         """This customer's latest open case opened in this channel (None: none)."""
         row = self._one(
             "SELECT * FROM cases WHERE platform = ? AND channel_id = ? AND customer_id = ? "
@@ -431,14 +436,12 @@ class SqliteStore(InboxRows, ReminderRows, ReportRows, EditRows, StepPlans, Writ
         edited at most every few seconds) holds nothing: later cards go past it.
         """
         row = self._one(
-            _OUTBOX_SELECT + "WHERE o.platform = ? AND o.channel_id = ? AND o.status = 'pending' "
-            "AND (o.not_before IS NULL OR o.not_before <= ?) "
-            "AND o.id = (SELECT min(h.id) FROM outbox h WHERE h.platform = o.platform "
-            "AND h.status = 'pending' AND (h.case_id = o.case_id OR "
-            "(o.case_id IS NULL AND h.case_id IS NULL AND h.channel_id = o.channel_id)) "
-            "AND NOT (h.edit_of IS NOT NULL AND coalesce(h.not_before, '') > ?)) "
+            _OUTBOX_SELECT + "WHERE o.platform = ?1 AND o.channel_id = ?2 "
+            "AND o.status = 'pending' AND (o.not_before IS NULL OR o.not_before <= ?3) "
+            f"AND o.id = CASE WHEN o.case_id IS NULL THEN ({_HEAD} h.case_id IS NULL "
+            f"AND h.channel_id = o.channel_id) ELSE ({_HEAD} h.case_id = o.case_id) END "
             "ORDER BY o.priority, o.id LIMIT 1",
-            [platform, channel_id, ts(now), ts(now)],
+            [platform, channel_id, ts(now)],
         )
         return outbox_from_row(row) if row else None
 

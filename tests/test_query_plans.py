@@ -194,3 +194,25 @@ def test_the_export_reads_the_timeline_once_not_once_per_case(busy: App) -> None
     assert len(statements(busy, export)) == len(few)  # same statements for 4x the cases
     timeline = [s for s in few if "FROM events" in s]
     assert len(timeline) == 1
+
+
+def test_the_flood_check_searches_a_customers_cases_and_events(busy: App) -> None:
+    now = busy.engine.clock.now()
+    found = plans(
+        busy, lambda: busy.store.flood_probe("test", "U-1", now - timedelta(minutes=1), now)
+    )
+    assert found and full_scans(found) == [] and table_sorts(found) == []
+    assert all("SEARCH" in detail for _, plan in found for *_, detail in plan if "cases" in detail)
+
+
+def test_the_next_post_of_a_channel_reads_its_head_not_every_pending_row(busy: App) -> None:
+    """Each candidate's queue (its case, or the channel's rows of no case) is searched by
+    (platform, case_id): a busy channel's post costs what one case holds, not the backlog."""
+    busy.store.enqueue_to(
+        "test", "C1", None, busy.store.outbox_for_case(1)[0].card, busy.engine.clock.now()
+    )
+    found = plans(busy, lambda: busy.store.next_in_channel("test", "C1", busy.engine.clock.now()))
+    assert found and full_scans(found) == [] and table_sorts(found) == []
+    searches = [d for _, plan in found for *_, d in plan if d.startswith("SEARCH h ")]
+    assert len(searches) == 2, searches  # a case's queue, and the channel's rows of no case
+    assert all("(platform=? AND case_id=?)" in d for d in searches), searches
