@@ -180,6 +180,54 @@ def test_the_clash_check_reads_record_when_there_is_no_top_level_txt(tmp_path: P
     assert shipped(Dist({})) == []  # type: ignore[arg-type]
 
 
+def test_the_clash_check_imports_no_metadata_when_no_other_package_ships_sereno_s_names() -> None:
+    code = "import sys, sereno_main; "
+    code += "print(sereno_main.clash(), 'importlib.metadata' in sys.modules)"
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60
+    )
+    assert done.stdout.split() == ["None", "False"], done.stderr
+
+
+def _info(site: Path, folder: str, name: str, **files: str) -> None:
+    info = site / folder
+    info.mkdir()
+    (info / ("PKG-INFO" if folder.endswith("egg-info") else "METADATA")).write_text(
+        f"Metadata-Version: 2.1\nName: {name}\nVersion: 1\n\nName: not-the-header\n"
+    )
+    for file, text in files.items():
+        stem, _, suffix = file.rpartition("_")  # top_level_txt: top_level.txt
+        (info / (f"{stem}.{suffix}" if stem else file)).write_text(text)
+
+
+def test_the_quick_look_sends_every_possible_clash_to_the_full_check(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = tmp_path / "site"
+    site.mkdir()
+    monkeypatch.setattr(sys, "path", [str(site), str(tmp_path / "missing")])
+    _info(site, "sereno-0.1.dist-info", "Sereno", top_level_txt="bot\nhandlers\nstorage\n")
+    _info(site, "slack_sdk-3.dist-info", "slack_sdk", RECORD="slack_sdk/__init__.py,,\n")
+    assert sereno_main._others_may_ship() is False  # Sereno's own claims are no clash
+    _info(site, "Playbooks-2.EGG-INFO", "playbooks", RECORD="playbooks/x.py,,\n")
+    assert sereno_main._others_may_ship() is True  # any case, egg-info too
+
+    odd = tmp_path / "odd"
+    odd.mkdir()
+    monkeypatch.setattr(sys, "path", [str(odd)])
+    _info(odd, "sereno-9.dist-info", "other-bot", top_level_txt="bot\n")
+    assert sereno_main._others_may_ship() is True  # the folder's name is not who it is
+    monkeypatch.setattr(sys, "path", [str(tmp_path / "site.zip")])
+    (tmp_path / "site.zip").write_bytes(b"PK\x05\x06" + bytes(18))
+    assert sereno_main._others_may_ship() is True  # a zip: the full check reads it
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    _info(bad, "x-1.dist-info", "x", top_level_txt="")
+    (bad / "x-1.dist-info" / "top_level.txt").write_bytes(b"\xff\xfe")
+    monkeypatch.setattr(sys, "path", [str(bad)])
+    assert sereno_main._others_may_ship() is True  # unreadable: the full check forgives it
+
+
 def test_the_collector_is_on_again_once_a_command_has_run(tmp_path: Path) -> None:
     code = (
         "import gc, sys; from bot.__main__ import main; main(sys.argv[1:]); print(gc.isenabled())"
