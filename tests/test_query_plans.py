@@ -216,3 +216,68 @@ def test_the_next_post_of_a_channel_reads_its_head_not_every_pending_row(busy: A
     searches = [d for _, plan in found for *_, d in plan if d.startswith("SEARCH h ")]
     assert len(searches) == 2, searches  # a case's queue, and the channel's rows of no case
     assert all("(platform=? AND case_id=?)" in d for d in searches), searches
+
+
+def vm_steps(app: App, op: Callable[[], Any]) -> int:
+    """SQLite virtual-machine instructions `op` runs: the work of its statements, counted
+    the same way on every machine (a cost that grows with the backlog shows here)."""
+    count = 0
+
+    def step() -> int:
+        nonlocal count
+        count += 1
+        return 0
+
+    app.store.db.conn.set_progress_handler(step, 1)
+    try:
+        op()
+    finally:
+        app.store.db.conn.set_progress_handler(None, 1)
+    return count
+
+
+def _open(app: App, first: int, count: int, channel: str = "C1") -> None:
+    for n in range(first, first + count):
+        author = Actor("test", f"B{n}", f"burst {n}")
+        app.engine.open_case(complaint(TEXTS[n % len(TEXTS)], f"b-{n}", author, channel))
+
+
+def test_a_burst_backlog_leaves_the_cost_of_each_post_as_it_was(app: App, clock: FakeClock) -> None:
+    """What the drainer asks for every post (the channels due, the channel's next row,
+    marking it sent) costs the same behind 3 cases pending as behind 40 (issue 15: CPU per
+    complaint grew with the burst). A late case's first card goes first: its queue alone is
+    searched, not every row pending before it."""
+    store, now = app.store, clock.now
+
+    def costs() -> tuple[int, int, int]:
+        head = store.next_in_channel("test", "C1", now())
+        assert head is not None
+        return (
+            vm_steps(app, lambda: store.outbox_channels_due("test", now())),
+            vm_steps(app, lambda: store.next_in_channel("test", "C1", now())),
+            vm_steps(app, lambda: store.mark_outbox_sent(head.id, f"p{head.id}", now())),
+        )
+
+    _open(app, 0, 3)
+    store.db.execute("UPDATE outbox SET priority = 1 WHERE case_id < 3")  # as if shown once
+    few = costs()
+    _open(app, 3, 37)
+    store.db.execute("UPDATE outbox SET priority = 1 WHERE case_id < 40")
+    many = costs()
+    assert all(m <= 1.5 * f for f, m in zip(few, many, strict=True)), (few, many)
+    assert store.outbox_channels_due("test", now()) == ["C1"]
+
+
+def test_the_channels_due_are_those_with_a_row_that_may_go_now(app: App, clock: FakeClock) -> None:
+    for channel in ("C3", "C1", "C2"):
+        _open(app, len(channel) * 10 + int(channel[1]), 2, channel)
+    held = [i.id for i in app.store.iter_pending_outbox("test") if i.channel_id == "C2"]
+    for row_id in held:
+        app.store.hold_outbox(row_id, clock.now() + timedelta(seconds=30))
+    one = next(i.id for i in app.store.iter_pending_outbox("test") if i.channel_id == "C3")
+    app.store.hold_outbox(one, clock.now() + timedelta(seconds=30))  # the others may go
+    assert app.store.outbox_channels_due("test", clock.now()) == ["C1", "C3"]
+    assert app.store.outbox_channels_due("test", clock.now(), limit=1) == ["C1"]
+    clock.advance(seconds=30)
+    assert app.store.outbox_channels_due("test", clock.now()) == ["C1", "C2", "C3"]
+    assert app.store.outbox_channels_due("other", clock.now()) == []
