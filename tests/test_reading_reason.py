@@ -291,3 +291,33 @@ def test_sarcastic_praise_does_not_hide_the_complaint() -> None:
     assert points.get(Reason.BILLING, 0) > 0  # nor is "Good luck getting a refund"
     es = FoldedText.of("Genial, perfecto: otra vez nos cobraron de más.")
     assert reason_points(es, RULES, "es", Subject.UNKNOWN).get(Reason.BILLING, 0) > 0
+
+
+@pytest.mark.parametrize(
+    ("text", "reason", "words"),
+    [
+        # a general technical phrase around a flight's own technical word stays technical
+        # (the flight recasts general technical words to service: "connection", "update")
+        ("The inflight entertainment system was dead for the whole trip, crew shrugged.",
+         Reason.TECHNICAL, ("entertainment system",)),
+        # the airline's web pages failing the customer
+        ("Trying to change my seat but the page never loads and my password reset fails.",
+         Reason.TECHNICAL, ("never loads", "password")),
+        ("I cannot check in online for tomorrow's flight, it just spins.", Reason.TECHNICAL,
+         ("cannot check in online",)),
+        # what happened to the bag, not the flight, is the complaint
+        ("Flight landed on time but my suitcase was damaged and nobody cares.", Reason.DELIVERY,
+         ("suitcase was damaged",)),
+        # a fee for a bag is billing, a rate not honoured too
+        ("Why do I now have to pay for a checked bag on a transatlantic flight?", Reason.BILLING,
+         ("pay for a checked bag",)),
+        ("Your ticket counter would not honour the student rate I was quoted.", Reason.BILLING,
+         ("rate",)),
+    ],
+)  # fmt: skip
+def test_on_a_flight_technical_bags_and_fees_are_not_the_airlines_service(
+    detector: LanguageDetector, text: str, reason: Reason, words: tuple[str, ...]
+) -> None:
+    got, evidence = read(text, detector)
+    assert got is reason, evidence
+    assert all(word in evidence for word in words), evidence

@@ -114,6 +114,7 @@ def _hits(
         target = rule.recast.get(reason, reason) if rule is not None else reason
         found += [(h, target, 1) for h in folded.find_all(keywords.get(language, ()))]
     found += [(h, Reason.BILLING, 1) for h in _amounts(folded.original)]
+    found = _own_inside(found, rule)
     kept = {id(h) for h in outermost(h for h, _, _ in found)}
     head = head_end(folded.original)
     return [
@@ -125,6 +126,28 @@ def _hits(
         for hit, reason, factor in found
         if id(hit) in kept
     ]
+
+
+def _own_inside(
+    found: list[tuple[Hit, Reason, int]], rule: SubjectRule | None
+) -> list[tuple[Hit, Reason, int]]:
+    """A general phrase around one of the subject's own words counts for that word's reason.
+
+    Without this the longer, general phrase wins and the subject's recast turns it into
+    another reason: "entertainment system" is a general technical phrase that a flight
+    recasts to service, around "entertainment", a flight's own technical word.
+    """
+    if rule is None or not rule.recast:
+        return found
+    own = [(h, r) for h, r, factor in found if factor == SUBJECT_FACTOR]
+    settled: list[tuple[Hit, Reason, int]] = []
+    for hit, reason, factor in found:
+        if factor != SUBJECT_FACTOR:
+            inside = [r for h, r in own if hit.start <= h.start and h.end <= hit.end]
+            if inside and reason not in inside:
+                reason, factor = inside[0], SUBJECT_FACTOR
+        settled.append((hit, reason, factor))
+    return settled
 
 
 def read_reason(
