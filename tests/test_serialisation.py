@@ -4,7 +4,7 @@ the JSON must stay what `asdict` gave, and a field added later must not be dropp
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, fields
+from dataclasses import asdict, fields, replace
 
 from bot.core.base.cards import Action, ActionId, Attachment, Card, CardKind, Menu, MenuOption
 from bot.core.base.case import reading_from_json, reading_to_json
@@ -66,6 +66,27 @@ def test_a_card_serialises_as_asdict_did_and_reads_back() -> None:
         raw = card.to_json()
         assert json.loads(raw) == _as_asdict_gave(card)
         assert Card.from_json(raw) == card
+
+
+#: Texts JSON must escape, and some it must not (a card is written string by string).
+AWKWARD = ('say "no"', "back\\slash", "tab\there\nline", "\x00\x1f\x7f", "ñ € 🔥 \u2028", "")
+
+
+def test_a_card_is_the_compact_json_dumps_gives() -> None:
+    odd = Card(
+        CardKind.NOTICE,
+        AWKWARD[0],
+        AWKWARD,
+        quote=AWKWARD[4],
+        actions=(Action(ActionId.REPLY, AWKWARD[1], AWKWARD[2]),),
+        footer=AWKWARD[3],
+        mentions=AWKWARD[4:],
+        source=(AWKWARD[2], AWKWARD[5]),
+        menu=Menu(ActionId.CORRECT_READING, AWKWARD[5], (MenuOption(*AWKWARD[:3]),)),
+    )
+    for card in (FULL_CARD, odd, Card(CardKind.STEP, "Step 1 of 3"), replace(odd, menu=None)):
+        data = json.loads(json.dumps(_as_asdict_gave(card)))  # every tuple a list
+        assert card.to_json() == json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
 def test_every_card_field_is_serialised() -> None:
