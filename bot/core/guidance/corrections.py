@@ -8,7 +8,7 @@ corrected part is marked in the header with who corrected it (`Reading.corrected
 from __future__ import annotations
 
 from collections.abc import Mapping
-from functools import cache
+from functools import cache, lru_cache
 
 from bot.core.base.cards import ActionId, Menu, MenuOption
 from bot.core.base.case import Case
@@ -96,17 +96,24 @@ def marked_value(reading: Reading, part: str, lang: str, value: str) -> str:
 def reading_menu(case: Case, lang: str) -> Menu:
     """The header's menu: one option per value of reason, intensity and kind; the
     current value is ticked. Each value is "{case}:{part}={value}"."""
-    current = {part: current_value(case.reading, part) for part in MENU_PARTS}
+    current = tuple(current_value(case.reading, part) for part in MENU_PARTS)
+    prefix = f"{case.id}:"
     options = tuple(
-        MenuOption(
-            f"{case.id}:{part}={value}",
-            (label + " ✓" if value == current[part] else label)[:75],
-            group,
-        )
-        for part, value, label, group in _menu_choices(lang)
+        MenuOption(prefix + choice, label, group) for choice, label, group in _ticked(lang, current)
     )
     assert len(options) <= MAX_OPTIONS
     return Menu(ActionId.CORRECT_READING, t("correction.placeholder", lang), options)
+
+
+@lru_cache(maxsize=512)  # a few hundred (reason, intensity, kind) at most
+def _ticked(lang: str, current: tuple[str, ...]) -> tuple[tuple[str, str, str], ...]:
+    """("{part}={value}", label, group) of every option, the `current` values (one per
+    `MENU_PARTS`) ticked: the same for every header with that reading."""
+    now = dict(zip(MENU_PARTS, current, strict=True))
+    return tuple(
+        (f"{part}={value}", (label + " ✓" if value == now[part] else label)[:75], group)
+        for part, value, label, group in _menu_choices(lang)
+    )
 
 
 @cache

@@ -34,11 +34,13 @@ from bot.core.guidance.playbook import (
     Suggestion,
 )
 from bot.core.guidance.wording import reply_text, subject_name
-from bot.core.texts import label, name, plural, t
+from bot.core.texts import for_language, label, name, plural, t
 
 _BOX = {StepState.PENDING: "☐", StepState.DONE: "☑", StepState.SKIPPED: "⤼"}
 # Evidence from a customer's earlier cases (see `reading_history`), told from `Reading.history`.
 _HISTORY_SIGNALS = ("history", "chronic")
+#: Progress lines kept per playbook (`progress_line`) before the memo starts again.
+_MEMO_LINES = 256
 
 
 @dataclass(frozen=True)
@@ -129,7 +131,21 @@ def _history_line(reading: Reading, lang: str) -> str:
 
 def progress_line(playbook: Playbook, steps: Sequence[CaseStep], lang: str = "en") -> str:
     """Where the case stands in one short line: how many steps are worked, the whole
-    checklist (a group of steps shown as one card is one entry) and the current step."""
+    checklist (a group of steps shown as one card is one entry) and the current step.
+
+    Kept on the playbook by its steps' states and the translator (every new case of a
+    playbook starts with the same line)."""
+    key = (for_language(lang), *[(s.step_id, s.state) for s in steps])
+    memo = playbook.memo
+    line = memo.get(key)
+    if line is None:
+        if len(memo) >= _MEMO_LINES:
+            memo.clear()
+        line = memo[key] = _progress_line(playbook, steps, lang)
+    return line
+
+
+def _progress_line(playbook: Playbook, steps: Sequence[CaseStep], lang: str) -> str:
     finished = [s for s in steps if s.state is not StepState.PENDING]
     pending = [s for s in steps if s.state is StepState.PENDING]
     parts = [t("progress.count", lang, done=len(finished), total=len(steps))]

@@ -203,6 +203,12 @@ class Playbook:
             by_id.setdefault(step.id, step)
         return by_id
 
+    @cached_property
+    def memo(self) -> dict[tuple[object, ...], str]:
+        """Lines worked out from this playbook alone and kept (`guide.progress_line`): the
+        cases opened with one playbook share a few checklists. Bounded by its user."""
+        return {}
+
     def group_of(self, step_id: str) -> Group | None:
         """The group a step belongs to, if any."""
         step = self.step(step_id)
