@@ -22,7 +22,11 @@ import pytest
 
 import sereno_main
 from bot.__main__ import _parser
+from bot.core.reading.keywords import is_pattern, pattern_regex
+from bot.core.reading.reader import keyword_index
 from bot.langdetect import LinguaDetector
+from bot.settings import Settings
+from bot.wiring import build, warm_up
 from handlers.console import DEFAULT_CUSTOMER
 from tests.acceptance.chat import NO_FLOOD_LIMIT
 from tests.acceptance.served import START_WITHIN, Served, listening, until
@@ -37,6 +41,7 @@ HEAVY_FILES = ("/matplotlib/", "/numpy/", "/PIL/", "/pandas/")
 #: Sereno's own modules of rarely used commands: imported when one is asked for, not at start.
 RARELY_USED = ("bot.core.records.commands", "bot.core.records.team_report", "storage.backup")
 WARMED = "ready for the first complaint"
+ONE_LANGUAGE = LinguaDetector(["es"])  # loads no models
 START_PATH = """
 import json, sys, threading
 from bot.lean_imports import import_sqlite_utils
@@ -124,6 +129,23 @@ async def test_a_served_sereno_warms_up_after_it_listens_and_maps_nothing_heavy(
             assert _mapped_heavy(served.process.pid) == []
         finally:
             await served.close()
+
+
+def test_the_warm_up_compiles_every_pattern_of_the_rules(tmp_path: Path) -> None:
+    """A first complaint compiles no pattern: the samples alone reach a few of ~400."""
+    app = build(Settings.from_env({"SERENO_DB": str(tmp_path / "s.db")}), detector=ONE_LANGUAGE)
+    try:
+        pattern_regex.cache_clear()
+        warm_up(app)
+        rules = app.engine.library.rules
+        patterns = [k for k in keyword_index(rules).known if is_pattern(k)]
+        misses = pattern_regex.cache_info().misses
+        for keyword in patterns:
+            pattern_regex(keyword)
+        assert len(patterns) > 100
+        assert pattern_regex.cache_info().misses == misses
+    finally:
+        app.close()
 
 
 def test_the_detector_loads_its_models_on_first_use_once() -> None:
