@@ -1,8 +1,10 @@
 """Score the reading on the TUNE part of the real corpus, and show its misses.
 
-Run: .venv/bin/python -m bench.tune_real [--misses FIELD] [--lang es|en]
+Run: .venv/bin/python -m bench.tune_real [--misses FIELD | --confusion FIELD] [--lang es|en]
 
-FIELD is one of reason, intensity, kind, subject, threats. This is the only script that
+FIELD is one of reason, intensity, kind, subject, threats. `--confusion` counts, per
+language, which label is read as which (rows: label, columns: reading), so a class of error
+("service read as product") shows before single texts do. This is the only script that
 prints per-text results of the real corpus, and it reads the tune part only: the held-out
 third is scored by bench/heldout_score.py, totals only (tests/data/real/README.md).
 """
@@ -10,6 +12,7 @@ third is scored by bench/heldout_score.py, totals only (tests/data/real/README.m
 from __future__ import annotations
 
 import sys
+from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
@@ -59,12 +62,45 @@ def print_misses(
     print(f"{misses} misses of {len(records)}")
 
 
+def confusion(
+    records: Sequence[dict[str, Any]], readings: Sequence[Reading], field: str
+) -> dict[str, Counter[tuple[str, str]]]:
+    """Count (label, reading) pairs of `field`, per language."""
+    counts: dict[str, Counter[tuple[str, str]]] = {}
+    for record, reading in zip(records, readings, strict=True):
+        pair = (str(_labelled(field, record)), str(_read(field, reading)))
+        counts.setdefault(record["language"], Counter())[pair] += 1
+    return counts
+
+
+def print_confusion(
+    records: Sequence[dict[str, Any]], readings: Sequence[Reading], field: str
+) -> None:
+    """Print each language's confusion table of `field` (rows: label, columns: reading)."""
+    for language, counts in sorted(confusion(records, readings, field).items()):
+        values = sorted({v for pair in counts for v in pair})
+        width = max(10, *(len(v) + 1 for v in values))
+        right = sum(n for (want, got), n in counts.items() if want == got)
+        print(f"{language}: {field}, rows labelled, columns read ({right} of {counts.total()})")
+        print(" " * width + "".join(v.rjust(width) for v in values))
+        for want in values:
+            print(
+                want.rjust(width) + "".join(str(counts[(want, got)]).rjust(width) for got in values)
+            )
+
+
 def main(argv: Sequence[str]) -> None:
     records = load_split("tune")
     if "--lang" in argv:
         language = argv[argv.index("--lang") + 1]
         records = [r for r in records if r["language"] == language]
     readings = read_all(records)
+    if "--confusion" in argv:
+        field = argv[argv.index("--confusion") + 1]
+        if field not in FIELDS:
+            raise SystemExit(f"--confusion takes one of {', '.join(FIELDS)}")
+        print_confusion(records, readings, field)
+        return
     if "--misses" in argv:
         field = argv[argv.index("--misses") + 1]
         if field not in FIELDS:

@@ -100,3 +100,16 @@ def test_the_corpus_files_are_where_the_readme_says() -> None:
     readme = (CORPUS / "README.md").read_text(encoding="utf-8")
     for path in sorted(Path(CORPUS).glob("complaints_*.jsonl")):
         assert path.name in readme
+
+
+def test_the_tune_confusion_table_counts_label_and_reading_pairs_per_language() -> None:
+    from bench.tune_real import confusion
+
+    records = [r for r in load_split("tune") if r["language"] == "es"][:12]
+    readings = read_all(records)
+    table = confusion(records, readings, "reason")
+    assert set(table) == {"es"} and table["es"].total() == len(records)
+    right = sum(r["reason"] == g.reason.value for r, g in zip(records, readings, strict=True))
+    assert sum(n for (want, got), n in table["es"].items() if want == got) == right
+    for record, reading in zip(records, readings, strict=True):
+        assert table["es"][(record["reason"], reading.reason.value)] >= 1
