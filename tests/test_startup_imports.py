@@ -263,3 +263,21 @@ def test_the_collector_is_on_again_once_a_command_has_run(tmp_path: Path) -> Non
         timeout=60,
     )
     assert done.stdout.strip() == "True", done.stderr
+
+
+def test_python_dotenv_is_imported_only_when_there_is_a_env_file(tmp_path: Path) -> None:
+    code = "import sys; from bot.__main__ import main; main(['health']); "
+    code += "print('dotenv' in sys.modules)"
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "SERENO_DB": str(tmp_path / "x.db")}
+
+    def imported() -> str:
+        done = subprocess.run(
+            [sys.executable, "-c", code],
+            capture_output=True, text=True, cwd=tmp_path, env=env, timeout=60,
+        )  # fmt: skip
+        return done.stdout.strip() or done.stderr
+
+    assert imported() == "False"
+    (tmp_path / ".env").write_text("SERENO_LOG_LEVEL=INFO\n", encoding="utf-8")
+    (tmp_path / ".env").chmod(0o600)
+    assert imported() == "True"
