@@ -30,6 +30,7 @@ TUNE_ONLY = frozenset(
         "complaints_en_tune3.jsonl",
         "complaints_es_tune2.jsonl",
         "complaints_es_tune3.jsonl",
+        "complaints_es_tune4.jsonl",
     }
 )
 
