@@ -313,6 +313,8 @@ def test_sarcastic_praise_does_not_hide_the_complaint() -> None:
          ("pay for a checked bag",)),
         ("Your ticket counter would not honour the student rate I was quoted.", Reason.BILLING,
          ("rate",)),
+        ("Your airline kept my unused funds from the flight and let them expire.", Reason.BILLING,
+         ("funds",)),
     ],
 )  # fmt: skip
 def test_on_a_flight_technical_bags_and_fees_are_not_the_airlines_service(
