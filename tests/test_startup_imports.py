@@ -25,6 +25,7 @@ from bot.__main__ import _parser
 from bot.core.reading.keywords import is_pattern, pattern_regex
 from bot.core.reading.reader import keyword_index
 from bot.langdetect import LinguaDetector
+from bot.lean_imports import import_lazily
 from bot.settings import Settings
 from bot.wiring import build, warm_up
 from handlers.console import DEFAULT_CUSTOMER
@@ -38,6 +39,8 @@ ROOT = Path(__file__).resolve().parent.parent
 HEAVY = ("matplotlib", "numpy", "PIL", "pandas", "dateparser")
 #: Their compiled parts, as they appear in a process's memory map (/proc/<pid>/maps).
 HEAVY_FILES = ("/matplotlib/", "/numpy/", "/PIL/", "/pandas/")
+#: What sqlite-utils imports and Sereno never calls: left to load on first use (bot.lean_imports).
+UNUSED = ("dateutil.parser._parser", "dateutil.tz")
 #: Sereno's own modules of rarely used commands: imported when one is asked for, not at start.
 RARELY_USED = ("bot.core.records.commands", "bot.core.records.team_report", "storage.backup")
 WARMED = "ready for the first complaint"
@@ -71,6 +74,7 @@ def test_the_start_path_imports_nothing_heavy_and_loads_no_models(tmp_path: Path
     assert heavy == []
     assert "handlers.console" not in seen["modules"]  # the console only when it runs
     assert sorted(set(RARELY_USED) & set(seen["modules"])) == []
+    assert sorted(set(UNUSED) & set(seen["modules"])) == []
     assert seen["loaded"] is False
     assert seen["threads"] == ["MainThread"]  # and nothing warming up yet
     assert seen["plugins"] is False  # sqlite-utils' plugin scan of every installed package
@@ -92,6 +96,25 @@ def test_sqlite_utils_imported_lean_leaves_numpy_importable() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60
     )
     assert done.stdout.split() == ["True", "False", "numpy"], done.stderr
+
+
+def test_sqlite_utils_date_recipes_still_parse_once_used() -> None:
+    code = (
+        "import sys; from bot.lean_imports import import_sqlite_utils; import_sqlite_utils(); "
+        "from sqlite_utils import recipes; loaded = 'dateutil.parser._parser' in sys.modules; "
+        "print(loaded, recipes.parsedate('3 Dec 2026'), recipes.parsedatetime('2026-12-03 10:00'))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60
+    )
+    assert done.stdout.split() == ["False", "2026-12-03", "2026-12-03T10:00:00"], done.stderr
+
+
+def test_a_module_that_cannot_be_found_is_left_to_a_normal_import() -> None:
+    import_lazily("sereno_no_such_module.part")
+    import_lazily("json")  # already imported: left as it is
+    assert "sereno_no_such_module.part" not in sys.modules
+    assert type(sys.modules["json"]) is type(sys)
 
 
 def _mapped_heavy(pid: int) -> list[str]:
