@@ -323,3 +323,20 @@ def test_on_a_flight_technical_bags_and_fees_are_not_the_airlines_service(
     got, evidence = read(text, detector)
     assert got is reason, evidence
     assert all(word in evidence for word in words), evidence
+
+
+def test_a_beautiful_place_is_not_its_price(detector: LanguageDetector) -> None:
+    # "precioso" (beautiful) starts like "precio" (price): in a review it praises the place
+    got, evidence = read(
+        "Un restaurante precioso en una plaza preciosa, pero la comida llegó fría y sosa.",
+        detector,
+        "es",
+    )
+    assert got is Reason.PRODUCT, evidence
+    assert not any(word.casefold().startswith("precios") for word in evidence), evidence
+    assert (
+        reason_points(
+            FoldedText.of("Un hotel precioso y una piscina preciosa."), RULES, "es", Subject.PRODUCT
+        ).get(Reason.BILLING, 0)
+        == 0
+    )
