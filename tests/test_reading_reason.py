@@ -340,3 +340,19 @@ def test_a_beautiful_place_is_not_its_price(detector: LanguageDetector) -> None:
         ).get(Reason.BILLING, 0)
         == 0
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        # the plural of a word the lists hold in the singular reads the same
+        ("Nos dejaron esperando cuarenta minutos con tres mesas libres. Servicio nefasto.",
+         Reason.SERVICE),
+        ("Los baños sucios y las duchas sin agua, así no se puede.", Reason.PRODUCT),
+    ],
+)  # fmt: skip
+def test_a_review_reads_the_same_in_the_plural(
+    detector: LanguageDetector, text: str, reason: Reason
+) -> None:
+    got, evidence = read(text, detector, "es")
+    assert got is reason, evidence
