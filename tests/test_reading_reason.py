@@ -349,6 +349,7 @@ def test_a_beautiful_place_is_not_its_price(detector: LanguageDetector) -> None:
         ("Nos dejaron esperando cuarenta minutos con tres mesas libres. Servicio nefasto.",
          Reason.SERVICE),
         ("Los baños sucios y las duchas sin agua, así no se puede.", Reason.PRODUCT),
+        ("Hay bares mejores al lado; aquí las camareras, muy bordes.", Reason.SERVICE),
     ],
 )  # fmt: skip
 def test_a_review_reads_the_same_in_the_plural(
