@@ -10,6 +10,7 @@ from typing import Any
 
 from bot.core.base.model import CustomerKind
 from bot.core.guidance.playbook import Behaviour, Group, Playbook, Step, Suggestion, Variant
+from playbooks import toml_cache
 from playbooks import validate as v
 from playbooks.errors import PlaybookError
 
@@ -114,8 +115,7 @@ def check_grouping(steps: Sequence[Step], groups: Mapping[str, Group], place: v.
 def read_toml(path: Path) -> dict[str, Any]:
     """Parse a TOML file; syntax errors name the line."""
     try:
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
+        return toml_cache.load(path)
     except tomllib.TOMLDecodeError as exc:
         line = re.search(r"line (\d+)", str(exc))
         where = f"line {line.group(1)}" if line else "file"

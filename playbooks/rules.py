@@ -21,6 +21,7 @@ from bot.core.guidance.playbook import (
     template_fields,
 )
 from bot.core.reading.text import keyword_words
+from playbooks import toml_cache
 from playbooks.errors import PlaybookError
 
 RULES_FILE = Path(__file__).with_name("reading.toml")
@@ -274,8 +275,7 @@ def _short_words(check: _Checker, lists: dict[str, tuple[str, ...]]) -> dict[str
 
 def _read(path: Path) -> dict[str, Any]:
     try:
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
+        return toml_cache.load(path)
     except tomllib.TOMLDecodeError as error:
         raise PlaybookError(path.name, "file", "(syntax)", str(error)) from None
     except OSError as error:
