@@ -17,6 +17,7 @@ from bot.core.base.model import (
     Signal,
     Subject,
 )
+from bot.core.base.reading_json import reading_from_compact, reading_to_compact
 
 FULL_CARD = Card(
     CardKind.HEADER,
@@ -110,3 +111,61 @@ def test_every_reading_field_is_serialised() -> None:
     assert set(data) == {f.name for f in fields(Reading)}
     assert set(data["history"]) == {f.name for f in fields(History)}
     assert set(data["reason_evidence"][0]) == {f.name for f in fields(Signal)}
+
+
+def _compact_as_dict(r: Reading) -> dict[str, object]:
+    """The compact form's keys and values, as `reading_to_compact` gave them to json.dumps
+    before it wrote the text out itself."""
+    data: dict[str, object] = {"l": r.language}
+    if r.language_confidence != 1.0:
+        data["c"] = r.language_confidence
+    data |= {"r": r.reason.value, "k": r.kind.value, "i": r.intensity, "m": r.impact.value}
+    if r.subject is not Subject.UNKNOWN:
+        data["s"] = r.subject.value
+    seen: dict[Signal, int] = {}
+    parts = (r.reason_evidence, r.kind_evidence, r.intensity_evidence, r.impact_evidence)
+    keys = ("re", "ke", "ie", "me", "se")
+    for key, signals in zip(keys, (*parts, r.subject_evidence), strict=True):
+        if signals:
+            data[key] = [seen.setdefault(s, len(seen)) for s in signals]
+    if seen:
+        data["e"] = [[s.name, s.detail] for s in seen]
+    h = r.history
+    if (h.earlier_cases, h.resolved, h.let_go, h.still_open, h.chronic) != (0, 0, 0, 0, False):
+        data["h"] = [h.earlier_cases, h.resolved, h.let_go, h.still_open, int(h.chronic)]
+    if r.order_ref is not None:
+        data["o"] = r.order_ref
+    if r.flags:
+        data["f"] = sorted(r.flags)
+    if r.corrected:
+        data["x"] = [list(pair) for pair in r.corrected]
+    return data
+
+
+def test_a_compact_reading_is_the_json_dumps_gives_and_reads_back() -> None:
+    shared = Signal("capitals", AWKWARD[0])  # one piece of evidence behind two parts
+    odd = replace(
+        FULL_READING,
+        language=AWKWARD[4],
+        reason_evidence=(shared, Signal(AWKWARD[1], AWKWARD[2])),
+        intensity_evidence=(shared, Signal("x", AWKWARD[3])),
+        order_ref=AWKWARD[2],
+        corrected=(("kind", AWKWARD[0]), ("reason", "ana")),
+    )
+    plain = Reading(
+        language="en",
+        language_confidence=1.0,
+        reason=Reason("other"),
+        reason_evidence=(),
+        kind=CustomerKind("unknown"),
+        kind_evidence=(),
+        intensity=0,
+        intensity_evidence=(),
+        impact=Impact("low"),
+        impact_evidence=(),
+    )
+    for reading in (FULL_READING, odd, plain):
+        raw = reading_to_compact(reading)
+        expected = _compact_as_dict(reading)
+        assert raw == json.dumps(expected, ensure_ascii=False, separators=(",", ":"))
+        assert reading_from_compact(raw) == reading

@@ -13,7 +13,7 @@ what rows written before m012 hold), so either may be met in a file.
 from __future__ import annotations
 
 import json
-from typing import Any
+from json.encoder import encode_basestring as _q  # a JSON string, non-ASCII kept (C)
 
 # One memo of decoded readings and one table per enum serve both forms (keyed by stored text).
 from bot.core.base.case import _IMPACTS, _KINDS, _REASONS, _RECENT, reading_from_json
@@ -24,36 +24,47 @@ _NO_HISTORY = (0, 0, 0, 0, False)
 
 
 def reading_to_compact(reading: Reading) -> str:
-    """The reading as compact JSON (see the module's docstring)."""
+    """The reading as compact JSON (see the module's docstring), written out piece by piece
+    (one for every new case): the text `json.dumps` gives of the same keys and values
+    (tests/test_serialisation.py holds that dict and compares)."""
     r = reading
-    data: dict[str, Any] = {"l": r.language}
+    out = ['{"l":', _q(r.language)]
     if r.language_confidence != 1.0:
-        data["c"] = r.language_confidence
-    data |= {"r": r.reason.value, "k": r.kind.value, "i": r.intensity, "m": r.impact.value}
+        out += ',"c":', json.dumps(r.language_confidence)
+    out += ',"r":', _q(r.reason.value), ',"k":', _q(r.kind.value)
+    out += ',"i":', _number(r.intensity), ',"m":', _q(r.impact.value)
     if r.subject is not Subject.UNKNOWN:
-        data["s"] = r.subject.value
-    seen: dict[Signal, int] = {}
+        out += ',"s":', _q(r.subject.value)
+    seen: dict[tuple[str, str], int] = {}
     evidence = (
         r.reason_evidence, r.kind_evidence, r.intensity_evidence, r.impact_evidence,
         r.subject_evidence,
     )  # fmt: skip
     for key, signals in zip(_PARTS, evidence, strict=True):
         if signals:
-            data[key] = [seen.setdefault(s, len(seen)) for s in signals]
+            at = [seen.setdefault((s.name, s.detail), len(seen)) for s in signals]
+            out += f',"{key}":[', ",".join(map(str, at)), "]"
     if seen:
-        data["e"] = [[s.name, s.detail] for s in seen]
+        out += ',"e":[', ",".join(f"[{_q(name)},{_q(detail)}]" for name, detail in seen), "]"
     h = r.history
     if (h.earlier_cases, h.resolved, h.let_go, h.still_open, h.chronic) != _NO_HISTORY:
-        data["h"] = [h.earlier_cases, h.resolved, h.let_go, h.still_open, int(h.chronic)]
+        counts = (h.earlier_cases, h.resolved, h.let_go, h.still_open, int(h.chronic))
+        out += ',"h":[', ",".join(map(_number, counts)), "]"
     if r.order_ref is not None:
-        data["o"] = r.order_ref
+        out += ',"o":', _q(r.order_ref)
     if r.flags:
-        data["f"] = sorted(r.flags)
+        out += ',"f":[', ",".join(map(_q, sorted(r.flags))), "]"
     if r.corrected:
-        data["x"] = [list(pair) for pair in r.corrected]
-    raw = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+        out += ',"x":[', ",".join(f"[{_q(part)},{_q(by)}]" for part, by in r.corrected), "]"
+    out.append("}")
+    raw = "".join(out)
     _RECENT.keep(raw, reading)
     return raw
+
+
+def _number(value: int) -> str:
+    """An int as JSON writes it (anything else through json itself)."""
+    return str(value) if type(value) is int else json.dumps(value)
 
 
 def reading_from_compact(raw: str) -> Reading:
