@@ -1,15 +1,18 @@
-"""The header's progress line is kept on its playbook (`guide.progress_line`): what it keeps
-must always be what working it out again gives, for every state and language, and bounded."""
+"""What cards keep of their texts (`guide.progress_line` on the playbook, `guide.group_card`
+on the group) must always be what working them out again gives, and stay bounded."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
-from bot.core.base.case import CaseStep
-from bot.core.base.model import StepState
+from bot.core.base.cards import ActionId
+from bot.core.base.case import Case, CaseStep
+from bot.core.base.model import Status, StepState
 from bot.core.guidance import guide
 from playbooks.advice import load_advice_ids
 from playbooks.loader import load_playbook
+from tests.test_serialisation import FULL_READING
 
 DEFAULT = Path(__file__).resolve().parent.parent / "playbooks" / "default.toml"
 
@@ -48,3 +51,32 @@ def test_the_memo_is_bounded() -> None:
         states = {ids[i]: StepState.DONE for i in range(len(ids)) if n >> i & 1}
         guide.progress_line(playbook, _steps(ids, states), "en")
     assert 0 < len(playbook.memo) <= guide._MEMO_LINES
+
+
+def test_a_group_card_kept_is_the_card_worked_out_for_its_case_number_and_language() -> None:
+    playbook = load_playbook(DEFAULT, load_advice_ids())
+    group = next(iter(playbook.groups.values()))
+    members = [s for s in playbook.steps if s.group == group.id]
+    case = _case(7)
+    for _ in range(2):  # the second time from the memo
+        for lang in ("en", "es"):
+            for shown in (members, members[1:]):
+                card = guide.group_card(case, group, shown, 2, 14, lang)
+                title, footer, done, skip, *lines = guide._group_texts(group, shown, 2, 14, lang)
+                assert (card.title, card.footer, card.lines) == (title, footer, tuple(lines))
+                assert [(a.id, a.label, a.value) for a in card.actions] == [
+                    (ActionId.STEP_DONE, done, f"7:{shown[0].id}"),
+                    (ActionId.STEP_SKIP, skip, f"7:{shown[0].id}"),
+                ]
+    other = guide.group_card(_case(8), group, members, 3, 15, "en")
+    assert other.actions[0].value == f"8:{members[0].id}"
+    assert other.title == guide._group_texts(group, members, 3, 15, "en")[0]
+    assert other.title != guide.group_card(case, group, members, 2, 14, "en").title
+
+
+def _case(case_id: int) -> Case:
+    at = datetime(2026, 12, 1, tzinfo=UTC)
+    return Case(
+        case_id, "test", "C1", f"m{case_id}", None, "U1", "Ana", "hola", Status.NEW, None, None,
+        "default", FULL_READING, frozenset(), at, at,
+    )  # fmt: skip

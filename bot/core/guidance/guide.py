@@ -39,7 +39,8 @@ from bot.core.texts import for_language, label, name, plural, t
 _BOX = {StepState.PENDING: "☐", StepState.DONE: "☑", StepState.SKIPPED: "⤼"}
 # Evidence from a customer's earlier cases (see `reading_history`), told from `Reading.history`.
 _HISTORY_SIGNALS = ("history", "chronic")
-#: Progress lines kept per playbook (`progress_line`) before the memo starts again.
+#: Lines kept per playbook or group (`progress_line`, `group_card`) before a memo starts
+#: again.
 _MEMO_LINES = 256
 
 
@@ -271,22 +272,35 @@ def step_card(case: Case, step: Step, number: int, total: int, lang: str) -> Car
 def group_card(
     case: Case, group: Group, members: Sequence[Step], number: int, total: int, lang: str
 ) -> Card:
-    """Several steps that need no separate decision, as one card marked with one ✅."""
+    """Several steps that need no separate decision, as one card marked with one ✅
+    (its texts kept on the group: they depend on the case only through its number)."""
+    key = (for_language(lang), number, total, *[s.id for s in members])
+    texts = group.memo.get(key)
+    if texts is None:
+        if len(group.memo) >= _MEMO_LINES:
+            group.memo.clear()
+        texts = group.memo[key] = _group_texts(group, members, number, total, lang)
+    title, footer, done, skip, *lines = texts
     value = f"{case.id}:{members[0].id}"
-    title = t("step.title", lang, number=number, total=total, title=group.title.get(lang))
-    lines = [f"{s.title.get(lang)} — {s.guidance.get(lang)}" for s in members]
-    advice = dict.fromkeys(a for s in members for a in s.advice)
-    lines.append(t("step.advice", lang, advice=", ".join(advice)))
     return Card(
         CardKind.STEP,
         title,
         tuple(lines),
-        actions=(
-            Action(ActionId.STEP_DONE, t("button.done", lang), value),
-            Action(ActionId.STEP_SKIP, t("button.skip", lang), value),
-        ),
-        footer=t("step.footer_group", lang, step=members[0].id),
+        actions=(Action(ActionId.STEP_DONE, done, value), Action(ActionId.STEP_SKIP, skip, value)),
+        footer=footer,
     )
+
+
+def _group_texts(
+    group: Group, members: Sequence[Step], number: int, total: int, lang: str
+) -> tuple[str, ...]:
+    """A group card's title, footer, button labels and lines."""
+    title = t("step.title", lang, number=number, total=total, title=group.title.get(lang))
+    lines = [f"{s.title.get(lang)} — {s.guidance.get(lang)}" for s in members]
+    advice = dict.fromkeys(a for s in members for a in s.advice)
+    lines.append(t("step.advice", lang, advice=", ".join(advice)))
+    footer = t("step.footer_group", lang, step=members[0].id)
+    return (title, footer, t("button.done", lang), t("button.skip", lang), *lines)
 
 
 def suggestion_card(

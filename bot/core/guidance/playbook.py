@@ -98,6 +98,12 @@ class Group:
     title: Text
     after_resolution: bool = False
 
+    @cached_property
+    def memo(self) -> dict[tuple[object, ...], tuple[str, ...]]:
+        """The texts of this group's cards already worked out (`guide.group_card`): every
+        new case of the playbook gets the same first card but for its number."""
+        return {}
+
 
 @dataclass(frozen=True)
 class Variant:
