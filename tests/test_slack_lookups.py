@@ -8,7 +8,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from handlers.slack.people import SlackPeople
 from tests.fakes import slack_payloads as sp
-from tests.fakes.slack_api import serve_web_app
+from tests.fakes.slack_api import FakeSlack, serve_web_app
 from tests.slack_harness import Running
 from tests.support import free_port
 
@@ -54,3 +54,42 @@ async def test_a_lookup_that_cannot_get_json_falls_back_to_the_id(answer: str) -
         people = SlackPeople(AsyncWebClient(token="xoxb-test", base_url=url), (), None)
         assert await people.name("U-lucia") == "U-lucia"
         assert "U-lucia" not in people._members  # not cached: asked again next time
+
+
+async def test_a_kept_message_s_author_is_looked_up_once_from_the_moment_it_is_kept(
+    slack: Running,
+) -> None:
+    """The lookup starts as the message is kept (before it is worked), and the listener
+    takes that answer instead of asking again; a bot's message starts none."""
+    people = slack.runtime.people
+    ts = sp.next_ts()
+    assert await slack.event(sp.message_event("C1", "U-john", EN, ts)) == 200
+    assert "U-john" in people._lookups or "U-john" in people._members  # under way at the ack
+    await slack.fake.wait_for("chat.postMessage", count=3, ok=True, timeout=15)
+    case = slack.app.store.find_case_by_message("slack", "C1", ts)
+    assert case is not None and case.customer_name == "John"
+    assert [c.params["user"] for c in slack.fake.calls("users.info")].count("U-john") == 1
+    bot = sp.message_event("C1", "U-luis", "a bot's line", sp.next_ts()) | {"bot_id": "B-other"}
+    assert await slack.event(bot) == 200
+    assert "U-luis" not in people._lookups and "U-luis" not in people._members
+
+
+async def test_warming_up_looks_up_a_few_people_at_once_and_each_once(fake: FakeSlack) -> None:
+    people = SlackPeople(AsyncWebClient(token="xoxb-test", base_url=fake.base_url), (), None)
+    for user in ("U-lucia", "U-lucia", "U-john", "U-ana", "U-luis", "U-nobody", "U-late"):
+        people.warm(user)
+    assert sorted(people._lookups) == sorted(["U-lucia", "U-john", "U-ana", "U-luis"])
+    names = [await people.name(u) for u in ("U-lucia", "U-john", "U-ana", "U-luis", "U-late")]
+    assert names == ["Lucía", "John", "ana", "luis", "U-late"]
+    assert len(fake.calls("users.info")) == 5 and people._lookups == {}
+    people.warm("U-lucia")  # known: nothing to ask
+    assert people._lookups == {} and len(fake.calls("users.info")) == 5
+    await people.client.close()
+
+
+def test_warming_up_outside_a_running_loop_does_nothing() -> None:
+    people = SlackPeople(
+        AsyncWebClient(token="xoxb-test", base_url="http://127.0.0.1:9/"), (), None
+    )
+    people.warm("U-lucia")
+    assert people._lookups == {}

@@ -142,6 +142,9 @@ class SlackIngress:
     source_bots: frozenset[str]
     triage: str | None = None
     forms: ReplyForms | None = None  # the Reply… form, answered before the inbox
+    #: Called with a kept message's author (a person, not a bot): their name is looked up
+    #: while the event waits (`SlackPeople.warm`).
+    warm: Callable[[str], None] | None = None
     _down: bool = field(default=False, init=False)
 
     async def answered(self, kind: str, body: dict[str, Any]) -> Answered | None:
@@ -171,7 +174,13 @@ class SlackIngress:
         if self._down:
             log.info("Slack: keeping events again")
         self._down = False
+        if kept and found.message_ts and found.author and self.warm is not None:
+            self._warm(body, found.author)
         return Taken.KEPT if kept else Taken.SEEN
+
+    def _warm(self, body: dict[str, Any], author: str) -> None:
+        if self.warm is not None and not (body.get("event") or {}).get("bot_id"):
+            self.warm(author)  # a bot's message names its person itself (forwarded.py)
 
 
 def http_handler(ingress: SlackIngress) -> Callable[[web.Request], Awaitable[web.Response]]:

@@ -16,6 +16,7 @@ are external. With `*`, an unverified person is not an agent until Slack answers
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import Callable
@@ -41,6 +42,9 @@ GROUP_TTL_SECONDS = 300.0
 #: How long `user_not_found` is believed before users.info is asked again.
 NOT_FOUND_TTL_SECONDS = 300.0
 LOOKUP_TIMEOUT_SECONDS = 5
+#: Lookups `warm` starts ahead of their events at most at once: a burst's first authors
+#: are looked up while the rest of it is being kept, the others when their event is worked.
+WARM_AT_ONCE = 4
 #: What a failed lookup can raise; the complaint goes on with the id as the name.
 LOOKUP_ERRORS = (SlackApiError, aiohttp.ClientError, TimeoutError, OSError, ValueError)
 
@@ -138,6 +142,26 @@ class SlackPeople:
         self._groups: dict[str, tuple[float, frozenset[str]]] = {}
         self._not_found: dict[str, float] = {}  # user id -> when Slack said user_not_found
         self._told_not_found: set[str] = set()  # logged once per user
+        self._lookups: dict[str, asyncio.Task[Member | None]] = {}  # started by `warm`
+
+    def warm(self, user_id: str) -> None:
+        """Start looking someone up now, as their message is kept: while it waits in the
+        inbox and is worked, the answer comes (the listener awaits this lookup, never a
+        second one). Outside a running loop, or with WARM_AT_ONCE under way, nothing."""
+        if (
+            not user_id
+            or user_id in self._members
+            or user_id in self._lookups
+            or len(self._lookups) >= WARM_AT_ONCE
+            or self._believed_not_found(user_id)
+        ):
+            return
+        try:
+            task = asyncio.get_running_loop().create_task(self._ask(user_id))
+        except RuntimeError:
+            return
+        self._lookups[user_id] = task
+        task.add_done_callback(lambda _: self._lookups.pop(user_id, None))
 
     async def name(self, user_id: str) -> str:
         """A user's display name (their id if Slack will not say)."""
@@ -199,9 +223,19 @@ class SlackPeople:
         failed on the way (asked again next time)."""
         if user_id in self._members:
             return self._members[user_id]
-        said = self._not_found.get(user_id)
-        if said is not None and self._monotonic() - said < NOT_FOUND_TTL_SECONDS:
+        if self._believed_not_found(user_id):
             return NOT_FOUND
+        started = self._lookups.get(user_id)
+        if started is not None:  # by `warm`: its answer is this event's
+            return await asyncio.shield(started)
+        return await self._ask(user_id)
+
+    def _believed_not_found(self, user_id: str) -> bool:
+        said = self._not_found.get(user_id)
+        return said is not None and self._monotonic() - said < NOT_FOUND_TTL_SECONDS
+
+    async def _ask(self, user_id: str) -> Member | None:
+        """users.info itself (see `_member`)."""
         try:
             response = await self.client.users_info(user=user_id)
         except LOOKUP_ERRORS as exc:  # never block a complaint; ask again next time

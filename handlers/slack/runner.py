@@ -122,7 +122,7 @@ class SlackRuntime:
         forms = ReplyForms(self.app.engine, people, client, self.visibility)
         self.bolt.view(reply_form.CALLBACK)(forms.on_submission)
         self.ingress = SlackIngress(
-            self.inbox, store, clock, channels, source_bots, triage, forms=forms
+            self.inbox, store, clock, channels, source_bots, triage, forms=forms, warm=people.warm
         )
         self.catch_up = CatchUpRunner(PLATFORM, store, s.slack_channels, self._catch_up, clock.now)
         messenger = SlackMessenger(
