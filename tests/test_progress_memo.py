@@ -3,12 +3,13 @@ on the group) must always be what working them out again gives, and stay bounded
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.core.base.cards import ActionId
 from bot.core.base.case import Case, CaseStep
-from bot.core.base.model import Status, StepState
+from bot.core.base.model import History, Status, StepState
 from bot.core.guidance import guide
 from playbooks.advice import load_advice_ids
 from playbooks.loader import load_playbook
@@ -80,3 +81,19 @@ def _case(case_id: int) -> Case:
         case_id, "test", "C1", f"m{case_id}", None, "U1", "Ana", "hola", Status.NEW, None, None,
         "default", FULL_READING, frozenset(), at, at,
     )  # fmt: skip
+
+
+def test_a_history_told_from_the_memo_is_the_history_told_again() -> None:
+    histories = [
+        History(),
+        History(earlier_cases=1, resolved=1),
+        History(earlier_cases=3, resolved=1, let_go=1, still_open=1, chronic=True),
+    ]
+    for _ in range(2):
+        for history in histories:
+            for lang in ("en", "es"):
+                reading = replace(FULL_READING, history=history)
+                assert guide.history_evidence(history, lang) == guide._evidence_of(history, lang)
+                assert guide._history_line(reading, lang) == guide._history_said(history, lang)
+    told = {guide.history_evidence(h, "en") for h in histories[1:]}
+    assert len(told) == 2

@@ -78,6 +78,8 @@ def part_name(part: str, lang: str) -> str:
 
 def corrected_by(reading: Reading, part: str) -> str | None:
     """Who corrected a part of the reading, if anyone did (the latest)."""
+    if not reading.corrected:  # a new reading: the header asks five times
+        return None
     return next((by for p, by in reversed(reading.corrected) if p == part), None)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
 
 from bot.core.base.cards import Action, ActionId, Card, CardKind
 from bot.core.base.case import Case, CaseStep
@@ -34,7 +35,7 @@ from bot.core.guidance.playbook import (
     Suggestion,
 )
 from bot.core.guidance.wording import reply_text, subject_name
-from bot.core.texts import for_language, label, name, plural, t
+from bot.core.texts import Translator, for_language, label, name, plural, t
 
 _BOX = {StepState.PENDING: "☐", StepState.DONE: "☑", StepState.SKIPPED: "⤼"}
 # Evidence from a customer's earlier cases (see `reading_history`), told from `Reading.history`.
@@ -54,6 +55,17 @@ class GuidanceConfig:
 
 def history_evidence(history: History, lang: str) -> str:
     """A customer's earlier cases in a few words, e.g. '3 earlier cases (1 resolved, 2 let go)'."""
+    return _history_told(history, lang, for_language(lang))[0]
+
+
+@lru_cache(maxsize=512)
+def _history_told(history: History, lang: str, _: Translator) -> tuple[str, str]:
+    """`history_evidence` and the header's history line, kept: a few counts come back case
+    after case (the translator in the key: texts follow a change of catalogue)."""
+    return _evidence_of(history, lang), _history_said(history, lang)
+
+
+def _evidence_of(history: History, lang: str) -> str:
     counts = (
         ("evidence.resolved", history.resolved),
         ("evidence.let_go", history.let_go),
@@ -116,7 +128,10 @@ def _about(reading: Reading, rules: ReadingRules, lang: str) -> str:
 
 
 def _history_line(reading: Reading, lang: str) -> str:
-    h = reading.history
+    return _history_told(reading.history, lang, for_language(lang))[1]
+
+
+def _history_said(h: History, lang: str) -> str:
     if h.earlier_cases == 0:
         return t("header.history_first", lang)
     line = t(
