@@ -1,23 +1,28 @@
-"""The only module that reads the environment: one frozen, validated Settings."""
+"""The only module that reads the environment: one frozen, validated Settings.
+
+Every variable is a `Spec` of SPECS: Sereno's own here, the Slack and Discord ones in
+bot/settings_platforms.py, the first-response targets in bot/settings_clocks.py; the
+parsers they name (raw text in, value out or ValueError) in bot/settings_values.py.
+"""
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot import settings_values as values
 from bot.core.base.clocks import BusinessHours, Clocks, optional_duration, parse_duration
 from bot.settings_clocks import FIRST_RESPONSE_TARGETS, targets_problem
+from bot.settings_platforms import DISCORD_SPECS, SLACK_SPECS
+from bot.settings_values import EVERYONE as EVERYONE
+from bot.settings_values import Spec as Spec
 
 #: The languages Sereno speaks: each has a catalogue, bot/core/texts/locale/<lang>.po (adding
 #: one is that file and an entry here). Playbooks must have their texts in REQUIRED_LANGUAGES.
 LANGUAGES: tuple[str, ...] = ("en", "es")
-_ID = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
-EVERYONE = "*"  # SERENO_SLACK_AGENTS=*: every member of the own workspace is an agent
 NO_SLACK_AGENTS = (
     "SERENO_SLACK_AGENTS: say who the agents are: their user ids (U0123ABC,U0456DEF) or "
     "SERENO_SLACK_AGENT_GROUP=<user group id>; or SERENO_SLACK_AGENTS=* to make every "
@@ -36,134 +41,6 @@ def _language(raw: str) -> str:
     return value
 
 
-def _directory(raw: str) -> Path | None:
-    if not raw.strip():
-        return None
-    path = Path(raw).expanduser()
-    if not path.is_dir():
-        raise ValueError(f"directory '{raw}' does not exist")
-    return path
-
-
-def _timezone(raw: str) -> str:
-    try:
-        ZoneInfo(raw.strip())
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ValueError(f"unknown time zone '{raw}' (use a name like Europe/Madrid)") from None
-    return raw.strip()
-
-
-def _ids(raw: str) -> tuple[str, ...]:
-    values = tuple(v.strip() for v in raw.split(",") if v.strip())
-    for value in values:
-        if not _ID.match(value):
-            raise ValueError(f"'{value[:40]}' is not an id (letters, digits, - or _)")
-    return values
-
-
-def _agents(raw: str) -> tuple[str, ...]:
-    """User ids, or `*` alone: every member of the own workspace."""
-    if raw.strip() == EVERYONE:
-        return (EVERYONE,)
-    if EVERYONE in raw:
-        raise ValueError(f"use {EVERYONE} alone (every member of the workspace) or user ids")
-    return _ids(raw)
-
-
-def _per_minute(raw: str) -> int:
-    value = raw.strip()
-    if not value.isdigit() or int(value) < 1:
-        raise ValueError(f"use a whole number of at least 1 (got '{raw[:20]}')")
-    return int(value)
-
-
-def _optional_id(raw: str) -> str | None:
-    ids = _ids(raw)
-    if len(ids) > 1:
-        raise ValueError("give a single id")
-    return ids[0] if ids else None
-
-
-def _url(raw: str) -> str:
-    value = raw.strip()
-    if not re.match(r"^(https?|wss?)://[^\s/]+", value):
-        raise ValueError(f"'{value[:60]}' is not a URL")
-    return value
-
-
-def _lead(raw: str) -> str | None:
-    value = raw.strip()
-    if value.startswith("role:"):
-        return "role:" + (_optional_id(value[5:]) or "")
-    return _optional_id(value)
-
-
-def _secret(raw: str) -> str | None:
-    return raw.strip() or None
-
-
-def _hours(raw: str) -> str:
-    BusinessHours.parse(raw, "UTC")  # the time zone is checked on its own
-    return raw.strip()
-
-
-def _days(raw: str) -> int | None:
-    value = raw.strip()
-    if not value:
-        return None
-    if not value.isdigit() or int(value) < 1:
-        raise ValueError(f"use a whole number of days of at least 1 (got '{raw}')")
-    return int(value)
-
-
-def _megabytes(raw: str) -> int | None:
-    value = raw.strip()
-    if not value:
-        return None
-    if not value.isdigit() or int(value) < 1:
-        raise ValueError(f"use a whole number of MB of at least 1 (got '{raw}')")
-    return int(value)
-
-
-def _boolean(raw: str) -> bool:
-    value = raw.strip().lower()
-    if value not in {"true", "false", "1", "0", "yes", "no", ""}:
-        raise ValueError(f"use true or false (got '{raw}')")
-    return value in {"true", "1", "yes"}
-
-
-def _port(raw: str) -> int:
-    value = raw.strip()
-    if not value.isdigit() or not 0 < int(value) < 65536:
-        raise ValueError(f"use a TCP port number from 1 to 65535 (got '{raw[:20]}')")
-    return int(value)
-
-
-def _host(raw: str) -> str:
-    value = raw.strip()
-    if not re.match(r"^[A-Za-z0-9.:_-]{1,253}$", value):
-        raise ValueError(f"'{value[:60]}' is not a host name or address")
-    return value
-
-
-def _log_level(raw: str) -> str:
-    value = raw.strip().upper()
-    if value not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
-        raise ValueError(f"use DEBUG, INFO, WARNING or ERROR (got '{raw}')")
-    return value
-
-
-@dataclass(frozen=True)
-class Spec:
-    """One setting: its variable, default, meaning and parser."""
-
-    env: str
-    field: str
-    default: str
-    help: str
-    parse: Callable[[str], Any] = str
-
-
 SPECS: tuple[Spec, ...] = (
     Spec(
         "SERENO_DB",
@@ -178,7 +55,7 @@ SPECS: tuple[Spec, ...] = (
         "",
         "Optional cap on the database file's size in MB; past it Sereno stops acknowledging "
         "events (the platform sends them again) instead of filling the disk (empty: no cap).",
-        _megabytes,
+        values.megabytes,
     ),
     Spec(
         "SERENO_DEFAULT_LANGUAGE",
@@ -201,7 +78,7 @@ SPECS: tuple[Spec, ...] = (
         "",
         "Optional directory with the team's "
         "own playbooks (*.toml), loaded after the built-in ones.",
-        _directory,
+        values.directory,
     ),
     Spec(
         "SERENO_FIRST_RESPONSE",
@@ -247,7 +124,7 @@ SPECS: tuple[Spec, ...] = (
         "Optional opening hours, like "
         "'mon-fri 09:00-18:00; sat 10:00-14:00' in SERENO_TIMEZONE; a reminder due outside "
         "them is delivered at the next opening (empty: always).",
-        _hours,
+        values.hours,
     ),
     Spec(
         "SERENO_SNOOZE_FOR",
@@ -263,7 +140,7 @@ SPECS: tuple[Spec, ...] = (
         "Optional: forget the customer's "
         "personal data (name, handle, text) in cases closed more than this many days ago; "
         "counts and durations stay (empty: keep).",
-        _days,
+        values.days,
     ),
     Spec(
         "SERENO_TIMEZONE",
@@ -271,7 +148,7 @@ SPECS: tuple[Spec, ...] = (
         "UTC",
         "The team's time zone: times agents type ('mañana a las 10') are read in it and every "
         "time Sereno shows people is given in it, with the zone named (storage stays UTC).",
-        _timezone,
+        values.timezone,
     ),
     Spec(
         "SERENO_CONTACT_CHANNEL",
@@ -286,210 +163,18 @@ SPECS: tuple[Spec, ...] = (
         "5",
         "At most this many new cases per minute from one author; their later messages join "
         "their latest case and the lead is told once.",
-        _per_minute,
+        values.per_minute,
     ),
-    Spec("SERENO_LOG_LEVEL", "log_level", "INFO", "Logging level.", _log_level),
+    Spec("SERENO_LOG_LEVEL", "log_level", "INFO", "Logging level.", values.log_level),
     Spec(
         "SERENO_LOG_SDK",
         "log_sdk",
         "WARNING",
         "Logging level of the chat SDKs and HTTP libraries; at DEBUG they log request bodies.",
-        _log_level,
+        values.log_level,
     ),
-    Spec(
-        "SLACK_BOT_TOKEN",
-        "slack_bot_token",
-        "",
-        "Slack bot token (xoxb-…); setting it starts the Slack adapter.",
-        _secret,
-    ),
-    Spec(
-        "SLACK_SIGNING_SECRET",
-        "slack_signing_secret",
-        "",
-        "Slack signing secret; needed in HTTP mode to verify requests.",
-        _secret,
-    ),
-    Spec(
-        "SLACK_APP_TOKEN",
-        "slack_app_token",
-        "",
-        "Slack app-level token (xapp-…); when set Sereno uses Socket Mode (no public URL needed).",
-        _secret,
-    ),
-    Spec(
-        "SLACK_API_URL",
-        "slack_api_url",
-        "https://slack.com/api/",
-        "Slack Web API base URL (for proxies and tests).",
-        _url,
-    ),
-    Spec(
-        "SERENO_SLACK_HOST",
-        "slack_host",
-        "0.0.0.0",
-        "Address the Events API server listens on (HTTP mode: no SLACK_APP_TOKEN).",
-        _host,
-    ),
-    Spec(
-        "SERENO_SLACK_PORT",
-        "slack_port",
-        "3000",
-        "Port the Events API server listens on (HTTP mode: no SLACK_APP_TOKEN).",
-        _port,
-    ),
-    Spec(
-        "SERENO_SLACK_CHANNELS",
-        "slack_channels",
-        "",
-        "Slack complaint channels, by id, comma-separated.",
-        _ids,
-    ),
-    Spec(
-        "SERENO_SLACK_CUSTOMER_CHANNELS",
-        "slack_customer_channels",
-        "",
-        "Complaint channels customers can read, whatever Slack says (no guidance is posted there).",
-        _ids,
-    ),
-    Spec(
-        "SERENO_SLACK_INTERNAL_CHANNELS",
-        "slack_internal_channels",
-        "",
-        "Complaint channels only the team reads, whatever Slack says (sharing, guests).",
-        _ids,
-    ),
-    Spec(
-        "SERENO_SLACK_TRIAGE_CHANNEL",
-        "slack_triage_channel",
-        "",
-        "A channel only the team reads where each case of a complaints channel customers "
-        "can read gets its thread (header, steps, suggestions, pings).",
-        _optional_id,
-    ),
-    Spec(
-        "SERENO_SLACK_AGENTS",
-        "slack_agents",
-        "",
-        "Slack user ids of the agents, or * for every member of the "
-        "own workspace (for channels customers never join). Required, unless a group is set.",
-        _agents,
-    ),
-    Spec(
-        "SERENO_SLACK_AGENT_GROUP",
-        "slack_agent_group",
-        "",
-        "A Slack user group id whose members are the agents (adds to SERENO_SLACK_AGENTS).",
-        _optional_id,
-    ),
-    Spec(
-        "SERENO_SLACK_SOURCE_BOTS",
-        "slack_source_bots",
-        "",
-        "Bot ids whose messages count as "
-        "complaints (email or web-form forwarders). Every other bot is ignored.",
-        _ids,
-    ),
-    Spec(
-        "SERENO_SLACK_POST_INTERVAL",
-        "slack_post_interval",
-        "1s",
-        "Minimum time between two posts in one Slack channel (Slack allows about one per second).",
-        parse_duration,
-    ),
-    Spec(
-        "SERENO_SLACK_LEAD",
-        "slack_lead",
-        "",
-        "Who overdue pings escalate to on Slack: a user id (U…) or a user group id (S…).",
-        _optional_id,
-    ),
-    Spec(
-        "SERENO_SLACK_PING_DM",
-        "slack_ping_dm",
-        "false",
-        "Also send each ping as a direct message to the agent it mentions (true/false).",
-        _boolean,
-    ),
-    Spec(
-        "DISCORD_BOT_TOKEN",
-        "discord_bot_token",
-        "",
-        "Discord bot token; setting it starts the Discord adapter.",
-        _secret,
-    ),
-    Spec(
-        "SERENO_DISCORD_CHANNELS",
-        "discord_channels",
-        "",
-        "Discord complaint channels (text or forum), by id, comma-separated.",
-        _ids,
-    ),
-    Spec(
-        "SERENO_DISCORD_AGENT_ROLE",
-        "discord_agent_role",
-        "",
-        "Discord role id of the agents. Empty: members with Manage Messages.",
-        _optional_id,
-    ),
-    Spec(
-        "SERENO_DISCORD_INTERNAL_CHANNELS",
-        "discord_internal_channels",
-        "",
-        "Discord complaint channels customers never read although a role other than the "
-        "agents' could view them, by id: Sereno guides there whatever the roles say.",
-        _ids,
-    ),
-    Spec(
-        "SERENO_DISCORD_STAFF_CHANNEL",
-        "discord_staff_channel",
-        "",
-        "A Discord text channel only the team reads where each case of a complaints channel "
-        "customers can read gets its thread. Empty: a private thread per case instead.",
-        _optional_id,
-    ),
-    Spec(
-        "SERENO_DISCORD_PING_DM",
-        "discord_ping_dm",
-        "false",
-        "Also send each ping as a direct message to the agent it mentions (true/false).",
-        _boolean,
-    ),
-    Spec(
-        "SERENO_DISCORD_LEAD",
-        "discord_lead",
-        "",
-        "Who overdue pings escalate to on Discord: a user id, or role:ID for a role.",
-        _lead,
-    ),
-    Spec(
-        "DISCORD_GUILD_ID",
-        "discord_guild_id",
-        "",
-        "Optional: sync /complaint to this one server only (instant; for development).",
-        _optional_id,
-    ),
-    Spec(
-        "DISCORD_API_URL",
-        "discord_api_url",
-        "https://discord.com/api/v10",
-        "Discord REST base URL (for proxies and tests).",
-        _url,
-    ),
-    Spec(
-        "DISCORD_GATEWAY_URL",
-        "discord_gateway_url",
-        "wss://gateway.discord.gg/",
-        "Discord gateway URL (for proxies and tests).",
-        _url,
-    ),
-    Spec(
-        "SERENO_DISCORD_READY_TIMEOUT",
-        "discord_ready_timeout",
-        "2s",
-        "How long to wait for servers to arrive before Sereno is ready on Discord.",
-        parse_duration,
-    ),
+    *SLACK_SPECS,
+    *DISCORD_SPECS,
 )
 
 
