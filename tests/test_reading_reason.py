@@ -357,3 +357,12 @@ def test_a_review_reads_the_same_in_the_plural(
 ) -> None:
     got, evidence = read(text, detector, "es")
     assert got is reason, evidence
+
+
+def test_what_bothered_the_customer_most_weighs_double(detector: LanguageDetector) -> None:
+    text = (
+        "Nada especial\n\nLas habitaciones viejas y el desayuno muy simple. "
+        "Pero el peor es que el personal es grosero."
+    )
+    got, evidence = read(text, detector, "es")
+    assert got is Reason.SERVICE, evidence
