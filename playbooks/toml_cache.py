@@ -9,7 +9,9 @@ write them; anything else (missing, corrupt, stale, foreign, a folder Sereno may
 write) is ignored and the TOML parsed as before. The folder is the file's `__pycache__`, as for
 Python's own bytecode: whoever may change the cache may change the TOML beside it. Only
 the files shipped in this package are kept so: Sereno writes nothing into a team's
-playbook folder.
+playbook folder. The data is no secret (it ships with Sereno): others may read it, so an
+image built as root can prepare it for the user it runs as (`python -m
+playbooks.toml_cache`, in the Dockerfile).
 """
 
 from __future__ import annotations
@@ -95,16 +97,29 @@ def _write(cache: Path, key: str, data: dict[str, Any]) -> None:
     except (TypeError, ValueError):  # dates and times have no JSON form: parse them each time
         return
     try:
-        cache.parent.mkdir(mode=0o700, exist_ok=True)
+        cache.parent.mkdir(mode=0o755, exist_ok=True)
         if not _private(cache.parent.stat()):
             return
         fd, temporary = tempfile.mkstemp(dir=cache.parent, prefix=".toml-", suffix=".tmp")
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
                 fh.write(text)
+            os.chmod(temporary, 0o644)
             os.replace(temporary, cache)
         except BaseException:
             Path(temporary).unlink(missing_ok=True)
             raise
     except OSError:
         return
+
+
+def prepare(folder: Path = SHIPPED) -> list[Path]:
+    """Parse every TOML file of `folder` into its cache now; the caches written."""
+    for path in sorted(folder.glob("*.toml")):
+        load(path, keep=True)
+    return [p for p in sorted(folder.glob("*.toml")) if cache_path(p).exists()]
+
+
+if __name__ == "__main__":
+    for written in prepare():
+        print(cache_path(written))

@@ -148,6 +148,24 @@ def test_the_image_is_slim_python_311_and_installs_sereno_without_test_extras(
     assert {"**/.env", "**/*.db"} <= set(ignored), "tokens and databases stay out of the build"
 
 
+def test_the_image_prepares_the_playbooks_parsed_once_installed(dockerfile: Dockerfile) -> None:
+    """The running user cannot write beside the installed playbooks: the build parses them."""
+    (install,) = [r for r in dockerfile.all("RUN") if "pip install" in r]
+    steps = [step.strip() for step in install.split("&&")]
+    prepare = f"{IMAGE_VENV}/bin/python -m playbooks.toml_cache"
+    assert prepare in steps, steps
+    pip = next(i for i, step in enumerate(steps) if "pip install" in step)
+    assert steps.index(prepare) > pip  # the installed package's folder, not /src's
+    done = subprocess.run(
+        [sys.executable, "-m", "playbooks.toml_cache"],
+        capture_output=True, text=True, cwd="/", timeout=60,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    written = done.stdout.split()
+    assert any(w.endswith("reading.toml.json") for w in written), written
+    assert any(w.endswith("default.toml.json") for w in written), written
+
+
 def test_the_image_runs_as_a_user_who_is_not_root(dockerfile: Dockerfile) -> None:
     user = dockerfile.all("USER")[-1]
     name, _, group = user.partition(":")

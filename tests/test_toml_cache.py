@@ -43,7 +43,7 @@ def test_the_second_load_reads_the_cache(file: Path, parses: list[str]) -> None:
     assert toml_cache.load(file, keep=True) == DATA
     assert toml_cache.load(file, keep=True) == DATA
     assert len(parses) == 1
-    assert toml_cache.cache_path(file).stat().st_mode & 0o077 == 0
+    assert toml_cache.cache_path(file).stat().st_mode & 0o777 == 0o644  # data, no secret
 
 
 def test_changed_content_is_parsed_again(file: Path, parses: list[str]) -> None:
@@ -126,3 +126,19 @@ def test_the_shipped_rules_read_the_same_from_the_cache() -> None:
     parsed = tomllib.loads(RULES_FILE.read_text(encoding="utf-8"))
     assert toml_cache.load(RULES_FILE) == parsed
     assert toml_cache.load(RULES_FILE) == parsed  # from the cache, wherever it can be kept
+
+
+def test_a_cache_root_prepared_serves_another_user(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The image: `python -m playbooks.toml_cache` at build time (root), read by uid 10001."""
+    if os.geteuid() != 0:
+        pytest.skip("needs root to write what root owns")
+    for name in ("reading.toml", "default.toml"):
+        (tmp_path / name).write_text(TOML, encoding="utf-8")
+    assert toml_cache.prepare(tmp_path) == [tmp_path / "default.toml", tmp_path / "reading.toml"]
+    monkeypatch.setattr(toml_cache.os, "geteuid", lambda: 10001)
+    seen: list[str] = []
+    monkeypatch.setattr(toml_cache.tomllib, "loads", lambda text: seen.append(text) or {})
+    assert toml_cache.load(tmp_path / "reading.toml", keep=True) == DATA
+    assert seen == []
