@@ -166,13 +166,13 @@ class Posts:
             i
             for i in self.store.outbox_for_case(case.id)
             if i.card.kind.value == "step" and i.edit_of is None
-            and playbook.group_of(i.step_id or "") == group
+            and playbook.group_of(i.step_id or "") is group
         ]  # fmt: skip
         if cards and cards[0].step_id != step_id and any(i.step_id == step_id for i in cards):
             return [s for s in steps if s.step_id == step_id]  # a later card: its step alone
         later = {i.step_id for i in cards[1:]} - {step_id}
         return [
-            s for s in steps if playbook.group_of(s.step_id) == group and s.step_id not in later
+            s for s in steps if playbook.group_of(s.step_id) is group and s.step_id not in later
         ]
 
     def _group(
@@ -192,7 +192,7 @@ class Posts:
         ids = [
             s.step_id
             for s in steps
-            if s.state is StepState.PENDING and playbook.group_of(s.step_id) == group
+            if s.state is StepState.PENDING and playbook.group_of(s.step_id) is group
         ]
         members = [m for m in (playbook.step(i) for i in ids) if m is not None]
         if not members:

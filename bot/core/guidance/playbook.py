@@ -337,5 +337,13 @@ class PlaybookLibrary:
         return max(matching, key=lambda p: p.selector.priority)
 
     def get(self, playbook_id: str) -> Playbook | None:
-        """Return the playbook with this id, if loaded."""
-        return next((p for p in self.playbooks if p.id == playbook_id), None)
+        """Return the playbook with this id, if loaded (asked several times a post)."""
+        return self._by_id.get(playbook_id)
+
+    @cached_property
+    def _by_id(self) -> dict[str, Playbook]:
+        """The playbooks by id (the first of an id, as a search in order finds)."""
+        by_id: dict[str, Playbook] = {}
+        for playbook in self.playbooks:
+            by_id.setdefault(playbook.id, playbook)
+        return by_id
