@@ -9,7 +9,7 @@ from pathlib import Path
 
 from bot.core.base.cards import ActionId
 from bot.core.base.case import Case, CaseStep
-from bot.core.base.model import History, Status, StepState
+from bot.core.base.model import CustomerKind, History, Reason, Status, StepState
 from bot.core.guidance import guide
 from playbooks.advice import load_advice_ids
 from playbooks.loader import load_playbook
@@ -97,3 +97,23 @@ def test_a_history_told_from_the_memo_is_the_history_told_again() -> None:
                 assert guide._history_line(reading, lang) == guide._history_said(history, lang)
     told = {guide.history_evidence(h, "en") for h in histories[1:]}
     assert len(told) == 2
+
+
+def test_the_steps_kept_for_a_reading_are_the_steps_its_traits_call_for() -> None:
+    playbook = load_playbook(DEFAULT, load_advice_ids())
+    flag_sets = [frozenset(), frozenset({"unjustified"}), frozenset({"refused", "not-ours"})]
+    seen = set()
+    for _ in range(2):  # the second time from the memo
+        for kind in CustomerKind:
+            for reason in Reason:
+                for intensity in range(4):
+                    for flags in flag_sets:
+                        expected = tuple(
+                            s.id
+                            for s in playbook.steps
+                            if s.when.matches(kind, reason, intensity, flags)
+                        )
+                        got = playbook.step_ids_for(kind, reason, intensity, flags)
+                        assert got == expected
+                        seen.add(got)
+    assert len(seen) > 1

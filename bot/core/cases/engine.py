@@ -118,11 +118,7 @@ class Engine:
 
     def _applicable(self, case: Case, flags: frozenset[str]) -> list[str]:
         r = case.reading
-        return [
-            s.id
-            for s in self.playbook_for(case).steps
-            if s.when.matches(r.kind, r.reason, r.intensity, flags)
-        ]
+        return list(self.playbook_for(case).step_ids_for(r.kind, r.reason, r.intensity, flags))
 
     def _first_response(self, case: Case, now: datetime, actor: Actor | None = None) -> Case:
         """An agent acted: the first-response clock stops and the stalled clock restarts."""

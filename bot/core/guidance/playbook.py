@@ -215,6 +215,26 @@ class Playbook:
         cases opened with one playbook share a few checklists. Bounded by its user."""
         return {}
 
+    def step_ids_for(
+        self, kind: CustomerKind, reason: Reason, intensity: int, flags: frozenset[str]
+    ) -> tuple[str, ...]:
+        """The ids of the steps a case with these traits gets, in order (kept: a playbook
+        meets a few hundred combinations at most)."""
+        key = (kind, reason, intensity, frozenset(flags))
+        found = self._step_ids.get(key)
+        if found is None:
+            if len(self._step_ids) >= 1024:
+                self._step_ids.clear()
+            found = tuple(
+                s.id for s in self.steps if s.when.matches(kind, reason, intensity, flags)
+            )
+            self._step_ids[key] = found
+        return found
+
+    @cached_property
+    def _step_ids(self) -> dict[tuple[object, ...], tuple[str, ...]]:
+        return {}
+
     def group_of(self, step_id: str) -> Group | None:
         """The group a step belongs to, if any."""
         step = self.step(step_id)
