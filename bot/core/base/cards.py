@@ -138,8 +138,7 @@ class Card:
         (compact, non-ASCII kept), written out string by string, since a card is written
         for every post and building dicts to encode them cost more than the encoding."""
         actions = ",".join(
-            f'{{"id":{_q(a.id)},"label":{_q(a.label)},"value":{_q(a.value)}}}'
-            for a in self.actions
+            f'{{"id":{_q(a.id)},"label":{_q(a.label)},"value":{_q(a.value)}}}' for a in self.actions
         )
         attachment = self.attachment
         attached = (

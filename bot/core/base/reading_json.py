@@ -103,4 +103,3 @@ def _decoded(raw: str) -> Reading:
         subject_evidence=parts[4],
         corrected=tuple((str(p), str(b)) for p, b in data.get("x", ())),
     )
-
