@@ -1,0 +1,48 @@
+"""bench/label_agreement.py: the second labelling of tune texts is the seed's sample, the script
+runs on it and prints totals only, and a held-out id is refused before anything is read."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from bench import label_agreement
+from bench.real_corpus import load_heldout
+
+
+def test_kappa_is_one_for_full_agreement_and_zero_for_chance() -> None:
+    assert label_agreement.kappa([("a", "a"), ("b", "b")]) == 1.0
+    # each labeller says "a" half the time, independently: observed 0.5 = expected 0.5
+    assert label_agreement.kappa([("a", "a"), ("a", "b"), ("b", "a"), ("b", "b")]) == 0.0
+    assert label_agreement.kappa([("a", "b"), ("b", "a")]) == -1.0
+
+
+def test_the_relabelled_ids_are_the_seeds_sample_of_tune_texts() -> None:
+    second = [json.loads(line) for line in label_agreement.RELABEL.read_text().splitlines()]
+    assert [s["id"] for s in second] == label_agreement.draw_sample()
+    assert {tuple(sorted(s)) for s in second} == {("by", "id", "intensity", "reason", "threats")}
+    assert {s["by"] for s in second} == {"second labeller, session 10"}
+
+
+def test_the_script_runs_on_the_file_and_prints_no_id(capsys: pytest.CaptureFixture[str]) -> None:
+    assert label_agreement.main([]) == 0
+    out = capsys.readouterr().out
+    assert "es: 60 tune texts" in out and "en: 60 tune texts" in out
+    assert "kappa" in out and "Sereno's reading" in out
+    assert not any(f"{p}-" in out for p in ("es-coah", "es-coar", "en-air"))
+
+
+def test_a_held_out_id_is_refused_before_anything_is_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    held = load_heldout()[0]["id"]
+    relabel = tmp_path / "relabel.jsonl"
+    line = {"id": held, "reason": "other", "threats": [], "intensity": 0, "by": "test"}
+    relabel.write_text(json.dumps(line) + "\n")
+    with pytest.raises(label_agreement.HeldOutIdError):
+        label_agreement.paired(relabel)
+    assert label_agreement.main(["--file", str(relabel)]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and held not in captured.err
