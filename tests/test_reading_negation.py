@@ -113,3 +113,24 @@ def test_a_threat_said_with_a_negation_still_counts(
 ) -> None:
     _, signals = intensity_of(text, rules, language)
     assert group in _names(signals)
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("I would have switched airlines if another seat was free.", "en"),
+        ("We almost switched to Delta last year, glad we stayed.", "en"),
+        ("I would've gone with another carrier, but there was none.", "en"),
+    ],
+)
+def test_a_threat_that_did_not_happen_is_no_threat(
+    text: str, language: str, rules: ReadingRules
+) -> None:
+    _, signals = intensity_of(text, rules, language)
+    assert "leave-threat" not in _names(signals)
+
+
+def test_a_threat_said_after_a_counterfactual_clause_still_counts(rules: ReadingRules) -> None:
+    text = "I would have stayed, but now I'm switching to Delta."
+    _, signals = intensity_of(text, rules, "en")
+    assert "leave-threat" in _names(signals)

@@ -21,12 +21,15 @@ Punctuation and emoji are signals too: "?!" counts as a run of exclamation marks
 roll or thumbs down (🙄👎) as an angry emoji, and a run of four dots ("....") adds one quiet
 point. A negator up to three words before a strong word or a word of anger, in the same
 clause, turns it round ("not terrible", "no es una estafa"; not "No, es una estafa").
+A threat right after "would have", "almost" or "habría" is one that did not happen ("would
+have switched airlines if another flight was available"): no threat.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Collection, Mapping
+from itertools import pairwise
 
 from bot.core.base.model import CustomerKind, Signal
 from bot.core.guidance.playbook import ReadingRules
@@ -134,11 +137,32 @@ def negated(text: str, start: int, language: str, threat: bool = False) -> bool:
     negators = NEGATORS.get(language, frozenset())
     if threat:
         negators = negators | THREAT_NEGATORS.get(language, frozenset())
+        if _counterfactual(words):
+            return True
     for index, word in enumerate(words):
         if word in negators:
             after = words[index + 1 : index + 2]
             return not (after and after[0].startswith(_NOT_TURNING))
     return False
+
+
+#: Words that make a threat one the customer did not carry out ("would have switched
+#: airlines if another flight was available", "I almost switched"): a past that did not happen.
+_COUNTERFACTUAL_MODALS = frozenset({"would", "could", "might"})
+_COUNTERFACTUAL_HAVE = frozenset({"have", "ve"})
+_COUNTERFACTUAL_WORDS = frozenset(
+    {"would've", "could've", "might've", "wouldve", "couldve", "almost", "nearly"}
+    | {"casi", "habria", "habriamos", "hubiera", "hubieramos", "hubiese", "hubiesemos"}
+)
+
+
+def _counterfactual(words: list[str]) -> bool:
+    """Say whether the words right before a threat make it one that did not happen."""
+    if any(word in _COUNTERFACTUAL_WORDS for word in words):
+        return True
+    return any(
+        a in _COUNTERFACTUAL_MODALS and b in _COUNTERFACTUAL_HAVE for a, b in pairwise(words)
+    )
 
 
 def angry_emoji(text: str) -> list[str]:
