@@ -113,3 +113,55 @@ def test_a_threat_said_with_a_negation_still_counts(
 ) -> None:
     _, signals = intensity_of(text, rules, language)
     assert group in _names(signals)
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("I would have switched airlines if another seat was free.", "en"),
+        ("We almost switched to Delta last year, glad we stayed.", "en"),
+        ("I would've gone with another carrier, but there was none.", "en"),
+    ],
+)
+def test_a_threat_that_did_not_happen_is_no_threat(
+    text: str, language: str, rules: ReadingRules
+) -> None:
+    _, signals = intensity_of(text, rules, language)
+    assert "leave-threat" not in _names(signals)
+
+
+def test_a_threat_said_after_a_counterfactual_clause_still_counts(rules: ReadingRules) -> None:
+    text = "I would have stayed, but now I'm switching to Delta."
+    _, signals = intensity_of(text, rules, "en")
+    assert "leave-threat" in _names(signals)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I will never, after the way your crew treated my mother, book a seat with you again.",
+        "Nor will anyone in my office be booking your red-eye flights ever again",
+        "We won’t be flying this awful excuse for an airline again",
+    ],
+)
+def test_a_refusal_and_again_far_apart_in_one_sentence_are_a_leave_threat(
+    text: str, rules: ReadingRules
+) -> None:
+    _, signals = intensity_of(text, rules, "en")
+    found = [s.detail for s in signals if s.name == "leave-threat"]
+    assert found and all(detail.rstrip("…") in text for detail in found)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I will never understand why. I tried to book it again this morning.",
+        "This will never happen again, the agent promised.",
+        "Nor did the crew use the jet bridge, but we waited again.",
+    ],
+)
+def test_a_refusal_without_a_travel_verb_and_again_in_its_sentence_is_no_threat(
+    text: str, rules: ReadingRules
+) -> None:
+    _, signals = intensity_of(text, rules, "en")
+    assert "leave-threat" not in _names(signals)

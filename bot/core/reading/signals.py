@@ -21,15 +21,21 @@ Punctuation and emoji are signals too: "?!" counts as a run of exclamation marks
 roll or thumbs down (🙄👎) as an angry emoji, and a run of four dots ("....") adds one quiet
 point. A negator up to three words before a strong word or a word of anger, in the same
 clause, turns it round ("not terrible", "no es una estafa"; not "No, es una estafa").
+A threat right after "would have", "almost" or "habría" is one that did not happen ("would
+have switched airlines if another flight was available"): no threat. A refusal, a travel verb
+and "again" in one sentence, however far apart, are a threat to leave ("I will never, after
+today, book a seat with you again"): the rules' patterns allow gaps of four words only.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Collection, Mapping
+from itertools import pairwise
 
 from bot.core.base.model import CustomerKind, Signal
 from bot.core.guidance.playbook import ReadingRules
+from bot.core.reading.keywords import STEM_MARK
 from bot.core.reading.text import HASHTAG, FoldedText, Hit, fold, outermost, word_count
 
 MAX_INTENSITY = 3
@@ -134,11 +140,88 @@ def negated(text: str, start: int, language: str, threat: bool = False) -> bool:
     negators = NEGATORS.get(language, frozenset())
     if threat:
         negators = negators | THREAT_NEGATORS.get(language, frozenset())
+        if _counterfactual(words):
+            return True
     for index, word in enumerate(words):
         if word in negators:
             after = words[index + 1 : index + 2]
             return not (after and after[0].startswith(_NOT_TURNING))
     return False
+
+
+#: Words that make a threat one the customer did not carry out ("would have switched
+#: airlines if another flight was available", "I almost switched"): a past that did not happen.
+_COUNTERFACTUAL_MODALS = frozenset({"would", "could", "might"})
+_COUNTERFACTUAL_HAVE = frozenset({"have", "ve"})
+_COUNTERFACTUAL_WORDS = frozenset(
+    {"would've", "could've", "might've", "wouldve", "couldve", "almost", "nearly"}
+    | {"casi", "habria", "habriamos", "hubiera", "hubieramos", "hubiese", "hubiesemos"}
+)
+
+
+def _counterfactual(words: list[str]) -> bool:
+    """Say whether the words right before a threat make it one that did not happen."""
+    if any(word in _COUNTERFACTUAL_WORDS for word in words):
+        return True
+    return any(
+        a in _COUNTERFACTUAL_MODALS and b in _COUNTERFACTUAL_HAVE for a, b in pairwise(words)
+    )
+
+
+#: A refusal, a travel verb and "again" in one sentence, however far apart ("I will never,
+#: after the way your crew treated us, book a seat with you again"): a threat to leave that
+#: the word patterns' four-word gaps miss. Per language: refusals (a word, or two in a row),
+#: verbs (a word, or a stem ending in "*"), and the words that close the window.
+LEAVE_WINDOWS: dict[str, tuple[frozenset[str], frozenset[str], frozenset[str]]] = {
+    "en": (
+        frozenset({"never", "won't", "won’t", "wont", "wouldn't", "wouldn’t", "wouldnt", "nor",
+                   "refuse", "will not", "no longer", "no way", "not ever"}),
+        frozenset({"fly*", "flew", "flown", "book", "booking", "travel*", "use", "using",
+                   "choose", "choosing", "deal", "dealing", "step", "set"}),
+        frozenset({"again", "anymore", "ever"}),
+    ),
+}  # fmt: skip
+_SENTENCE = re.compile(r"[^.!?\n]+")
+#: Words that start a new clause inside a sentence: a window never spans them ("I never use
+#: the app, but the site broke again").
+_WINDOW_BREAKS = frozenset({"but", "because", "since", "although", "though", "while", "pero"})
+
+
+def _refusal_start(refusals: frozenset[str], words: list[tuple[int, str]], index: int) -> int:
+    """The offset where a refusal ends at words[index] begins (-1 if none does there)."""
+    offset, word = words[index]
+    if word in refusals:
+        return offset
+    if index and f"{words[index - 1][1]} {word}" in refusals:
+        return words[index - 1][0]
+    return -1
+
+
+def _is_verb(verbs: frozenset[str], word: str) -> bool:
+    return word in verbs or any(v.endswith(STEM_MARK) and word.startswith(v[:-1]) for v in verbs)
+
+
+def leave_windows(text: str, language: str) -> list[str]:
+    """Return each sentence span from a refusal to "again" with a travel verb between."""
+    window = LEAVE_WINDOWS.get(language)
+    if window is None:
+        return []
+    refusals, verbs, closers = window
+    found: list[str] = []
+    for sentence in _SENTENCE.finditer(text):
+        words = [(m.start(), fold(m.group())) for m in _LETTER_WORD.finditer(sentence.group())]
+        start, verb = -1, False
+        for index, (offset, word) in enumerate(words):
+            if word in _WINDOW_BREAKS:
+                start, verb = -1, False
+            elif start < 0:
+                start = _refusal_start(refusals, words, index)
+            elif not verb:
+                verb = _is_verb(verbs, word)
+            elif word in closers:
+                found.append(sentence.group()[start : offset + len(word)])
+                break
+    return found
 
 
 def angry_emoji(text: str) -> list[str]:
@@ -239,6 +322,8 @@ def _groups(
     }
     for name, field in PHRASE_GROUPS.items():
         groups[name] = phrases_seen(folded, getattr(rules, field), language, name)
+    if not groups["leave-threat"]:
+        groups["leave-threat"] = _signals("leave-threat", leave_windows(folded.original, language))
     groups["intensified"] = _intensified(folded, rules, language)
     return groups
 
