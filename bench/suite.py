@@ -38,7 +38,9 @@ GROUPS: dict[str, str] = {
 }
 #: Every row of issue 15's table, by key, in its group (`--only` takes either).
 ROWS: dict[str, tuple[str, ...]] = {
-    "open_case": ("open_case", "open_case_raw", "open_case_floor", "sql_statements"),
+    "open_case": (
+        "open_case", "open_case_wall", "open_case_raw", "open_case_floor", "sql_statements",
+    ),
     "startup": ("startup", "startup_cpu", "startup_rss", "console_start", "console_rss"),
     "served": (
         "first_complaint", "guidance_p50", "guidance_p95", "burst_cpu", "burst_ack_p95",
