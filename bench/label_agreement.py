@@ -1,6 +1,6 @@
 """How far two labellers agree on the real corpus's tune texts (issue 14): totals only.
 
-Run: .venv/bin/python -m bench.label_agreement [--file PATH] [--no-reading]
+Run: .venv/bin/python -m bench.label_agreement [--file PATH ...] [--by-source] [--no-reading]
 
 tests/data/real/relabel_tune.jsonl holds a second, blind labelling (reason, threats,
 intensity) of a random sample of tune texts: `draw_sample()` gives it (seed 1010: 60 Spanish
@@ -11,6 +11,10 @@ labels, columns: second labels); then, for context, how often Sereno's reading m
 first labels, the second, and the first where both labellers agree (intensity also within 1,
 as bench/heldout_score.py scores it; "where both agree" counts the texts whose intensity
 labels are equal).
+
+`--file` may be given more than once (e.g. with tests/data/real/relabel_fresh_es.jsonl, the
+rest of the two fresh Spanish batches); `--by-source` adds, per source tag ("es-coah3"), the
+reason agreement and each labeller's count of every reason.
 
 Only tune texts are accepted: an id of the held-out third (or an unknown id) stops the script
 before anything is read or printed. No text, id or per-text result is printed.
@@ -41,6 +45,12 @@ DRAWN_FROM = (
     "complaints_es_tune3.jsonl",
     "complaints_es_tune4.jsonl",
 )
+
+
+#: Every other text of the two fresh Spanish batches, labelled the same blind way, to see
+#: whether the labelling hand explains their different share of product (README).
+FRESH = CORPUS / "relabel_fresh_es.jsonl"
+FRESH_FROM = ("complaints_es_tune3.jsonl", "complaints_es_tune4.jsonl")
 
 
 class HeldOutIdError(ValueError):
@@ -176,20 +186,42 @@ def report(
             )
 
 
+def source(record_id: str) -> str:
+    """Return a record's source tag: its id without the number ("es-coah3" for es-coah3-012)."""
+    return record_id.rsplit("-", 1)[0]
+
+
+def print_by_source(rows: Sequence[tuple[dict[str, Any], dict[str, Any]]]) -> None:
+    """Print, per source tag, reason agreement and each labeller's count of every reason."""
+    print("\nreason per source (first labels / second labels)")
+    for tag in sorted({source(first["id"]) for first, _ in rows}):
+        group = [(a["reason"], b["reason"]) for a, b in rows if source(a["id"]) == tag]
+        same = sum(a == b for a, b in group)
+        first, second = Counter(a for a, _ in group), Counter(b for _, b in group)
+        counts = ", ".join(f"{v} {first[v]}/{second[v]}" for v in sorted(first | second))
+        print(f"  {tag:<10} {len(group):>3} texts, agreement {_share(same, len(group))}: {counts}")
+
+
 def main(argv: Sequence[str] = ()) -> int:
-    path = Path(argv[argv.index("--file") + 1]) if "--file" in argv else RELABEL
+    paths = [Path(argv[i + 1]) for i, arg in enumerate(argv) if arg == "--file"] or [RELABEL]
     try:
-        rows = paired(path)
+        rows = [row for path in paths for row in paired(path)]
     except HeldOutIdError as error:
         print(f"refused: {error}", file=sys.stderr)
+        return 2
+    if len({first["id"] for first, _ in rows}) != len(rows):
+        print("refused: an id is labelled twice across the files", file=sys.stderr)
         return 2
     readings = None
     if "--no-reading" not in argv:
         from bench.reading_accuracy import read_all  # loads the rules and the detector
 
         readings = read_all([first for first, _ in rows])
-    print(f"second labelling: {path.name}, {len(rows)} tune texts (totals only)")
+    names = " + ".join(path.name for path in paths)
+    print(f"second labelling: {names}, {len(rows)} tune texts (totals only)")
     report(rows, readings)
+    if "--by-source" in argv:
+        print_by_source(rows)
     return 0
 
 

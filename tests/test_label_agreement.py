@@ -26,6 +26,20 @@ def test_the_relabelled_ids_are_the_seeds_sample_of_tune_texts() -> None:
     assert {s["by"] for s in second} == {"second labeller, session 10"}
 
 
+def test_the_fresh_file_holds_every_other_text_of_the_two_fresh_spanish_batches() -> None:
+    fresh = [json.loads(line) for line in label_agreement.FRESH.read_text().splitlines()]
+    every = [
+        json.loads(line)["id"]
+        for name in label_agreement.FRESH_FROM
+        for line in (label_agreement.CORPUS / name).read_text().splitlines()
+        if line
+    ]
+    sampled = set(label_agreement.draw_sample())
+    assert [r["id"] for r in fresh] == [i for i in every if i not in sampled]
+    assert {tuple(sorted(r)) for r in fresh} == {("by", "id", "intensity", "reason", "threats")}
+    assert len(label_agreement.paired(label_agreement.FRESH)) == len(fresh)
+
+
 def test_the_script_runs_on_the_file_and_prints_no_id(capsys: pytest.CaptureFixture[str]) -> None:
     assert label_agreement.main([]) == 0
     out = capsys.readouterr().out
@@ -46,3 +60,18 @@ def test_a_held_out_id_is_refused_before_anything_is_read(
     assert label_agreement.main(["--file", str(relabel)]) == 2
     captured = capsys.readouterr()
     assert captured.out == "" and held not in captured.err
+
+
+def test_several_files_add_up_and_an_id_labelled_twice_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    first = json.loads(label_agreement.RELABEL.read_text().splitlines()[0])
+    again = tmp_path / "again.jsonl"
+    again.write_text(json.dumps(first) + "\n")
+    relabel = str(label_agreement.RELABEL)
+    assert label_agreement.main(["--file", relabel, "--file", str(again), "--no-reading"]) == 2
+    assert "twice" in capsys.readouterr().err
+    assert label_agreement.main(["--file", str(again), "--by-source", "--no-reading"]) == 0
+    out = capsys.readouterr().out
+    tag = label_agreement.source(first["id"])
+    assert f"{tag} " in out and "1 texts, agreement" in out and first["id"] not in out
