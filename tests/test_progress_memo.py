@@ -1,5 +1,6 @@
-"""What cards keep of their texts (`guide.progress_line` on the playbook, `guide.group_card`
-on the group) must always be what working them out again gives, and stay bounded."""
+"""What opening a case keeps instead of working it out again (the progress line and the steps
+a reading calls for on the playbook, a group card's texts on the group, a history's wording)
+must always be what working it out again gives, and stay bounded."""
 
 from __future__ import annotations
 
