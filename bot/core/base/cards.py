@@ -167,12 +167,12 @@ class Card:
         """Rebuild a card stored by `to_json`."""
         data: dict[str, Any] = json.loads(raw)
         return cls(
-            kind=CardKind(data["kind"]),
+            kind=_KINDS.get(data["kind"]) or CardKind(data["kind"]),
             title=data["title"],
             lines=tuple(data.get("lines", ())),
             quote=data.get("quote"),
             actions=tuple(
-                Action(ActionId(a["id"]), a["label"], a["value"]) for a in data.get("actions", ())
+                Action(_action_id(a["id"]), a["label"], a["value"]) for a in data.get("actions", ())
             ),
             footer=data.get("footer"),
             mentions=tuple(data.get("mentions", ())),
@@ -186,10 +186,20 @@ def _menu_from(raw: dict[str, Any] | None) -> Menu | None:
     if not raw:
         return None
     return Menu(
-        ActionId(raw["id"]),
+        _action_id(raw["id"]),
         raw["placeholder"],
         tuple(MenuOption(o["value"], o["label"], o.get("group", "")) for o in raw["options"]),
     )
+
+
+#: The enums by value: a stored card is read back for every post (the enum's own call, which
+#: raises on an unknown value, is left for what these do not hold).
+_KINDS = {kind.value: kind for kind in CardKind}
+_ACTION_IDS = {action.value: action for action in ActionId}
+
+
+def _action_id(value: str) -> ActionId:
+    return _ACTION_IDS.get(value) or ActionId(value)
 
 
 def render_text(card: Card) -> str:
