@@ -1,6 +1,13 @@
 """Score the reading on the TUNE part of the real corpus, and show its misses.
 
 Run: .venv/bin/python -m bench.tune_real [--misses FIELD | --confusion FIELD] [--lang es|en]
+     .venv/bin/python -m bench.tune_real --save FIELD FILE | --against FIELD FILE
+
+`--save` writes each tune text's reading of FIELD to FILE (JSON, id -> value); after a change,
+`--against` reads the texts again and prints, per batch (source and number, "es-coah3"), how
+many were right before and after, and how many the change gained and lost. A change counts
+when it helps the batches it was not written from, and a net +2 made of 10 gains and 8 losses
+is churn, not a gain: the table shows both.
 
 FIELD is one of reason, intensity, kind, subject, threats. `--confusion` counts, per
 language, which label is read as which (rows: label, columns: reading), so a class of error
@@ -11,6 +18,7 @@ third is scored by bench/heldout_score.py, totals only (tests/data/real/README.m
 
 from __future__ import annotations
 
+import json
 import sys
 from collections import Counter
 from collections.abc import Sequence
@@ -89,12 +97,79 @@ def print_confusion(
             )
 
 
+def batch_of(record: dict[str, Any]) -> str:
+    """The record's batch, as its id names it ("es-coah3-007" -> "es-coah3")."""
+    return str(record["id"]).rsplit("-", 1)[0]
+
+
+def saved_readings(
+    records: Sequence[dict[str, Any]], readings: Sequence[Reading], field: str
+) -> dict[str, Any]:
+    """Each text's reading of `field`, by id (what `--save` writes)."""
+    return {r["id"]: _read(field, g) for r, g in zip(records, readings, strict=True)}
+
+
+def against(
+    records: Sequence[dict[str, Any]],
+    readings: Sequence[Reading],
+    field: str,
+    before: dict[str, Any],
+) -> dict[str, tuple[int, int, int, int, int]]:
+    """Per batch: (texts, right before, right after, gained, lost) against saved readings.
+
+    Texts the saved readings do not hold are left out (a batch added since)."""
+    table: dict[str, list[int]] = {}
+    for record, reading in zip(records, readings, strict=True):
+        if record["id"] not in before:
+            continue
+        want = _labelled(field, record)
+        was, now = before[record["id"]] == want, _read(field, reading) == want
+        row = table.setdefault(batch_of(record), [0, 0, 0, 0, 0])
+        row[0] += 1
+        row[1] += was
+        row[2] += now
+        row[3] += now and not was
+        row[4] += was and not now
+    return {batch: (n, b, a, g, lost) for batch, (n, b, a, g, lost) in sorted(table.items())}
+
+
+def print_against(table: dict[str, tuple[int, int, int, int, int]], field: str) -> None:
+    """Print `against`'s table, a total per language under each language's batches."""
+    print(f"{field}: per batch, right before -> after (gained / lost)")
+    totals: dict[str, list[int]] = {}
+    for batch, row in table.items():
+        print(f"{batch:>12} {row[0]:>5}  {row[1]:>4} -> {row[2]:<4} (+{row[3]} / -{row[4]})")
+        total = totals.setdefault(batch.split("-")[0], [0, 0, 0, 0, 0])
+        for i, value in enumerate(row):
+            total[i] += value
+    for language, row in totals.items():
+        print(f"{language:>12} {row[0]:>5}  {row[1]:>4} -> {row[2]:<4} (+{row[3]} / -{row[4]})")
+
+
+def _field_and_file(argv: Sequence[str], flag: str) -> tuple[str, str]:
+    at = argv.index(flag)
+    if len(argv) < at + 3 or argv[at + 1] not in FIELDS:
+        raise SystemExit(f"{flag} takes FIELD FILE, FIELD one of {', '.join(FIELDS)}")
+    return argv[at + 1], argv[at + 2]
+
+
 def main(argv: Sequence[str]) -> None:
     records = load_split("tune")
     if "--lang" in argv:
         language = argv[argv.index("--lang") + 1]
         records = [r for r in records if r["language"] == language]
     readings = read_all(records)
+    if "--save" in argv:
+        field, path = _field_and_file(argv, "--save")
+        with open(path, "w", encoding="utf-8") as out:
+            json.dump(saved_readings(records, readings, field), out, ensure_ascii=False)
+        print(f"saved {len(records)} readings of {field} to {path}")
+        return
+    if "--against" in argv:
+        field, path = _field_and_file(argv, "--against")
+        with open(path, encoding="utf-8") as saved:
+            print_against(against(records, readings, field, json.load(saved)), field)
+        return
     if "--confusion" in argv:
         field = argv[argv.index("--confusion") + 1]
         if field not in FIELDS:

@@ -113,3 +113,25 @@ def test_the_tune_confusion_table_counts_label_and_reading_pairs_per_language() 
     assert sum(n for (want, got), n in table["es"].items() if want == got) == right
     for record, reading in zip(records, readings, strict=True):
         assert table["es"][(record["reason"], reading.reason.value)] >= 1
+
+
+def test_the_tune_against_table_counts_gains_and_losses_per_batch() -> None:
+    from bench.tune_real import against, batch_of, saved_readings
+
+    records = [r for r in load_split("tune") if r["language"] == "es"][:6]
+    readings = read_all(records)
+    saved = saved_readings(records, readings, "reason")
+    assert against(records, readings, "reason", saved) == {
+        batch_of(records[0]): (6, *(sum(r["reason"] == saved[r["id"]] for r in records),) * 2, 0, 0)
+    }
+    # one text read wrong before, one read right before and wrong now, one not saved at all
+    first, second, third = records[0], records[1], records[2]
+    before = dict(saved)
+    before[first["id"]] = "not-a-reason"
+    before[second["id"]] = second["reason"]
+    del before[third["id"]]
+    n, was, now, gained, lost = against(records, readings, "reason", before)["es-coah"]
+    right_now = [r["reason"] == saved[r["id"]] for r in records]
+    assert n == 5 and gained == right_now[0] and lost == (not right_now[1])
+    assert now == sum(right_now) - right_now[2]
+    assert was == sum(right_now[3:]) + 1
