@@ -5,7 +5,8 @@ Run: .venv/bin/python -m bench.tune_real [--misses FIELD | --confusion FIELD] [-
 
 `--save` writes each tune text's reading of FIELD to FILE (JSON, id -> value); after a change,
 `--against` reads the texts again and prints, per batch (source and number, "es-coah3"), how
-many were right before and after, and how many the change gained and lost. A change counts
+many were right before and after, and how many the change gained and lost (with `--ids`, which
+tune texts, so they can be read with `--misses`). A change counts
 when it helps the batches it was not written from, and a net +2 made of 10 gains and 8 losses
 is churn, not a gain: the table shows both.
 
@@ -168,7 +169,15 @@ def main(argv: Sequence[str]) -> None:
     if "--against" in argv:
         field, path = _field_and_file(argv, "--against")
         with open(path, encoding="utf-8") as saved:
-            print_against(against(records, readings, field, json.load(saved)), field)
+            before = json.load(saved)
+        print_against(against(records, readings, field, before), field)
+        if "--ids" in argv:
+            for record, reading in zip(records, readings, strict=True):
+                want, was = _labelled(field, record), before.get(record["id"])
+                now = _read(field, reading)
+                if record["id"] in before and (was == want) != (now == want):
+                    tag = "gained" if now == want else "lost"
+                    print(f"{tag:>6} {record['id']}  label={want} was={was} now={now}")
         return
     if "--confusion" in argv:
         field = argv[argv.index("--confusion") + 1]
