@@ -2,7 +2,8 @@
 
 No timing here (that is bench/startup.py): what is imported, what is loaded, and when.
 - the start path (the entry, the served process, both platforms, the wiring) imports no
-  matplotlib, numpy, PIL, pandas or dateparser, even with numpy installed, and builds the
+  matplotlib, numpy, PIL, pandas or dateparser, even with numpy installed, nor Socket Mode's
+  client (HTTP mode never uses it), and builds the
   App without loading the language models or looking for sqlite-utils plugins;
 - a served `sereno` subprocess warms up (the models, the texts, a reading) only after its
   port answers, off the event loop's thread, and has still mapped none of those libraries
@@ -43,6 +44,12 @@ HEAVY_FILES = ("/matplotlib/", "/numpy/", "/PIL/", "/pandas/")
 UNUSED = ("dateutil.parser._parser", "dateutil.tz")
 #: Sereno's own modules of rarely used commands: imported when one is asked for, not at start.
 RARELY_USED = ("bot.core.records.commands", "bot.core.records.team_report", "storage.backup")
+#: Socket Mode's client and Sereno's handler of it: imported only when Socket Mode runs.
+SOCKET_MODE = (
+    "handlers.slack.socket_ingress",
+    "slack_bolt.adapter.socket_mode",
+    "slack_sdk.socket_mode",
+)
 WARMED = "ready for the first complaint"
 ONE_LANGUAGE = LinguaDetector(["es"])  # loads no models
 START_PATH = """
@@ -75,6 +82,7 @@ def test_the_start_path_imports_nothing_heavy_and_loads_no_models(tmp_path: Path
     assert "handlers.console" not in seen["modules"]  # the console only when it runs
     assert sorted(set(RARELY_USED) & set(seen["modules"])) == []
     assert sorted(set(UNUSED) & set(seen["modules"])) == []
+    assert [m for m in seen["modules"] if m.startswith(SOCKET_MODE)] == []
     assert seen["loaded"] is False
     assert seen["threads"] == ["MainThread"]  # and nothing warming up yet
     assert seen["plugins"] is False  # sqlite-utils' plugin scan of every installed package

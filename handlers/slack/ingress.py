@@ -3,7 +3,8 @@
 Over HTTP the endpoint answers 200 only once the event is written; when nothing
 can be written it answers 503 to events (Slack sends them again) and a polite
 ephemeral line to commands and buttons (the person sees it and can try again).
-In Socket Mode the envelope is acknowledged only once written. A click on "Reply…"
+In Socket Mode the envelope is acknowledged only once written (`socket_ingress`,
+imported only when Socket Mode runs). A click on "Reply…"
 never enters the inbox: its form must open within Slack's 3 s (`handlers.slack.replying`
 answers it, and a submitted form whose text cannot go, in the acknowledgement). The inbox
 worker later hands each kept body to bolt as Socket Mode would (a dict, no
@@ -23,12 +24,8 @@ from enum import Enum
 from typing import Any
 
 from aiohttp import web
-from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.request.async_request import AsyncBoltRequest
-from slack_sdk.socket_mode.async_client import AsyncBaseSocketModeClient
-from slack_sdk.socket_mode.request import SocketModeRequest
-from slack_sdk.socket_mode.response import SocketModeResponse
 
 from bot.core.base.ports import Clock
 from bot.core.base.store_port import StoreUnavailable
@@ -38,7 +35,6 @@ from handlers.slack import reply_form
 from handlers.slack.people import PLATFORM
 from handlers.slack.replying import Answered, ReplyForms
 from handlers.slack.signing import BODY
-from handlers.slack.turns import Turns
 
 log = logging.getLogger(__name__)
 
@@ -214,35 +210,6 @@ def unavailable(body: dict[str, Any]) -> dict[str, Any]:
     if reply_form.is_submission(body):
         return reply_form.errors(UNAVAILABLE_TEXT)
     return {"response_type": "ephemeral", "text": UNAVAILABLE_TEXT}
-
-
-class InboxSocketModeHandler(AsyncSocketModeHandler):
-    """Socket Mode with the acknowledgement after the event is written."""
-
-    def __init__(
-        self, bolt: AsyncApp, app_token: str, ingress: SlackIngress, turns: Turns | None = None
-    ) -> None:
-        super().__init__(bolt, app_token)
-        self.ingress = ingress
-        self.turns = turns or Turns()  # a burst is kept a slice per turn of the loop
-
-    async def handle(self, client: AsyncBaseSocketModeClient, req: SocketModeRequest) -> None:  # type: ignore[override]
-        """Keep the envelope's payload, then acknowledge it (or, for an event that could
-        not be kept, leave it unacknowledged so Slack delivers it again)."""
-        await self.turns.wait()
-        answered = await self.ingress.answered(req.type, req.payload)
-        if answered is not None:
-            response = SocketModeResponse(req.envelope_id, answered.payload)
-            await client.send_socket_mode_response(response)
-            return
-        taken = self.ingress.take(req.type, req.payload)
-        if taken is Taken.UNAVAILABLE:
-            if req.type == EVENTS:
-                return
-            answer = unavailable(req.payload)
-            await client.send_socket_mode_response(SocketModeResponse(req.envelope_id, answer))
-            return
-        await client.send_socket_mode_response(SocketModeResponse(req.envelope_id))
 
 
 # -- out of the inbox, through bolt ------------------------------------------------------

@@ -14,7 +14,7 @@ import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import aiohttp
 from aiohttp import web
@@ -40,7 +40,6 @@ from handlers.slack.catchup import catch_up as slack_catch_up
 from handlers.slack.health import healthz_first
 from handlers.slack.ingress import (
     PERSON_LANE,
-    InboxSocketModeHandler,
     SlackIngress,
     http_handler,
     replayer,
@@ -54,6 +53,9 @@ from handlers.slack.replying import ReplyForms
 from handlers.slack.signing import signed_only
 from handlers.slack.turns import Turns, in_turns
 from handlers.slack.visibility import SlackVisibility, Unknown
+
+if TYPE_CHECKING:
+    from handlers.slack.socket_ingress import InboxSocketModeHandler
 
 log = logging.getLogger(__name__)
 EVENTS_PATH = "/slack/events"
@@ -213,7 +215,10 @@ class SlackRuntime:
         self._tasks.append(asyncio.create_task(self.deliver(), name="slack-outbox"))
 
     def socket_handler(self) -> InboxSocketModeHandler:
-        """The Socket Mode connection, acknowledging envelopes once kept."""
+        """The Socket Mode connection, acknowledging envelopes once kept (its module, and
+        Socket Mode's client with it, imported only now: HTTP mode never needs them)."""
+        from handlers.slack.socket_ingress import InboxSocketModeHandler
+
         return InboxSocketModeHandler(
             self.bolt, self.app.settings.slack_app_token or "", self.ingress, self.turns
         )
