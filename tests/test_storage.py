@@ -29,6 +29,7 @@ ALL = [
     "m011_leaner_done_rows_and_indexes",
     "m012_compact_readings",
     "m013_narrower_indexes",
+    "m014_edits_found_by_index",
 ]
 
 
