@@ -31,6 +31,8 @@ SHIPPED = Path(__file__).resolve().parent
 FORMAT = 1
 #: Bits that let someone else change a file or folder.
 OTHERS_WRITE = stat.S_IWGRP | stat.S_IWOTH
+#: The one owner trusted besides the reader: root, who built the image (and owns the code).
+TRUSTED_OWNER = 0
 
 
 def cache_path(path: Path) -> Path:
@@ -69,7 +71,7 @@ def _key(raw: bytes) -> str:
 
 def _private(info: os.stat_result) -> bool:
     """This user's or root's (an image built as root), and nobody else may write it."""
-    return info.st_uid in (os.geteuid(), 0) and not info.st_mode & OTHERS_WRITE
+    return info.st_uid in (os.geteuid(), TRUSTED_OWNER) and not info.st_mode & OTHERS_WRITE
 
 
 def _read(cache: Path, key: str) -> dict[str, Any] | None:

@@ -12,6 +12,7 @@ from bot.core.base.cards import ActionId
 from bot.core.base.case import Case, CaseStep
 from bot.core.base.model import CustomerKind, History, Reason, Status, StepState
 from bot.core.guidance import guide
+from bot.core.guidance.playbook import MEMO_SIZE
 from playbooks.advice import load_advice_ids
 from playbooks.loader import load_playbook
 from tests.test_serialisation import FULL_READING
@@ -49,10 +50,10 @@ def test_the_kept_line_is_the_line_worked_out_for_those_states_and_language() ->
 def test_the_memo_is_bounded() -> None:
     playbook = load_playbook(DEFAULT, load_advice_ids())
     ids = [s.id for s in playbook.steps]
-    for n in range(guide._MEMO_LINES + 50):
+    for n in range(MEMO_SIZE + 50):
         states = {ids[i]: StepState.DONE for i in range(len(ids)) if n >> i & 1}
         guide.progress_line(playbook, _steps(ids, states), "en")
-    assert 0 < len(playbook.memo) <= guide._MEMO_LINES
+    assert 0 < len(playbook.memo) <= MEMO_SIZE
 
 
 def test_a_group_card_kept_is_the_card_worked_out_for_its_case_number_and_language() -> None:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-import threading
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
+from bot.core.base.memo import BoundedMemo
 from bot.core.base.model import (
     CustomerKind,
     History,
@@ -207,22 +207,5 @@ _KINDS = {m.value: m for m in CustomerKind}
 _IMPACTS = {m.value: m for m in Impact}
 
 
-class _Recent:
-    """The readings last written or read, by their stored text (a bounded memo)."""
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self._items: dict[str, Reading] = {}
-        self._lock = threading.Lock()
-
-    def get(self, raw: str) -> Reading | None:
-        return self._items.get(raw)
-
-    def keep(self, raw: str, reading: Reading) -> None:
-        with self._lock:
-            self._items[raw] = reading
-            if len(self._items) > self.size:  # the oldest goes
-                del self._items[next(iter(self._items))]
-
-
-_RECENT = _Recent(512)
+#: The readings last written or read, by their stored text.
+_RECENT: BoundedMemo[str, Reading] = BoundedMemo(512)

@@ -40,9 +40,6 @@ from bot.core.texts import Translator, for_language, label, name, plural, t
 _BOX = {StepState.PENDING: "☐", StepState.DONE: "☑", StepState.SKIPPED: "⤼"}
 # Evidence from a customer's earlier cases (see `reading_history`), told from `Reading.history`.
 _HISTORY_SIGNALS = ("history", "chronic")
-#: Lines kept per playbook or group (`progress_line`, `group_card`) before a memo starts
-#: again.
-_MEMO_LINES = 256
 
 
 @dataclass(frozen=True)
@@ -152,12 +149,9 @@ def progress_line(playbook: Playbook, steps: Sequence[CaseStep], lang: str = "en
     Kept on the playbook by its steps' states and the translator (every new case of a
     playbook starts with the same line)."""
     key = (for_language(lang), *[(s.step_id, s.state) for s in steps])
-    memo = playbook.memo
-    line = memo.get(key)
+    line = playbook.memo.get(key)
     if line is None:
-        if len(memo) >= _MEMO_LINES:
-            memo.clear()
-        line = memo[key] = _progress_line(playbook, steps, lang)
+        line = playbook.memo.keep(key, _progress_line(playbook, steps, lang))
     return line
 
 
@@ -292,9 +286,7 @@ def group_card(
     key = (for_language(lang), number, total, *[s.id for s in members])
     texts = group.memo.get(key)
     if texts is None:
-        if len(group.memo) >= _MEMO_LINES:
-            group.memo.clear()
-        texts = group.memo[key] = _group_texts(group, members, number, total, lang)
+        texts = group.memo.keep(key, _group_texts(group, members, number, total, lang))
     title, footer, done, skip, *lines = texts
     value = f"{case.id}:{members[0].id}"
     return Card(

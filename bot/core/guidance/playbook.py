@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import cached_property
 
+from bot.core.base.memo import BoundedMemo
 from bot.core.base.model import CustomerKind, Reason, Subject
 
 #: Every playbook text must exist in each of these languages.
@@ -39,6 +40,9 @@ FLAGS: frozenset[str] = frozenset(
         "not-ours",
     }
 )
+
+#: Texts kept per playbook or group (`Playbook.memo`, `Group.memo`).
+MEMO_SIZE = 256
 
 
 @dataclass(frozen=True)
@@ -99,10 +103,10 @@ class Group:
     after_resolution: bool = False
 
     @cached_property
-    def memo(self) -> dict[tuple[object, ...], tuple[str, ...]]:
+    def memo(self) -> BoundedMemo[tuple[object, ...], tuple[str, ...]]:
         """The texts of this group's cards already worked out (`guide.group_card`): every
         new case of the playbook gets the same first card but for its number."""
-        return {}
+        return BoundedMemo(MEMO_SIZE)
 
 
 @dataclass(frozen=True)
@@ -210,10 +214,10 @@ class Playbook:
         return by_id
 
     @cached_property
-    def memo(self) -> dict[tuple[object, ...], str]:
+    def memo(self) -> BoundedMemo[tuple[object, ...], str]:
         """Lines worked out from this playbook alone and kept (`guide.progress_line`): the
-        cases opened with one playbook share a few checklists. Bounded by its user."""
-        return {}
+        cases opened with one playbook share a few checklists."""
+        return BoundedMemo(MEMO_SIZE)
 
     def step_ids_for(
         self, kind: CustomerKind, reason: Reason, intensity: int, flags: frozenset[str]
@@ -223,17 +227,15 @@ class Playbook:
         key = (kind, reason, intensity, frozenset(flags))
         found = self._step_ids.get(key)
         if found is None:
-            if len(self._step_ids) >= 1024:
-                self._step_ids.clear()
-            found = tuple(
-                s.id for s in self.steps if s.when.matches(kind, reason, intensity, flags)
+            found = self._step_ids.keep(
+                key,
+                tuple(s.id for s in self.steps if s.when.matches(kind, reason, intensity, flags)),
             )
-            self._step_ids[key] = found
         return found
 
     @cached_property
-    def _step_ids(self) -> dict[tuple[object, ...], tuple[str, ...]]:
-        return {}
+    def _step_ids(self) -> BoundedMemo[tuple[object, ...], tuple[str, ...]]:
+        return BoundedMemo(1024)
 
     def group_of(self, step_id: str) -> Group | None:
         """The group a step belongs to, if any."""
