@@ -168,15 +168,20 @@ async def until_idle(pid: int) -> None:
             return
 
 
+async def first_once_idle(driver: Driver, served: Served) -> float:
+    """Seconds from the first complaint, sent once the app is idle, to its first post."""
+    await until_idle(served.process.pid)
+    ts, start, _ = await driver.send(served)
+    return (await driver.answered([ts]))[ts] - start
+
+
 async def measure_app(driver: Driver, served: Served, events: int, burst: int) -> dict[str, float]:
     """First guidance (cold, p50, p95), CPU per complaint and ack p95 in a burst.
 
     The cold complaint is sent once the app is idle after start-up: Sereno builds its
     language models and reading index in the background after it listens (issue 15: "built
     lazily or in the background, so the first complaint is not slower than 2x the others")."""
-    await until_idle(served.process.pid)
-    ts, start, _ = await driver.send(served)
-    cold = (await driver.answered([ts]))[ts] - start
+    cold = await first_once_idle(driver, served)
     latencies = []
     for _ in range(events):
         ts, start, _ = await driver.send(served)
@@ -211,9 +216,7 @@ async def cold_sample(driver: Driver, fake: FakeSlack, tmp: Path) -> float:
     tmp.mkdir()
     fake.reset()
     async with serving(start_sereno, fake, tmp) as served:
-        await until_idle(served.process.pid)
-        ts, start, _ = await driver.send(served)
-        return ((await driver.answered([ts]))[ts] - start) * 1e3
+        return await first_once_idle(driver, served) * 1e3
 
 
 async def measure(events: int = EVENTS, burst: int = BURST) -> dict[str, Any]:
