@@ -130,6 +130,20 @@ class Scheduler:
                 return max_sleep
         return min(max_sleep, max(0.0, (until - now).total_seconds()))
 
+    def _tick_if_due(self, max_sleep: float) -> float:
+        """Ping what is due, if anything is (one indexed look-up when nothing is: the
+        engine wakes the scheduler on every write, a burst of new cases included), then
+        how long to sleep."""
+        now = self.engine.clock.now()
+        if self.hours.is_open(now):
+            until = self.engine.store.next_reminder_at()
+            if until is None:
+                return max_sleep
+            if until > now:
+                return min(max_sleep, (until - now).total_seconds())
+            self.tick()
+        return self.seconds_to_next(max_sleep)
+
     async def run(self, max_sleep: float = 30.0, retry_after: float = 1.0) -> None:
         """Ping each reminder when it falls due, until cancelled."""
         self.engine.on_outbox.append(self.wake)
@@ -137,8 +151,7 @@ class Scheduler:
             while True:
                 self._wake.clear()
                 try:
-                    self.tick()
-                    delay = self.seconds_to_next(max_sleep)
+                    delay = self._tick_if_due(max_sleep)
                 except StoreBusy as exc:  # another process holds the lock
                     log.warning("scheduler: %s; retrying in %.0fs", exc, retry_after)
                     delay = retry_after
