@@ -290,6 +290,13 @@ def rules() -> ReadingRules:
         ("Os quedáis sin cliente.", "es", "leave-threat", "quedáis sin cliente"),
         ("Para nosotros no hay una próxima vez.", "es", "leave-threat", "no hay una próxima"),
         ("Prefiero pagar más en otro sitio.", "es", "leave-threat", "Prefiero pagar más"),
+        ("No vuelvo ni aunque me lo regalen.", "es", "leave-threat", "ni aunque me lo"),
+        ("Buscaré más opciones en el pueblo.", "es", "leave-threat", "Buscaré más opciones"),
+        ("Jamás pondremos un pie allí.", "es", "leave-threat", "Jamás pondremos un pie"),
+        ("I will never again set foot in there.", "en", "leave-threat", "will never again set"),
+        ("We are boycotting United.", "en", "leave-threat", "boycotting United"),
+        ("You are no longer my preferred airline.", "en", "leave-threat", "no longer my"),
+        ("@washingtonpost look at this queue", "en", "public-threat", "washingtonpost"),
     ],
 )
 def test_a_threat_phrased_in_other_words_is_read(
@@ -390,6 +397,9 @@ def test_a_threat_phrased_in_other_words_is_read(
         ("No deje de comprar aquí, sigue siendo barato.", "es"),
         ("Solicito un cambio de servicio, gracias.", "es"),
         ("Ahora vuelo con Iberia y el wifi no va.", "es"),
+        ("This seat was not my first choice, can I move?", "en"),
+        ("I never set foot outside the airport on my layover.", "en"),
+        ("Said goodbye to my family, hello to a five hour delay.", "en"),
     ],
 )
 def test_words_near_a_threat_pattern_are_no_threat(
