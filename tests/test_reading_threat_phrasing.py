@@ -297,6 +297,12 @@ def rules() -> ReadingRules:
         ("We are boycotting United.", "en", "leave-threat", "boycotting United"),
         ("You are no longer my preferred airline.", "en", "leave-threat", "no longer my"),
         ("@washingtonpost look at this queue", "en", "public-threat", "washingtonpost"),
+        ("This is my last time flying American.", "en", "leave-threat", "is my last time"),
+        ("That's the last time I trust you.", "en", "leave-threat", "the last time I trust"),
+        ("Cutting up my AAdvantage card.", "en", "leave-threat", "Cutting up my"),
+        ("I'll go back to driving.", "en", "leave-threat", "go back to driving"),
+        ("Rather take the train than fly you again.", "en", "leave-threat", "Rather take"),
+        ("Última vez que vuelo con Iberia.", "es", "leave-threat", "Última vez que vuelo"),
     ],
 )
 def test_a_threat_phrased_in_other_words_is_read(
@@ -400,6 +406,7 @@ def test_a_threat_phrased_in_other_words_is_read(
         ("This seat was not my first choice, can I move?", "en"),
         ("I never set foot outside the airport on my layover.", "en"),
         ("Said goodbye to my family, hello to a five hour delay.", "en"),
+        ("The last time I checked, my bag was in Denver.", "en"),
     ],
 )
 def test_words_near_a_threat_pattern_are_no_threat(
