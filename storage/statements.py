@@ -8,6 +8,7 @@ and Table.update read the schema before every write).
 
 from __future__ import annotations
 
+import functools
 import sqlite3
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -107,3 +108,11 @@ OUTBOX_RETRY = (
     "first_failed_at = coalesce(first_failed_at, ?) WHERE id = ?"
 )
 OUTBOX_FAILED = "UPDATE outbox SET status = 'failed', error = ?, sent_at = ? WHERE id = ?"
+
+
+@functools.cache
+def first_steps_insert(count: int) -> str:
+    """A new case's `count` steps, positions given, as one multi-row VALUES (a playbook's
+    checklists come in a handful of sizes, so each text is built once)."""
+    rows = ", ".join(["(?, ?, ?, 'pending')"] * count)
+    return f"INSERT INTO case_steps (case_id, step_id, position, state) VALUES {rows}"

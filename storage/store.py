@@ -44,6 +44,7 @@ from storage.statements import (
     STEP_UPDATE,
     STEPS_INSERT,
     Writes,
+    first_steps_insert,
 )
 
 _OUTBOX_SELECT = (
@@ -297,6 +298,14 @@ class SqliteStore(InboxRows, ReminderRows, ReportRows, EditRows, StepPlans, Writ
         ids = list(step_ids)
         if ids:
             self._write(STEPS_INSERT, (case_id, json.dumps(ids)))
+
+    def insert_first_steps(self, steps: list[CaseStep]) -> None:
+        """Write a new case's checklist as built (positions given, each id once): one
+        multi-row VALUES, with no look-up of the positions already there."""
+        if not steps:
+            return
+        rows = [v for s in steps for v in (s.case_id, s.step_id, s.position)]
+        self._write(first_steps_insert(len(steps)), rows)
 
     def make_current_step(self, case_id: int, step_id: str) -> None:
         """Move a pending step just before the checklist's first pending one: do it now."""

@@ -108,6 +108,10 @@ class CaseStore(Protocol):
 
     def insert_steps(self, case_id: int, step_ids: Iterable[str]) -> None: ...
 
+    def insert_first_steps(self, steps: list[CaseStep]) -> None:
+        """Write a new case's checklist as built (positions given, each id once)."""
+        ...
+
     def steps(self, case_id: int) -> list[CaseStep]: ...
 
     def make_current_step(self, case_id: int, step_id: str) -> None:

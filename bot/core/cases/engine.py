@@ -226,8 +226,8 @@ class Engine:
         if case.staff_channel_id:  # the staff thread opens with the complaint itself
             lang = self.config.guidance.agent_language
             self.store.enqueue(case, opener_card(case, lang), now)
-        step_ids = self._applicable(case, case.flags)
-        self.store.insert_steps(case.id, step_ids)
+        steps = _new_steps(case.id, self._applicable(case, case.flags))
+        self.store.insert_first_steps(steps)
         self._event(
             case,
             msg.author,
@@ -237,7 +237,7 @@ class Engine:
             reading=_reading_summary(case),
         )
         next_due = self._start_clocks(case)
-        self.posts.opening(case, _new_steps(case.id, step_ids), next_due, FIRST_REPLY)
+        self.posts.opening(case, steps, next_due, FIRST_REPLY)
         return case
 
     def _start_clocks(self, case: Case) -> tuple[str, datetime] | None:
@@ -464,8 +464,8 @@ def _find_step(steps: list[Any], ref: str) -> Any:
 
 
 def _new_steps(case_id: int, step_ids: list[str]) -> list[CaseStep]:
-    """The checklist `insert_steps` wrote for a new case: positions from 1, a repeated id
-    kept once, at its first place."""
+    """A new case's checklist, as `insert_first_steps` writes it: positions from 1, a
+    repeated id kept once, at its first place (its later place is skipped)."""
     steps: dict[str, CaseStep] = {}
     for position, step_id in enumerate(step_ids, 1):
         steps.setdefault(step_id, CaseStep(case_id, step_id, position, StepState.PENDING))
