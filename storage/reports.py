@@ -9,7 +9,7 @@ UTC ISO text (the core parses them), and no customer names or message text are r
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import datetime
 from typing import Any
 
@@ -19,6 +19,7 @@ from bot.core.base.case import Case, Event
 from bot.core.records.csv_rows import CaseLine
 from bot.core.records.facts import stored_iso
 from storage.codec import case_from_row, dt, event_from_row, ts
+from storage.export_rows import export_cells
 
 _CASE_COLUMNS = (
     "id, platform, customer_id, status, reason, kind, intensity, channel_id, "
@@ -68,6 +69,15 @@ class ReportRows:
         columns = _LINE_COLUMNS
         sql, params = _page(columns, after_id, limit, newest_first, opened_from, opened_before)
         return [_line(row) for row in self.db.execute(sql, params).fetchall()]
+
+    def export_cells(
+        self,
+        now: datetime,
+        opened_from: datetime | None = None,
+        opened_before: datetime | None = None,
+    ) -> Iterator[tuple[Any, ...]]:
+        """Every case's cells in the list of cases, computed by SQLite (storage.export_rows)."""
+        return export_cells(self.db, now, opened_from, opened_before)
 
     def count_cases(
         self, opened_from: datetime | None = None, opened_before: datetime | None = None

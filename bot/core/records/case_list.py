@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from bot.core.base.case import Case, Event
 from bot.core.records.csv_rows import (
@@ -21,10 +21,14 @@ from bot.core.records.csv_rows import (
     SupportsWrite,
     case_cells,
     csv_lines,
-    write_csv,
+    patched_cells,
+    safe,
+    write_safe_csv,
 )
 
 PAGE_SIZE = 500
+#: Where `export_cells` rows say what the core must finish (the 18 cells come first).
+PENDING = 18
 Row = TypeVar("Row", Case, CaseLine)
 Period = tuple[datetime, datetime]
 
@@ -51,6 +55,13 @@ class CaseRows(Protocol):
         opened_from: datetime | None = None,
         opened_before: datetime | None = None,
     ) -> list[CaseLine]: ...
+
+    def export_cells(
+        self,
+        now: datetime,
+        opened_from: datetime | None = None,
+        opened_before: datetime | None = None,
+    ) -> Iterator[tuple[Any, ...]]: ...
 
     def count_cases(
         self, opened_from: datetime | None = None, opened_before: datetime | None = None
@@ -129,10 +140,29 @@ def _lines(
 def write_cases_csv(
     store: CaseRows, now: datetime, target: SupportsWrite, period: Period | None = None
 ) -> int:
-    """The text of `stream_cases_csv`, written to `target` page by page; how many cases."""
-    events = store.events_by_case(ROW_EVENTS, *(period or (None, None)))
-    rows = (case_cells(line, events.get(line.id, []), now) for line in iter_lines(store, period))
-    return write_csv(target, CASE_COLUMNS, rows)
+    """The text of `stream_cases_csv`, written to `target` as the rows come; how many cases.
+    The store computes the cells (`export_cells`); only a case with timeline entries to
+    show, story flags or a time stored oddly is finished here."""
+    bounds = period or (None, None)
+    events = store.events_by_case(ROW_EVENTS, *bounds)
+    return write_safe_csv(target, CASE_COLUMNS, _finished(store, events, now, bounds))
+
+
+def _finished(
+    store: CaseRows,
+    events: dict[int, list[Event]],
+    now: datetime,
+    bounds: tuple[datetime | None, datetime | None],
+) -> Iterator[Sequence[Any]]:
+    for row in store.export_cells(now, *bounds):
+        pending = row[PENDING]
+        if pending is None and row[0] not in events:
+            yield row[:PENDING]
+        elif pending == "odd":  # a time not in the stored form: read its line as the chat does
+            line = store.case_lines_page(row[0] - 1, 1)[0]
+            yield [safe(v) for v in case_cells(line, events.get(line.id, []), now)]
+        else:
+            yield patched_cells(row[:PENDING], pending, events.get(row[0], []))
 
 
 def fit_cases_csv(

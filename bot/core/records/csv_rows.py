@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from types import SimpleNamespace
 from typing import Any, NamedTuple, Protocol
@@ -95,16 +95,18 @@ def csv_lines(header: Iterable[str], rows: Iterable[Iterable[Any]]) -> Iterator[
         written.clear()
 
 
-def write_csv(target: SupportsWrite, header: Iterable[str], rows: Iterable[Iterable[Any]]) -> int:
-    """Write the same text as `csv_lines` straight to `target` (the csv module's own loop,
-    no line strings in between); the number of rows written, the header left out."""
+def write_safe_csv(
+    target: SupportsWrite, header: Iterable[str], rows: Iterable[Iterable[Any]]
+) -> int:
+    """The text of `csv_lines` for rows whose cells are already safe (made so by the store,
+    or by `safe`), straight to `target` by the csv module's own loop; the number of rows
+    written, the header left out."""
     count = 0
 
-    def counted() -> Iterator[list[Any]]:
+    def counted() -> Iterator[Iterable[Any]]:
         nonlocal count
-        for row in rows:
-            count += 1
-            yield _cells(row)
+        for count, row in enumerate(rows, 1):  # noqa: B007 - count is read after the loop
+            yield row
 
     writer = csv.writer(target, lineterminator="\r\n")
     writer.writerow(list(header))
@@ -204,6 +206,21 @@ def case_cells(line: CaseLine, events: list[Event], now: datetime) -> list[Any]:
         resolution,
         open_for,
     ]
+
+
+def patched_cells(cells: Sequence[Any], flags: str | None, events: list[Event]) -> list[Any]:
+    """A line computed by the store (`export_cells`: safe, its timeline cells left blank)
+    with its remedies, satisfaction and story mark from its flags' JSON and timeline."""
+    marks = frozenset(json.loads(flags)) if flags and flags != "[]" else frozenset()
+    row = list(cells)
+    if events:
+        found = remedies_total(remedies(events))
+        row[13] = safe("; ".join(f"{t['amount']} {t['currency']}".strip() for t in found))
+        sat = satisfaction(events)
+        row[14] = sat["score"] if sat else None
+    story = "story" in marks or any(e.kind is EventKind.STORY_MARKED for e in events)
+    row[15] = "yes" if story else "no"
+    return row
 
 
 def cases_csv_lines(store: CaseStore, cases: Iterable[Case], now: datetime) -> Iterator[str]:

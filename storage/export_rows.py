@@ -1,0 +1,92 @@
+"""The list of cases' cells computed by SQLite, for `sereno export` of every case.
+
+One query gives each case's line as the CSV shows it (times to the second with a Z,
+durations in whole seconds rounded half to even as Python's `round` does, text made
+formula-safe), so a long export writes the cursor's tuples with no Python per cell.
+The timeline-derived cells (remedies, satisfaction) and the story mark of a flagged case
+are left to the core: column `PENDING` is not NULL when the flags may say story, or when a
+time is not stored as `storage.codec.ts` writes it (the core then reads that line the
+ordinary way).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlite_utils import Database
+
+from storage.codec import ts
+
+#: A time exactly as `ts` stores it: microseconds, UTC offset written out.
+_D = "[0-9]"
+_TS = f"{_D * 4}-{_D * 2}-{_D * 2}T{_D * 2}:{_D * 2}:{_D * 2}.{_D * 6}+00:00"
+_FORMULA = "('=', '+', '-', '@', char(9), char(13))"
+#: A stored time as whole microseconds since 1970 (exact integers, no julianday floats).
+_MICROS = "(unixepoch({c}) * 1000000 + substr({c}, 21, 6))"
+_HALF_EVEN = (
+    "({t} / 1000000 + ({t} % 1000000 > 500000"
+    " OR ({t} % 1000000 = 500000 AND {t} / 1000000 % 2 = 1)))"
+)
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+#: The index of the PENDING column (the 18 CSV cells come first).
+PENDING = 18
+
+
+def _seconds(t: str) -> str:
+    return (
+        f"CASE WHEN {t} >= 0 THEN {_HALF_EVEN.format(t=t)} "
+        f"ELSE -{_HALF_EVEN.format(t=f'(-{t})')} END"
+    )
+
+
+def _safe(column: str) -> str:
+    return f"CASE WHEN substr({column}, 1, 1) IN {_FORMULA} THEN '''' || {column} ELSE {column} END"
+
+
+def _ok(column: str) -> str:
+    return f"({column} IS NULL OR {column} GLOB '{_TS}')"
+
+
+_SQL = f"""
+SELECT id, {_safe("status")}, substr(opened_at, 1, 19) || 'Z', {_seconds("t_first")},
+  substr(resolved_at, 1, 19) || 'Z', {_safe("coalesce(reason, '')")},
+  {_safe("coalesce(kind, '')")}, coalesce(intensity, 0), {_safe("coalesce(impact, '')")},
+  {_safe("coalesce(language, '')")}, {_safe("coalesce(customer_name, '')")},
+  {_safe("assignee_name")}, {_safe("channel_id")}, '', NULL,
+  CASE WHEN instr(flags, 'story') THEN NULL ELSE 'no' END,
+  CASE WHEN status IN ('resolved', 'closed') THEN {_seconds("t_resolved")} END,
+  CASE WHEN status IN ('new', 'in_progress') THEN {_seconds("t_open")} END,
+  CASE WHEN NOT ({_ok("opened_at")} AND opened_at IS NOT NULL AND {_ok("first_response_at")}
+    AND {_ok("resolved_at")}) THEN 'odd' WHEN instr(flags, 'story') THEN flags END
+FROM (  -- OFFSET keeps SQLite from flattening it: each time is parsed once, not per use
+  SELECT id, status, opened_at, resolved_at, reason, kind, intensity, impact, language,
+    customer_name, assignee_name, channel_id, flags, first_response_at,
+    {_MICROS.format(c="first_response_at")} - {_MICROS.format(c="opened_at")} AS t_first,
+    {_MICROS.format(c="resolved_at")} - {_MICROS.format(c="opened_at")} AS t_resolved,
+    :now_us - {_MICROS.format(c="opened_at")} AS t_open
+  FROM cases WHERE {{where}} ORDER BY id LIMIT -1 OFFSET 0
+) ORDER BY id
+"""
+
+
+def _micros(moment: datetime) -> int:
+    """`_MICROS` of a time, in Python."""
+    return (moment - _EPOCH) // timedelta(microseconds=1)
+
+
+def export_cells(
+    db: Database, now: datetime, opened_from: datetime | None, opened_before: datetime | None
+) -> Iterator[tuple[Any, ...]]:
+    """Every case (opened in [opened_from, opened_before) when given) by number, as the
+    list of cases' 18 cells plus PENDING (see the module's docstring)."""
+    where: list[str] = ["1 = 1"]
+    params: dict[str, Any] = {"now_us": _micros(now)}
+    if opened_from is not None:
+        where.append("opened_at >= :start")
+        params["start"] = ts(opened_from)
+    if opened_before is not None:
+        where.append("opened_at < :end")
+        params["end"] = ts(opened_before)
+    return iter(db.execute(_SQL.format(where=" AND ".join(where)), params))
