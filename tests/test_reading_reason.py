@@ -366,3 +366,22 @@ def test_what_bothered_the_customer_most_weighs_double(detector: LanguageDetecto
     )
     got, evidence = read(text, detector, "es")
     assert got is Reason.SERVICE, evidence
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        # Spanish says a meal was overpriced in idioms, with no word about the bill
+        ("Nos tomaron el pelo con dos cañas y unas croquetas sosas.", Reason.BILLING),
+        ("Nos soplaron un palo por una comida sosa.", Reason.BILLING),
+        ("Demasiado caro para unas mesas pequeñas.", Reason.BILLING),
+        # the service itself damned weighs more than its bare name beside a room's faults
+        ("Mesas pequeñas y un servicio pésimo.", Reason.SERVICE),
+        ("Habitación vieja, y la atención, nefasta.", Reason.SERVICE),
+    ],
+)  # fmt: skip
+def test_spanish_price_idioms_and_damned_service(
+    detector: LanguageDetector, text: str, reason: Reason
+) -> None:
+    got, evidence = read(text, detector, "es")
+    assert got is reason, evidence

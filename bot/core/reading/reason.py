@@ -36,7 +36,7 @@ HEAD_FACTOR = 2
 SUBJECT_FACTOR = 2
 #: A phrase weighs one point per word, up to this many: a long phrase is specific, but
 #: one phrase must not outweigh everything else the customer says.
-MAX_WEIGHT = 2
+MAX_WEIGHT = 3
 #: A reason's word right after "lo peor" / "the worst part" weighs this many times more.
 EMPHASIS_FACTOR = 2
 EMPHASIS_GAP = 4
