@@ -385,3 +385,17 @@ def test_spanish_price_idioms_and_damned_service(
 ) -> None:
     got, evidence = read(text, detector, "es")
     assert got is reason, evidence
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("Una habitación sucísima.", Reason.PRODUCT),
+        ("Unas croquetas sosas.", Reason.PRODUCT),
+        ("Una cocina lenta.", Reason.SERVICE),
+    ],
+)  # fmt: skip
+def test_every_form_of_a_reviews_fault_word_counts(text: str, reason: Reason) -> None:
+    # the feminine, the plural and the superlative of a word the lists name count the same
+    points = reason_points(FoldedText.of(text), RULES, "es", Subject.PRODUCT)
+    assert points.get(reason, 0) > 0, points
