@@ -399,3 +399,17 @@ def test_every_form_of_a_reviews_fault_word_counts(text: str, reason: Reason) ->
     # the feminine, the plural and the superlative of a word the lists name count the same
     points = reason_points(FoldedText.of(text), RULES, "es", Subject.PRODUCT)
     assert points.get(reason, 0) > 0, points
+
+
+@pytest.mark.parametrize(
+    ("text", "reason", "points"),
+    [
+        # praise by litotes spares the word it speaks of ("no está mal" is not a fault)
+        ("La habitación sucia; el servicio no está mal.", Reason.SERVICE, 0),
+        # praise turned around by "tampoco" praises nothing
+        ("La habitación sucia, y el servicio tampoco fue bueno.", Reason.SERVICE, 4),
+    ],
+)  # fmt: skip
+def test_litotes_praise_and_tampoco(text: str, reason: Reason, points: int) -> None:
+    got = reason_points(FoldedText.of(text), RULES, "es", Subject.PRODUCT)
+    assert got.get(reason, 0) == points, got
