@@ -413,3 +413,13 @@ def test_every_form_of_a_reviews_fault_word_counts(text: str, reason: Reason) ->
 def test_litotes_praise_and_tampoco(text: str, reason: Reason, points: int) -> None:
     got = reason_points(FoldedText.of(text), RULES, "es", Subject.PRODUCT)
     assert got.get(reason, 0) == points, got
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Un hotel con pocos profesionales.", "El comedor, caótico.", "Todos de mal humor.",
+     "No nos solucionaron nada.", "Un local desatendido."],
+)  # fmt: skip
+def test_how_a_reviews_staff_behaved_is_its_service(text: str) -> None:
+    points = reason_points(FoldedText.of(text), RULES, "es", Subject.PRODUCT)
+    assert points.get(Reason.SERVICE, 0) > 0, points
