@@ -366,3 +366,60 @@ def test_what_bothered_the_customer_most_weighs_double(detector: LanguageDetecto
     )
     got, evidence = read(text, detector, "es")
     assert got is Reason.SERVICE, evidence
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        # Spanish says a meal was overpriced in idioms, with no word about the bill
+        ("Nos tomaron el pelo con dos cañas y unas croquetas sosas.", Reason.BILLING),
+        ("Nos soplaron un palo por una comida sosa.", Reason.BILLING),
+        ("Demasiado caro para unas mesas pequeñas.", Reason.BILLING),
+        # the service itself damned weighs more than its bare name beside a room's faults
+        ("Mesas pequeñas y un servicio pésimo.", Reason.SERVICE),
+        ("Habitación vieja, y la atención, nefasta.", Reason.SERVICE),
+    ],
+)  # fmt: skip
+def test_spanish_price_idioms_and_damned_service(
+    detector: LanguageDetector, text: str, reason: Reason
+) -> None:
+    got, evidence = read(text, detector, "es")
+    assert got is reason, evidence
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("Una habitación sucísima.", Reason.PRODUCT),
+        ("Unas croquetas sosas.", Reason.PRODUCT),
+        ("Una cocina lenta.", Reason.SERVICE),
+    ],
+)  # fmt: skip
+def test_every_form_of_a_reviews_fault_word_counts(text: str, reason: Reason) -> None:
+    # the feminine, the plural and the superlative of a word the lists name count the same
+    points = reason_points(FoldedText.of(text), RULES, "es", Subject.PRODUCT)
+    assert points.get(reason, 0) > 0, points
+
+
+@pytest.mark.parametrize(
+    ("text", "reason", "points"),
+    [
+        # praise by litotes spares the word it speaks of ("no está mal" is not a fault)
+        ("La habitación sucia; el servicio no está mal.", Reason.SERVICE, 0),
+        # praise turned around by "tampoco" praises nothing
+        ("La habitación sucia, y el servicio tampoco fue bueno.", Reason.SERVICE, 4),
+    ],
+)  # fmt: skip
+def test_litotes_praise_and_tampoco(text: str, reason: Reason, points: int) -> None:
+    got = reason_points(FoldedText.of(text), RULES, "es", Subject.PRODUCT)
+    assert got.get(reason, 0) == points, got
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Un hotel con pocos profesionales.", "El comedor, caótico.", "Todos de mal humor.",
+     "No nos solucionaron nada.", "Un local desatendido."],
+)  # fmt: skip
+def test_how_a_reviews_staff_behaved_is_its_service(text: str) -> None:
+    points = reason_points(FoldedText.of(text), RULES, "es", Subject.PRODUCT)
+    assert points.get(Reason.SERVICE, 0) > 0, points

@@ -36,7 +36,7 @@ HEAD_FACTOR = 2
 SUBJECT_FACTOR = 2
 #: A phrase weighs one point per word, up to this many: a long phrase is specific, but
 #: one phrase must not outweigh everything else the customer says.
-MAX_WEIGHT = 2
+MAX_WEIGHT = 3
 #: A reason's word right after "lo peor" / "the worst part" weighs this many times more.
 EMPHASIS_FACTOR = 2
 EMPHASIS_GAP = 4
@@ -49,7 +49,8 @@ _BREAK = re.compile(r"[.!?;\n]|\b(?:pero|aunque|sino|but|though|although|except)
 _HEAD_END = re.compile(r"\n|[.!?]+(?=\s)")
 #: Words that turn praise around ("no muy amable", "not very helpful", "poco atento").
 NEGATORS = frozenset(
-    {"no", "nada", "poco", "nunca", "ni", "sin", "not", "never", "nor", "isn't",
+    {"no", "nada", "poco", "nunca", "ni", "sin", "tampoco", "jamas", "jamás", "ningun",
+     "ningún", "ninguna", "not", "never", "nor", "isn't",
      "wasn't", "weren't", "aren't", "hardly", "barely", "nothing", "t"}
 )  # fmt: skip
 #: A sum of money: a currency sign before or after a number.
