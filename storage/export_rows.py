@@ -5,8 +5,8 @@ durations in whole seconds rounded half to even as Python's `round` does, text m
 formula-safe), so a long export writes the cursor's tuples with no Python per cell.
 The timeline-derived cells (remedies, satisfaction) and the story mark of a flagged case
 are left to the core: column `PENDING` is not NULL when the flags may say story, or when a
-time is not stored as `storage.codec.ts` writes it (the core then reads that line the
-ordinary way).
+time is not in the shape `storage.codec.ts` writes (32 characters ending +00:00; the core then reads
+that line the ordinary way).
 """
 
 from __future__ import annotations
@@ -19,10 +19,8 @@ from sqlite_utils import Database
 
 from storage.codec import ts
 
-#: A time exactly as `ts` stores it: microseconds, UTC offset written out.
-_D = "[0-9]"
-_TS = f"{_D * 4}-{_D * 2}-{_D * 2}T{_D * 2}:{_D * 2}:{_D * 2}.{_D * 6}+00:00"
-_FORMULA = "('=', '+', '-', '@', char(9), char(13))"
+#: The code points of `bot.core.records.csv_rows._FORMULA_STARTS`: = + - @ tab CR.
+_FORMULA = "(61, 43, 45, 64, 9, 13)"
 #: A stored time as whole microseconds since 1970 (exact integers, no julianday floats).
 _MICROS = "(unixepoch({c}) * 1000000 + substr({c}, 21, 6))"
 _HALF_EVEN = (
@@ -42,32 +40,31 @@ def _seconds(t: str) -> str:
 
 
 def _safe(column: str) -> str:
-    return f"CASE WHEN substr({column}, 1, 1) IN {_FORMULA} THEN '''' || {column} ELSE {column} END"
+    return f"CASE WHEN unicode({column}) IN {_FORMULA} THEN '''' || {column} ELSE {column} END"
 
 
 def _ok(column: str) -> str:
-    return f"({column} IS NULL OR {column} GLOB '{_TS}')"
+    return f"({column} IS NULL OR (length({column}) = 32 AND substr({column}, 27) = '+00:00'))"
 
 
 _SQL = f"""
-SELECT id, {_safe("status")}, substr(opened_at, 1, 19) || 'Z', {_seconds("t_first")},
+SELECT id, {_safe("status")}, substr(opened_at, 1, 19) || 'Z', {_seconds("(uf - uo)")},
   substr(resolved_at, 1, 19) || 'Z', {_safe("coalesce(reason, '')")},
   {_safe("coalesce(kind, '')")}, coalesce(intensity, 0), {_safe("coalesce(impact, '')")},
   {_safe("coalesce(language, '')")}, {_safe("coalesce(customer_name, '')")},
   {_safe("assignee_name")}, {_safe("channel_id")}, '', NULL,
   CASE WHEN instr(flags, 'story') THEN NULL ELSE 'no' END,
-  CASE WHEN status IN ('resolved', 'closed') THEN {_seconds("t_resolved")} END,
-  CASE WHEN status IN ('new', 'in_progress') THEN {_seconds("t_open")} END,
+  CASE WHEN status IN ('resolved', 'closed') THEN {_seconds("(ur - uo)")} END,
+  CASE WHEN status IN ('new', 'in_progress') THEN {_seconds("(:now_us - uo)")} END,
   CASE WHEN NOT ({_ok("opened_at")} AND opened_at IS NOT NULL AND {_ok("first_response_at")}
     AND {_ok("resolved_at")}) THEN 'odd' WHEN instr(flags, 'story') THEN flags END
 FROM (  -- OFFSET keeps SQLite from flattening it: each time is parsed once, not per use
   SELECT id, status, opened_at, resolved_at, reason, kind, intensity, impact, language,
     customer_name, assignee_name, channel_id, flags, first_response_at,
-    {_MICROS.format(c="first_response_at")} - {_MICROS.format(c="opened_at")} AS t_first,
-    {_MICROS.format(c="resolved_at")} - {_MICROS.format(c="opened_at")} AS t_resolved,
-    :now_us - {_MICROS.format(c="opened_at")} AS t_open
+    {_MICROS.format(c="opened_at")} AS uo, {_MICROS.format(c="first_response_at")} AS uf,
+    CASE WHEN status IN ('resolved', 'closed') THEN {_MICROS.format(c="resolved_at")} END AS ur
   FROM cases WHERE {{where}} ORDER BY id LIMIT -1 OFFSET 0
-) ORDER BY id
+)  -- a co-routine: its rows come in its own order, with no second sort
 """
 
 
