@@ -64,7 +64,8 @@ FROM (  -- OFFSET keeps SQLite from flattening it: each time is parsed once, not
     {_MICROS.format(c="opened_at")} AS uo, {_MICROS.format(c="first_response_at")} AS uf,
     CASE WHEN status IN ('resolved', 'closed') THEN {_MICROS.format(c="resolved_at")} END AS ur
   FROM cases WHERE {{where}} ORDER BY id LIMIT -1 OFFSET 0
-)  -- a co-routine: its rows come in its own order, with no second sort
+)  -- a co-routine; SQL promises no order without the outer ORDER BY (about 6% of the query)
+ORDER BY id
 """
 
 
