@@ -17,19 +17,19 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from bot.core.records.csv_rows import FORMULA_STARTS
 from storage.codec import ts
 
-#: The code points of `bot.core.records.csv_rows._FORMULA_STARTS`: = + - @ tab CR.
-_FORMULA = "(61, 43, 45, 64, 9, 13)"
-#: A stored time as whole microseconds since 1970 (exact integers, no julianday floats).
-_MICROS = "(unixepoch({c}) * 1000000 + substr({c}, 21, 6))"
+#: The code points of the letters `csv_rows.safe` guards (= + - @ tab CR).
+_FORMULA = "(" + ", ".join(str(ord(c)) for c in FORMULA_STARTS) + ")"
+#: A stored time as whole microseconds since 1970 (exact integers, no julianday floats;
+#: strftime('%s') rather than unixepoch(), which SQLite has only since 3.38).
+_MICROS = "(CAST(strftime('%s', {c}) AS INTEGER) * 1000000 + substr({c}, 21, 6))"
 _HALF_EVEN = (
     "({t} / 1000000 + ({t} % 1000000 > 500000"
     " OR ({t} % 1000000 = 500000 AND {t} / 1000000 % 2 = 1)))"
 )
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-#: The index of the PENDING column (the 18 CSV cells come first).
-PENDING = 18
 
 
 def _seconds(t: str) -> str:

@@ -307,26 +307,6 @@ class SqliteStore(InboxRows, ReminderRows, ReportRows, EditRows, StepPlans, Writ
         rows = [v for s in steps for v in (s.case_id, s.step_id, s.position)]
         self._write(first_steps_insert(len(steps)), rows)
 
-    def make_current_step(self, case_id: int, step_id: str) -> None:
-        """Move a pending step just before the checklist's first pending one: do it now."""
-        first = self._one(
-            "SELECT min(position) AS p FROM case_steps WHERE case_id = ? AND state = ?",
-            [case_id, StepState.PENDING.value],
-        )
-        target = first["p"] if first else None
-        if target is None:
-            return
-        # Make room: the step takes the first pending place, the ones from there move down.
-        self.db.execute(
-            "UPDATE case_steps SET position = position + 1 WHERE case_id = ? AND position >= ? "
-            "AND step_id != ?",
-            [case_id, target, step_id],
-        )
-        self.db.execute(
-            "UPDATE case_steps SET position = ? WHERE case_id = ? AND step_id = ?",
-            [target, case_id, step_id],
-        )
-
     def steps(self, case_id: int) -> list[CaseStep]:
         """A case's checklist, in order."""
         rows = self.db.query(

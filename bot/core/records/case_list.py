@@ -16,6 +16,7 @@ from bot.core.base.case import Case, Event
 from bot.core.records.csv_rows import (
     CASE_COLUMNS,
     CSV_ENCODING,
+    PENDING,
     ROW_EVENTS,
     CaseLine,
     SupportsWrite,
@@ -27,8 +28,6 @@ from bot.core.records.csv_rows import (
 )
 
 PAGE_SIZE = 500
-#: Where `export_cells` rows say what the core must finish (the 18 cells come first).
-PENDING = 18
 Row = TypeVar("Row", Case, CaseLine)
 Period = tuple[datetime, datetime]
 

@@ -43,7 +43,10 @@ CASE_COLUMNS = (
     "open_for_seconds",
 )
 TIMELINE_COLUMNS = ("at", "actor", "kind", "details")
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+#: The first letters `safe` guards (storage.export_rows guards the same in SQL).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+#: Where a row of the store's `export_cells` says what the core must finish: after the cells.
+PENDING = len(CASE_COLUMNS)
 
 
 class SupportsWrite(Protocol):
@@ -56,7 +59,7 @@ def safe(value: Any) -> str:
     """A cell value as text; text a spreadsheet would run as a formula gets a leading '."""
     kind = type(value)
     if kind is str:
-        return "'" + value if value.startswith(_FORMULA_STARTS) else value
+        return "'" + value if value.startswith(FORMULA_STARTS) else value
     if kind is int:
         return str(value)
     if value is None:
@@ -66,7 +69,7 @@ def safe(value: Any) -> str:
     if isinstance(value, int | float):
         return str(value)
     text = str(value)
-    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def _cells(row: Iterable[Any]) -> list[Any]:
@@ -75,7 +78,7 @@ def _cells(row: Iterable[Any]) -> list[Any]:
     return [
         v
         if v is None or type(v) is int
-        else ("'" + v if v.startswith(_FORMULA_STARTS) else v)
+        else ("'" + v if v.startswith(FORMULA_STARTS) else v)
         if type(v) is str
         else safe(v)
         for v in row

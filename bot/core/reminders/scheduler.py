@@ -134,14 +134,10 @@ class Scheduler:
         """Ping what is due, if anything is (one indexed look-up when nothing is: the
         engine wakes the scheduler on every write, a burst of new cases included), then
         how long to sleep."""
-        now = self.engine.clock.now()
-        if self.hours.is_open(now):
-            until = self.engine.store.next_reminder_at()
-            if until is None:
-                return max_sleep
-            if until > now:
-                return min(max_sleep, (until - now).total_seconds())
-            self.tick()
+        delay = self.seconds_to_next(max_sleep)
+        if delay > 0:  # nothing due yet, or outside business hours (tick would queue nothing)
+            return delay
+        self.tick()
         return self.seconds_to_next(max_sleep)
 
     async def run(self, max_sleep: float = 30.0, retry_after: float = 1.0) -> None:
