@@ -135,3 +135,17 @@ def test_the_tune_against_table_counts_gains_and_losses_per_batch() -> None:
     assert n == 5 and gained == right_now[0] and lost == (not right_now[1])
     assert now == sum(right_now) - right_now[2]
     assert was == sum(right_now[3:]) + 1
+
+
+def test_a_threat_label_corrected_after_the_split_moves_no_record() -> None:
+    split = _split_module()
+    records = split.load(CORPUS / "complaints_es.jsonl")
+    corrected = [r for r in records if "threats_when_split" in r]
+    assert corrected, "the corpus records at least one corrected threat label"
+    before = split.assign(records)
+    for record in records:
+        record["threats"] = list(record.get("threats_when_split", record["threats"]))
+    assert split.assign(records) == before
+    flipped = dict(corrected[0], threats_when_split=["leave", "public"])
+    records = [flipped if r["id"] == flipped["id"] else r for r in records]
+    assert split.assign(records) != before

@@ -10,6 +10,10 @@ the held-out part must stay unseen while tuning.
 
 Files named in TUNE_ONLY were added after the held-out third was first scored: every text in
 them is in the tune part, so adding them never changes the held-out third.
+
+A threat label corrected after the split keeps the split it was drawn with: such a record
+carries `threats_when_split`, the labels the split was stratified on, and `assign` reads that
+field before `threats`. A correction therefore never moves records between the two parts.
 """
 
 from __future__ import annotations
@@ -48,11 +52,16 @@ def load(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
 
 
+def threats_when_split(record: dict) -> list[str]:
+    """Return the threat labels the split was drawn with (before any later correction)."""
+    return record.get("threats_when_split", record["threats"])
+
+
 def assign(records: list[dict]) -> dict[str, str]:
     """Return id -> "tune" | "heldout" for the records of one language."""
     rnd = random.Random(SEED)
     ids = sorted(r["id"] for r in records)
-    threat = sorted(r["id"] for r in records if r["threats"])
+    threat = sorted(r["id"] for r in records if threats_when_split(r))
     other = [i for i in ids if i not in set(threat)]
     n_threat = math.ceil(HELDOUT_SHARE_THREAT * len(threat))
     n_other = max(0, round(len(ids) / 3) - n_threat)
