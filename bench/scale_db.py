@@ -12,6 +12,10 @@ would be. Both sizes are shaped by the same rules, from a case's number alone:
   the rest are closed (70%), resolved, let go or dismissed; their reminders are done.
   Every outbox row is sent: the seed's rows are marked sent through the store, so they
   keep what Sereno keeps of a sent row.
+- one case in REMEDY_EVERY records a remedy, one in SATISFACTION_EVERY the customer's
+  satisfaction and one in STORY_EVERY is marked a success story, through the same core
+  functions as `/complaint remedy|satisfied|story`: the export and the report then also
+  pay for the timeline cells a team's history has, not only for bare cases.
 
 The databases are built once per process and removed at its exit.
 """
@@ -27,6 +31,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench.open_case import Bench
+from bot.core.base.case import EventKind
+from bot.core.base.model import Actor
+from bot.core.cases import outcomes
 from storage.db import open_database
 
 SEED, QUICK_SEED = 1_000, 200
@@ -34,6 +41,7 @@ LARGE, QUICK_LARGE = 100_000, 2_000
 DAYS_PER_SEED = 30
 OPEN_DAYS = 3
 FORGOTTEN_EVERY = 100
+REMEDY_EVERY, SATISFACTION_EVERY, STORY_EVERY = 5, 7, 50
 TABLES = ("cases", "case_steps", "events", "reminders", "outbox")
 
 
@@ -137,11 +145,32 @@ def seed(path: Path, cases: int) -> None:
     try:
         for _ in range(cases):
             bench.open()
+        _outcomes(bench, cases)
         now = bench.app.engine.clock.now()
         for item in list(store.iter_pending_outbox("bench")):  # delivered, as Sereno keeps it
             store.mark_outbox_sent(item.id, f"sent-{item.id}", now)
     finally:
         bench.close()
+
+
+def _outcomes(bench: Bench, cases: int) -> None:
+    """Remedies, satisfaction and story marks on a share of the seed's cases."""
+    engine, store = bench.app.engine, bench.app.store
+    agent = Actor("bench", "A1", "agent one", is_agent=True)
+    for case_id in range(1, cases + 1):
+        case = store.get_case(case_id)
+        if case is None:
+            raise RuntimeError(f"seed case {case_id} is missing")
+        if case_id % REMEDY_EVERY == 0:
+            amount = 5 + case_id % 90
+            assert outcomes.remedy(engine, case, agent, f"refund {amount}.50 EUR goodwill").ok
+        if case_id % SATISFACTION_EVERY == 0:
+            assert outcomes.satisfied(engine, case, agent, f"{1 + case_id % 5} thanks").ok
+        if case_id % STORY_EVERY == 0:  # as outcomes.story does for a resolved case (the
+            now = engine.clock.now()  # copies' status is set by age, most are closed)
+            with store.atomic():
+                store.update_case(case_id, flags=case.flags | {"story"}, updated_at=now)
+                store.append_event(case_id, now, agent, EventKind.STORY_MARKED, {})
 
 
 def grow(seed_path: Path, path: Path, rounds: int) -> int:
