@@ -87,6 +87,15 @@ class ReportRows:
         rows = self._rows(f"SELECT count(*) AS n FROM cases WHERE {' AND '.join(where)}", params)
         return int(rows[0]["n"])
 
+    def case_events(self, case_id: int, kinds: Iterable[str]) -> list[Event]:
+        """One case's timeline entries of these kinds, oldest first."""
+        kinds = [str(k) for k in kinds]
+        sql = (
+            f"SELECT * FROM events WHERE case_id = ? AND kind IN ({', '.join('?' * len(kinds))})"
+            " ORDER BY id"
+        )
+        return [event_from_row(row) for row in self.db.query(sql, [case_id, *kinds])]
+
     def events_by_case(
         self,
         kinds: Iterable[str],

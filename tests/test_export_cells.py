@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from bot.core.records.case_list import stream_cases_csv, write_cases_csv
+from bot.core.records.csv_rows import PENDING
 from storage.db import open_database
 from storage.store import SqliteStore
 
@@ -29,6 +30,8 @@ CASES = [
     ("let_go", T0, "2026-11-01T12:00:00+02:00", None, "Zoé 😀", None, '["not-a-story"]'),
     ("dismissed", "2026-11-01T10:00:00+00:00", None, None, None, None, '["refused", "story"]'),
     ("resolved", T0, None, "", "\rCR", None, None),
+    *[("closed", T0, "2026-11-01T10:20:00.000000+00:00", "2026-11-02T10:00:00.000000+00:00",
+       f"c{n}", "ana", None) for n in range(8, 15)],
 ]  # fmt: skip
 EVENTS = [
     (1, "remedy", {"amount": "10.50", "currency": "EUR"}),
@@ -39,6 +42,20 @@ EVENTS = [
     (4, "story_marked", {}),
     (5, "remedy", {"amount": "x", "currency": "EUR"}),
     (7, "satisfaction", {"score": "bad"}),
+    # cases 8-14: the cells a team's history mostly has, computed by SQLite, and shapes
+    # only the core reads (PENDING)
+    (8, "satisfaction", {"score": 3}),
+    (8, "remedy", {"amount": "0.50", "currency": "GBP", "note": "=cmd"}),
+    (8, "satisfaction", {"score": 5}),
+    (9, "remedy", {"amount": "05.50", "currency": "EUR"}),
+    (10, "remedy", {"amount": 7.5, "currency": "EUR"}),
+    (11, "remedy", {"amount": "12.00", "currency": "eur"}),
+    (12, "satisfaction", {"score": 4.0}),
+    (12, "story_marked", {}),
+    (13, "remedy", {"amount": "1000000000.00", "currency": "USD"}),
+    (13, "satisfaction", {"score": None}),
+    (14, "remedy", {"amount": "20.00", "currency": "EUR"}),
+    (14, "remedy", {"amount": "20.00", "currency": "EUR"}),
 ]
 
 
@@ -78,6 +95,21 @@ def test_the_store_computed_export_is_the_chat_export_byte_for_byte(store: Sqlit
     assert ",'=SUM(A1),'+x," in lines[2] and ",'=billing," in lines[2]
     assert lines[1].startswith("1,new,2026-11-01T10:00:00Z,,,")
     assert "15.50 EUR; -3 USD" in lines[1]
+    cells = {int(line.split(",")[0]): line.split(",") for line in lines[1:-1]}
+    assert cells[8][13:16] == ["0.50 GBP", "5", "no"]
+    assert cells[9][13] == "5.50 EUR" and cells[10][13] == "7.5 EUR"
+    assert cells[11][13] == "12.00 eur" and cells[12][14:16] == ["4", "yes"]
+    assert cells[13][13:15] == ["1000000000.00 USD", ""] and cells[14][13] == "40.00 EUR"
+
+
+def test_the_store_leaves_only_unusual_timelines_and_flags_to_the_core(
+    store: SqliteStore,
+) -> None:
+    pending = {row[0] for row in store.export_cells(NOW) if row[PENDING] is not None}
+    # 1, 14: several remedies; 2: a score as text; 3, 6: story flags, no mark; 5: a time
+    # with an offset; 9-11: a remedy in another shape; 7, 12, 13: a score that is no whole
+    # number. SQLite alone computes 4 (a story mark) and 8 (one plain remedy, whole scores).
+    assert pending == {1, 2, 3, 5, 6, 7, 9, 10, 11, 12, 13, 14}
 
 
 def test_half_seconds_round_to_even_like_python(store: SqliteStore) -> None:

@@ -66,6 +66,8 @@ class CaseRows(Protocol):
         self, opened_from: datetime | None = None, opened_before: datetime | None = None
     ) -> int: ...
 
+    def case_events(self, case_id: int, kinds: Iterable[str]) -> list[Event]: ...
+
     def events_by_case(
         self,
         kinds: Iterable[str],
@@ -140,28 +142,25 @@ def write_cases_csv(
     store: CaseRows, now: datetime, target: SupportsWrite, period: Period | None = None
 ) -> int:
     """The text of `stream_cases_csv`, written to `target` as the rows come; how many cases.
-    The store computes the cells (`export_cells`); only a case with timeline entries to
-    show, story flags or a time stored oddly is finished here."""
-    bounds = period or (None, None)
-    events = store.events_by_case(ROW_EVENTS, *bounds)
-    return write_safe_csv(target, CASE_COLUMNS, _finished(store, events, now, bounds))
+    The store computes the cells (`export_cells`), timeline cells included; only a case
+    whose timeline or flags need the core's reading (several remedies, odd shapes, story
+    flags) or with a time stored oddly is finished here, with its own timeline."""
+    return write_safe_csv(target, CASE_COLUMNS, _finished(store, now, period or (None, None)))
 
 
 def _finished(
-    store: CaseRows,
-    events: dict[int, list[Event]],
-    now: datetime,
-    bounds: tuple[datetime | None, datetime | None],
+    store: CaseRows, now: datetime, bounds: tuple[datetime | None, datetime | None]
 ) -> Iterator[Sequence[Any]]:
     for row in store.export_cells(now, *bounds):
         pending = row[PENDING]
-        if pending is None and row[0] not in events:
+        if pending is None:
             yield row[:PENDING]
         elif pending == "odd":  # a time not in the stored form: read its line as the chat does
             line = store.case_lines_page(row[0] - 1, 1)[0]
-            yield [safe(v) for v in case_cells(line, events.get(line.id, []), now)]
+            events = store.case_events(line.id, ROW_EVENTS)
+            yield [safe(v) for v in case_cells(line, events, now)]
         else:
-            yield patched_cells(row[:PENDING], pending, events.get(row[0], []))
+            yield patched_cells(row[:PENDING], pending, store.case_events(row[0], ROW_EVENTS))
 
 
 def fit_cases_csv(
