@@ -147,3 +147,27 @@ def test_a_list_joined_afresh_from_known_keywords_is_numbered_once() -> None:
     for _ in range(3):
         assert index.number(tuple(list(joined))) == numbered - 1
     assert index.lists == numbered
+
+
+@pytest.mark.parametrize(
+    ("keyword", "text"),
+    [
+        ("never .. again", "never mind, I never want this again"),
+        ("(nunca|jamas) .. vuelvo", "Jamás, nunca en la vida vuelvo"),
+        ("(fly*|book*) .. with you", "booked, then flying with you"),
+        ("#fly* .. again", "fly again? #FlyDelta never again"),
+        ("#fly*", "flying_#flyaway #fly"),
+        ("no .. (vuelvo|compro)", "no_no vuelvo; no, no compro"),
+        ("refund* .. now", "refunds later, refund me now"),
+        ("never .. again", "nevermore again, never"),
+    ],
+)
+def test_a_pattern_tried_at_its_first_words_finds_what_a_search_finds(
+    keyword: str, text: str
+) -> None:
+    index = KeywordIndex([(keyword,)])
+    folded = FoldedText.of(text, index)
+    match = pattern_regex(keyword).search(folded.folded)
+    expected = match.span() if match else None
+    walk = TextMatches(index, folded.index, folded.folded)
+    assert walk.span(keyword) == expected

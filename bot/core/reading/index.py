@@ -23,7 +23,6 @@ from bot.core.reading.keywords import (
     heads,
     is_pattern,
     keyword_words,
-    literal,
     pattern_regex,
     plain_words,
     same_stem,
@@ -208,16 +207,32 @@ class TextMatches:
             return self._spans[keyword]
         except KeyError:
             pass
-        span: tuple[int, int] | None = None
         if is_pattern(keyword):
-            head = literal(keyword)
-            if not head or head in self.folded:
-                found = pattern_regex(keyword).search(self.folded)
-                span = found.span() if found else None
+            span = self._pattern_span(keyword)
         else:
             span = self.words.first(keyword_words(keyword))
         self._spans[keyword] = span
         return span
+
+    def _pattern_span(self, keyword: str) -> tuple[int, int] | None:
+        """A pattern's first match, tried only where a word its first word can be starts.
+
+        A match begins at a whole word (the regex starts with a word boundary and its first
+        token takes a whole word), so trying those starts in order finds what a `search`
+        over the whole text finds, without running the regex at every character.
+        """
+        starting = heads(keyword)
+        positions = self.words.positions
+        if len(starting) == 1:
+            where: Iterable[int] = positions(starting[0])
+        else:
+            where = sorted({index for head in starting for index in positions(head)})
+        regex, spans, folded = pattern_regex(keyword), self.words.spans, self.folded
+        for index in where:
+            found = regex.match(folded, spans[index][0])
+            if found:
+                return found.span()
+        return None
 
     def found(self, number: int) -> list[tuple[int, str, tuple[int, int]]]:
         """Each keyword of list `number` found: its place in the list and span, in order."""

@@ -93,6 +93,7 @@ def keyword_words(keyword: str) -> tuple[str, ...]:
     return tuple(words)
 
 
+@lru_cache(maxsize=16384)
 def heads(keyword: str) -> tuple[str, ...]:
     """The words a keyword's first word can be (a pattern's alternatives; `#` dropped)."""
     first = keyword_words(keyword)[0]
