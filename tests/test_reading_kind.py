@@ -6,6 +6,8 @@ as evidence. The real rules file and the real language detector; the texts are o
 
 from __future__ import annotations
 
+import pytest
+
 from bot.core.base.model import CustomerKind
 from bot.core.base.ports import LanguageDetector
 from bot.core.reading.kind import figures, precision_points
@@ -101,3 +103,17 @@ def test_one_family_mention_in_a_short_message_is_not_chatter(
 def test_a_chat_s_mention_tokens_are_no_figures_of_the_customer() -> None:
     text = "My order 5521 arrived broken <!here> <@U999> <!subteam^S1> <#C123> <@123456789>"
     assert figures(text) == ["5521"]
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("No figures at all, not one, in March", []),
+        ("JUNE 3, then 4 de Julio and sept. 12", ["JUNE 3", "4 de Julio", "sept. 12"]),
+        ("3 May: room B2, then Dec  24", ["3 May", "Dec  24", "B2"]),
+        ("<@U42> mayo 5<#C1>", ["mayo 5"]),
+        ("a 12 marzo-ish 9 Marzo", ["12 marzo", "9 Marzo"]),
+    ],
+)
+def test_a_date_starts_at_a_digit_or_a_months_first_letter(text: str, found: list[str]) -> None:
+    assert figures(text) == found

@@ -32,20 +32,36 @@ _MONTHS = (
     "|january|february|march|april|may|june|july|august|september|october|november|december"
     "|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
 )
+#: The letters a month's name starts with: a date starts with one of them or a digit (the
+#: lookahead spares trying both alternatives at every other word).
+_MONTH_INITIALS = "".join(sorted({month[0] for month in _MONTHS.split("|")}))
 _NAMED_DATE = re.compile(
-    rf"\b\d{{1,2}}(?:\s+de)?\s+(?:{_MONTHS})\b|\b(?:{_MONTHS})\.?\s+\d{{1,2}}\b", re.I
+    rf"\b(?=[\d{_MONTH_INITIALS}])"
+    rf"(?:\d{{1,2}}(?:\s+de)?\s+(?:{_MONTHS})\b|(?:{_MONTHS})\.?\s+\d{{1,2}}\b)",
+    re.I,
 )
 _FIGURE = re.compile(r"(?<![\w@$€£])[A-Za-z]{0,3}\d+(?:[:/.,'-]\d+)*(?![\w$€£%])")
 #: A chat's mention or link token (`<@U999>`, `<!subteam^S1>`, `<#123>`): no figure of the
 #: customer's, whatever digits its id holds.
 _MARKUP = re.compile(r"<[@#!&^:][^<>\s]{0,80}>")
+_DIGIT = re.compile(r"\d")
 
 
 def figures(text: str) -> list[str]:
     """The distinct figures a text quotes: numbers, dates, times, flight or room numbers;
     a date with its month's name ("23 de junio", "June 3") counts as one."""
-    dates = [m.group() for m in _NAMED_DATE.finditer(text)]
-    rest = _MARKUP.sub(" ", _NAMED_DATE.sub(" ", text))
+    if not _DIGIT.search(text):  # every figure and every named date holds a digit
+        return []
+    dates: list[str] = []
+    pieces: list[str] = []
+    done = 0
+    for date in _NAMED_DATE.finditer(text):  # the dates, and the text without them
+        dates.append(date.group())
+        pieces.append(text[done : date.start()])
+        done = date.end()
+    rest = " ".join([*pieces, text[done:]])
+    if "<" in rest:
+        rest = _MARKUP.sub(" ", rest)
     return list(dict.fromkeys([*dates, *(m.group() for m in _FIGURE.finditer(rest))]))
 
 
