@@ -5,15 +5,30 @@ new TCP connection, for every call, and closes it after: in a burst that is most
 the cost of a post. This client makes one session on first use, in the running event
 loop (a session belongs to its loop), and hands it to every call, and to bolt's
 per-request clients, which copy `session` from the app's client.
+
+`post_json` sends a JSON Web API call (chat.postMessage, chat.update) the way slack_sdk's
+`api_call(json=...)` does, byte for byte, without its per-call work: the request and
+retry-state objects, the debug strings it formats even when debug logging is off, a
+second pass over the arguments. It takes slack_sdk's own path whenever that path would
+do more than send and read (debug logging on, retry handlers other than the default
+one for dropped connections).
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
+import logging
 from typing import Any
 
 import aiohttp
+from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.builtin_async_handlers import AsyncConnectionErrorRetryHandler
+from slack_sdk.http_retry.request import HttpRequest
+from slack_sdk.http_retry.state import RetryState
 from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.web.async_slack_response import AsyncSlackResponse
+from slack_sdk.web.internal_utils import _build_unexpected_body_error_message, _get_url
 
 
 class PooledWebClient(AsyncWebClient):
@@ -22,6 +37,7 @@ class PooledWebClient(AsyncWebClient):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         self._pool: aiohttp.ClientSession | None = None
         self._pool_loop: asyncio.AbstractEventLoop | None = None
+        self._urls: dict[tuple[str, str], str] = {}  # (base_url, method): its URL
         super().__init__(*args, **kwargs)
 
     @property  # type: ignore[override]
@@ -47,3 +63,75 @@ class PooledWebClient(AsyncWebClient):
         pool, loop, self._pool = self._pool, self._pool_loop, None
         if pool is not None and not pool.closed and loop in (None, asyncio.get_running_loop()):
             await pool.close()
+
+    async def post_json(self, method: str, body: dict[str, Any]) -> AsyncSlackResponse:
+        """POST `body` (no None values) to a Web API method as `api_call(json=body)` does."""
+        if self._logger.isEnabledFor(logging.DEBUG) or any(
+            type(h) is not AsyncConnectionErrorRetryHandler for h in self.retry_handlers
+        ):
+            return await self.api_call(method, json=body)
+        url = self._urls.get((self.base_url, method))
+        if url is None:
+            url = self._urls[self.base_url, method] = _get_url(self.base_url, method)
+        for key, value in self.default_params.items():
+            body.setdefault(key, value)
+        headers = {"Content-Type": "application/x-www-form-urlencoded"}
+        if self.token:
+            headers["Authorization"] = f"Bearer {self.token}"
+        headers.update(self.headers)
+        headers["Content-Type"] = "application/json;charset=utf-8"
+        data = json.dumps(body).encode()  # as aiohttp encodes `json=`: the same bytes
+        state: RetryState | None = None
+        while True:
+            try:
+                return await self._post_once(method, url, data, headers, body)
+            except Exception as exc:  # slack_sdk's handlers judge every error, as in api_call
+                state = state or RetryState()
+                request = HttpRequest(method="POST", url=url, headers=headers, data=data)
+                if not await self._retry(state, request, exc):
+                    raise
+
+    async def _retry(self, state: RetryState, request: HttpRequest, error: Exception) -> bool:
+        for handler in self.retry_handlers:
+            if await handler.can_retry_async(state=state, request=request, error=error):
+                await handler.prepare_for_next_attempt_async(
+                    state=state, request=request, error=error
+                )
+                return True
+        return False
+
+    async def _post_once(
+        self, method: str, url: str, data: bytes, headers: dict[str, str], body: dict[str, Any]
+    ) -> AsyncSlackResponse:
+        session = self.session
+        assert session is not None  # a call runs in a loop
+        extra: dict[str, Any] = {}
+        if self.ssl is not None:
+            extra["ssl"] = self.ssl
+        if self.proxy:
+            extra["proxy"] = self.proxy
+        async with session.post(url, data=data, headers=headers, **extra) as res:
+            answer: Any
+            if res.content_type == "application/json":
+                raw = await res.read()
+                try:
+                    answer = json.loads(raw) if raw.strip() else None
+                except ValueError as exc:  # what slack_sdk says of a body that is not JSON
+                    text = raw.decode(errors="replace")
+                    raise SlackApiError(_build_unexpected_body_error_message(text), res) from exc
+            elif res.content_type == "text/plain":
+                answer = await res.text()
+            else:
+                try:
+                    answer = await res.json()
+                except aiohttp.ContentTypeError:
+                    answer = {}
+            return AsyncSlackResponse(
+                client=self,
+                http_verb="POST",
+                api_url=url,
+                req_args={"headers": headers, "json": body},
+                data=answer,
+                headers=res.headers,  # type: ignore[arg-type]
+                status_code=res.status,
+            ).validate()

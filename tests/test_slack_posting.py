@@ -1,0 +1,174 @@
+"""Sereno's own path for chat.postMessage and chat.update (`PooledWebClient.post_json`).
+
+It must put on the wire exactly what slack_sdk's `chat_postMessage` / `chat_update` would
+(headers and body, byte for byte), and answer errors as slack_sdk does: an `ok: false`,
+a 429, a proxy's page, a connection dropped once (retried by slack_sdk's default handler).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+import pytest_asyncio
+from aiohttp import web
+from slack_sdk.errors import SlackApiError
+
+from bot.core.base.cards import Action, ActionId, Card, CardKind
+from bot.core.base.outbox import OutboxItem, PermanentError, RateLimited, TransientError
+from handlers.slack.messenger import SlackMessenger
+from handlers.slack.pooled import PooledWebClient
+from handlers.slack.render import blocks, fallback_text
+from tests.support import free_port
+
+pytestmark = pytest.mark.asyncio
+
+CARD = Card(
+    kind=CardKind.STEP,
+    title="Step 1/14 · Pause before you answer",
+    lines=("Read the message twice — «despacio» & <calm>", "🔥🔥🔥 intensity 3/3"),
+    quote="Lucía, soy [su nombre].",
+    actions=(Action(ActionId.STEP_DONE, "Done ✅", "1:pause"),),
+    footer="React ✅ when done",
+)
+
+
+class Recorder:
+    """A Web API stand-in that keeps each request's raw headers and body."""
+
+    def __init__(self) -> None:
+        self.requests: list[tuple[str, list[tuple[str, str]], bytes]] = []
+        self.answers: list[Any] = []  # queued answers; default: ok with a ts
+
+    async def handle(self, request: web.Request) -> web.StreamResponse:
+        body = await request.read()
+        headers = [(k.decode(), v.decode()) for k, v in request.raw_headers]
+        self.requests.append((request.path, headers, body))
+        answer = self.answers.pop(0) if self.answers else None
+        if answer == "drop":
+            assert request.transport is not None
+            request.transport.close()  # the kept-alive connection dies under the call
+            return web.Response()
+        if isinstance(answer, web.Response):
+            return answer
+        return web.json_response(answer or {"ok": True, "ts": f"1.{len(self.requests):06d}"})
+
+
+@pytest_asyncio.fixture
+async def slack() -> AsyncIterator[tuple[Recorder, PooledWebClient]]:
+    recorder = Recorder()
+    app = web.Application()
+    app.router.add_post("/api/{method}", recorder.handle)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    port = free_port()
+    await web.TCPSite(runner, "127.0.0.1", port).start()
+    client = PooledWebClient(token="xoxb-test", base_url=f"http://127.0.0.1:{port}/api/")
+    try:
+        yield recorder, client
+    finally:
+        await client.close()
+        await runner.cleanup()
+
+
+def _item(thread: str | None = "1700000000.000100", edit_target: str | None = None) -> OutboxItem:
+    return OutboxItem(
+        id=7,
+        platform="slack",
+        channel_id="C1",
+        thread_id=thread,
+        case_id=1,
+        card=CARD,
+        step_id="pause",
+        edit_of=3 if edit_target else None,
+        edit_target=edit_target,
+        attempts=0,
+    )
+
+
+@pytest.mark.parametrize("thread", ["1700000000.000100", None])
+async def test_a_post_is_the_bytes_slack_sdk_sends(
+    slack: tuple[Recorder, PooledWebClient], thread: str | None
+) -> None:
+    recorder, client = slack
+    messenger = SlackMessenger(client, post_interval=0)
+    ts = await messenger.send(_item(thread))
+    await client.chat_postMessage(
+        channel="C1",
+        thread_ts=thread,
+        text=fallback_text(CARD),
+        blocks=blocks(CARD),
+        unfurl_links=False,
+        unfurl_media=False,
+    )
+    ours, sdks = recorder.requests
+    assert ts == "1.000001"
+    assert ours == sdks
+    assert ours[0] == "/api/chat.postMessage"
+    assert (b'"thread_ts"' in ours[2]) is (thread is not None)
+
+
+async def test_an_edit_is_the_bytes_slack_sdk_sends(
+    slack: tuple[Recorder, PooledWebClient],
+) -> None:
+    recorder, client = slack
+    messenger = SlackMessenger(client, post_interval=0)
+    assert await messenger.send(_item(edit_target="1.5")) == "1.5"
+    await client.chat_update(channel="C1", ts="1.5", text=fallback_text(CARD), blocks=blocks(CARD))
+    ours, sdks = recorder.requests
+    assert ours == sdks
+    assert ours[0] == "/api/chat.update"
+
+
+async def test_debug_logging_takes_slack_sdks_own_path(
+    slack: tuple[Recorder, PooledWebClient], caplog: pytest.LogCaptureFixture
+) -> None:
+    recorder, client = slack
+    with caplog.at_level(logging.DEBUG, logger="slack_sdk"):
+        await SlackMessenger(client, post_interval=0).send(_item())
+    assert any("Sending a request" in r.getMessage() for r in caplog.records)
+    assert len(recorder.requests) == 1
+
+
+async def test_slack_refusals_map_as_before(slack: tuple[Recorder, PooledWebClient]) -> None:
+    recorder, client = slack
+    messenger = SlackMessenger(client, post_interval=0)
+    recorder.answers = [
+        {"ok": False, "error": "channel_not_found"},
+        web.json_response({"ok": False, "error": "ratelimited"}, status=429,
+                          headers={"Retry-After": "7"}),
+        web.Response(status=502, text="<html>Bad gateway</html>", content_type="text/html"),
+        web.Response(status=200, text="{not json", content_type="application/json"),
+        {"ok": False, "error": "internal_error"},
+    ]  # fmt: skip
+    with pytest.raises(PermanentError, match="channel_not_found"):
+        await messenger.send(_item())
+    with pytest.raises(RateLimited) as limited:
+        await messenger.send(_item())
+    assert limited.value.retry_after == 7.0
+    with pytest.raises(TransientError, match="502"):
+        await messenger.send(_item())
+    with pytest.raises(TransientError, match="no JSON body"):
+        await messenger.send(_item())
+    with pytest.raises(TransientError, match="internal_error"):
+        await messenger.send(_item())
+    with pytest.raises(SlackApiError) as raw:
+        recorder.answers = [{"ok": False, "error": "msg_too_long"}]
+        await client.post_json("chat.postMessage", {"channel": "C1", "text": "x"})
+    assert raw.value.response["error"] == "msg_too_long"
+
+
+async def test_a_dropped_connection_is_tried_once_more(
+    slack: tuple[Recorder, PooledWebClient],
+) -> None:
+    recorder, client = slack
+    messenger = SlackMessenger(client, post_interval=0)
+    await messenger.send(_item())  # a kept-alive connection to lose
+    recorder.answers = ["drop"]
+    ts = await asyncio.wait_for(messenger.send(_item()), timeout=10)
+    assert ts == "1.000003"
+    assert len(recorder.requests) == 3
+    assert recorder.requests[1] == recorder.requests[2]  # the same request, sent again
