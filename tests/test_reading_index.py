@@ -12,7 +12,7 @@ import pytest
 from bot.core.guidance.playbook import ReadingRules
 from bot.core.reading.folding import fold, folded_with_origin
 from bot.core.reading.index import KeywordIndex, TextMatches
-from bot.core.reading.keywords import SNOWBALL_MARK, keyword_words, pattern_regex
+from bot.core.reading.keywords import SNOWBALL_MARK, choices, keyword_words, pattern_regex
 from bot.core.reading.reader import folded_text, keyword_index
 from bot.core.reading.text import FoldedText
 from playbooks.advice import load_advice_ids
@@ -171,3 +171,18 @@ def test_a_pattern_tried_at_its_first_words_finds_what_a_search_finds(
     expected = match.span() if match else None
     walk = TextMatches(index, folded.index, folded.folded)
     assert walk.span(keyword) == expected
+
+
+def test_a_pattern_lacking_every_word_of_one_choice_is_not_tried() -> None:
+    keyword = "(take|took) (my|our) (savings|loyalty) to"
+    assert choices(keyword) == (("take", "took"), ("my", "our"), ("savings", "loyalty"))
+    assert choices("#fly* .. (again|more*)") == (("fly*",), ("again", "more*"))
+    index = KeywordIndex([(keyword,)])
+    folded = FoldedText.of("I took my business to Delta", index)
+    walk = TextMatches(index, folded.index, folded.folded)
+    assert walk.candidates == {keyword}  # filed under "to", which the text holds
+    compiled = pattern_regex.cache_info().misses
+    assert walk.span(keyword) is None
+    assert pattern_regex.cache_info().misses == compiled  # its regex never even built
+    found = FoldedText.of("they took our loyalty to Delta", index)
+    assert TextMatches(index, found.index, found.folded).span(keyword) == (5, 24)

@@ -114,6 +114,26 @@ def plain_words(keyword: str) -> frozenset[str]:
     )
 
 
+@lru_cache(maxsize=16384)
+def choices(keyword: str) -> tuple[tuple[str, ...], ...]:
+    """For each word of a pattern that is not a plain word (`plain_words` has those), the
+    words it can be: a choice's alternatives, or a stem alone (a hashtag's without its `#`);
+    the quickest to look up first (no stem, fewest words). A text lacking every word of one
+    of them cannot match the pattern."""
+    found = []
+    for word in keyword_words(keyword):
+        word = word.removeprefix(HASHTAG)
+        if word.startswith("("):
+            found.append(tuple(word[1:-1].split("|")))
+        elif word.endswith(STEM_MARK):
+            found.append((word,))
+    return tuple(sorted(found, key=lambda words: (_has_stem(words), len(words))))
+
+
+def _has_stem(words: tuple[str, ...]) -> bool:
+    return any(word.endswith(STEM_MARK) for word in words)
+
+
 def _word_regex(word: str) -> str:
     if word.startswith("("):
         return "(?:" + "|".join(_word_regex(w) for w in word[1:-1].split("|")) + ")"
