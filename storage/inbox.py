@@ -112,6 +112,46 @@ class InboxRows:
             return None
         return int(self.db.execute("SELECT last_insert_rowid()").fetchone()[0])
 
+    def inbox_add_claimed(
+        self,
+        platform: str,
+        key: str,
+        lane: str,
+        kind: str,
+        payload: dict[str, Any],
+        at: datetime,
+        author_id: str | None,
+        owner: str,
+        until: datetime,
+    ) -> tuple[int, bool] | None:
+        """`inbox_add`, the row claimed for `owner` in the same statement when it is its
+        lane's only pending row (the lane's head: nothing can be before it). (id, claimed),
+        or None when that key arrived before. The claim is a lease like `inbox_claim`'s."""
+        sql = (
+            "INSERT OR IGNORE INTO inbox (platform, key, lane, kind, payload, author_id, "
+            "received_at, state, attempts, claimed_by, claimed_until) "
+            "SELECT ?, ?, ?, ?, ?, ?, ?, ?, 0, free.owner, free.until FROM (SELECT "
+            "CASE WHEN busy THEN NULL ELSE ? END AS owner, "
+            "CASE WHEN busy THEN NULL ELSE ? END AS until FROM (SELECT EXISTS (SELECT 1 "
+            "FROM inbox WHERE platform = ? AND state = ? AND lane = ?) AS busy)) AS free "
+            "WHERE true RETURNING id, claimed_by"
+        )
+        params = [
+            *(platform, key, lane, kind, json.dumps(payload), author_id, ts(at), PENDING),
+            *(owner, ts(until), platform, PENDING, lane),
+        ]
+        try:
+            if self.db.conn.in_transaction:
+                found = self.db.execute(sql, params).fetchone()
+            else:
+                with self.db.conn:
+                    found = self.db.execute(sql, params).fetchone()
+        except sqlite3.Error as exc:
+            raise (unavailable(exc) or exc) from exc
+        if found is None:
+            return None
+        return int(found[0]), found[1] is not None
+
     def inbox_lanes_due(self, platform: str, now: datetime) -> list[str]:
         """Lanes with a pending row (their heads are checked when claimed)."""
         rows = self.db.execute(

@@ -186,3 +186,60 @@ async def test_an_urgent_lane_never_waits_for_a_free_slot(store: SqliteStore) ->
         await eventually(lambda: seen == ["command"])
         release.set()
         await eventually(lambda: seen == ["command", "burst-0"])
+
+
+async def test_a_row_claimed_as_it_is_kept_is_worked_at_once_and_in_order(
+    store: SqliteStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`accept_claimed` + `work_now`: the head of an idle lane starts its lane at once, with
+    no wake-up or claim round; rows kept while that lane is busy follow it in order."""
+    seen: list[str] = []
+    release = asyncio.Event()
+    claims: list[str] = []
+    claim = store.inbox_claim
+
+    def counting_claim(*args: object, **kwargs: object) -> InboxRow | None:
+        row = claim(*args, **kwargs)  # type: ignore[arg-type]
+        if row is not None:
+            claims.append(row.key)
+        return row
+
+    monkeypatch.setattr(store, "inbox_claim", counting_claim)
+
+    async def process(row: InboxRow) -> None:
+        if row.key == "first":
+            await release.wait()
+        seen.append(row.key)
+
+    worker = InboxWorker(store, Clock(), "slack", process)  # its run loop is not started
+    first = worker.accept_claimed("first", "C1", "e", {"n": 1}, "U1")
+    assert isinstance(first, InboxRow) and first.payload == {"n": 1}
+    worker.work_now(first)
+    await asyncio.sleep(0.01)
+    assert worker.accept_claimed("second", "C1", "e", {"n": 2}, "U1") is True  # lane busy
+    assert worker.accept_claimed("first", "C1", "e", {"n": 1}, "U1") is False  # seen before
+    release.set()
+    await eventually(lambda: seen == ["first", "second"])
+    assert claims == ["second"]  # the first row was never claimed a second time
+    assert _states(store) == [("first", "done"), ("second", "done")]
+
+
+async def test_a_row_claimed_as_it_was_kept_by_a_stopped_process_is_taken_back(
+    store: SqliteStore,
+) -> None:
+    """Killed between keeping (and acknowledging) an event and working it: the claim made
+    with the insert is a lease like any other, released at the next start."""
+    seen: list[str] = []
+
+    async def process(row: InboxRow) -> None:
+        seen.append(row.key)
+
+    worker = InboxWorker(store, Clock(), "slack", process)
+    dead = f"{worker.owner.split(':')[0]}:{_dead_pid()}:0000"
+    now = Clock().now()
+    kept = store.inbox_add_claimed(
+        "slack", "left", "C1", "e", {}, now, None, dead, now.replace(year=now.year + 1)
+    )
+    assert kept is not None and kept[1] is True
+    async for _ in _running(worker):
+        await eventually(lambda: seen == ["left"])

@@ -163,3 +163,29 @@ def test_a_full_database_says_unavailable_and_keeps_what_it_had(tmp_path: Path) 
             kept += 1
     assert 0 < kept < 10_000
     assert store.db.execute("SELECT count(*) FROM inbox").fetchone()[0] == kept
+
+
+def test_a_row_heading_an_idle_lane_is_claimed_as_it_is_written(store: SqliteStore) -> None:
+    """`inbox_add_claimed`: the head of a lane with nothing pending is claimed for the
+    owner in the same statement; behind a pending row it waits unclaimed, in order."""
+    found = store.inbox_add_claimed("slack", "k1", "C1", "e", {"a": 1}, T0, "U1", "me", LEASE)
+    assert found is not None and found[1] is True
+    assert store.inbox_claim("slack", "C1", "someone-else", T0, LEASE) is None  # held by me
+    behind = store.inbox_add_claimed("slack", "k2", "C1", "e", {}, T0, "U1", "me", LEASE)
+    assert behind is not None and behind[1] is False
+    assert store.inbox_add_claimed("slack", "k1", "C1", "e", {}, T0, "U1", "me", LEASE) is None
+    claimed_by = store.db.execute("SELECT key, claimed_by FROM inbox ORDER BY id").fetchall()
+    assert claimed_by == [("k1", "me"), ("k2", None)]
+    store.inbox_done(found[0], "me", T0)
+    following = store.inbox_claim("slack", "C1", "someone-else", T0, LEASE)
+    assert following is not None and following.key == "k2"
+
+
+def test_a_lane_waiting_for_a_retry_is_not_claimed_ahead_of_it(store: SqliteStore) -> None:
+    first = store.inbox_add("slack", "k1", "C1", "e", {}, T0)
+    assert first is not None
+    store.inbox_claim("slack", "C1", "me", T0, LEASE)
+    store.inbox_retry(first, "me", "boom", T0 + timedelta(seconds=30), 1)
+    later = store.inbox_add_claimed("slack", "k2", "C1", "e", {}, T0, None, "me", LEASE)
+    assert later is not None and later[1] is False
+    assert store.inbox_claim("slack", "C1", "me", T0, LEASE) is None  # k1 is due first

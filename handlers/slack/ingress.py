@@ -150,14 +150,15 @@ class SlackIngress:
         return await self.forms.answer(body)
 
     def take(self, kind: str, body: dict[str, Any]) -> Taken:
-        """Write the event to the inbox (and move the channel's cursor) in one transaction."""
+        """Write the event to the inbox (and move the channel's cursor) in one transaction;
+        a row heading an idle lane is claimed in it and its lane started once committed."""
         found = entry(kind, body, self.channels, self.source_bots, self.triage)
         if found is None:
             return Taken.IGNORED
         try:
             # Slack waits 3 s for the answer: a lock held longer means "not kept, send again"
             with self.store.brief_waits(), self.store.atomic():
-                kept = self.worker.accept(found.key, found.lane, kind, body, found.author)
+                kept = self.worker.accept_claimed(found.key, found.lane, kind, body, found.author)
                 if kept and found.message_ts:
                     self.store.advance_cursor(
                         PLATFORM, found.lane, found.message_ts, self.clock.now()
@@ -171,7 +172,9 @@ class SlackIngress:
             log.info("Slack: keeping events again")
         self._down = False
         if kept and found.message_ts and found.author and self.warm is not None:
-            self._warm(body, found.author)
+            self._warm(body, found.author)  # first: its request goes out before the lane runs
+        if isinstance(kept, InboxRow):
+            self.worker.work_now(kept)  # committed: its lane starts with it, no claim round
         return Taken.KEPT if kept else Taken.SEEN
 
     def _warm(self, body: dict[str, Any], author: str) -> None:

@@ -156,6 +156,42 @@ class InboxWorker:
             self.wake()
         return row is not None
 
+    def accept_claimed(
+        self,
+        key: str,
+        lane: str,
+        kind: str,
+        payload: dict[str, Any],
+        author_id: str | None = None,
+    ) -> InboxRow | bool:
+        """`accept`, but a row that heads a lane this worker is not working is claimed as
+        it is written and returned: the caller hands it to `work_now` once its transaction
+        has committed (no wake-up, lane scan or claim round before it is worked). True:
+        kept, the worker was woken as by `accept`; False: it arrived before."""
+        now = self.clock.now()
+        if lane in self._lanes or not self._slot_for(lane) or not self.ready():
+            return self.accept(key, lane, kind, payload, author_id)
+        found = self.store.inbox_add_claimed(
+            self.platform, key, lane, kind, payload, now, author_id, self.owner, now + LEASE
+        )
+        if found is None:
+            return False
+        row_id, claimed = found
+        if not claimed:
+            self.wake()
+            return True
+        return InboxRow(row_id, self.platform, key, lane, kind, payload, now, 0)
+
+    def work_now(self, row: InboxRow) -> None:
+        """Start the lane of a row `accept_claimed` returned, with that row first (its
+        claim is committed). Were the lane started meanwhile, it finds the row itself."""
+        if row.lane in self._lanes:
+            return
+        self._begin(row.lane, row)
+
+    def _slot_for(self, lane: str) -> bool:
+        return len(self._lanes) < self.max_lanes or self.urgent(lane)
+
     def wake(self) -> None:
         """Look for work now."""
         self._wake.set()
@@ -194,9 +230,12 @@ class InboxWorker:
             if len(self._lanes) >= self.max_lanes and not self.urgent(lane):
                 break
             if lane not in self._lanes:
-                task = asyncio.create_task(self._lane(lane), name=f"{self.platform}-inbox-{lane}")
-                self._lanes[lane] = task
-                task.add_done_callback(lambda _t, lane=lane: self._lane_done(lane))
+                self._begin(lane)
+
+    def _begin(self, lane: str, first: InboxRow | None = None) -> None:
+        task = asyncio.create_task(self._lane(lane, first), name=f"{self.platform}-inbox-{lane}")
+        self._lanes[lane] = task
+        task.add_done_callback(lambda _t, lane=lane: self._lane_done(lane))
 
     def _lane_done(self, lane: str) -> None:
         self._lanes.pop(lane, None)
@@ -211,12 +250,14 @@ class InboxWorker:
             return LOOK_AGAIN
         return max(0.05, min(LOOK_AGAIN, (at - self.clock.now()).total_seconds()))
 
-    async def _lane(self, lane: str) -> None:
+    async def _lane(self, lane: str, first: InboxRow | None = None) -> None:
         waited = 0
         while True:
             now = self.clock.now()
             try:
-                row = self.store.inbox_claim(self.platform, lane, self.owner, now, now + LEASE)
+                row, first = first, None
+                if row is None:
+                    row = self.store.inbox_claim(self.platform, lane, self.owner, now, now + LEASE)
                 if row is None:
                     return
                 await self._work(row)

@@ -62,6 +62,22 @@ class InboxStore(Protocol):
         Raises StoreUnavailable when nothing can be written."""
         ...
 
+    def inbox_add_claimed(
+        self,
+        platform: str,
+        key: str,
+        lane: str,
+        kind: str,
+        payload: dict[str, Any],
+        at: datetime,
+        author_id: str | None,
+        owner: str,
+        until: datetime,
+    ) -> tuple[int, bool] | None:
+        """`inbox_add`, claimed for `owner` at once when it is its lane's only pending row:
+        (id, claimed), or None when that key arrived before."""
+        ...
+
     def inbox_lanes_due(self, platform: str, now: datetime) -> list[str]:
         """Lanes whose head row may be worked now."""
         ...
