@@ -1,4 +1,5 @@
-"""Row <-> value conversions: UTC timestamps as sortable ISO text."""
+"""Row <-> value conversions: UTC timestamps as sortable ISO text; the outbox's next-row
+query with the columns `outbox_from_values` reads."""
 
 from __future__ import annotations
 
@@ -98,4 +99,55 @@ def outbox_from_row(row: dict[str, Any]) -> OutboxItem:
         platform_message_id=row["platform_message_id"],
         created_at=dt(row.get("created_at")),
         first_failed_at=dt(row.get("first_failed_at")),
+    )
+
+
+#: The columns `outbox_from_values` reads, in its order (o: the row, t: the row it edits,
+#: p: the row whose message its thread is).
+OUTBOX_VALUES = (
+    "o.id, o.platform, o.channel_id, coalesce(nullif(o.thread_id, ''), p.platform_message_id), "
+    "o.case_id, "
+    "o.payload, o.step_id, o.edit_of, t.platform_message_id, o.attempts, "
+    "o.platform_message_id, o.created_at, o.first_failed_at"
+)
+
+#: The id heading a queue of `next_in_channel`'s row o (?1 its platform, ?3 now), given the
+#: queue's own term: a case's rows, or a channel's rows of no case. An edit held back does
+#: not head it. One term per branch, so each search walks (platform, case_id, id).
+_HEAD = (
+    "SELECT min(h.id) FROM outbox h WHERE h.platform = ?1 AND h.status = 'pending' "
+    "AND NOT (h.edit_of IS NOT NULL AND coalesce(h.not_before, '') > ?3) AND"
+)
+
+
+#: `SqliteStore.next_in_channel`'s query: the columns `outbox_from_values` takes, in its order.
+NEXT_IN_CHANNEL = (
+    f"SELECT {OUTBOX_VALUES} FROM outbox o "
+    "LEFT JOIN outbox t ON t.id = o.edit_of LEFT JOIN outbox p ON p.id = o.thread_of "
+    "WHERE o.platform = ?1 AND o.channel_id = ?2 "
+    "AND o.status = 'pending' AND (o.not_before IS NULL OR o.not_before <= ?3) "
+    f"AND o.id = CASE WHEN o.case_id IS NULL THEN ({_HEAD} h.case_id IS NULL "
+    f"AND h.channel_id = o.channel_id) ELSE ({_HEAD} h.case_id = o.case_id) END "
+    "ORDER BY o.priority, o.id LIMIT 1"
+)
+
+
+def outbox_from_values(row: tuple[Any, ...], card: Card | None = None) -> OutboxItem:
+    """`outbox_from_row` from the columns of `OUTBOX_VALUES`, by position; `card` when the
+    caller has the row's card already (its payload left unparsed)."""
+    created, failed = row[11], row[12]
+    return OutboxItem(
+        row[0],
+        row[1],
+        row[2],
+        row[3],
+        row[4],
+        card if card is not None else Card.from_json(row[5]),
+        row[6],
+        row[7],
+        row[8],
+        row[9] or 0,
+        row[10],
+        datetime.fromisoformat(created) if created else None,
+        datetime.fromisoformat(failed) if failed else None,
     )

@@ -18,10 +18,12 @@ from bot.core.base.outbox import OutboxItem
 from bot.core.base.reading_json import reading_to_compact
 from bot.core.base.store_port import CaseQuery, NewCase
 from storage.codec import (
+    NEXT_IN_CHANNEL,
     case_from_row,
     dt,
     event_from_row,
     outbox_from_row,
+    outbox_from_values,
     step_from_row,
     ts,
 )
@@ -53,13 +55,9 @@ _OUTBOX_SELECT = (
     "LEFT JOIN outbox t ON t.id = o.edit_of "
     "LEFT JOIN outbox p ON p.id = o.thread_of "
 )
-#: The id heading a queue of `next_in_channel`'s row o (?1 its platform, ?3 now), given the
-#: queue's own term: a case's rows, or a channel's rows of no case. An edit held back does
-#: not head it. One term per branch, so each search walks (platform, case_id, id).
-_HEAD = (
-    "SELECT min(h.id) FROM outbox h WHERE h.platform = ?1 AND h.status = 'pending' "
-    "AND NOT (h.edit_of IS NOT NULL AND coalesce(h.not_before, '') > ?3) AND"
-)
+#: How many queued cards a store keeps for the drainer: a burst's posts (a row leaves as it is
+#: taken; this bounds those this process never takes).
+QUEUED_CARDS = 4096
 
 
 class SqliteStore(InboxRows, ReminderRows, ReportRows, EditRows, StepPlans, Writes):
@@ -67,6 +65,9 @@ class SqliteStore(InboxRows, ReminderRows, ReportRows, EditRows, StepPlans, Writ
 
     def __init__(self, db: Database) -> None:
         self.db = db
+        #: Cards this store queued, by outbox row id, with the text they were stored as
+        #: (see `next_in_channel`).
+        self._queued_cards: dict[int, tuple[str, Card]] = {}
 
     @contextmanager
     def atomic(self) -> Iterator[Any]:
@@ -376,7 +377,7 @@ class SqliteStore(InboxRows, ReminderRows, ReportRows, EditRows, StepPlans, Writ
         else:
             place, sql = (case.staff_channel_id, case.staff_thread_id), STAFF_OUTBOX_INSERT
         params = (case.platform, *place, case.id, kind, step_id, payload, edit_of, ts(at), ping)
-        return int(self._write(sql, params).lastrowid or 0)
+        return self._queued(int(self._write(sql, params).lastrowid or 0), payload, card)
 
     def enqueue_to(
         self, platform: str, channel_id: str, thread_id: str | None, card: Card, at: datetime
@@ -384,6 +385,14 @@ class SqliteStore(InboxRows, ReminderRows, ReportRows, EditRows, StepPlans, Writ
         """Queue a message for a channel (or thread) that belongs to no case: a team report."""
         params = (platform, channel_id, thread_id, card.kind.value, card.to_json(), ts(at))
         return int(self._write(LONE_OUTBOX_INSERT, params).lastrowid or 0)
+
+    def _queued(self, row_id: int, payload: str, card: Card) -> int:
+        """Keep a queued card for `next_in_channel` (the latest QUEUED_CARDS of them)."""
+        cards = self._queued_cards
+        cards[row_id] = (payload, card)
+        if len(cards) > QUEUED_CARDS:
+            del cards[next(iter(cards))]
+        return row_id
 
     def outbox_by_message(self, platform: str, platform_message_id: str) -> OutboxItem | None:
         """The posted row that became this platform message."""
@@ -431,16 +440,17 @@ class SqliteStore(InboxRows, ReminderRows, ReportRows, EditRows, StepPlans, Writ
         keep their order (an edit never runs before the message it edits) and a
         row held back for a retry holds only its own case. An edit held back (a header
         edited at most every few seconds) holds nothing: later cards go past it.
+
+        The row's card is the one this store queued when its stored text is still what that
+        card was written as (a row is queued and sent by the same process, mostly), so it is
+        not parsed back from JSON for every post; otherwise it is read from the row.
         """
-        row = self._one(
-            _OUTBOX_SELECT + "WHERE o.platform = ?1 AND o.channel_id = ?2 "
-            "AND o.status = 'pending' AND (o.not_before IS NULL OR o.not_before <= ?3) "
-            f"AND o.id = CASE WHEN o.case_id IS NULL THEN ({_HEAD} h.case_id IS NULL "
-            f"AND h.channel_id = o.channel_id) ELSE ({_HEAD} h.case_id = o.case_id) END "
-            "ORDER BY o.priority, o.id LIMIT 1",
-            [platform, channel_id, ts(now)],
-        )
-        return outbox_from_row(row) if row else None
+        row = self.db.conn.execute(NEXT_IN_CHANNEL, (platform, channel_id, ts(now))).fetchone()
+        if row is None:
+            return None
+        queued = self._queued_cards.pop(row[0], None)
+        card = queued[1] if queued is not None and queued[0] == row[5] else None
+        return outbox_from_values(row, card)
 
     def iter_pending_outbox(self, platform: str) -> Iterator[OutboxItem]:
         """Every pending row, oldest first."""
