@@ -45,9 +45,33 @@ def _language(code: str) -> Language:
         raise ValueError(f"lingua does not know the language code {code!r}") from None
 
 
+#: A text is folded char by char (casefold, NFKD, marks dropped), so the first characters
+#: fold to the start of the folded text; when they already hold more words than a short
+#: text has, each of those but the last is a whole word of the text too, and it is not
+#: short. So a long text is not folded whole for the vote.
+_HEAD_CHARS = 160
+_MAX_MARKS = 4096
+
+
+class _Marks(dict[int, int | None]):
+    """`str.translate`'s table that drops combining marks, learning each character once."""
+
+    def __missing__(self, code: int) -> int | None:
+        if len(self) >= _MAX_MARKS:  # a flood of rare characters does not grow it forever
+            self.clear()
+        kept = None if unicodedata.combining(chr(code)) else code
+        self[code] = kept
+        return kept
+
+
+_MARKS = _Marks()
+
+
 def _fold(text: str) -> str:
+    if text.isascii():  # NFKD keeps ASCII as it is, and casefold is lower
+        return text.lower().translate(_APOSTROPHES)
     decomposed = unicodedata.normalize("NFKD", text.casefold().translate(_APOSTROPHES))
-    return "".join(char for char in decomposed if not unicodedata.combining(char))
+    return decomposed if decomposed.isascii() else decomposed.translate(_MARKS)
 
 
 @dataclass(frozen=True)
@@ -60,7 +84,11 @@ class FunctionWords:
     def vote(self, text: str, languages: Sequence[str]) -> tuple[str, float] | None:
         """The language most of a short text's function words belong to, and its share of
         them; None for a text that is not short, with no such words, or a tie."""
-        found = _WORD.findall(_fold(text))
+        found = _WORD.findall(_fold(text[:_HEAD_CHARS]))
+        if len(found) > self.short_text_words:
+            return None  # its first words alone are too many: not short (see _HEAD_CHARS)
+        if len(text) > _HEAD_CHARS:
+            found = _WORD.findall(_fold(text))
         if len(found) >= self.short_text_words:
             return None
         votes = {code: sum(w in self.words.get(code, ()) for w in found) for code in languages}

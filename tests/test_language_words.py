@@ -77,6 +77,17 @@ def test_no_vote_on_a_tie_without_function_words_or_past_the_short_length(
     assert words.vote(long, ("es", "en")) is None
 
 
+def test_a_text_is_short_by_its_words_however_long_its_characters(tmp_path: Path) -> None:
+    words = load_function_words(write(tmp_path, VALID))
+    spaced = "¿Dónde " + " " * 300 + "está el pedido?" + "!" * 300
+    assert words.vote(spaced, ("es", "en")) == ("es", 1.0)  # 4 words in 600 characters
+    seven = "the " * 5 + "x" * 150 + " el"  # the 7th word starts past the first characters
+    assert words.vote(seven, ("es", "en")) == ("en", 5 / 6)
+    assert words.vote(seven + " es", ("es", "en")) is None
+    assert words.vote("it`s the " * 30, ("es", "en")) is None
+    assert words.vote("it`s … el, the", ("es", "en")) == ("en", 2 / 3)  # ` is ' too
+
+
 def test_the_detector_reads_short_texts_lingua_s_trigrams_misread() -> None:
     detector = LinguaDetector(["es", "en"])
     assert detector.detect("this is ridiculous")[0] == "en"

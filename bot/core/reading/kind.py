@@ -78,11 +78,10 @@ def read_kind(
     if insults:
         return CustomerKind.RUDE, insults
     best: tuple[CustomerKind, int, tuple[Signal, ...]] = (CustomerKind.UNKNOWN, 0, ())
-    words = word_count(folded.original)
     for kind, rule in rules.kinds.items():
         points, evidence = _score(folded, rule.cues, language, "cue")
         if kind is CustomerKind.TALKATIVE:
-            if words >= TALKATIVE_WORDS and points:
+            if points and (words := word_count(folded.original)) >= TALKATIVE_WORDS:
                 points += _LENGTH_POINTS
                 evidence = (*evidence, Signal("length", f"{words} words"))
             elif len(evidence) < MIN_TALKATIVE_CUES:

@@ -12,16 +12,19 @@ about no product), the kind of customer (`kind`), and the impact.
 
 from __future__ import annotations
 
+from itertools import islice
+
 from bot.core.base.model import History, Reading
 from bot.core.base.ports import LanguageDetector
 from bot.core.guidance.playbook import ReadingRules
 from bot.core.reading.history import assess_history, impact_of
+from bot.core.reading.keywords import WORD
 from bot.core.reading.kind import read_kind
 from bot.core.reading.reason import read_reason, weigh_reasons
 from bot.core.reading.refs import find_order_ref
 from bot.core.reading.signals import intensity_of, intensity_signals
 from bot.core.reading.subject import read_subject, settle_subject
-from bot.core.reading.text import FoldedText, KeywordIndex, word_count
+from bot.core.reading.text import FoldedText, KeywordIndex
 
 __all__ = [
     "assess_history",
@@ -79,8 +82,8 @@ def detect_language(
     text: str, rules: ReadingRules, detector: LanguageDetector, default_language: str
 ) -> tuple[str, float]:
     """Return the text's language, or the default when unsure or not covered by the rules."""
-    if word_count(text) < MIN_LANGUAGE_WORDS:
-        return default_language, 0.0
+    if len(list(islice(WORD.finditer(text), MIN_LANGUAGE_WORDS))) < MIN_LANGUAGE_WORDS:
+        return default_language, 0.0  # (the first words tell; no need to count them all)
     code, confidence = detector.detect(text)
     if code is None or code not in rule_languages(rules):
         return default_language, 0.0
