@@ -21,10 +21,8 @@ from bot.core.base.cards import Action, ActionId, Card, CardKind
 from bot.core.base.outbox import OutboxItem, PermanentError, RateLimited, TransientError
 from handlers.slack.messenger import SlackMessenger
 from handlers.slack.pooled import PooledWebClient
-from handlers.slack.render import blocks, fallback_text
+from handlers.slack.render import blocks, fallback_text, message
 from tests.support import free_port
-
-pytestmark = pytest.mark.asyncio
 
 CARD = Card(
     kind=CardKind.STEP,
@@ -172,3 +170,22 @@ async def test_a_dropped_connection_is_tried_once_more(
     assert ts == "1.000003"
     assert len(recorder.requests) == 3
     assert recorder.requests[1] == recorder.requests[2]  # the same request, sent again
+
+
+@pytest.mark.parametrize(
+    "card",
+    [
+        CARD,
+        Card(CardKind.OPENER, "Case #2 · from Ana", ("in C1",), "plain words", footer="link"),
+        Card(CardKind.NOTICE, "Tom & Jerry <@U1>", ("a &amp; b", "x > y"), footer="<!here>"),
+        Card(CardKind.REPLY, "Hola, Lucía", footer="— ana"),
+    ],
+)
+@pytest.mark.parametrize("link", [None, "https://example.slack.com/archives/C1/p1"])
+def test_message_is_the_fallback_text_and_the_blocks(card: Card, link: str | None) -> None:
+    assert message(card, "<@U9>", link) == (
+        fallback_text(card, "<@U9>", link),
+        blocks(card, "<@U9>", link),
+    )
+    text, shown = message(card, "", link)
+    assert "<@U1>" not in text and "<@U1>" not in str(shown)  # still escaped

@@ -20,7 +20,7 @@ from bot.core.cases.audience import Audience, Judgement
 from bot.core.delivery.refusals import DIRECT
 from handlers.slack.errors import error_code, http_status
 from handlers.slack.pooled import PooledWebClient
-from handlers.slack.render import blocks, fallback_text
+from handlers.slack.render import message
 
 log = logging.getLogger(__name__)
 PLATFORM = "slack"
@@ -77,8 +77,7 @@ class SlackMessenger:
             await self._refuse_if_customers_read(item.channel_id)
         try:
             link = await self._permalink(item.card)
-            text = fallback_text(item.card, mentions, link)
-            body = blocks(item.card, mentions, link)
+            text, body = message(item.card, mentions, link)
             if item.edit_of is not None and item.edit_target:
                 update = {"channel": item.channel_id, "ts": item.edit_target, "text": text}
                 await self._call("chat.update", update | {"blocks": body})

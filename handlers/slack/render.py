@@ -78,14 +78,20 @@ def select(menu: Menu) -> dict[str, Any] | None:
 
 
 def escaped(card: Card) -> Card:
-    """The card with every text it shows escaped; button labels are Sereno's own."""
-    return replace(
-        card,
-        title=escape(card.title),
-        lines=tuple(escape(line) for line in card.lines),
-        quote=escape(card.quote) if card.quote else card.quote,
-        footer=escape(card.footer) if card.footer else card.footer,
-    )
+    """The card with every text it shows escaped; button labels are Sereno's own. A card
+    with nothing to escape is itself."""
+    title = escape(card.title)
+    lines = tuple(escape(line) for line in card.lines)
+    quote = escape(card.quote) if card.quote else card.quote
+    footer = escape(card.footer) if card.footer else card.footer
+    if (
+        title is card.title
+        and quote is card.quote
+        and footer is card.footer
+        and all(new is old for new, old in zip(lines, card.lines, strict=True))
+    ):
+        return card
+    return replace(card, title=title, lines=lines, quote=quote, footer=footer)
 
 
 def _linked(card: Card, link: str | None) -> Card:
@@ -96,9 +102,20 @@ def _linked(card: Card, link: str | None) -> Card:
     return shown
 
 
+def message(
+    card: Card, mentions: str = "", link: str | None = None
+) -> tuple[str, list[dict[str, Any]]]:
+    """`fallback_text` and `blocks` of a card, its texts escaped once for both."""
+    shown = _linked(card, link)
+    return _fallback(shown, mentions), _blocks(card, shown, mentions)
+
+
 def blocks(card: Card, mentions: str = "", link: str | None = None) -> list[dict[str, Any]]:
     """Block Kit for a card (`mentions` already in Slack syntax; `link`: the footer's)."""
-    shown = _linked(card, link)
+    return _blocks(card, _linked(card, link), mentions)
+
+
+def _blocks(card: Card, shown: Card, mentions: str) -> list[dict[str, Any]]:
     if card.kind is CardKind.REPLY:  # what the customer reads: the agent's words, signed
         return [_section(f"{shown.title}\n{shown.footer or ''}".strip())]
     title = f"*{shown.title}*"
@@ -121,7 +138,11 @@ def blocks(card: Card, mentions: str = "", link: str | None = None) -> list[dict
 
 def fallback_text(card: Card, mentions: str = "", link: str | None = None) -> str:
     """The notification text (and what screen readers, old clients and DMs show)."""
-    text = render_text(_linked(card, link))
+    return _fallback(_linked(card, link), mentions)
+
+
+def _fallback(shown: Card, mentions: str) -> str:
+    text = render_text(shown)
     return (f"{mentions} {text}" if mentions else text)[:TEXT_LIMIT]
 
 
@@ -150,4 +171,6 @@ def escape(text: str) -> str:
     """Text that did not come from Sereno, made unable to mention or link: `&`, `<`, `>`
     as `&amp;`, `&lt;`, `&gt;`. Text read from Slack events arrives escaped already, so it
     is unescaped first: a customer's `&` shows as `&`, never as `&amp;`."""
+    if "&" not in text and "<" not in text and ">" not in text:
+        return text  # most texts: nothing to undo or escape
     return unescape(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
