@@ -89,6 +89,8 @@ def _quote(text: str) -> str:
 
 
 def _is_shouted(word: str) -> bool:
+    if word.islower():  # no capital in it (most words): no need to look at each letter
+        return False
     letters = [c for c in word if c.isalpha()]
     return len(letters) >= 2 and all(c.isupper() for c in letters)
 
