@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot.core.reading.refs import find_order_ref
 from bot.core.reading.signals import shouted_phrases
 
 
@@ -21,3 +22,18 @@ from bot.core.reading.signals import shouted_phrases
 )
 def test_a_word_with_no_capital_is_never_shouting(text: str, phrases: list) -> None:
     assert shouted_phrases(text) == phrases
+
+
+@pytest.mark.parametrize(
+    ("text", "ref"),
+    [
+        ("ſeguimiento 12345", "12345"),  # long s: a case-insensitive s, first letter or not
+        ("İnvoice 12345 and order 999", "12345"),
+        ("ORDER #A-1234", "A-1234"),
+        ("#  12a, then pedido nº 48213", "48213"),
+        ("x#123 but Ticket: AB-1234-xx", "AB-1234-xx"),
+        ("no reference here, 12345", None),
+    ],
+)
+def test_a_reference_word_is_looked_for_by_its_first_letter(text: str, ref: str | None) -> None:
+    assert find_order_ref(text) == ref

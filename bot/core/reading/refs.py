@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import re
 
-_REF_WORD = (
-    r"\b(?:pedido|orden|compra|order|purchase|ref|referencia|reference"
-    r"|factura|invoice|ticket|tracking|seguimiento)\b"
+_REF_WORDS = (
+    "pedido|orden|compra|order|purchase|ref|referencia|reference"
+    "|factura|invoice|ticket|tracking|seguimiento"
 )
+#: The lookahead for a reference word's first letter spares trying every word of the list
+#: at every word of the text.
+_INITIALS = "".join(sorted({word[0] for word in _REF_WORDS.split("|")}))
+_REF_WORD = rf"\b(?=[{_INITIALS}])(?:{_REF_WORDS})\b"
 _FILLER = r"(?:\s*(?:n[º°o]\.?|n[uú]m(?:ero|ber|\.)?|number|de|is|es|was|era|:|#))*"
 _ID = r"([A-Za-z]{0,4}-?\d[\w-]{2,})"
 _REFERENCE = re.compile(_REF_WORD + _FILLER + r"\s*#?\s*" + _ID, re.IGNORECASE)
@@ -16,7 +20,8 @@ _HASHED = re.compile(r"(?<![\w#])#\s?" + _ID)
 
 def find_order_ref(text: str) -> str | None:
     """Return the first order or reference number in the text, as written, or None."""
-    matches = [m for m in (_REFERENCE.search(text), _HASHED.search(text)) if m]
+    hashed = _HASHED.search(text) if "#" in text else None
+    matches = [m for m in (_REFERENCE.search(text), hashed) if m]
     if not matches:
         return None
     first = min(matches, key=lambda m: m.start(1))
