@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from bot.core.reading import folding
+from bot.core.reading.folding import folded_with_origin
 from bot.core.reading.refs import find_order_ref
 from bot.core.reading.signals import shouted_phrases
 
@@ -37,3 +39,15 @@ def test_a_word_with_no_capital_is_never_shouting(text: str, phrases: list) -> N
 )
 def test_a_reference_word_is_looked_for_by_its_first_letter(text: str, ref: str | None) -> None:
     assert find_order_ref(text) == ref
+
+
+def test_a_character_folds_to_its_origin_however_often_the_table_has_seen_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    expected = ("masse fin e", (0, 1, 2, 2, 3, 4, 5, 5, 6, 7, 8))
+    assert folded_with_origin("Maße ﬁn e\u0301") == expected  # ß and ﬁ fold to two, ◌́ to none
+    assert folded_with_origin("Maße ﬁn e\u0301") == expected  # the table knows them now
+    assert folded_with_origin("Ñandú") == ("nandu", (0, 1, 2, 3, 4))  # all even: indexes
+    monkeypatch.setattr(folding, "_MAX_FOLDS", 0)  # the table starts afresh before each text
+    assert folded_with_origin("Maße ﬁn e\u0301") == expected
+    assert folded_with_origin("Ñandú ß") == ("nandu ss", (0, 1, 2, 3, 4, 5, 6, 6))

@@ -21,13 +21,40 @@ def _fold_char(char: str) -> str:
     return "".join(part.casefold() for part in parts if not unicodedata.combining(part))
 
 
+class _Folds(dict[int, str]):
+    """`str.translate`'s table of folded characters, learning each character once; the
+    characters that fold to other than one character are kept in `uneven`."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.uneven: set[str] = set()
+
+    def __missing__(self, code: int) -> str:
+        folded = self[code] = _fold_char(chr(code))
+        if len(folded) != 1:
+            self.uneven.add(chr(code))
+        return folded
+
+
+_FOLDS = _Folds()
+#: The table starts afresh past this many characters (between two texts, never within one:
+#: `uneven` must know every character of the text just folded).
+_MAX_FOLDS = 16384
+
+
 def folded_with_origin(text: str) -> tuple[str, tuple[int, ...]]:
     """Return the folded text and, for each folded character, its index in `text`."""
     if text.isascii():  # NFKD leaves ASCII as it is, and casefold is lower
         return _unstretched(text.lower(), range(len(text)))
-    pieces = [_fold_char(char) for char in text]
+    if len(_FOLDS) > _MAX_FOLDS:
+        _FOLDS.clear()
+        _FOLDS.uneven.clear()
+    folded = text.translate(_FOLDS)
+    if _FOLDS.uneven.isdisjoint(text):  # each character folds to one: origin is the index
+        return _unstretched(folded, range(len(text)))
+    pieces = [_FOLDS[ord(char)] for char in text]
     origin = [index for index, piece in enumerate(pieces) for _ in piece]
-    return _unstretched("".join(pieces), origin)
+    return _unstretched(folded, origin)
 
 
 @lru_cache(maxsize=16384)
