@@ -1,8 +1,10 @@
-"""Sereno's own path for chat.postMessage and chat.update (`PooledWebClient.post_json`).
+"""Sereno's own path for plain JSON calls, chat.postMessage and chat.update
+(`PooledWebClient.api_call`).
 
-It must put on the wire exactly what slack_sdk's `chat_postMessage` / `chat_update` would
-(headers and body, byte for byte), and answer errors as slack_sdk does: an `ok: false`,
-a 429, a proxy's page, a connection dropped once (retried by slack_sdk's default handler).
+It must put on the wire exactly what slack_sdk's own `chat_postMessage` / `chat_update`
+would (headers and body, byte for byte), and answer errors as slack_sdk does: an
+`ok: false`, a 429, a proxy's page, a connection dropped once (retried by slack_sdk's
+default handler).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import pytest
 import pytest_asyncio
 from aiohttp import web
 from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.core.base.cards import Action, ActionId, Card, CardKind
 from bot.core.base.outbox import OutboxItem, PermanentError, RateLimited, TransientError
@@ -55,6 +58,10 @@ class Recorder:
         return web.json_response(answer or {"ok": True, "ts": f"1.{len(self.requests):06d}"})
 
 
+async def _not_slack_sdks_path(*args: Any, **kwargs: Any) -> Any:
+    raise AssertionError("a plain JSON call took slack_sdk's own path")
+
+
 @pytest_asyncio.fixture
 async def slack() -> AsyncIterator[tuple[Recorder, PooledWebClient]]:
     recorder = Recorder()
@@ -87,14 +94,20 @@ def _item(thread: str | None = "1700000000.000100", edit_target: str | None = No
     )
 
 
+def _slack_sdk(client: PooledWebClient) -> AsyncWebClient:
+    """slack_sdk's own client, to the same place."""
+    return AsyncWebClient(token=client.token, base_url=client.base_url)
+
+
 @pytest.mark.parametrize("thread", ["1700000000.000100", None])
 async def test_a_post_is_the_bytes_slack_sdk_sends(
-    slack: tuple[Recorder, PooledWebClient], thread: str | None
+    slack: tuple[Recorder, PooledWebClient], thread: str | None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     recorder, client = slack
+    monkeypatch.setattr(PooledWebClient, "_send", _not_slack_sdks_path)
     messenger = SlackMessenger(client, post_interval=0)
     ts = await messenger.send(_item(thread))
-    await client.chat_postMessage(
+    await _slack_sdk(client).chat_postMessage(
         channel="C1",
         thread_ts=thread,
         text=fallback_text(CARD),
@@ -110,12 +123,15 @@ async def test_a_post_is_the_bytes_slack_sdk_sends(
 
 
 async def test_an_edit_is_the_bytes_slack_sdk_sends(
-    slack: tuple[Recorder, PooledWebClient],
+    slack: tuple[Recorder, PooledWebClient], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     recorder, client = slack
+    monkeypatch.setattr(PooledWebClient, "_send", _not_slack_sdks_path)
     messenger = SlackMessenger(client, post_interval=0)
     assert await messenger.send(_item(edit_target="1.5")) == "1.5"
-    await client.chat_update(channel="C1", ts="1.5", text=fallback_text(CARD), blocks=blocks(CARD))
+    await _slack_sdk(client).chat_update(
+        channel="C1", ts="1.5", text=fallback_text(CARD), blocks=blocks(CARD)
+    )
     ours, sdks = recorder.requests
     assert ours == sdks
     assert ours[0] == "/api/chat.update"
@@ -155,7 +171,7 @@ async def test_slack_refusals_map_as_before(slack: tuple[Recorder, PooledWebClie
         await messenger.send(_item())
     with pytest.raises(SlackApiError) as raw:
         recorder.answers = [{"ok": False, "error": "msg_too_long"}]
-        await client.post_json("chat.postMessage", {"channel": "C1", "text": "x"})
+        await client.api_call("chat.postMessage", json={"channel": "C1", "text": "x"})
     assert raw.value.response["error"] == "msg_too_long"
 
 

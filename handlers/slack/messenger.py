@@ -7,19 +7,16 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
-from typing import Any
 
 import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
-from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
 from bot.core.base.cards import Card, CardKind
 from bot.core.base.outbox import Fatal, OutboxItem, PermanentError, RateLimited, TransientError
 from bot.core.cases.audience import Audience, Judgement
 from bot.core.delivery.refusals import DIRECT
 from handlers.slack.errors import error_code, http_status
-from handlers.slack.pooled import PooledWebClient
 from handlers.slack.render import message
 
 log = logging.getLogger(__name__)
@@ -79,17 +76,21 @@ class SlackMessenger:
             link = await self._permalink(item.card)
             text, body = message(item.card, mentions, link)
             if item.edit_of is not None and item.edit_target:
-                update = {"channel": item.channel_id, "ts": item.edit_target, "text": text}
-                await self._call("chat.update", update | {"blocks": body})
+                await self.client.chat_update(
+                    channel=item.channel_id, ts=item.edit_target, text=text, blocks=body
+                )
                 return item.edit_target
             await self._pace(item.channel_id)
             if item.card.attachment is not None:
                 return await self._upload(item, text)
-            post = {"channel": item.channel_id, "text": text, "blocks": body}
-            if item.thread_id is not None:
-                post["thread_ts"] = item.thread_id
-            post["unfurl_links"] = post["unfurl_media"] = False
-            response = await self._call("chat.postMessage", post)
+            response = await self.client.chat_postMessage(
+                channel=item.channel_id,
+                thread_ts=item.thread_id,
+                text=text,
+                blocks=body,
+                unfurl_links=False,
+                unfurl_media=False,
+            )
             if self.ping_dm and item.card.kind is CardKind.PING:
                 await self._direct(item, text)
             return str(response["ts"])
@@ -97,14 +98,6 @@ class SlackMessenger:
             raise _classify(exc) from exc
         except (aiohttp.ClientError, TimeoutError, OSError) as exc:
             raise TransientError(f"network: {exc}") from exc
-
-    async def _call(self, method: str, body: dict[str, Any]) -> AsyncSlackResponse:
-        """A JSON Web API call, its keys in slack_sdk's order and no None values (as
-        `chat_postMessage` and `chat_update` send them), on the pooled client's own
-        path when it has one."""
-        if isinstance(self.client, PooledWebClient):
-            return await self.client.post_json(method, body)
-        return await self.client.api_call(method, json=body)
 
     async def _permalink(self, card: Card) -> str | None:
         """The link an opener's footer becomes (chat.getPermalink); None when Slack has

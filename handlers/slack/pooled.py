@@ -6,19 +6,19 @@ the cost of a post. This client makes one session on first use, in the running e
 loop (a session belongs to its loop), and hands it to every call, and to bolt's
 per-request clients, which copy `session` from the app's client.
 
-`post_json` sends a JSON Web API call (chat.postMessage, chat.update) the way slack_sdk's
-`api_call(json=...)` does, byte for byte, without its per-call work: the request and
-retry-state objects, the debug strings it formats even when debug logging is off, a
-second pass over the arguments. It takes slack_sdk's own path whenever that path would
-do more than send and read (debug logging on, retry handlers other than the default
-one for dropped connections).
+Its `api_call` sends a plain JSON call (chat.postMessage, chat.update) as slack_sdk's does,
+byte for byte, without slack_sdk's per-call work: the request and retry-state objects, and
+the debug strings it formats on every call (its logger's own level is NOTSET, which it takes
+for debug), the whole message among them. slack_sdk's own path still serves every other
+call, and every call while debug logging is on or retry handlers other than its default
+(a dropped connection tried once more) are set.
 """
 
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
+from json import dumps, loads
 from typing import Any
 
 import aiohttp
@@ -64,12 +64,44 @@ class PooledWebClient(AsyncWebClient):
         if pool is not None and not pool.closed and loop in (None, asyncio.get_running_loop()):
             await pool.close()
 
-    async def post_json(self, method: str, body: dict[str, Any]) -> AsyncSlackResponse:
-        """POST `body` (no None values) to a Web API method as `api_call(json=body)` does."""
-        if self._logger.isEnabledFor(logging.DEBUG) or any(
-            type(h) is not AsyncConnectionErrorRetryHandler for h in self.retry_handlers
+    async def api_call(  # type: ignore[override]
+        self,
+        api_method: str,
+        *,
+        http_verb: str = "POST",
+        files: dict[str, Any] | None = None,
+        data: Any = None,
+        params: dict[str, Any] | None = None,
+        json: dict[str, Any] | None = None,
+        headers: dict[str, Any] | None = None,
+        auth: Any = None,
+    ) -> AsyncSlackResponse:
+        """slack_sdk's `api_call`; a plain JSON POST (what `chat_postMessage` and
+        `chat_update` make) goes out on `_post_json`, the same request without the work."""
+        if (
+            json is None
+            or http_verb != "POST"
+            or files is not None
+            or data is not None
+            or params is not None
+            or headers
+            or auth is not None
+            or self._logger.isEnabledFor(logging.DEBUG)
+            or any(type(h) is not AsyncConnectionErrorRetryHandler for h in self.retry_handlers)
         ):
-            return await self.api_call(method, json=body)
+            return await super().api_call(
+                api_method,
+                http_verb=http_verb,
+                files=files,
+                data=data,
+                params=params,
+                json=json,
+                headers=headers,
+                auth=auth,
+            )
+        return await self._post_json(api_method, json)
+
+    async def _post_json(self, method: str, body: dict[str, Any]) -> AsyncSlackResponse:
         url = self._urls.get((self.base_url, method))
         if url is None:
             url = self._urls[self.base_url, method] = _get_url(self.base_url, method)
@@ -80,11 +112,11 @@ class PooledWebClient(AsyncWebClient):
             headers["Authorization"] = f"Bearer {self.token}"
         headers.update(self.headers)
         headers["Content-Type"] = "application/json;charset=utf-8"
-        data = json.dumps(body).encode()  # as aiohttp encodes `json=`: the same bytes
+        data = dumps(body).encode()  # as aiohttp encodes `json=`: the same bytes
         state: RetryState | None = None
         while True:
             try:
-                return await self._post_once(method, url, data, headers, body)
+                return await self._post_once(url, data, headers, body)
             except Exception as exc:  # slack_sdk's handlers judge every error, as in api_call
                 state = state or RetryState()
                 request = HttpRequest(method="POST", url=url, headers=headers, data=data)
@@ -101,7 +133,7 @@ class PooledWebClient(AsyncWebClient):
         return False
 
     async def _post_once(
-        self, method: str, url: str, data: bytes, headers: dict[str, str], body: dict[str, Any]
+        self, url: str, data: bytes, headers: dict[str, str], body: dict[str, Any]
     ) -> AsyncSlackResponse:
         session = self.session
         assert session is not None  # a call runs in a loop
@@ -115,7 +147,7 @@ class PooledWebClient(AsyncWebClient):
             if res.content_type == "application/json":
                 raw = await res.read()
                 try:
-                    answer = json.loads(raw) if raw.strip() else None
+                    answer = loads(raw) if raw.strip() else None
                 except ValueError as exc:  # what slack_sdk says of a body that is not JSON
                     text = raw.decode(errors="replace")
                     raise SlackApiError(_build_unexpected_body_error_message(text), res) from exc
