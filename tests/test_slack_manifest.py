@@ -61,7 +61,8 @@ EVENT_SCOPES: dict[str, frozenset[str]] = {
 #: Calls on the Socket Mode client that go over its websocket, not the Web API.
 SOCKET_MODE_CALLS = frozenset({"send.socket.mode.response"})
 
-_CLIENT_CALL = re.compile(r"\bclient\s*\.\s*([a-z]+(?:_[A-Za-z0-9]+)+)\s*\(")
+# `client.api_call("chat.update", ...)` names its method as _API_CALL reads it
+_CLIENT_CALL = re.compile(r"\bclient\s*\.\s*(?!api_call\b)([a-z]+(?:_[A-Za-z0-9]+)+)\s*\(")
 _API_CALL = re.compile(r"\bapi_call\s*\(\s*[\"']([\w.]+)[\"']")
 _BOLT_CALL = re.compile(r"\bawait\s+(say)\s*\(")
 

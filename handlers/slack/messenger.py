@@ -76,21 +76,20 @@ class SlackMessenger:
             link = await self._permalink(item.card)
             text, body = message(item.card, mentions, link)
             if item.edit_of is not None and item.edit_target:
-                await self.client.chat_update(
-                    channel=item.channel_id, ts=item.edit_target, text=text, blocks=body
-                )
+                # as chat_update sends it, without its pass over the arguments
+                update = {"channel": item.channel_id, "ts": item.edit_target, "text": text}
+                await self.client.api_call("chat.update", json=update | {"blocks": body})
                 return item.edit_target
             await self._pace(item.channel_id)
             if item.card.attachment is not None:
                 return await self._upload(item, text)
-            response = await self.client.chat_postMessage(
-                channel=item.channel_id,
-                thread_ts=item.thread_id,
-                text=text,
-                blocks=body,
-                unfurl_links=False,
-                unfurl_media=False,
-            )
+            # as chat_postMessage sends it (its keys in its order, no None), without its pass
+            # over the arguments (~20 us a post)
+            post: dict[str, object] = {"channel": item.channel_id, "text": text, "blocks": body}
+            if item.thread_id is not None:
+                post["thread_ts"] = item.thread_id
+            post["unfurl_links"] = post["unfurl_media"] = False
+            response = await self.client.api_call("chat.postMessage", json=post)
             if self.ping_dm and item.card.kind is CardKind.PING:
                 await self._direct(item, text)
             return str(response["ts"])
