@@ -19,6 +19,10 @@ from playbooks.errors import PlaybookError
 #: Loggers of the chat SDKs and HTTP libraries: at DEBUG they log request bodies
 #: (customers' names and words), so they follow SERENO_LOG_SDK, not SERENO_LOG_LEVEL.
 SDK_LOGGERS = ("slack_sdk", "slack_bolt", "discord", "aiohttp", "urllib3", "websockets")
+#: slack_sdk's Web API clients ask their logger's own level, not the level it inherits, whether
+#: to build each call's debug lines (the whole request and answer): left unset they build them
+#: for every call, logged or not. Set like SDK_LOGGERS, they build them only at DEBUG.
+SLACK_CLIENT_LOGGERS = ("slack_sdk.web.async_base_client", "slack_sdk.web.base_client")
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 log = logging.getLogger("sereno")
 NO_PLATFORM = (
@@ -83,7 +87,7 @@ def _parser() -> argparse.ArgumentParser:
 def configure_logging(settings: Settings) -> None:
     """Sereno's own logs at SERENO_LOG_LEVEL; the SDKs' at SERENO_LOG_SDK, to standard error."""
     logging.basicConfig(level=settings.log_level, stream=sys.stderr, format=LOG_FORMAT)
-    for name in SDK_LOGGERS:
+    for name in (*SDK_LOGGERS, *SLACK_CLIENT_LOGGERS):
         logging.getLogger(name).setLevel(settings.log_sdk)
 
 
