@@ -14,6 +14,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections.abc import Iterable, Mapping
 from dataclasses import fields, is_dataclass
+from functools import lru_cache
 from typing import Any
 
 from bot.core.reading.keywords import (
@@ -222,9 +223,9 @@ class TextMatches:
         token takes a whole word), so trying those starts in order finds what a `search`
         over the whole text finds, without running the regex at every character.
         """
-        positions = self.words.positions
-        for words in choices(keyword):  # cheaper than the regex, and most fail here
-            if not any(positions(word) for word in words):
+        positions, held = self.words.positions, self.words.at.keys()
+        for plain, stems in _choices(keyword):  # cheaper than the regex; most fail here
+            if held.isdisjoint(plain) and not any(positions(stem) for stem in stems):
                 return None
         starting = heads(keyword)
         if len(starting) == 1:
@@ -249,6 +250,8 @@ class TextMatches:
             ]
         else:
             entries = self._by_list.get(number, [])
+        if not entries:  # most lists: none of their keywords is a candidate in this text
+            return []
         hits = []
         for place, keyword in entries:
             span = self.span(keyword)
@@ -256,6 +259,19 @@ class TextMatches:
                 hits.append((place, keyword, span))
         hits.sort()
         return hits
+
+
+@lru_cache(maxsize=16384)
+def _choices(keyword: str) -> tuple[tuple[frozenset[str], tuple[str, ...]], ...]:
+    """A pattern's `choices`, each split into its plain words (one set look-up for them
+    all) and its stems."""
+    return tuple(
+        (
+            frozenset(word for word in words if not word.endswith(STEM_MARK)),
+            tuple(word for word in words if word.endswith(STEM_MARK)),
+        )
+        for words in choices(keyword)
+    )
 
 
 def _string_tuples(obj: Any) -> Iterable[tuple[str, ...]]:

@@ -83,10 +83,14 @@ class FoldedText:
         walk = self._walks.get(index)
         if walk is None:
             walk = self._walks[index] = TextMatches(index, self.index, self.folded)
+        spans = walk.found(number)
+        if not spans:
+            return []
         found = []
-        for _, keyword, (start, end) in walk.found(number):
-            first, last = self.origin[start], self.origin[end - 1] + 1
-            found.append(Hit(keyword, self.original[first:last], first, last))
+        origin, original = self.origin, self.original
+        for _, keyword, (start, end) in spans:
+            first, last = origin[start], origin[end - 1] + 1
+            found.append(Hit(keyword, original[first:last], first, last))
         return found
 
 
@@ -108,12 +112,20 @@ class Hit:
     @property
     def weight(self) -> int:
         """Longer keywords say more: one point per word (a pattern's gaps count for none)."""
-        return sum(token != GAP for token in self.keyword.split())
+        return _weight(self.keyword)
+
+
+@lru_cache(maxsize=16384)
+def _weight(keyword: str) -> int:
+    return sum(token != GAP for token in keyword.split())
 
 
 def outermost(hits: Iterable[Hit]) -> list[Hit]:
     """Drop hits lying inside a longer hit, so the same words never count twice."""
-    ordered = sorted(hits, key=lambda h: (h.start, -(h.end - h.start)))
+    listed = list(hits)
+    if len(listed) < 2:  # nothing to lie inside another (most lists find one hit or none)
+        return listed
+    ordered = sorted(listed, key=lambda h: (h.start, -(h.end - h.start)))
     kept: list[Hit] = []
     for hit in ordered:
         if not any(k.start <= hit.start and hit.end <= k.end for k in kept):
