@@ -24,7 +24,7 @@ from bot.core.delivery.drainer import OutboxDrainer
 from bot.core.delivery.refusals import refusal_reporter
 from bot.wiring import App
 from tests.conftest import AGENT, JOHN, complaint
-from tests.support import FakeClock, RecordingMessenger
+from tests.support import FakeClock, RecordingMessenger, eventually
 
 
 @dataclass
@@ -209,3 +209,25 @@ async def test_fatal_ends_the_drainer(app: App, clock: FakeClock) -> None:
     with pytest.raises(Fatal):
         await asyncio.wait_for(OutboxDrainer(app.store, messenger, clock).run(0.05), 5)
     assert app.store.db["outbox"].get(head)["status"] == "pending"  # kept for a new token
+
+
+async def test_an_idle_drainer_starts_a_new_cases_lane_as_it_is_woken(
+    app: App, clock: FakeClock
+) -> None:
+    """No turn of the drainer's loop between the engine's commit and the lane: the first
+    post goes as soon as the writer yields. A busy drainer is only woken, as before."""
+    messenger = RecordingMessenger()
+    drainer = OutboxDrainer(app.store, messenger, clock)
+    task = asyncio.create_task(drainer.run_woken_by(app.engine.on_outbox, poll_seconds=60))
+    try:
+        await asyncio.sleep(0.01)  # running, idle
+        app.engine.open_case(complaint("My order 1 never arrived!", "m-1"))  # wakes it
+        assert set(drainer._lanes) == {"C1"}  # started within open_case's notify
+        app.engine.open_case(complaint("My order 2 never arrived!", "m-2", author=JOHN))
+        assert set(drainer._lanes) == {"C1"}  # busy: that lane takes its channel's rows
+        await eventually(lambda: len(messenger.sent) == 6)
+        assert [item.case_id for item in messenger.sent] == [1, 1, 1, 2, 2, 2]
+    finally:
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task

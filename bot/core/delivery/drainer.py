@@ -86,6 +86,7 @@ class OutboxDrainer:
         self._lanes: dict[str, asyncio.Task[tuple[int, int]]] = {}
         self._fatal: Fatal | None = None
         self._stopping = False
+        self._running = False  # `run` is under way (an idle `wake` then starts lanes itself)
 
     @property
     def platform(self) -> str:
@@ -93,7 +94,16 @@ class OutboxDrainer:
         return self._messenger.platform
 
     def wake(self) -> None:
-        """Tell the drainer new rows are waiting."""
+        """Tell the drainer new rows are waiting. An idle drainer (running, no lane busy)
+        starts their lanes at once, without a turn of its loop first: a new case's first
+        post goes as soon as its writer yields (the lane reads its rows when it runs)."""
+        idle = self._running and not self._lanes and not self._stopping
+        if idle and self._fatal is None and self._ready():
+            try:
+                self._start_lanes()  # what the loop's next turn would do, done now
+                return
+            except Exception:  # the loop's turn tries again, and fails as it always did
+                pass
         self._wake.set()
 
     async def drain_once(self) -> int:
@@ -113,6 +123,7 @@ class OutboxDrainer:
 
     async def run(self, poll_seconds: float = 1.0) -> None:
         """Deliver until cancelled: a lane per busy channel, re-checked on every wake-up."""
+        self._running = True
         try:
             while True:
                 if self._lanes:
@@ -125,6 +136,7 @@ class OutboxDrainer:
                 self._start_lanes()
                 await nap(self._wake, poll_seconds)
         finally:
+            self._running = False
             await self._stop_lanes()
 
     async def run_woken_by(
