@@ -178,11 +178,23 @@ def test_a_pattern_lacking_every_word_of_one_choice_is_not_tried() -> None:
     assert choices(keyword) == (("take", "took"), ("my", "our"), ("savings", "loyalty"))
     assert choices("#fly* .. (again|more*)") == (("fly*",), ("again", "more*"))
     index = KeywordIndex([(keyword,)])
-    folded = FoldedText.of("I took my business to Delta", index)
+    folded = FoldedText.of("I took your savings to Delta", index)
     walk = TextMatches(index, folded.index, folded.folded)
-    assert walk.candidates == {keyword}  # filed under "to", which the text holds
+    assert walk.candidates == {keyword}  # it holds "to" and one of "savings", "loyalty"
     compiled = pattern_regex.cache_info().misses
     assert walk.span(keyword) is None
     assert pattern_regex.cache_info().misses == compiled  # its regex never even built
     found = FoldedText.of("they took our loyalty to Delta", index)
     assert TextMatches(index, found.index, found.folded).span(keyword) == (5, 24)
+
+
+def test_a_pattern_is_filed_under_its_rarest_looking_word_or_choice() -> None:
+    police = "(i|we) (called|contacted) the (police|cops)"
+    index = KeywordIndex([(police, "(me|nos) .. (competencia|otra)", "never .. (fly*|book*)")])
+    assert police not in index.starting("the") and police not in index.starting("we")
+    assert index.starting("called") == index.starting("contacted") == {police}
+    assert index.starting("me") == frozenset()
+    assert index.starting("competencia") == {"(me|nos) .. (competencia|otra)"}
+    assert index.starting("never") == {"never .. (fly*|book*)"}  # a plain word, and long
+    folded = FoldedText.of("Then we CALLED the cops", index)
+    assert [h.words for h in folded.find_all((police,))] == ["we CALLED the cops"]

@@ -136,9 +136,7 @@ class KeywordIndex:
         self.known.add(keyword)
         self.member[keyword] = []
         needs = self.needs[keyword] = plain_words(keyword)
-        # a keyword is looked for when its longest plain word is in the text (rarer than a
-        # first "no" or "the"); without one, by what its first word can be
-        for anchor in (max(sorted(needs), key=len),) if needs else starts:
+        for anchor in _anchors(keyword, needs, starts):
             if anchor.endswith(SNOWBALL_MARK):
                 base = anchor[:-1]
                 self._snowball.setdefault(base[:2], []).append((base, keyword))
@@ -259,6 +257,28 @@ class TextMatches:
                 hits.append((place, keyword, span))
         hits.sort()
         return hits
+
+
+def _anchors(keyword: str, needs: frozenset[str], starts: tuple[str, ...]) -> tuple[str, ...]:
+    """The words a keyword is filed under: a text it matches holds one of them.
+
+    A keyword is looked for when its longest plain word is in the text (rarer than a first
+    "no" or "the"); without one, by what its first word can be. A pattern, by whichever of
+    its plain words or choices looks rarest: "(i|we) (called|contacted) the (police|cops)"
+    under "called" and "contacted", not under "the" in nearly every English text.
+    """
+    if is_pattern(keyword):
+        return min([(word,) for word in sorted(needs)] + list(choices(keyword)), key=_commonness)
+    return (max(sorted(needs), key=len),) if needs else starts
+
+
+def _commonness(words: tuple[str, ...]) -> int:
+    """How often a text may hold one of the words, roughly: short words are common, and so
+    are a stem's words."""
+    return sum(
+        2 ** max(0, 6 - len(word.rstrip(STEM_MARK))) * (2 if word.endswith(STEM_MARK) else 1)
+        for word in words
+    )
 
 
 @lru_cache(maxsize=16384)
