@@ -18,6 +18,10 @@ import pytest
 import pytest_asyncio
 from aiohttp import web
 from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncConnectionErrorRetryHandler,
+    AsyncServerErrorRetryHandler,
+)
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.core.base.cards import Action, ActionId, Card, CardKind
@@ -47,7 +51,7 @@ class Recorder:
     async def handle(self, request: web.Request) -> web.StreamResponse:
         body = await request.read()
         headers = [(k.decode(), v.decode()) for k, v in request.raw_headers]
-        self.requests.append((request.path, headers, body))
+        self.requests.append((request.method + " " + request.path_qs, headers, body))
         answer = self.answers.pop(0) if self.answers else None
         if answer == "drop":
             assert request.transport is not None
@@ -66,7 +70,7 @@ async def _not_slack_sdks_path(*args: Any, **kwargs: Any) -> Any:
 async def slack() -> AsyncIterator[tuple[Recorder, PooledWebClient]]:
     recorder = Recorder()
     app = web.Application()
-    app.router.add_post("/api/{method}", recorder.handle)
+    app.router.add_route("*", "/api/{method}", recorder.handle)
     runner = web.AppRunner(app)
     await runner.setup()
     port = free_port()
@@ -118,7 +122,7 @@ async def test_a_post_is_the_bytes_slack_sdk_sends(
     ours, sdks = recorder.requests
     assert ts == "1.000001"
     assert ours == sdks
-    assert ours[0] == "/api/chat.postMessage"
+    assert ours[0] == "POST /api/chat.postMessage"
     assert (b'"thread_ts"' in ours[2]) is (thread is not None)
 
 
@@ -134,7 +138,7 @@ async def test_an_edit_is_the_bytes_slack_sdk_sends(
     )
     ours, sdks = recorder.requests
     assert ours == sdks
-    assert ours[0] == "/api/chat.update"
+    assert ours[0] == "POST /api/chat.update"
 
 
 async def test_debug_logging_takes_slack_sdks_own_path(
@@ -205,3 +209,77 @@ def test_message_is_the_fallback_text_and_the_blocks(card: Card, link: str | Non
     )
     text, shown = message(card, "", link)
     assert "<@U1>" not in text and "<@U1>" not in str(shown)  # still escaped
+
+
+async def test_a_lookup_is_the_request_slack_sdk_sends(
+    slack: tuple[Recorder, PooledWebClient], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    recorder, client = slack
+    recorder.answers = [{"ok": True, "user": {"id": "U1", "name": "ana"}}] * 2
+    monkeypatch.setattr(PooledWebClient, "_send", _not_slack_sdks_path)
+    ours = await client.users_info(user="U1")
+    await _slack_sdk(client).users_info(user="U1")
+    assert ours["user"]["name"] == "ana"
+    mine, sdks = recorder.requests
+    assert mine == sdks
+    assert mine[0] == "GET /api/users.info?user=U1"
+
+
+async def test_a_lookups_server_error_is_tried_once_more_as_its_handler_says(
+    slack: tuple[Recorder, PooledWebClient],
+) -> None:
+    """people.py's lookup client: one more try after a 5xx or a dropped connection."""
+    recorder, pooled = slack
+    client = PooledWebClient(
+        token=pooled.token,
+        base_url=pooled.base_url,
+        retry_handlers=[
+            AsyncConnectionErrorRetryHandler(max_retry_count=1),
+            AsyncServerErrorRetryHandler(max_retry_count=1),
+        ],
+    )
+    try:
+        recorder.answers = [
+            web.json_response({"ok": False, "error": "fatal_error"}, status=500),
+            {"ok": True, "user": {"id": "U1", "name": "ana"}},
+            web.json_response({"ok": False, "error": "fatal_error"}, status=503),
+            web.json_response({"ok": False, "error": "fatal_error"}, status=503),
+        ]
+        assert (await client.users_info(user="U1"))["user"]["name"] == "ana"
+        assert len(recorder.requests) == 2
+        with pytest.raises(SlackApiError) as failed:
+            await client.users_info(user="U1")
+        assert failed.value.response.status_code == 503
+        assert len(recorder.requests) == 4  # one more try, not more
+    finally:
+        await client.close()
+
+
+async def test_a_handler_of_its_own_sees_every_answer(
+    slack: tuple[Recorder, PooledWebClient],
+) -> None:
+    """A retry handler that is not one of slack_sdk's is shown every answer, as slack_sdk
+    shows it (here: one that retries an answer saying `ok: false` with HTTP 200)."""
+    from slack_sdk.http_retry.async_handler import AsyncRetryHandler
+    from slack_sdk.http_retry.interval_calculator import RetryIntervalCalculator
+
+    class Now(RetryIntervalCalculator):
+        def calculate_sleep_duration(self, current_attempt: int) -> float:
+            return 0.0
+
+    class NotOk(AsyncRetryHandler):
+        async def _can_retry_async(self, *, state, request, response=None, error=None):  # type: ignore[no-untyped-def]
+            return response is not None and response.body is not None and not response.body["ok"]
+
+    recorder, pooled = slack
+    client = PooledWebClient(
+        token=pooled.token,
+        base_url=pooled.base_url,
+        retry_handlers=[NotOk(max_retry_count=1, interval_calculator=Now())],
+    )
+    try:
+        recorder.answers = [{"ok": False, "error": "not_yet"}, {"ok": True, "user": {"id": "U1"}}]
+        assert (await client.users_info(user="U1"))["user"]["id"] == "U1"
+        assert len(recorder.requests) == 2
+    finally:
+        await client.close()

@@ -6,12 +6,13 @@ the cost of a post. This client makes one session on first use, in the running e
 loop (a session belongs to its loop), and hands it to every call, and to bolt's
 per-request clients, which copy `session` from the app's client.
 
-Its `api_call` sends a plain JSON call (chat.postMessage, chat.update) as slack_sdk's does,
-byte for byte, without slack_sdk's per-call work: the request and retry-state objects, and
-the debug strings it formats on every call (its logger's own level is NOTSET, which it takes
-for debug), the whole message among them. slack_sdk's own path still serves every other
-call, and every call while debug logging is on or retry handlers other than its default
-(a dropped connection tried once more) are set.
+Its `api_call` sends a plain call (a JSON POST: chat.postMessage, chat.update; or query
+parameters alone: users.info, conversations.info) as slack_sdk's does, byte for byte,
+answered and retried by the same handlers, without slack_sdk's per-call work: its passes
+over the arguments, its request and response objects for handlers that look only at
+errors, and the debug strings it builds when its logger's own level is unset. slack_sdk's
+own path still serves files, form data, extra headers, and every call while debug logging
+is on.
 """
 
 from __future__ import annotations
@@ -23,12 +24,30 @@ from typing import Any
 
 import aiohttp
 from slack_sdk.errors import SlackApiError
-from slack_sdk.http_retry.builtin_async_handlers import AsyncConnectionErrorRetryHandler
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncConnectionErrorRetryHandler,
+    AsyncRateLimitErrorRetryHandler,
+    AsyncServerErrorRetryHandler,
+)
 from slack_sdk.http_retry.request import HttpRequest
+from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.state import RetryState
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.web.async_slack_response import AsyncSlackResponse
-from slack_sdk.web.internal_utils import _build_unexpected_body_error_message, _get_url
+from slack_sdk.web.internal_utils import (
+    _build_unexpected_body_error_message,
+    _get_url,
+    convert_bool_to_0_or_1,
+)
+
+#: At most this many tries of one call, whatever its retry handlers say (as slack_sdk).
+MAX_TRIES = 100
+#: slack_sdk's own retry handlers: each retries an error or an answer of HTTP 429, 500 or 503.
+STATUS_HANDLERS = (
+    AsyncConnectionErrorRetryHandler,
+    AsyncRateLimitErrorRetryHandler,
+    AsyncServerErrorRetryHandler,
+)
 
 
 class PooledWebClient(AsyncWebClient):
@@ -76,65 +95,107 @@ class PooledWebClient(AsyncWebClient):
         headers: dict[str, Any] | None = None,
         auth: Any = None,
     ) -> AsyncSlackResponse:
-        """slack_sdk's `api_call`; a plain JSON POST (what `chat_postMessage` and
-        `chat_update` make) goes out on `_post_json`, the same request without the work."""
+        """slack_sdk's `api_call`. A JSON POST (chat_postMessage, chat_update) or a call of
+        query parameters alone (users_info, conversations_info) goes out on `_send_plain`:
+        the same request, answered and retried the same way, without the work."""
+        plain = files is None and data is None and not headers and auth is None
         if (
-            json is None
-            or http_verb != "POST"
-            or files is not None
-            or data is not None
-            or params is not None
-            or headers
-            or auth is not None
-            or self._logger.isEnabledFor(logging.DEBUG)
-            or any(type(h) is not AsyncConnectionErrorRetryHandler for h in self.retry_handlers)
+            plain
+            and (json is None) != (params is None)
+            and (json is None or http_verb == "POST")
+            and not self._logger.isEnabledFor(logging.DEBUG)
         ):
-            return await super().api_call(
-                api_method,
-                http_verb=http_verb,
-                files=files,
-                data=data,
-                params=params,
-                json=json,
-                headers=headers,
-                auth=auth,
-            )
-        return await self._post_json(api_method, json)
+            return await self._send_plain(api_method, http_verb, json, params)
+        return await super().api_call(
+            api_method,
+            http_verb=http_verb,
+            files=files,
+            data=data,
+            params=params,
+            json=json,
+            headers=headers,
+            auth=auth,
+        )
 
-    async def _post_json(self, method: str, body: dict[str, Any]) -> AsyncSlackResponse:
+    async def _send_plain(
+        self,
+        method: str,
+        verb: str,
+        body: dict[str, Any] | None,
+        params: dict[str, Any] | None,
+    ) -> AsyncSlackResponse:
         url = self._urls.get((self.base_url, method))
         if url is None:
             url = self._urls[self.base_url, method] = _get_url(self.base_url, method)
-        for key, value in self.default_params.items():
-            body.setdefault(key, value)
         headers = {"Content-Type": "application/x-www-form-urlencoded"}
         if self.token:
             headers["Authorization"] = f"Bearer {self.token}"
         headers.update(self.headers)
-        headers["Content-Type"] = "application/json;charset=utf-8"
-        data = dumps(body).encode()  # as aiohttp encodes `json=`: the same bytes
-        state: RetryState | None = None
-        while True:
+        data: bytes | None = None
+        if body is not None:
+            for key, value in self.default_params.items():
+                body.setdefault(key, value)
+            headers["Content-Type"] = "application/json;charset=utf-8"
+            data = dumps(body).encode()  # as aiohttp encodes `json=`: the same bytes
+        if params is not None:
+            params = {k: v for k, v in params.items() if v is not None}
+            for key, value in self.default_params.items():
+                params.setdefault(key, value)
+            params = convert_bool_to_0_or_1(params)
+        request = Request(verb, url, headers, data, params, body)
+        state = RetryState()
+        # an answer is shown to the handlers as slack_sdk does, unless they are slack_sdk's own,
+        # which retry none below HTTP 400 (they look for 429, 500 and 503)
+        judged = any(type(h) not in STATUS_HANDLERS for h in self.retry_handlers)
+        for attempt in range(1, MAX_TRIES + 1):
+            state.next_attempt_requested = False
             try:
-                return await self._post_once(url, data, headers, body)
+                answer, status, answer_headers = await self._send_once(request)
             except Exception as exc:  # slack_sdk's handlers judge every error, as in api_call
-                state = state or RetryState()
-                request = HttpRequest(method="POST", url=url, headers=headers, data=data)
-                if not await self._retry(state, request, exc):
-                    raise
+                if attempt < MAX_TRIES and await self._retry(
+                    state, request.for_handlers(), error=exc
+                ):
+                    continue
+                raise
+            if (judged or status >= 400) and attempt < MAX_TRIES:
+                seen = HttpResponse(
+                    status_code=status,
+                    headers=answer_headers,  # type: ignore[arg-type]
+                    **({"body": answer} if isinstance(answer, dict) else {"data": answer}),
+                )
+                if await self._retry(state, request.for_handlers(), response=seen):
+                    continue
+            break
+        return AsyncSlackResponse(
+            client=self,
+            http_verb=verb,
+            api_url=url,
+            req_args={"headers": headers, "json": body, "params": params},
+            data=answer,
+            headers=answer_headers,  # type: ignore[arg-type]
+            status_code=status,
+        ).validate()
 
-    async def _retry(self, state: RetryState, request: HttpRequest, error: Exception) -> bool:
+    async def _retry(
+        self,
+        state: RetryState,
+        request: HttpRequest,
+        error: Exception | None = None,
+        response: HttpResponse | None = None,
+    ) -> bool:
+        """Whether a retry handler takes it (having waited as it says), as slack_sdk asks."""
         for handler in self.retry_handlers:
-            if await handler.can_retry_async(state=state, request=request, error=error):
+            if await handler.can_retry_async(
+                state=state, request=request, response=response, error=error
+            ):
                 await handler.prepare_for_next_attempt_async(
-                    state=state, request=request, error=error
+                    state=state, request=request, response=response, error=error
                 )
                 return True
         return False
 
-    async def _post_once(
-        self, url: str, data: bytes, headers: dict[str, str], body: dict[str, Any]
-    ) -> AsyncSlackResponse:
+    async def _send_once(self, request: Request) -> tuple[Any, int, Any]:
+        """One try: (the answer as slack_sdk reads it, the HTTP status, the headers)."""
         session = self.session
         assert session is not None  # a call runs in a loop
         extra: dict[str, Any] = {}
@@ -142,7 +203,14 @@ class PooledWebClient(AsyncWebClient):
             extra["ssl"] = self.ssl
         if self.proxy:
             extra["proxy"] = self.proxy
-        async with session.post(url, data=data, headers=headers, **extra) as res:
+        async with session.request(
+            request.verb,
+            request.url,
+            params=request.params,
+            data=request.data,
+            headers=request.headers,
+            **extra,
+        ) as res:
             answer: Any
             if res.content_type == "application/json":
                 raw = await res.read()
@@ -158,12 +226,35 @@ class PooledWebClient(AsyncWebClient):
                     answer = await res.json()
                 except aiohttp.ContentTypeError:
                     answer = {}
-            return AsyncSlackResponse(
-                client=self,
-                http_verb="POST",
-                api_url=url,
-                req_args={"headers": headers, "json": body},
-                data=answer,
-                headers=res.headers,  # type: ignore[arg-type]
-                status_code=res.status,
-            ).validate()
+            return answer, res.status, res.headers
+
+
+class Request:
+    """A plain call's request, and slack_sdk's view of it for retry handlers (made once,
+    when a handler is asked)."""
+
+    __slots__ = ("_seen", "body", "data", "headers", "params", "url", "verb")
+
+    def __init__(
+        self,
+        verb: str,
+        url: str,
+        headers: dict[str, str],
+        data: bytes | None,
+        params: dict[str, Any] | None,
+        body: dict[str, Any] | None,
+    ) -> None:
+        self.verb, self.url, self.headers = verb, url, headers
+        self.data, self.params, self.body = data, params, body
+        self._seen: HttpRequest | None = None
+
+    def for_handlers(self) -> HttpRequest:
+        if self._seen is None:
+            self._seen = HttpRequest(
+                method=self.verb,
+                url=self.url,
+                headers=self.headers,
+                body_params=self.params,
+                data=self.data,
+            )
+        return self._seen
