@@ -111,9 +111,10 @@ def shouted_phrases(text: str, short_words: Collection[str] = ()) -> list[tuple[
         if match is not None and _is_shouted(match.group()):
             run.append(match)
             continue
-        if any(_not_acronym(m.group(), short_words) for m in run):
-            phrases.append((text[run[0].start() : run[-1].end()], len(run)))
-        run = []
+        if run:  # (most words end no run: nothing to look at)
+            if any(_not_acronym(m.group(), short_words) for m in run):
+                phrases.append((text[run[0].start() : run[-1].end()], len(run)))
+            run = []
     return phrases
 
 
