@@ -26,6 +26,7 @@ import tomllib
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +36,8 @@ from playbooks.errors import PlaybookError
 
 WORDS_FILE = Path(__file__).resolve().parents[1] / "playbooks" / "languages" / "function_words.toml"
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
-_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'"})
+#: Written for an apostrophe: each is read as "'".
+_APOSTROPHES = ("’", "‘", "`")
 
 
 def _language(code: str) -> Language:
@@ -49,7 +51,7 @@ def _language(code: str) -> Language:
 #: fold to the start of the folded text; when they already hold more words than a short
 #: text has, each of those but the last is a whole word of the text too, and it is not
 #: short. So a long text is not folded whole for the vote.
-_HEAD_CHARS = 160
+_HEAD_CHARS = 96
 _MAX_MARKS = 4096
 
 
@@ -67,10 +69,17 @@ class _Marks(dict[int, int | None]):
 _MARKS = _Marks()
 
 
+def _apostrophes(text: str) -> str:
+    for apostrophe in _APOSTROPHES:  # str.replace: far quicker than translate on a text
+        if apostrophe in text:
+            text = text.replace(apostrophe, "'")
+    return text
+
+
 def _fold(text: str) -> str:
     if text.isascii():  # NFKD keeps ASCII as it is, and casefold is lower
-        return text.lower().translate(_APOSTROPHES)
-    decomposed = unicodedata.normalize("NFKD", text.casefold().translate(_APOSTROPHES))
+        return _apostrophes(text.lower())
+    decomposed = unicodedata.normalize("NFKD", _apostrophes(text.casefold()))
     return decomposed if decomposed.isascii() else decomposed.translate(_MARKS)
 
 
@@ -84,11 +93,12 @@ class FunctionWords:
     def vote(self, text: str, languages: Sequence[str]) -> tuple[str, float] | None:
         """The language most of a short text's function words belong to, and its share of
         them; None for a text that is not short, with no such words, or a tie."""
-        found = _WORD.findall(_fold(text[:_HEAD_CHARS]))
-        if len(found) > self.short_text_words:
+        head = _fold(text[:_HEAD_CHARS])
+        if len(list(islice(_WORD.finditer(head), self.short_text_words + 1))) > (
+            self.short_text_words
+        ):
             return None  # its first words alone are too many: not short (see _HEAD_CHARS)
-        if len(text) > _HEAD_CHARS:
-            found = _WORD.findall(_fold(text))
+        found = _WORD.findall(head if len(text) <= _HEAD_CHARS else _fold(text))
         if len(found) >= self.short_text_words:
             return None
         votes = {code: sum(w in self.words.get(code, ()) for w in found) for code in languages}
@@ -140,6 +150,7 @@ class LinguaDetector:
         if not languages:
             raise ValueError("LinguaDetector needs at least one language code")
         self._languages = tuple(dict.fromkeys(_language(code) for code in languages))
+        self._codes = tuple(lang.iso_code_639_1.name.lower() for lang in self._languages)
         self._words = words or load_function_words()
         self._detector: Any = None
         self._building = threading.Lock()
@@ -147,7 +158,7 @@ class LinguaDetector:
     @property
     def languages(self) -> tuple[str, ...]:
         """The ISO 639-1 codes this detector chooses among."""
-        return tuple(lang.iso_code_639_1.name.lower() for lang in self._languages)
+        return self._codes
 
     @property
     def loaded(self) -> bool:
