@@ -55,8 +55,8 @@ _OUTBOX_SELECT = (
     "LEFT JOIN outbox t ON t.id = o.edit_of "
     "LEFT JOIN outbox p ON p.id = o.thread_of "
 )
-#: How many queued cards a store keeps for the drainer: a burst's posts (a row leaves as it is
-#: taken; this bounds those this process never takes).
+#: How many queued cards a store keeps for the drainer: a burst's posts. New posts only (an
+#: edit may be superseded and never taken); an entry leaves as its row is taken.
 QUEUED_CARDS = 4096
 
 
@@ -65,8 +65,7 @@ class SqliteStore(InboxRows, ReminderRows, ReportRows, EditRows, StepPlans, Writ
 
     def __init__(self, db: Database) -> None:
         self.db = db
-        #: Cards this store queued, by outbox row id, with the text they were stored as
-        #: (see `next_in_channel`).
+        #: Cards queued here, by outbox row id, with their stored text (see next_in_channel).
         self._queued_cards: dict[int, tuple[str, Card]] = {}
 
     @contextmanager
@@ -377,7 +376,10 @@ class SqliteStore(InboxRows, ReminderRows, ReportRows, EditRows, StepPlans, Writ
         else:
             place, sql = (case.staff_channel_id, case.staff_thread_id), STAFF_OUTBOX_INSERT
         params = (case.platform, *place, case.id, kind, step_id, payload, edit_of, ts(at), ping)
-        return self._queued(int(self._write(sql, params).lastrowid or 0), payload, card)
+        row_id = int(self._write(sql, params).lastrowid or 0)
+        if edit_of is None:  # an edit may be superseded, never taken: it would stay kept
+            self._queued(row_id, payload, card)
+        return row_id
 
     def enqueue_to(
         self, platform: str, channel_id: str, thread_id: str | None, card: Card, at: datetime
@@ -386,13 +388,12 @@ class SqliteStore(InboxRows, ReminderRows, ReportRows, EditRows, StepPlans, Writ
         params = (platform, channel_id, thread_id, card.kind.value, card.to_json(), ts(at))
         return int(self._write(LONE_OUTBOX_INSERT, params).lastrowid or 0)
 
-    def _queued(self, row_id: int, payload: str, card: Card) -> int:
+    def _queued(self, row_id: int, payload: str, card: Card) -> None:
         """Keep a queued card for `next_in_channel` (the latest QUEUED_CARDS of them)."""
         cards = self._queued_cards
         cards[row_id] = (payload, card)
         if len(cards) > QUEUED_CARDS:
             del cards[next(iter(cards))]
-        return row_id
 
     def outbox_by_message(self, platform: str, platform_message_id: str) -> OutboxItem | None:
         """The posted row that became this platform message."""

@@ -52,3 +52,14 @@ def test_the_store_keeps_a_bounded_number_of_queued_cards(app: App, clock: FakeC
         for _ in range(QUEUED_CARDS + 10):
             store.enqueue(case, card, clock.now())
     assert len(store._queued_cards) == QUEUED_CARDS
+
+
+def test_an_edit_is_not_kept(app: App, clock: FakeClock) -> None:
+    """An edit may be superseded by a later one and never taken: kept, it would stay."""
+    case = app.engine.open_case(complaint("My order 1 never arrived!", "m-1"))
+    store = app.store
+    assert isinstance(store, SqliteStore)
+    header = store.enqueue(case, Card(CardKind.HEADER, "v1"), clock.now())
+    edit = store.enqueue(case, Card(CardKind.HEADER, "v2"), clock.now(), edit_of=header)
+    assert header in store._queued_cards
+    assert edit not in store._queued_cards
