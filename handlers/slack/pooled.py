@@ -34,6 +34,7 @@ from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.state import RetryState
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.web.async_slack_response import AsyncSlackResponse
+from slack_sdk.web.deprecation import show_deprecation_warning_if_any
 from slack_sdk.web.internal_utils import (
     _build_unexpected_body_error_message,
     _get_url,
@@ -125,7 +126,8 @@ class PooledWebClient(AsyncWebClient):
         params: dict[str, Any] | None,
     ) -> AsyncSlackResponse:
         url = self._urls.get((self.base_url, method))
-        if url is None:
+        if url is None:  # a method's first call (Python shows a warning once anyway)
+            show_deprecation_warning_if_any(method)
             url = self._urls[self.base_url, method] = _get_url(self.base_url, method)
         headers = {"Content-Type": "application/x-www-form-urlencoded"}
         if self.token:
