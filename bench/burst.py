@@ -33,7 +33,7 @@ def _per_cpu_second(row: Row, sereno_ms: float, bolt_ms: float) -> Row:
 
 
 def rows(quick: bool = False) -> list[Row]:
-    """Measure Sereno and the Bolt app, one after the other, on one fake Slack."""
+    """Measure Sereno and the Bolt app side by side on one fake Slack (`served.measure`)."""
     events, burst = (QUICK_EVENTS, QUICK_BURST) if quick else (served.EVENTS, served.BURST)
     r = asyncio.run(served.measure(events, burst))
     s, b = r["sereno"], r["reference"]

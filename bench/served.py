@@ -7,9 +7,10 @@ message it posts one reply in the thread. For each we measure, over signed messa
 events (tests/fakes/slack_payloads.py):
 
 1. first guidance: event sent -> the first chat.postMessage in its thread reaches
-   the fake (p50, p95 over events sent one at a time; the first one after start-up
-   is reported apart, as "cold": for Sereno, the median over COLD_STARTS fresh
-   start-ups, each on its own database, because one sample on a shared 2-core
+   the fake (p50, p95 over events sent one at a time, the two apps taking turns, so a
+   machine that gets busier for a while slows both alike; the first one after
+   start-up is reported apart, as "cold": for Sereno, the median over COLD_STARTS
+   fresh start-ups, each on its own database, because one sample on a shared 2-core
    machine ranged 1.3-2.9x the later ones across runs);
 2. CPU per complaint in a burst of events sent at once (utime + stime from
    /proc/<pid>/stat, before and after, over the number of events);
@@ -60,9 +61,10 @@ IDLE_WAIT = 20.0  # the longest we wait for that
 COLD_STARTS = 5  # Sereno start-ups whose first complaint is timed (the main run's included)
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data" / "complaints.toml"
-#: One customer per complaint: a customer's second complaint in the channel would join
-#: their open case, and its thread would get no first post of its own.
-CUSTOMERS = {f"U{n:04d}": f"Customer {n}" for n in range(EVENTS + 1 + BURST)}
+#: One customer per complaint, of both apps (the driver counts its complaints across them):
+#: a customer's second complaint in the channel would join their open case, and its
+#: thread would get no first post of its own.
+CUSTOMERS = {f"U{n:04d}": f"Customer {n}" for n in range(2 * (EVENTS + 1 + BURST))}
 
 
 def start_sereno(fake: FakeSlack, tmp: Path) -> Served:
@@ -175,17 +177,29 @@ async def first_once_idle(driver: Driver, served: Served) -> float:
     return (await driver.answered([ts]))[ts] - start
 
 
-async def measure_app(driver: Driver, served: Served, events: int, burst: int) -> dict[str, float]:
-    """First guidance (cold, p50, p95), CPU per complaint and ack p95 in a burst.
+async def first_guidance(
+    driver: Driver, apps: dict[str, Served], events: int
+) -> dict[str, dict[str, float]]:
+    """First guidance p50/p95 of each app, over `events` complaints each, sent one at a
+    time and taking turns (ABBA: one app, the other, the other, the first...), so that a
+    machine busier for a while slows both alike and the ratio holds."""
+    latencies: dict[str, list[float]] = {name: [] for name in apps}
+    names = list(apps)
+    for n in range(events):
+        for name in names if n % 2 == 0 else names[::-1]:
+            ts, start, _ = await driver.send(apps[name])
+            latencies[name].append((await driver.answered([ts]))[ts] - start)
+    return {
+        name: {
+            "first_guidance_p50_ms": percentile(values, 50) * 1e3,
+            "first_guidance_p95_ms": percentile(values, 95) * 1e3,
+        }
+        for name, values in latencies.items()
+    }
 
-    The cold complaint is sent once the app is idle after start-up: Sereno builds its
-    language models and reading index in the background after it listens (issue 15: "built
-    lazily or in the background, so the first complaint is not slower than 2x the others")."""
-    cold = await first_once_idle(driver, served)
-    latencies = []
-    for _ in range(events):
-        ts, start, _ = await driver.send(served)
-        latencies.append((await driver.answered([ts]))[ts] - start)
+
+async def measure_burst(driver: Driver, served: Served, burst: int) -> dict[str, float]:
+    """CPU per complaint, ack p95 and how soon posting starts, in a burst sent at once."""
     cpu_before = cpu_seconds(served.process.pid)
     sent = await driver.burst(served, burst)
     began = min(start for _, start, _ in sent)
@@ -198,9 +212,6 @@ async def measure_app(driver: Driver, served: Served, events: int, burst: int) -
     if not all(c.ok for c in posts):
         raise RuntimeError(f"{served.name}: the fake refused some posts")
     return {
-        "cold_first_guidance_ms": cold * 1e3,
-        "first_guidance_p50_ms": percentile(latencies, 50) * 1e3,
-        "first_guidance_p95_ms": percentile(latencies, 95) * 1e3,
         "burst_cpu_per_complaint_ms": cpu / burst * 1e3,
         "burst_ack_p95_ms": percentile([ack for _, _, ack in sent], 95) * 1e3,
         "burst_first_post_s": min(first[ts] for ts, _, _ in sent) - began,
@@ -220,7 +231,13 @@ async def cold_sample(driver: Driver, fake: FakeSlack, tmp: Path) -> float:
 
 
 async def measure(events: int = EVENTS, burst: int = BURST) -> dict[str, Any]:
-    """Run Sereno, then the reference, against one fake Slack; figures and ratios."""
+    """Run Sereno and the reference side by side on one fake Slack; figures and ratios.
+
+    Each one's cold complaint is sent once it is idle after start-up (Sereno builds its
+    language models and reading index in the background after it listens; issue 15:
+    "built lazily or in the background, so the first complaint is not slower than 2x
+    the others"); then the one-at-a-time complaints take turns between the two
+    (`first_guidance`); then each takes its burst, Sereno first, the other one idle."""
     results: dict[str, Any] = {"events": events, "burst": burst}
     connector = aiohttp.TCPConnector(limit=0)
     async with (
@@ -229,10 +246,18 @@ async def measure(events: int = EVENTS, burst: int = BURST) -> dict[str, Any]:
     ):
         driver = Driver(fake, session)
         with tempfile.TemporaryDirectory() as tmp:
-            for name, start in (("sereno", start_sereno), ("reference", start_reference)):
-                fake.reset()
-                async with serving(start, fake, Path(tmp)) as served:
-                    results[name] = await measure_app(driver, served, events, burst)
+            async with (
+                serving(start_sereno, fake, Path(tmp)) as sereno,
+                serving(start_reference, fake, Path(tmp)) as reference,
+            ):
+                apps = {"sereno": sereno, "reference": reference}
+                for name, served in apps.items():
+                    cold = await first_once_idle(driver, served)
+                    results[name] = {"cold_first_guidance_ms": cold * 1e3}
+                for name, figures in (await first_guidance(driver, apps, events)).items():
+                    results[name].update(figures)
+                for name, served in apps.items():
+                    results[name].update(await measure_burst(driver, served, burst))
             size = db_size.per_case(Path(tmp) / "sereno.db")
             results["sereno"]["db_bytes_per_case"] = size.pop("total")
             results["db_bytes_by_table"] = size
