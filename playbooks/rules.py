@@ -29,7 +29,7 @@ RULES_FILE = Path(__file__).with_name("reading.toml")
 #: Signal lists a rules file may leave out (they came later); each defaults to empty.
 _OPTIONAL_LISTS = (
     "polite", "strong_words", "displeasure", "repeat_contact", "legal_threats", "escalations",
-    "short_shouts", "praise", "emphasis", "anger", "sarcasm", "intensifiers",
+    "short_shouts", "praise", "emphasis", "anger", "sarcasm", "intensifiers", "not_threats",
 )  # fmt: skip
 _TOP_KEYS = frozenset(
     {"source", "languages", "advice", "order_with_ref", "order_without_ref", "reasons",
@@ -320,4 +320,5 @@ def load_rules(path: Path, advice_ids: frozenset[str]) -> ReadingRules:
         anger=optional["anger"],
         sarcasm=optional["sarcasm"],
         intensifiers=optional["intensifiers"],
+        not_threats=optional["not_threats"],
     )

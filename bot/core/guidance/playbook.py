@@ -332,6 +332,9 @@ class ReadingRules:
     threat_negators: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     #: Words after a negator that keep it from turning anything round ("not only").
     not_turning: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    #: Phrases that hold a threat's words but are none ("leaving for the airport", "no
+    #: volveré a llamar"): a threat found inside or across one of them does not count.
+    not_threats: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 def template_fields(template: str) -> set[str]:

@@ -25,6 +25,10 @@ A threat right after "would have", "almost" or "habría" is one that did not hap
 have switched airlines if another flight was available"): no threat. A refusal, a travel verb
 and "again" in one sentence, however far apart, are a threat to leave ("I will never, after
 today, book a seat with you again"): the rules' patterns allow gaps of four words only.
+A negator after "if" / "si" is the condition's, and one before "and" / "y" another verb's:
+neither turns a threat round ("si no lo arreglan me doy de baja"). A threat inside one of the
+rules' `not_threats` ("leaving for the airport") or right after someone else ("my friend
+switched to your bank") is not the customer's.
 """
 
 from __future__ import annotations
@@ -77,10 +81,26 @@ NEGATORS = {
 #: A negator turns round a phrase at most this many words after it.
 NEGATION_REACH = 3
 #: A threat is also turned round by "sin" / "without" ("nos fuimos sin hoja de reclamaciones").
-THREAT_NEGATORS = {"en": frozenset({"without"}), "es": frozenset({"sin"})}
+THREAT_NEGATORS = {
+    "en": frozenset({"without", "don't", "dont", "didn't", "didnt", "doesn't", "doesnt"}),
+    "es": frozenset({"sin"}),
+}
+#: Words a threat's negation reaches over without counting them ("no me lo voy a cambiar",
+#: "not going to be cancelling"): pronouns and the particles of a verb phrase.
+LIGHT_WORDS = {
+    "en": frozenset({"to", "be", "going", "gonna"}),
+    "es": frozenset({"me", "te", "se", "nos", "os", "lo", "la", "le", "les", "los", "las", "a"}),
+}
+#: A negator just after one of these is the condition's, not the threat's ("if not", "si no").
+CONDITIONALS = frozenset({"if", "unless", "si", "o"})
+#: A negator before one of these belongs to another verb ("nothing works and I'm leaving").
+CLAUSE_JOINS = frozenset({"and", "so", "then", "y", "e", "asi", "entonces"})
 #: After a negator these keep the words that follow as they are: "not only", "no solo", and
 #: "no dudaré en denunciar" / "won't hesitate" (a threat said with a negation).
-_NOT_TURNING = ("only", "just", "solo", "solamente", "dud", "descart", "hesit", "dejar")
+_NOT_TURNING = (
+    "only", "just", "solo", "solamente", "dud", "descart", "hesit", "dejar", "think", "believe",
+    "expect", "see", "need",
+)  # fmt: skip
 THREAT_FLOOR = 2
 
 
@@ -133,19 +153,29 @@ def sarcasm_dots(text: str) -> list[str]:
 def negated(text: str, start: int, language: str, threat: bool = False) -> bool:
     """Say whether a negator stands at most NEGATION_REACH words before `start`, in the
     same clause ("not terrible", "no es una estafa"; not "No, terrible", "not only");
-    for a threat, "sin" / "without" negate too."""
-    before = text[max(0, start - 60) : start]
+    for a threat, "sin" / "without" negate too. A negator right after "if" / "si" is the
+    condition's ("si no lo arreglan me doy de baja"), and one before "and" / "y" is another
+    verb's ("no funciona nada y me doy de baja"): neither turns a threat round."""
+    before = text[max(0, start - 80) : start]
     clause = re.split(r"[,.;:!?¡¿()\n]", before)[-1]
-    words = [fold(w) for w in _LETTER_WORD.findall(clause)][-NEGATION_REACH:]
+    every = [fold(w) for w in _LETTER_WORD.findall(clause)]
+    if threat:
+        light = LIGHT_WORDS.get(language, frozenset())
+        every = [w for w in every if w not in light]
+    words = every[-NEGATION_REACH:]
     negators = NEGATORS.get(language, frozenset())
     if threat:
         negators = negators | THREAT_NEGATORS.get(language, frozenset())
         if _counterfactual(words):
             return True
     for index, word in enumerate(words):
-        if word in negators:
-            after = words[index + 1 : index + 2]
-            return not (after and after[0].startswith(_NOT_TURNING))
+        if word not in negators:
+            continue
+        after = words[index + 1 :]
+        at = len(every) - len(words) + index
+        if threat and (CONDITIONALS & set(every[max(0, at - 2) : at]) or CLAUSE_JOINS & set(after)):
+            continue
+        return not (after and after[0].startswith(_NOT_TURNING))
     return False
 
 
@@ -230,17 +260,50 @@ def angry_emoji(text: str) -> list[str]:
 
 
 def phrases_seen(
-    folded: FoldedText, lists: Mapping[str, tuple[str, ...]], language: str, name: str
+    folded: FoldedText,
+    lists: Mapping[str, tuple[str, ...]],
+    language: str,
+    name: str,
+    not_threats: Collection[Hit] = (),
 ) -> tuple[Signal, ...]:
     """Return one signal per distinct phrase of the language's list found in the text
-    (a strong word or word of anger turned round by a negator before it is not one)."""
+    (a strong word or word of anger turned round by a negator before it is not one, nor a
+    threat that overlaps one of `not_threats` or that someone else makes)."""
     seen: dict[str, Signal] = {}
+    threat = name in THREAT_GROUPS
     for hit in outermost(folded.find_all(lists.get(language, ()))):
-        threat = name in THREAT_GROUPS
         if (name in NEGATABLE or threat) and _turned_round(folded, hit, language, threat):
+            continue
+        if threat and (_overlaps(hit, not_threats) or _someone_else(folded, hit, language)):
             continue
         seen.setdefault(hit.words.casefold(), Signal(name, _quote(hit.words)))
     return tuple(seen.values())[:MAX_SIGNALS]
+
+
+def _overlaps(hit: Hit, others: Collection[Hit]) -> bool:
+    return any(other.start < hit.end and hit.start < other.end for other in others)
+
+
+#: A threat right after one of these is someone else's ("my friend switched to your bank"),
+#: not the customer's. "They" is left out (often the company), and Spanish too: its verbs say
+#: who acts, and "él" folds to the article "el".
+THIRD_PERSONS = {
+    "en": frozenset(
+        {"he", "she", "he'd", "she'd", "he'll", "she'll", "he's", "she's", "friend", "friends",
+         "sister", "brother", "wife", "husband", "mother", "father", "mom", "mum", "dad", "son",
+         "daughter", "colleague", "neighbour", "neighbor", "cousin", "aunt", "uncle", "partner"}
+    ),
+}  # fmt: skip
+#: ...unless the customer is one of them ("my wife and I", "me and my husband").
+_WITH_ME = frozenset({"and", "&"})
+
+
+def _someone_else(folded: FoldedText, hit: Hit, language: str) -> bool:
+    """Say whether the word right before the hit, in its clause, names someone else."""
+    clause = re.split(r"[,.;:!?¡¿()\n]", folded.original[max(0, hit.start - 40) : hit.start])[-1]
+    words = [fold(w) for w in _LETTER_WORD.findall(clause)]
+    others = THIRD_PERSONS.get(language, frozenset())
+    return bool(words) and words[-1] in others and not _WITH_ME & set(words[-4:-1])
 
 
 #: A phrase that is itself negative ("nunca más", "never again") is not turned round by a
@@ -320,8 +383,9 @@ def _groups(
         "dots": _signals("dots", sarcasm_dots(folded.original)),
         "tone": _tone_signals(folded, rules, language),
     }
+    exceptions = folded.find_all(rules.not_threats.get(language, ()))
     for name, field in PHRASE_GROUPS.items():
-        groups[name] = phrases_seen(folded, getattr(rules, field), language, name)
+        groups[name] = phrases_seen(folded, getattr(rules, field), language, name, exceptions)
     if not groups["leave-threat"]:
         groups["leave-threat"] = _signals("leave-threat", leave_windows(folded.original, language))
     groups["intensified"] = _intensified(folded, rules, language)

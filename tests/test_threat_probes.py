@@ -1,0 +1,108 @@
+"""Threats read by families of phrasing, on hand-written probes (issue 14, session 13).
+
+tests/data/threat_probes.txt holds several hundred short sentences in English and Spanish, in
+seven domains, with near-misses; every one must read as labelled, except the few listed in
+KNOWN_MISSES (each must still miss, so the list stays true). tests/data/threat_probes_fresh.txt
+was written after the rules were changed for the first file: it is scored, not fitted, and its
+floor keeps a later change from losing what the families generalise to.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bench.threat_probes import PROBES_FILE, Probe, load_probes, score_rows, threats_read
+from bot.core.guidance.playbook import ReadingRules
+from bot.core.reading.signals import negated
+from playbooks.advice import load_advice_ids
+from playbooks.rules import RULES_FILE, load_rules
+
+FRESH_FILE = PROBES_FILE.with_name("threat_probes_fresh.txt")
+#: Probes the rules still read wrong, and why they are left so.
+KNOWN_MISSES = {
+    "El juzgado de guardia está al lado del hotel.": (
+        "a court named as a place: 'juzgado' alone is a legal threat in the corpus"
+    ),
+}
+#: The fresh probes' pooled precision and recall when they were written (0.92 / 0.61; before
+#: session 13's rules 0.89 / 0.54), rounded down.
+FRESH_FLOOR = (0.90, 0.60)
+PROBES = load_probes()
+
+
+@pytest.fixture(scope="module")
+def rules() -> ReadingRules:
+    return load_rules(RULES_FILE, load_advice_ids())
+
+
+def _label(probe: Probe) -> str:
+    return ",".join(sorted(probe.threats)) or "none"
+
+
+@pytest.mark.parametrize("probe", PROBES, ids=lambda p: f"{p.line}-{p.language}-{_label(p)}")
+def test_a_probe_reads_as_labelled(probe: Probe, rules: ReadingRules) -> None:
+    found = threats_read(probe, rules)
+    if probe.text in KNOWN_MISSES:
+        assert found != probe.threats, f"fixed: drop it from KNOWN_MISSES ({probe.text})"
+    else:
+        assert found == probe.threats, probe.text
+
+
+def test_the_probe_set_is_large_and_covers_both_languages_and_every_threat() -> None:
+    assert len(PROBES) >= 300
+    for language in ("en", "es"):
+        mine = [p for p in PROBES if p.language == language]
+        assert sum(not p.threats for p in mine) >= 30
+        for threat in ("leave", "public", "legal"):
+            assert sum(threat in p.threats for p in mine) >= 30
+
+
+def test_the_fresh_probes_keep_their_floor(rules: ReadingRules) -> None:
+    rows = {(t, lang): score for t, lang, score in score_rows(load_probes(FRESH_FILE), rules)}
+    precision, recall, _, labelled = rows[("pooled", "all")]
+    assert labelled >= 100
+    assert precision >= FRESH_FLOOR[0] and recall >= FRESH_FLOOR[1], (precision, recall)
+
+
+def test_a_malformed_probe_names_its_line(tmp_path: Path) -> None:
+    path = tmp_path / "probes.txt"
+    path.write_text("# a comment\nen | leave | Never again.\nen | angry | So rude.\n")
+    with pytest.raises(ValueError, match="line 3"):
+        load_probes(path)
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase"),
+    [
+        ("si no lo arreglan me doy de baja", "me doy de baja"),
+        ("no funciona nada y me doy de baja", "me doy de baja"),
+        ("if not refunded i'm closing my account", "closing my account"),
+        ("nothing works so i'm cancelling my account", "cancelling my account"),
+    ],
+)
+def test_a_negation_that_is_another_verbs_does_not_turn_a_threat_round(
+    text: str, phrase: str
+) -> None:
+    language = "es" if " me " in f" {text} " else "en"
+    assert not negated(text, text.index(phrase), language, threat=True)
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase", "language"),
+    [
+        ("no me voy a cambiar de compañía", "cambiar de compañía", "es"),
+        ("i don't want to cancel my account", "cancel my account", "en"),
+        ("i'm not going to be cancelling my plan", "cancelling my plan", "en"),
+    ],
+)
+def test_a_negation_over_a_verb_phrase_turns_a_threat_round(
+    text: str, phrase: str, language: str
+) -> None:
+    assert negated(text, text.index(phrase), language, threat=True)
+
+
+def test_no_need_is_no_negation() -> None:
+    text = "no need to be a loyal customer anymore"
+    assert not negated(text, text.index("loyal"), "en", threat=True)
