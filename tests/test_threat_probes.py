@@ -2,9 +2,10 @@
 
 tests/data/threat_probes.txt holds several hundred short sentences in English and Spanish, in
 seven domains, with near-misses; every one must read as labelled, except the few listed in
-KNOWN_MISSES (each must still miss, so the list stays true). tests/data/threat_probes_fresh.txt
-was written after the rules were changed for the first file: it is scored, not fitted, and its
-floor keeps a later change from losing what the families generalise to.
+KNOWN_MISSES (each must still miss, so the list stays true). The three fresh files were each
+written before a round of rule changes and scored after it (see each file's head); later rounds
+saw their misses, so their floors only keep a change from losing what the families generalise
+to.
 """
 
 from __future__ import annotations
@@ -19,16 +20,20 @@ from bot.core.reading.signals import negated
 from playbooks.advice import load_advice_ids
 from playbooks.rules import RULES_FILE, load_rules
 
-FRESH_FILE = PROBES_FILE.with_name("threat_probes_fresh.txt")
 #: Probes the rules still read wrong, and why they are left so.
 KNOWN_MISSES = {
     "El juzgado de guardia está al lado del hotel.": (
         "a court named as a place: 'juzgado' alone is a legal threat in the corpus"
     ),
 }
-#: The fresh probes' pooled precision and recall when they were written (0.92 / 0.61; before
-#: session 13's rules 0.89 / 0.54), rounded down.
-FRESH_FLOOR = (0.90, 0.60)
+#: Each fresh file's pooled precision and recall floor: what session 13 left, rounded down
+#: (before session 13: 0.89/0.54, 0.90/0.59 and 0.91/0.64; when each was first scored,
+#: unfitted: 0.92/0.61, 0.95/0.69 and 0.95/0.70).
+FRESH_FLOORS = {
+    "threat_probes_fresh.txt": (0.90, 0.70),
+    "threat_probes_fresh2.txt": (0.93, 0.82),
+    "threat_probes_fresh3.txt": (0.95, 0.95),
+}
 PROBES = load_probes()
 
 
@@ -59,11 +64,18 @@ def test_the_probe_set_is_large_and_covers_both_languages_and_every_threat() -> 
             assert sum(threat in p.threats for p in mine) >= 30
 
 
-def test_the_fresh_probes_keep_their_floor(rules: ReadingRules) -> None:
-    rows = {(t, lang): score for t, lang, score in score_rows(load_probes(FRESH_FILE), rules)}
+@pytest.mark.parametrize("name", FRESH_FLOORS)
+def test_the_fresh_probes_keep_their_floor(name: str, rules: ReadingRules) -> None:
+    rows = {
+        (t, lang): score
+        for t, lang, score in score_rows(load_probes(PROBES_FILE.with_name(name)), rules)
+    }
     precision, recall, _, labelled = rows[("pooled", "all")]
-    assert labelled >= 100
-    assert precision >= FRESH_FLOOR[0] and recall >= FRESH_FLOOR[1], (precision, recall)
+    assert labelled >= 40
+    assert precision >= FRESH_FLOORS[name][0] and recall >= FRESH_FLOORS[name][1], (
+        precision,
+        recall,
+    )
 
 
 def test_a_malformed_probe_names_its_line(tmp_path: Path) -> None:

@@ -289,6 +289,24 @@ class SubjectRule:
     moves: Mapping[Reason, Subject] = field(default_factory=dict)
 
 
+#: The threats a window may find (each a reading flag "<threat>-threat").
+WINDOW_THREATS = ("leave", "public", "legal")
+
+
+@dataclass(frozen=True)
+class ThreatWindow:
+    """A threat whose words may stand apart in one clause: a word of each step, in order.
+
+    A step's words are folded; one may be two words ("will not") or a stem ("fly*").
+    """
+
+    threat: str
+    steps: tuple[frozenset[str], ...]
+    #: For each gap between steps, at most this many words from one step's word to the next
+    #: (0: anywhere in the clause); empty: anywhere, for every gap.
+    reach: tuple[int, ...] = ()
+
+
 @dataclass(frozen=True)
 class ReadingRules:
     """Keyword rules for reading complaints, per language."""
@@ -335,6 +353,8 @@ class ReadingRules:
     #: Phrases that hold a threat's words but are none ("leaving for the airport", "no
     #: volveré a llamar"): a threat found inside or across one of them does not count.
     not_threats: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    #: Threats whose words stand further apart than a pattern's gaps allow, per language.
+    threat_windows: Mapping[str, tuple[ThreatWindow, ...]] = field(default_factory=dict)
 
 
 def template_fields(template: str) -> set[str]:

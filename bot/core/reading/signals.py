@@ -22,9 +22,9 @@ roll or thumbs down (🙄👎) as an angry emoji, and a run of four dots ("...."
 point. A negator up to three words before a strong word or a word of anger, in the same
 clause, turns it round ("not terrible", "no es una estafa"; not "No, es una estafa").
 A threat right after "would have", "almost" or "habría" is one that did not happen ("would
-have switched airlines if another flight was available"): no threat. A refusal, a travel verb
-and "again" in one sentence, however far apart, are a threat to leave ("I will never, after
-today, book a seat with you again"): the rules' patterns allow gaps of four words only.
+have switched airlines if another flight was available"): no threat. A threat whose words
+stand further apart than the patterns' gaps allow is found by the rules' threat windows
+(`windows`): "I will never, after today, book a seat with you again".
 A negator after "if" / "si" is the condition's, and one before "and" / "y" another verb's:
 neither turns a threat round ("si no lo arreglan me doy de baja"). A threat inside one of the
 rules' `not_threats` ("leaving for the airport") or right after someone else ("my friend
@@ -39,8 +39,8 @@ from itertools import pairwise
 
 from bot.core.base.model import CustomerKind, Signal
 from bot.core.guidance.playbook import ReadingRules
-from bot.core.reading.keywords import STEM_MARK
 from bot.core.reading.text import HASHTAG, FoldedText, Hit, fold, outermost, word_count
+from bot.core.reading.windows import window_hits
 
 MAX_INTENSITY = 3
 #: All-capital words this short are taken for acronyms (DNI, USA, SMS) unless
@@ -198,62 +198,6 @@ def _counterfactual(words: list[str]) -> bool:
     )
 
 
-#: A refusal, a travel verb and "again" in one sentence, however far apart ("I will never,
-#: after the way your crew treated us, book a seat with you again"): a threat to leave that
-#: the word patterns' four-word gaps miss. Per language: refusals (a word, or two in a row),
-#: verbs (a word, or a stem ending in "*"), and the words that close the window.
-LEAVE_WINDOWS: dict[str, tuple[frozenset[str], frozenset[str], frozenset[str]]] = {
-    "en": (
-        frozenset({"never", "won't", "won’t", "wont", "wouldn't", "wouldn’t", "wouldnt", "nor",
-                   "refuse", "will not", "no longer", "no way", "not ever"}),
-        frozenset({"fly*", "flew", "flown", "book", "booking", "travel*", "use", "using",
-                   "choose", "choosing", "deal", "dealing", "step", "set"}),
-        frozenset({"again", "anymore", "ever"}),
-    ),
-}  # fmt: skip
-_SENTENCE = re.compile(r"[^.!?\n]+")
-#: Words that start a new clause inside a sentence: a window never spans them ("I never use
-#: the app, but the site broke again").
-_WINDOW_BREAKS = frozenset({"but", "because", "since", "although", "though", "while", "pero"})
-
-
-def _refusal_start(refusals: frozenset[str], words: list[tuple[int, str]], index: int) -> int:
-    """The offset where a refusal ends at words[index] begins (-1 if none does there)."""
-    offset, word = words[index]
-    if word in refusals:
-        return offset
-    if index and f"{words[index - 1][1]} {word}" in refusals:
-        return words[index - 1][0]
-    return -1
-
-
-def _is_verb(verbs: frozenset[str], word: str) -> bool:
-    return word in verbs or any(v.endswith(STEM_MARK) and word.startswith(v[:-1]) for v in verbs)
-
-
-def leave_windows(text: str, language: str) -> list[str]:
-    """Return each sentence span from a refusal to "again" with a travel verb between."""
-    window = LEAVE_WINDOWS.get(language)
-    if window is None:
-        return []
-    refusals, verbs, closers = window
-    found: list[str] = []
-    for sentence in _SENTENCE.finditer(text):
-        words = [(m.start(), fold(m.group())) for m in _LETTER_WORD.finditer(sentence.group())]
-        start, verb = -1, False
-        for index, (offset, word) in enumerate(words):
-            if word in _WINDOW_BREAKS:
-                start, verb = -1, False
-            elif start < 0:
-                start = _refusal_start(refusals, words, index)
-            elif not verb:
-                verb = _is_verb(verbs, word)
-            elif word in closers:
-                found.append(sentence.group()[start : offset + len(word)])
-                break
-    return found
-
-
 def angry_emoji(text: str) -> list[str]:
     """Return each run of angry emoji."""
     return _ANGRY_EMOJI.findall(text)
@@ -294,6 +238,8 @@ THIRD_PERSONS = {
          "daughter", "colleague", "neighbour", "neighbor", "cousin", "aunt", "uncle", "partner"}
     ),
 }  # fmt: skip
+#: A verb's helper between the person and the threat ("my husband will never fly again").
+_AUXILIARIES = frozenset({"will", "would", "shall", "can", "could", "has", "had", "is", "was"})
 #: ...unless the customer is one of them ("my wife and I", "me and my husband").
 _WITH_ME = frozenset({"and", "&"})
 
@@ -302,6 +248,8 @@ def _someone_else(folded: FoldedText, hit: Hit, language: str) -> bool:
     """Say whether the word right before the hit, in its clause, names someone else."""
     clause = re.split(r"[,.;:!?¡¿()\n]", folded.original[max(0, hit.start - 40) : hit.start])[-1]
     words = [fold(w) for w in _LETTER_WORD.findall(clause)]
+    if words and words[-1] in _AUXILIARIES:
+        words.pop()  # "my husband will never fly again"
     others = THIRD_PERSONS.get(language, frozenset())
     return bool(words) and words[-1] in others and not _WITH_ME & set(words[-4:-1])
 
@@ -386,10 +334,37 @@ def _groups(
     exceptions = folded.find_all(rules.not_threats.get(language, ()))
     for name, field in PHRASE_GROUPS.items():
         groups[name] = phrases_seen(folded, getattr(rules, field), language, name, exceptions)
-    if not groups["leave-threat"]:
-        groups["leave-threat"] = _signals("leave-threat", leave_windows(folded.original, language))
+    empty = [name for name in THREAT_GROUPS if not groups[name]]
+    if empty:
+        groups.update(_window_signals(folded, rules, language, empty, exceptions))
     groups["intensified"] = _intensified(folded, rules, language)
     return groups
+
+
+def _window_signals(
+    folded: FoldedText,
+    rules: ReadingRules,
+    language: str,
+    names: list[str],
+    not_threats: Collection[Hit],
+) -> dict[str, tuple[Signal, ...]]:
+    """The threats of the groups `names` whose words stand apart (the rules' windows),
+    filtered as phrases are."""
+    windows = rules.threat_windows.get(language, ())
+    hits = window_hits(folded, windows, [name.removesuffix("-threat") for name in names])
+    return {
+        f"{threat}-threat": _signals(
+            f"{threat}-threat",
+            [
+                hit.words
+                for hit in found
+                if not _turned_round(folded, hit, language, True)
+                and not _overlaps(hit, not_threats)
+                and not _someone_else(folded, hit, language)
+            ],
+        )
+        for threat, found in hits.items()
+    }
 
 
 def _intensified(folded: FoldedText, rules: ReadingRules, language: str) -> tuple[Signal, ...]:
