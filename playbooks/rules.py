@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Mapping
+from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ from bot.core.guidance.playbook import (
     REQUIRED_LANGUAGES,
     WINDOW_THREATS,
     KindRule,
+    Negation,
     ReadingRules,
     SubjectRule,
     Text,
@@ -36,7 +38,7 @@ _OPTIONAL_LISTS = (
 _TOP_KEYS = frozenset(
     {"source", "languages", "advice", "order_with_ref", "order_without_ref", "reasons",
      "kinds", "insults", "leave_threats", "public_threats", "subjects", "threat_windows",
-     *_OPTIONAL_LISTS}
+     "negation", *_OPTIONAL_LISTS}
 )  # fmt: skip
 _SIGNAL_LISTS = ("insults", "leave_threats", "public_threats")
 _LANGUAGE_CODE = re.compile(r"^[a-z]{2}$")
@@ -329,6 +331,37 @@ def _window_step(check: _Checker, step: Any, where: str) -> frozenset[str]:
     return frozenset(fold(word) for word in words)
 
 
+#: The word lists of a language's negation; all but these hold single words.
+_NEGATION_FIELDS = tuple(field.name for field in fields(Negation))
+_TWO_WORD_NEGATION = ("counterfactuals",)
+_ONE_WORD = re.compile(r"^[^\W\d_]+(?:['’][^\W\d_]+)*$")
+
+
+def _negation(check: _Checker, value: Any) -> dict[str, Negation]:
+    """Check the negation words of each language ([negation.en], [negation.es])."""
+    found: dict[str, Negation] = {}
+    for language, table in check.table(value, "top", "negation").items():
+        where = f"negation.{language}"
+        if language not in check.languages:
+            raise check.fail("negation", language, "language not in `languages`")
+        table = check.table(table, where, "negation")
+        check.keys(table, where, frozenset(_NEGATION_FIELDS), frozenset())
+        lists = {name: _negation_words(check, table[name], where, name) for name in table}
+        found[language] = Negation(**lists)
+    return found
+
+
+def _negation_words(check: _Checker, value: Any, where: str, name: str) -> frozenset[str]:
+    words = check.string_list(value, where, name)
+    most = 2 if name in _TWO_WORD_NEGATION else 1
+    for word in words:
+        parts = word.split()
+        if not 1 <= len(parts) <= most or not all(_ONE_WORD.match(part) for part in parts):
+            problem = f"'{word}' must be {'one or two words' if most == 2 else 'one word'}"
+            raise check.fail(where, name, problem)
+    return frozenset(fold(word) for word in words)
+
+
 def _read(path: Path) -> dict[str, Any]:
     try:
         return toml_cache.load(path)
@@ -342,7 +375,7 @@ def load_rules(path: Path, advice_ids: frozenset[str]) -> ReadingRules:
     """Load, validate and return the reading rules in `path`."""
     data = _read(path)
     check = _Checker(path.name, advice_ids)
-    required = _TOP_KEYS - {"languages", "advice", "threat_windows", *_OPTIONAL_LISTS}
+    required = _TOP_KEYS - {"languages", "advice", "threat_windows", "negation", *_OPTIONAL_LISTS}
     check.keys(data, "top", _TOP_KEYS, required)
     check.languages = _languages(check, data)
     reasons, names = _reasons(check, data["reasons"])
@@ -378,4 +411,5 @@ def load_rules(path: Path, advice_ids: frozenset[str]) -> ReadingRules:
         intensifiers=optional["intensifiers"],
         not_threats=optional["not_threats"],
         threat_windows=_threat_windows(check, data.get("threat_windows", [])),
+        negation=_negation(check, data.get("negation", {})),
     )

@@ -95,10 +95,10 @@ def test_a_malformed_probe_names_its_line(tmp_path: Path) -> None:
     ],
 )
 def test_a_negation_that_is_another_verbs_does_not_turn_a_threat_round(
-    text: str, phrase: str
+    text: str, phrase: str, rules: ReadingRules
 ) -> None:
     language = "es" if " me " in f" {text} " else "en"
-    assert not negated(text, text.index(phrase), language, threat=True)
+    assert not negated(text, text.index(phrase), rules.negation[language], threat=True)
 
 
 @pytest.mark.parametrize(
@@ -110,11 +110,11 @@ def test_a_negation_that_is_another_verbs_does_not_turn_a_threat_round(
     ],
 )
 def test_a_negation_over_a_verb_phrase_turns_a_threat_round(
-    text: str, phrase: str, language: str
+    text: str, phrase: str, language: str, rules: ReadingRules
 ) -> None:
-    assert negated(text, text.index(phrase), language, threat=True)
+    assert negated(text, text.index(phrase), rules.negation[language], threat=True)
 
 
-def test_no_need_is_no_negation() -> None:
+def test_no_need_is_no_negation(rules: ReadingRules) -> None:
     text = "no need to be a loyal customer anymore"
-    assert not negated(text, text.index("loyal"), "en", threat=True)
+    assert not negated(text, text.index("loyal"), rules.negation["en"], threat=True)

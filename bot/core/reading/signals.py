@@ -35,10 +35,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Mapping
+from functools import lru_cache
 from itertools import pairwise
 
 from bot.core.base.model import CustomerKind, Signal
-from bot.core.guidance.playbook import ReadingRules
+from bot.core.guidance.playbook import Negation, ReadingRules
 from bot.core.reading.text import HASHTAG, FoldedText, Hit, fold, outermost, word_count
 from bot.core.reading.windows import window_hits
 
@@ -72,35 +73,9 @@ _ANGRY_EMOJI = re.compile(
 _DISBELIEF = re.compile(r"[?¿]+[!¡]+|[!¡]+[?¿]+")
 #: A run of four dots or more ("....") trailing off in sarcasm or exasperation.
 _DOTS = re.compile(r"\.{4,}|…{2,}")
-#: Words that, right before a strong word or a word of anger, turn it round ("not
-#: terrible", "no es una estafa"); a comma or full stop between them breaks the link.
-NEGATORS = {
-    "en": frozenset({"not", "never", "isn't", "wasn't", "isnt", "wasnt", "no", "nothing"}),
-    "es": frozenset({"no", "nunca", "ni", "tampoco", "nada"}),
-}
-#: A negator turns round a phrase at most this many words after it.
+#: A negator turns round a phrase at most this many words after it (its words are the rules':
+#: `ReadingRules.negation`).
 NEGATION_REACH = 3
-#: A threat is also turned round by "sin" / "without" ("nos fuimos sin hoja de reclamaciones").
-THREAT_NEGATORS = {
-    "en": frozenset({"without", "don't", "dont", "didn't", "didnt", "doesn't", "doesnt"}),
-    "es": frozenset({"sin"}),
-}
-#: Words a threat's negation reaches over without counting them ("no me lo voy a cambiar",
-#: "not going to be cancelling"): pronouns and the particles of a verb phrase.
-LIGHT_WORDS = {
-    "en": frozenset({"to", "be", "going", "gonna"}),
-    "es": frozenset({"me", "te", "se", "nos", "os", "lo", "la", "le", "les", "los", "las", "a"}),
-}
-#: A negator just after one of these is the condition's, not the threat's ("if not", "si no").
-CONDITIONALS = frozenset({"if", "unless", "si", "o"})
-#: A negator before one of these belongs to another verb ("nothing works and I'm leaving").
-CLAUSE_JOINS = frozenset({"and", "so", "then", "y", "e", "asi", "entonces"})
-#: After a negator these keep the words that follow as they are: "not only", "no solo", and
-#: "no dudaré en denunciar" / "won't hesitate" (a threat said with a negation).
-_NOT_TURNING = (
-    "only", "just", "solo", "solamente", "dud", "descart", "hesit", "dejar", "think", "believe",
-    "expect", "see", "need",
-)  # fmt: skip
 THREAT_FLOOR = 2
 
 
@@ -150,51 +125,45 @@ def sarcasm_dots(text: str) -> list[str]:
     return _DOTS.findall(text)
 
 
-def negated(text: str, start: int, language: str, threat: bool = False) -> bool:
+def negated(text: str, start: int, negation: Negation, threat: bool = False) -> bool:
     """Say whether a negator stands at most NEGATION_REACH words before `start`, in the
     same clause ("not terrible", "no es una estafa"; not "No, terrible", "not only");
-    for a threat, "sin" / "without" negate too. A negator right after "if" / "si" is the
-    condition's ("si no lo arreglan me doy de baja"), and one before "and" / "y" is another
-    verb's ("no funciona nada y me doy de baja"): neither turns a threat round."""
+    for a threat, "sin" / "without" negate too, and so do the words of a past that did not
+    happen ("would have switched"). A negator right after "if" / "si" is the condition's
+    ("si no lo arreglan me doy de baja"), and one before "and" / "y" another verb's ("no
+    funciona nada y me doy de baja"): neither turns a threat round."""
     before = text[max(0, start - 80) : start]
     clause = re.split(r"[,.;:!?¡¿()\n]", before)[-1]
     every = [fold(w) for w in _LETTER_WORD.findall(clause)]
+    negators = negation.negators
     if threat:
-        light = LIGHT_WORDS.get(language, frozenset())
-        every = [w for w in every if w not in light]
-    words = every[-NEGATION_REACH:]
-    negators = NEGATORS.get(language, frozenset())
-    if threat:
-        negators = negators | THREAT_NEGATORS.get(language, frozenset())
-        if _counterfactual(words):
+        every = [w for w in every if w not in negation.light_words]
+        negators = negators | negation.threat_negators
+        if _counterfactual(every[-NEGATION_REACH:], negation.counterfactuals):
             return True
+    words = every[-NEGATION_REACH:]
+    keeping = _prefixes(negation.not_turning)
     for index, word in enumerate(words):
         if word not in negators:
             continue
         after = words[index + 1 :]
         at = len(every) - len(words) + index
-        if threat and (CONDITIONALS & set(every[max(0, at - 2) : at]) or CLAUSE_JOINS & set(after)):
+        condition = negation.conditionals & set(every[max(0, at - 2) : at])
+        if threat and (condition or negation.clause_joins & set(after)):
             continue
-        return not (after and after[0].startswith(_NOT_TURNING))
+        return not (after and after[0].startswith(keeping))
     return False
 
 
-#: Words that make a threat one the customer did not carry out ("would have switched
-#: airlines if another flight was available", "I almost switched"): a past that did not happen.
-_COUNTERFACTUAL_MODALS = frozenset({"would", "could", "might"})
-_COUNTERFACTUAL_HAVE = frozenset({"have", "ve"})
-_COUNTERFACTUAL_WORDS = frozenset(
-    {"would've", "could've", "might've", "wouldve", "couldve", "almost", "nearly"}
-    | {"casi", "habria", "habriamos", "hubiera", "hubieramos", "hubiese", "hubiesemos"}
-)
+@lru_cache(maxsize=64)
+def _prefixes(words: frozenset[str]) -> tuple[str, ...]:
+    return tuple(sorted(words))
 
 
-def _counterfactual(words: list[str]) -> bool:
+def _counterfactual(words: list[str], counterfactuals: frozenset[str]) -> bool:
     """Say whether the words right before a threat make it one that did not happen."""
-    if any(word in _COUNTERFACTUAL_WORDS for word in words):
-        return True
-    return any(
-        a in _COUNTERFACTUAL_MODALS and b in _COUNTERFACTUAL_HAVE for a, b in pairwise(words)
+    return any(word in counterfactuals for word in words) or any(
+        f"{a} {b}" in counterfactuals for a, b in pairwise(words)
     )
 
 
@@ -209,6 +178,7 @@ def phrases_seen(
     language: str,
     name: str,
     not_threats: Collection[Hit] = (),
+    negation: Negation = Negation(),  # noqa: B008  (frozen, so sharing it is safe)
 ) -> tuple[Signal, ...]:
     """Return one signal per distinct phrase of the language's list found in the text
     (a strong word or word of anger turned round by a negator before it is not one, nor a
@@ -216,7 +186,7 @@ def phrases_seen(
     seen: dict[str, Signal] = {}
     threat = name in THREAT_GROUPS
     for hit in outermost(folded.find_all(lists.get(language, ()))):
-        if (name in NEGATABLE or threat) and _turned_round(folded, hit, language, threat):
+        if (name in NEGATABLE or threat) and _turned_round(folded, hit, negation, threat):
             continue
         if threat and (_overlaps(hit, not_threats) or _someone_else(folded, hit, language)):
             continue
@@ -254,20 +224,15 @@ def _someone_else(folded: FoldedText, hit: Hit, language: str) -> bool:
     return bool(words) and words[-1] in others and not _WITH_ME & set(words[-4:-1])
 
 
-#: A phrase that is itself negative ("nunca más", "never again") is not turned round by a
-#: negation before it: Spanish doubles negations for emphasis ("no vuelvas nunca más").
-_NEGATIVE_HEADS = frozenset(
-    {"no", "not", "never", "nor", "nunca", "jamas", "ni", "tampoco", "nada"}
-)
-
-
-def _turned_round(folded: FoldedText, hit: Hit, language: str, threat: bool) -> bool:
-    """Say whether a negation before the hit turns it round (a hashtag never is)."""
+def _turned_round(folded: FoldedText, hit: Hit, negation: Negation, threat: bool) -> bool:
+    """Say whether a negation before the hit turns it round: never a hashtag, nor a phrase
+    that is itself negative ("nunca más", "never again"; Spanish doubles negations for
+    emphasis: "no vuelvas nunca más")."""
     head = fold(hit.words.split()[0]) if hit.words.split() else ""
     hashtag = folded.original[max(0, hit.start - 1) : hit.start + 1].startswith(HASHTAG)
-    if hashtag or head in _NEGATIVE_HEADS:
+    if hashtag or head in negation.negative_heads:
         return False
-    return negated(folded.original, hit.start, language, threat)
+    return negated(folded.original, hit.start, negation, threat)
 
 
 def _tone_signals(folded: FoldedText, rules: ReadingRules, language: str) -> tuple[Signal, ...]:
@@ -277,7 +242,8 @@ def _tone_signals(folded: FoldedText, rules: ReadingRules, language: str) -> tup
         if kind in rules.kinds
         for cue in rules.kinds[kind].cues.get(language, ())
     ]
-    return phrases_seen(folded, {language: tuple(cues)}, language, "tone")
+    negation = rules.negation.get(language, Negation())
+    return phrases_seen(folded, {language: tuple(cues)}, language, "tone", (), negation)
 
 
 def _signals(name: str, details: list[str]) -> tuple[Signal, ...]:
@@ -332,8 +298,10 @@ def _groups(
         "tone": _tone_signals(folded, rules, language),
     }
     exceptions = folded.find_all(rules.not_threats.get(language, ()))
+    negation = rules.negation.get(language, Negation())
     for name, field in PHRASE_GROUPS.items():
-        groups[name] = phrases_seen(folded, getattr(rules, field), language, name, exceptions)
+        lists = getattr(rules, field)
+        groups[name] = phrases_seen(folded, lists, language, name, exceptions, negation)
     empty = [name for name in THREAT_GROUPS if not groups[name]]
     if empty:
         groups.update(_window_signals(folded, rules, language, empty, exceptions))
@@ -351,6 +319,7 @@ def _window_signals(
     """The threats of the groups `names` whose words stand apart (the rules' windows),
     filtered as phrases are."""
     windows = rules.threat_windows.get(language, ())
+    negation = rules.negation.get(language, Negation())
     hits = window_hits(folded, windows, [name.removesuffix("-threat") for name in names])
     return {
         f"{threat}-threat": _signals(
@@ -358,7 +327,7 @@ def _window_signals(
             [
                 hit.words
                 for hit in found
-                if not _turned_round(folded, hit, language, True)
+                if not _turned_round(folded, hit, negation, True)
                 and not _overlaps(hit, not_threats)
                 and not _someone_else(folded, hit, language)
             ],
