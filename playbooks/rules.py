@@ -25,6 +25,7 @@ from bot.core.guidance.playbook import (
     template_fields,
 )
 from bot.core.reading.text import fold, keyword_words
+from bot.core.reading.windows import END
 from playbooks import toml_cache
 from playbooks.errors import PlaybookError
 
@@ -304,6 +305,8 @@ def _threat_windows(check: _Checker, value: Any) -> dict[str, tuple[ThreatWindow
         if not isinstance(steps, list) or len(steps) not in _WINDOW_STEPS:
             raise check.fail(where, "steps", "must be a list of 2 to 4 lists of words")
         words = tuple(_window_step(check, step, where) for step in steps)
+        if frozenset({END}) in words[:-1]:
+            raise check.fail(where, "steps", f"the end of a sentence, {END!r}, must be the last")
         reach = _window_reach(check, table.get("reach", 0), len(steps) - 1, where)
         windows.setdefault(language, []).append(ThreatWindow(threat, words, reach))
     return {language: tuple(found) for language, found in windows.items()}
@@ -325,8 +328,10 @@ def _window_step(check: _Checker, step: Any, where: str) -> frozenset[str]:
     if not words:
         raise check.fail(where, "steps", "a step needs at least one word")
     for word in words:
+        if word == END and words == (END,):
+            continue
         if not _WINDOW_WORD.match(word):
-            problem = f"'{word}' must be one or two words, or one word ending in '*'"
+            problem = f"'{word}' must be one or two words, one word ending in '*', or {END!r}"
             raise check.fail(where, "steps", problem)
     return frozenset(fold(word) for word in words)
 

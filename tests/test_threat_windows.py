@@ -50,6 +50,12 @@ def test_a_window_keeps_to_its_reach(rules: ReadingRules) -> None:
     assert not _spans("Moving our old car, the sofa, the beds and another bank.", window, rules)
 
 
+def test_a_last_step_of_dollar_is_the_end_of_the_sentence(rules: ReadingRules) -> None:
+    window = _window({"i'm"}, {"out"}, {"$"}, reach=(1, 0))
+    assert _spans("That's strike three. I'm out #fail @united", window, rules) == ["I'm out"]
+    assert _spans("I'm out of the country until Monday.", window, rules) == []
+
+
 def test_a_window_threat_is_read_only_when_no_phrase_says_it(rules: ReadingRules) -> None:
     _, signals = intensity_of("I am posting what we saw on Tripadvisor tonight.", rules, "en")
     assert [s.detail for s in signals if s.name == "public-threat"] == [
@@ -87,6 +93,8 @@ def _rules_with(tmp_path: Path, window: str) -> Path:
         ('threat = "leave"\nlanguage = "en"\nreach = [1, 2]\nsteps = [["a"], ["b"]]', "reach", "1"),
         ('threat = "leave"\nlanguage = "en"\nreach = -1\nsteps = [["a"], ["b"]]', "reach", "0 or"),
         ('threat = "leave"\nlanguage = "en"\nsteps = [["a"], ["b"]]\nwhy = 1', "why", "unknown"),
+        ('threat = "leave"\nlanguage = "en"\nsteps = [["$"], ["b"]]', "steps", "must be the last"),
+        ('threat = "leave"\nlanguage = "en"\nsteps = [["a"], ["$", "b"]]', "steps", "'$'"),
     ],
 )
 def test_a_bad_window_is_named_with_its_file_and_field(

@@ -4,7 +4,8 @@ The rules' patterns allow gaps of four words only; a window finds "I will never,
 way your crew treated us, book a seat with you again" (a refusal, a verb, "again") or
 "posting the pictures of the room on Tripadvisor" (a verb of posting, then a platform) however
 the words between run. The windows are data (`[[threat_windows]]` in playbooks/reading.toml);
-a clause ends at a sentence's end or at a word that starts a new one ("but", "pero").
+a clause ends at a sentence's end or at a word that starts a new one ("but", "pero"). A last
+step of "$" is the sentence's end, hashtags and handles aside ("that's strike three. I'm out").
 """
 
 from __future__ import annotations
@@ -24,9 +25,13 @@ _LETTER_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 WINDOW_BREAKS = frozenset(
     {"but", "because", "since", "although", "though", "while", "pero", "porque", "aunque"}
 )
+#: A last step made of this is the end of the sentence (only hashtags and handles after it).
+END = "$"
 #: The name a window's hit is quoted under (it has no keyword of its own).
 WINDOW_KEYWORD = "[window]"
 
+#: A word of a sentence: where it starts and ends in the folded text, and the word itself
+#: (a hashtag's or a handle's with its "#" / "@").
 _Word = tuple[int, int, str]
 
 
@@ -43,10 +48,11 @@ def window_hits(
     if not mine:
         return found
     sentences = [
-        [(base + m.start(), base + m.end(), m.group()) for m in _LETTER_WORD.finditer(s.group())]
+        [(base + m.start(), base + m.end(), _tagged(text, base + m.start(), m.group()))
+         for m in _LETTER_WORD.finditer(s.group())]
         for s in _SENTENCE.finditer(text)
         for base in (s.start(),)
-    ]
+    ]  # fmt: skip
     for window in mine:
         for words in sentences:
             span = _first_span(window, words)
@@ -69,7 +75,9 @@ def _first_span(window: ThreatWindow, words: list[_Word]) -> tuple[int, int] | N
         if step:
             if _step_start(window.steps[step], words, index) >= 0:
                 step, last = step + 1, index
-                if step == len(window.steps):
+                if step == len(window.steps) or (
+                    window.steps[step] == _END_STEP and _at_end(words, index)
+                ):
                     return start, end
                 continue
             if step > 1:
@@ -78,6 +86,19 @@ def _first_span(window: ThreatWindow, words: list[_Word]) -> tuple[int, int] | N
         if begin >= 0:
             step, start, last = 1, begin, index
     return None
+
+
+_END_STEP = frozenset({END})
+
+
+def _tagged(text: str, start: int, word: str) -> str:
+    """The word, with the "#" or "@" before it if it is a hashtag or a handle."""
+    return text[start - 1] + word if start and text[start - 1] in "#@" else word
+
+
+def _at_end(words: list[_Word], index: int) -> bool:
+    """Say whether only hashtags and handles follow words[index] in its sentence."""
+    return all(word.startswith(("#", "@")) for _, _, word in words[index + 1 :])
 
 
 def _too_far(window: ThreatWindow, step: int, distance: int) -> bool:
@@ -105,6 +126,8 @@ def _by_cost(window: ThreatWindow) -> tuple[frozenset[str], ...]:
 def _present(step: frozenset[str], words: WordIndex) -> bool:
     """Say whether a text may hold the step: a word of one of its entries, or a word that
     one of its stems starts (a test only: "won't" is there when "won" is)."""
+    if step == _END_STEP:
+        return True
     anchors, stems = _parts(step)
     return not anchors.isdisjoint(words.at) or any(words.positions(stem) for stem in stems)
 
@@ -115,7 +138,9 @@ def _parts(step: frozenset[str]) -> tuple[frozenset[str], tuple[str, ...]]:
     word index splits it) and its stems (ending in "*")."""
     stems = tuple(sorted(word for word in step if word.endswith("*")))
     anchors = frozenset(
-        max(WORD.findall(entry.split()[-1]), key=len) for entry in step if entry not in stems
+        max(WORD.findall(entry.split()[-1]), key=len)
+        for entry in step
+        if entry not in stems and entry != END
     )
     return anchors, stems
 
