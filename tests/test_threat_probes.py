@@ -119,3 +119,20 @@ def test_a_negation_over_a_verb_phrase_turns_a_threat_round(
 def test_no_need_is_no_negation(rules: ReadingRules) -> None:
     text = "no need to be a loyal customer anymore"
     assert not negated(text, text.index("loyal"), rules.negation["en"], threat=True)
+
+
+@pytest.mark.parametrize(
+    ("text", "threat"),
+    [
+        ("My friend switched to your bank last year and loves it.", False),
+        ("My husband will never, after that trip, fly with you again.", False),
+        ("The lady next to me said she would never fly again after that landing.", False),
+        ("My wife and I will never fly with you again.", True),
+        ("He told me to complain, and I will never fly with you again.", True),
+    ],
+)
+def test_a_threat_someone_else_makes_is_not_the_customers(
+    text: str, threat: bool, rules: ReadingRules
+) -> None:
+    probe = Probe("en", frozenset(), text, 0)
+    assert ("leave" in threats_read(probe, rules)) is threat

@@ -210,18 +210,30 @@ THIRD_PERSONS = {
 }  # fmt: skip
 #: A verb's helper between the person and the threat ("my husband will never fly again").
 _AUXILIARIES = frozenset({"will", "would", "shall", "can", "could", "has", "had", "is", "was"})
+#: "He" or "she" a word or two before a threat is its subject ("she vows never to fly again")
+#: unless the customer speaks after it ("he said I should never fly you again" is the customer's).
+_HE_SHE = {"en": frozenset({"he", "she"})}
+_FIRST_PERSON = frozenset(
+    {"i", "we", "me", "us", "i'm", "i'll", "i've", "i'd", "we're", "we'll", "we've", "im", "ill"}
+)
 #: ...unless the customer is one of them ("my wife and I", "me and my husband").
 _WITH_ME = frozenset({"and", "&"})
 
 
 def _someone_else(folded: FoldedText, hit: Hit, language: str) -> bool:
-    """Say whether the word right before the hit, in its clause, names someone else."""
+    """Say whether the hit's subject, just before it in its clause, is someone else: the
+    word right before ("my friend switched"), past a helper ("my husband will never"), or
+    "he" / "she" a word or two before with no "I" after ("she vows never to fly again")."""
     clause = re.split(r"[,.;:!?¡¿()\n]", folded.original[max(0, hit.start - 40) : hit.start])[-1]
     words = [fold(w) for w in _LETTER_WORD.findall(clause)]
     if words and words[-1] in _AUXILIARIES:
         words.pop()  # "my husband will never fly again"
     others = THIRD_PERSONS.get(language, frozenset())
-    return bool(words) and words[-1] in others and not _WITH_ME & set(words[-4:-1])
+    if words and words[-1] in others and not _WITH_ME & set(words[-4:-1]):
+        return True
+    near = words[-3:-1]
+    pronoun = [i for i, word in enumerate(near) if word in _HE_SHE.get(language, ())]
+    return bool(pronoun) and not _FIRST_PERSON & set(near[pronoun[-1] :] + words[-1:])
 
 
 def _turned_round(folded: FoldedText, hit: Hit, negation: Negation, threat: bool) -> bool:
