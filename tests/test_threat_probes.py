@@ -34,8 +34,8 @@ FRESH_FLOORS = {
     "threat_probes_fresh2.txt": (0.95, 0.85),
     "threat_probes_fresh3.txt": (0.95, 0.95),
     "threat_probes_tweets.txt": (0.95, 0.90),
-    # never fitted: 0.94/0.79 before session 13, 0.97/0.87 after it
-    "threat_probes_final.txt": (0.95, 0.85),
+    # 0.94/0.79 before session 13, 0.97/0.87 unfitted at cc7ff68, 1.00/0.97 once fitted
+    "threat_probes_final.txt": (0.95, 0.95),
 }
 PROBES = load_probes()
 
