@@ -8,19 +8,24 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Mapping
+from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
 from bot.core.base.model import CustomerKind, Reason, Subject
 from bot.core.guidance.playbook import (
     REQUIRED_LANGUAGES,
+    WINDOW_THREATS,
     KindRule,
+    Negation,
     ReadingRules,
     SubjectRule,
     Text,
+    ThreatWindow,
     template_fields,
 )
-from bot.core.reading.text import keyword_words
+from bot.core.reading.text import fold, keyword_words
+from bot.core.reading.windows import END
 from playbooks import toml_cache
 from playbooks.errors import PlaybookError
 
@@ -29,11 +34,12 @@ RULES_FILE = Path(__file__).with_name("reading.toml")
 #: Signal lists a rules file may leave out (they came later); each defaults to empty.
 _OPTIONAL_LISTS = (
     "polite", "strong_words", "displeasure", "repeat_contact", "legal_threats", "escalations",
-    "short_shouts", "praise", "emphasis", "anger", "sarcasm", "intensifiers",
+    "short_shouts", "praise", "emphasis", "anger", "sarcasm", "intensifiers", "not_threats",
 )  # fmt: skip
 _TOP_KEYS = frozenset(
     {"source", "languages", "advice", "order_with_ref", "order_without_ref", "reasons",
-     "kinds", "insults", "leave_threats", "public_threats", "subjects", *_OPTIONAL_LISTS}
+     "kinds", "insults", "leave_threats", "public_threats", "subjects", "threat_windows",
+     "negation", *_OPTIONAL_LISTS}
 )  # fmt: skip
 _SIGNAL_LISTS = ("insults", "leave_threats", "public_threats")
 _LANGUAGE_CODE = re.compile(r"^[a-z]{2}$")
@@ -273,6 +279,94 @@ def _short_words(check: _Checker, lists: dict[str, tuple[str, ...]]) -> dict[str
     }
 
 
+#: A threat window's keys, and how many steps it may have.
+_WINDOW_KEYS = frozenset({"threat", "language", "steps", "reach"})
+_WINDOW_STEPS = range(2, 5)
+#: A window word: one word or two, of letters and apostrophes; a lone word may end in "*".
+_WINDOW_WORD = re.compile(r"^[^\W\d_]+(?:['’][^\W\d_]+)*(?: [^\W\d_]+(?:['’][^\W\d_]+)*|\*)?$")
+
+
+def _threat_windows(check: _Checker, value: Any) -> dict[str, tuple[ThreatWindow, ...]]:
+    """Check the threat windows (a list of tables) and group them by language."""
+    if not isinstance(value, list):
+        raise check.fail("top", "threat_windows", "must be a list of tables ([[threat_windows]])")
+    windows: dict[str, list[ThreatWindow]] = {}
+    for number, item in enumerate(value):
+        where = f"threat_windows[{number}]"
+        table = check.table(item, where, "threat_windows")
+        check.keys(table, where, _WINDOW_KEYS, _WINDOW_KEYS - {"reach"})
+        threat = check.string(table["threat"], where, "threat")
+        if threat not in WINDOW_THREATS:
+            raise check.fail(where, "threat", f"must be one of {', '.join(WINDOW_THREATS)}")
+        language = check.string(table["language"], where, "language")
+        if language not in check.languages:
+            raise check.fail(where, "language", "language not in `languages`")
+        steps = table["steps"]
+        if not isinstance(steps, list) or len(steps) not in _WINDOW_STEPS:
+            raise check.fail(where, "steps", "must be a list of 2 to 4 lists of words")
+        words = tuple(_window_step(check, step, where) for step in steps)
+        if frozenset({END}) in words[:-1]:
+            raise check.fail(where, "steps", f"the end of a sentence, {END!r}, must be the last")
+        reach = _window_reach(check, table.get("reach", 0), len(steps) - 1, where)
+        windows.setdefault(language, []).append(ThreatWindow(threat, words, reach))
+    return {language: tuple(found) for language, found in windows.items()}
+
+
+def _window_reach(check: _Checker, value: Any, gaps: int, where: str) -> tuple[int, ...]:
+    """A window's reach: one number for every gap, or a list of one per gap."""
+    reach = [value] * gaps if not isinstance(value, list) else value
+    if len(reach) != gaps or any(
+        not isinstance(n, int) or isinstance(n, bool) or n < 0 for n in reach
+    ):
+        problem = f"must be a number of words (0 or more), or a list of {gaps}, one per gap"
+        raise check.fail(where, "reach", problem)
+    return tuple(reach)
+
+
+def _window_step(check: _Checker, step: Any, where: str) -> frozenset[str]:
+    words = check.string_list(step, where, "steps")
+    if not words:
+        raise check.fail(where, "steps", "a step needs at least one word")
+    for word in words:
+        if word == END and words == (END,):
+            continue
+        if not _WINDOW_WORD.match(word):
+            problem = f"'{word}' must be one or two words, one word ending in '*', or {END!r}"
+            raise check.fail(where, "steps", problem)
+    return frozenset(fold(word) for word in words)
+
+
+#: The word lists of a language's negation; all but these hold single words.
+_NEGATION_FIELDS = tuple(field.name for field in fields(Negation))
+_TWO_WORD_NEGATION = ("counterfactuals",)
+_ONE_WORD = re.compile(r"^[^\W\d_]+(?:['’][^\W\d_]+)*$")
+
+
+def _negation(check: _Checker, value: Any) -> dict[str, Negation]:
+    """Check the negation words of each language ([negation.en], [negation.es])."""
+    found: dict[str, Negation] = {}
+    for language, table in check.table(value, "top", "negation").items():
+        where = f"negation.{language}"
+        if language not in check.languages:
+            raise check.fail("negation", language, "language not in `languages`")
+        table = check.table(table, where, "negation")
+        check.keys(table, where, frozenset(_NEGATION_FIELDS), frozenset())
+        lists = {name: _negation_words(check, table[name], where, name) for name in table}
+        found[language] = Negation(**lists)
+    return found
+
+
+def _negation_words(check: _Checker, value: Any, where: str, name: str) -> frozenset[str]:
+    words = check.string_list(value, where, name)
+    most = 2 if name in _TWO_WORD_NEGATION else 1
+    for word in words:
+        parts = word.split()
+        if not 1 <= len(parts) <= most or not all(_ONE_WORD.match(part) for part in parts):
+            problem = f"'{word}' must be {'one or two words' if most == 2 else 'one word'}"
+            raise check.fail(where, name, problem)
+    return frozenset(fold(word) for word in words)
+
+
 def _read(path: Path) -> dict[str, Any]:
     try:
         return toml_cache.load(path)
@@ -286,7 +380,7 @@ def load_rules(path: Path, advice_ids: frozenset[str]) -> ReadingRules:
     """Load, validate and return the reading rules in `path`."""
     data = _read(path)
     check = _Checker(path.name, advice_ids)
-    required = _TOP_KEYS - {"languages", "advice", *_OPTIONAL_LISTS}
+    required = _TOP_KEYS - {"languages", "advice", "threat_windows", "negation", *_OPTIONAL_LISTS}
     check.keys(data, "top", _TOP_KEYS, required)
     check.languages = _languages(check, data)
     reasons, names = _reasons(check, data["reasons"])
@@ -320,4 +414,7 @@ def load_rules(path: Path, advice_ids: frozenset[str]) -> ReadingRules:
         anger=optional["anger"],
         sarcasm=optional["sarcasm"],
         intensifiers=optional["intensifiers"],
+        not_threats=optional["not_threats"],
+        threat_windows=_threat_windows(check, data.get("threat_windows", [])),
+        negation=_negation(check, data.get("negation", {})),
     )

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from bot.core.guidance.playbook import ReadingRules
+from bot.core.guidance.playbook import Negation, ReadingRules
 from bot.core.reading.reader import intensity_of
 from bot.core.reading.signals import exclamation_runs, negated, sarcasm_dots
 from playbooks.advice import load_advice_ids
+from playbooks.errors import PlaybookError
 from playbooks.rules import RULES_FILE, load_rules
 
 
@@ -51,15 +54,16 @@ def test_a_strong_word_outside_a_negation_still_counts(
     assert any(s.name == "strong-word" and quoted in s.detail.casefold() for s in signals)
 
 
-def test_negated_reads_only_the_same_clause_within_three_words() -> None:
+def test_negated_reads_only_the_same_clause_within_three_words(rules: ReadingRules) -> None:
+    english = rules.negation["en"]
     text = "it was not really terrible"
-    assert negated(text, text.index("terrible"), "en")
+    assert negated(text, text.index("terrible"), english)
     far = "it was not at all that terrible"
-    assert not negated(far, far.index("terrible"), "en")
+    assert not negated(far, far.index("terrible"), english)
     cut = "not me, terrible"
-    assert not negated(cut, cut.index("terrible"), "en")
+    assert not negated(cut, cut.index("terrible"), english)
     only = "not only terrible"
-    assert not negated(only, only.index("terrible"), "en")
+    assert not negated(only, only.index("terrible"), english)
 
 
 def test_eye_roll_and_thumbs_down_are_angry_emoji(rules: ReadingRules) -> None:
@@ -165,3 +169,45 @@ def test_a_refusal_without_a_travel_verb_and_again_in_its_sentence_is_no_threat(
 ) -> None:
     _, signals = intensity_of(text, rules, "en")
     assert "leave-threat" not in _names(signals)
+
+
+def _rules_with_negation(tmp_path: Path, old: str, new: str) -> Path:
+    text = RULES_FILE.read_text(encoding="utf-8")
+    assert old in text, old
+    path = tmp_path / "reading.toml"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "where", "field", "problem"),
+    [
+        ('negators = ["not",', 'negators = ["not at all",', "negation.en", "negators", "one word"),
+        ('conditionals = ["if",', 'conditionals = [3, "if",', "negation.en", "conditionals",
+         "string"),
+        ("light_words = [\"to\",", "lite_words = [\"to\",", "negation.en", "lite_words", "unknown"),
+        ('counterfactuals = [\n  "would\'ve",', 'counterfactuals = [\n  "would have had",',
+         "negation.en", "counterfactuals", "one or two words"),
+        ("[negation.en]", "[negation.fr]", "negation", "fr", "not in `languages`"),
+    ],
+)  # fmt: skip
+def test_a_bad_negation_word_is_named_with_its_file_and_field(
+    tmp_path: Path, old: str, new: str, where: str, field: str, problem: str
+) -> None:
+    with pytest.raises(PlaybookError) as caught:
+        load_rules(_rules_with_negation(tmp_path, old, new), load_advice_ids())
+    error = caught.value
+    assert (error.file, error.where, error.field) == ("reading.toml", where, field)
+    assert problem in error.problem
+
+
+def test_the_shipped_negation_covers_every_language(rules: ReadingRules) -> None:
+    assert set(rules.negation) == {"en", "es"}
+    for negation in rules.negation.values():
+        assert negation.negators and negation.threat_negators and negation.negative_heads
+
+
+def test_without_negation_words_nothing_is_turned_round(rules: ReadingRules) -> None:
+    text = "it was not really terrible"
+    assert not negated(text, text.index("terrible"), Negation())
+    assert negated(text, text.index("terrible"), rules.negation["en"])

@@ -84,7 +84,7 @@ def test_loader_names_file_entry_and_field(
 
 OPTIONAL_LISTS = (
     "polite", "strong_words", "displeasure", "repeat_contact", "legal_threats", "escalations",
-    "short_shouts",
+    "short_shouts", "not_threats",
 )  # fmt: skip
 
 

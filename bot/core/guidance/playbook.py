@@ -290,6 +290,52 @@ class SubjectRule:
 
 
 @dataclass(frozen=True)
+class Negation:
+    """The words of one language that turn round what follows them, or keep it as it is.
+
+    Sets of folded words, not tuples: they are looked up, never matched as keywords.
+    """
+
+    #: Turn round a strong word, a word of anger or a threat just after them ("not").
+    negators: frozenset[str] = frozenset()
+    #: Turn round a threat only ("sin", "without", "don't").
+    threat_negators: frozenset[str] = frozenset()
+    #: Right after a negator, a word starting with one of these keeps what follows as it
+    #: is ("not only", "no dudaré en denunciar").
+    not_turning: frozenset[str] = frozenset()
+    #: Right before a threat, make it one that did not happen ("would have", "casi"); one
+    #: word or two.
+    counterfactuals: frozenset[str] = frozenset()
+    #: A negator right after one of these is the condition's ("si no", "if not").
+    conditionals: frozenset[str] = frozenset()
+    #: A negator before one of these belongs to another verb ("nothing works and ...").
+    clause_joins: frozenset[str] = frozenset()
+    #: Words a threat's negation reaches over without counting them ("no me lo voy a").
+    light_words: frozenset[str] = frozenset()
+    #: A phrase starting with one of these is itself negative ("nunca más"): a negation
+    #: before it does not turn it round.
+    negative_heads: frozenset[str] = frozenset()
+
+
+#: The threats a window may find (each a reading flag "<threat>-threat").
+WINDOW_THREATS = ("leave", "public", "legal")
+
+
+@dataclass(frozen=True)
+class ThreatWindow:
+    """A threat whose words may stand apart in one clause: a word of each step, in order.
+
+    A step's words are folded; one may be two words ("will not") or a stem ("fly*").
+    """
+
+    threat: str
+    steps: tuple[frozenset[str], ...]
+    #: For each gap between steps, at most this many words from one step's word to the next
+    #: (0: anywhere in the clause); empty: anywhere, for every gap.
+    reach: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
 class ReadingRules:
     """Keyword rules for reading complaints, per language."""
 
@@ -326,12 +372,14 @@ class ReadingRules:
     sarcasm: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     #: Words that strengthen the strong word right after them ("absolutely disgraceful").
     intensifiers: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
-    #: Words that turn round a strong word or a threat just after them ("not terrible").
-    negators: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
-    #: Words that turn round a threat only ("sin", "without").
-    threat_negators: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
-    #: Words after a negator that keep it from turning anything round ("not only").
-    not_turning: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    #: Words that turn round a strong word, a word of anger or a threat after them, per
+    #: language ("not terrible", "no puse una hoja de reclamaciones").
+    negation: Mapping[str, Negation] = field(default_factory=dict)
+    #: Phrases that hold a threat's words but are none ("leaving for the airport", "no
+    #: volveré a llamar"): a threat found inside or across one of them does not count.
+    not_threats: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    #: Threats whose words stand further apart than a pattern's gaps allow, per language.
+    threat_windows: Mapping[str, tuple[ThreatWindow, ...]] = field(default_factory=dict)
 
 
 def template_fields(template: str) -> set[str]:

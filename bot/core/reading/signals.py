@@ -22,21 +22,26 @@ roll or thumbs down (🙄👎) as an angry emoji, and a run of four dots ("...."
 point. A negator up to three words before a strong word or a word of anger, in the same
 clause, turns it round ("not terrible", "no es una estafa"; not "No, es una estafa").
 A threat right after "would have", "almost" or "habría" is one that did not happen ("would
-have switched airlines if another flight was available"): no threat. A refusal, a travel verb
-and "again" in one sentence, however far apart, are a threat to leave ("I will never, after
-today, book a seat with you again"): the rules' patterns allow gaps of four words only.
+have switched airlines if another flight was available"): no threat. A threat whose words
+stand further apart than the patterns' gaps allow is found by the rules' threat windows
+(`windows`): "I will never, after today, book a seat with you again".
+A negator after "if" / "si" is the condition's, and one before "and" / "y" another verb's:
+neither turns a threat round ("si no lo arreglan me doy de baja"). A threat inside one of the
+rules' `not_threats` ("leaving for the airport") or right after someone else ("my friend
+switched to your bank") is not the customer's.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Collection, Mapping
+from functools import lru_cache
 from itertools import pairwise
 
 from bot.core.base.model import CustomerKind, Signal
-from bot.core.guidance.playbook import ReadingRules
-from bot.core.reading.keywords import STEM_MARK
+from bot.core.guidance.playbook import Negation, ReadingRules
 from bot.core.reading.text import HASHTAG, FoldedText, Hit, fold, outermost, word_count
+from bot.core.reading.windows import window_hits
 
 MAX_INTENSITY = 3
 #: All-capital words this short are taken for acronyms (DNI, USA, SMS) unless
@@ -68,19 +73,9 @@ _ANGRY_EMOJI = re.compile(
 _DISBELIEF = re.compile(r"[?¿]+[!¡]+|[!¡]+[?¿]+")
 #: A run of four dots or more ("....") trailing off in sarcasm or exasperation.
 _DOTS = re.compile(r"\.{4,}|…{2,}")
-#: Words that, right before a strong word or a word of anger, turn it round ("not
-#: terrible", "no es una estafa"); a comma or full stop between them breaks the link.
-NEGATORS = {
-    "en": frozenset({"not", "never", "isn't", "wasn't", "isnt", "wasnt", "no", "nothing"}),
-    "es": frozenset({"no", "nunca", "ni", "tampoco", "nada"}),
-}
-#: A negator turns round a phrase at most this many words after it.
+#: A negator turns round a phrase at most this many words after it (its words are the rules':
+#: `ReadingRules.negation`).
 NEGATION_REACH = 3
-#: A threat is also turned round by "sin" / "without" ("nos fuimos sin hoja de reclamaciones").
-THREAT_NEGATORS = {"en": frozenset({"without"}), "es": frozenset({"sin"})}
-#: After a negator these keep the words that follow as they are: "not only", "no solo", and
-#: "no dudaré en denunciar" / "won't hesitate" (a threat said with a negation).
-_NOT_TURNING = ("only", "just", "solo", "solamente", "dud", "descart", "hesit", "dejar")
 THREAT_FLOOR = 2
 
 
@@ -133,98 +128,46 @@ def sarcasm_dots(text: str) -> list[str]:
     return _DOTS.findall(text)
 
 
-def negated(text: str, start: int, language: str, threat: bool = False) -> bool:
+def negated(text: str, start: int, negation: Negation, threat: bool = False) -> bool:
     """Say whether a negator stands at most NEGATION_REACH words before `start`, in the
     same clause ("not terrible", "no es una estafa"; not "No, terrible", "not only");
-    for a threat, "sin" / "without" negate too."""
-    before = text[max(0, start - 60) : start]
+    for a threat, "sin" / "without" negate too, and so do the words of a past that did not
+    happen ("would have switched"). A negator right after "if" / "si" is the condition's
+    ("si no lo arreglan me doy de baja"), and one before "and" / "y" another verb's ("no
+    funciona nada y me doy de baja"): neither turns a threat round."""
+    before = text[max(0, start - 80) : start]
     clause = re.split(r"[,.;:!?¡¿()\n]", before)[-1]
-    words = [fold(w) for w in _LETTER_WORD.findall(clause)][-NEGATION_REACH:]
-    negators = NEGATORS.get(language, frozenset())
+    every = [fold(w) for w in _LETTER_WORD.findall(clause)]
+    negators = negation.negators
     if threat:
-        negators = negators | THREAT_NEGATORS.get(language, frozenset())
-        if _counterfactual(words):
+        every = [w for w in every if w not in negation.light_words]
+        negators = negators | negation.threat_negators
+        if _counterfactual(every[-NEGATION_REACH:], negation.counterfactuals):
             return True
+    words = every[-NEGATION_REACH:]
+    keeping = _prefixes(negation.not_turning)
     for index, word in enumerate(words):
-        if word in negators:
-            after = words[index + 1 : index + 2]
-            return not (after and after[0].startswith(_NOT_TURNING))
+        if word not in negators:
+            continue
+        after = words[index + 1 :]
+        at = len(every) - len(words) + index
+        condition = negation.conditionals & set(every[max(0, at - 2) : at])
+        if threat and (condition or negation.clause_joins & set(after)):
+            continue
+        return not (after and after[0].startswith(keeping))
     return False
 
 
-#: Words that make a threat one the customer did not carry out ("would have switched
-#: airlines if another flight was available", "I almost switched"): a past that did not happen.
-_COUNTERFACTUAL_MODALS = frozenset({"would", "could", "might"})
-_COUNTERFACTUAL_HAVE = frozenset({"have", "ve"})
-_COUNTERFACTUAL_WORDS = frozenset(
-    {"would've", "could've", "might've", "wouldve", "couldve", "almost", "nearly"}
-    | {"casi", "habria", "habriamos", "hubiera", "hubieramos", "hubiese", "hubiesemos"}
-)
+@lru_cache(maxsize=64)
+def _prefixes(words: frozenset[str]) -> tuple[str, ...]:
+    return tuple(sorted(words))
 
 
-def _counterfactual(words: list[str]) -> bool:
+def _counterfactual(words: list[str], counterfactuals: frozenset[str]) -> bool:
     """Say whether the words right before a threat make it one that did not happen."""
-    if any(word in _COUNTERFACTUAL_WORDS for word in words):
-        return True
-    return any(
-        a in _COUNTERFACTUAL_MODALS and b in _COUNTERFACTUAL_HAVE for a, b in pairwise(words)
+    return any(word in counterfactuals for word in words) or any(
+        f"{a} {b}" in counterfactuals for a, b in pairwise(words)
     )
-
-
-#: A refusal, a travel verb and "again" in one sentence, however far apart ("I will never,
-#: after the way your crew treated us, book a seat with you again"): a threat to leave that
-#: the word patterns' four-word gaps miss. Per language: refusals (a word, or two in a row),
-#: verbs (a word, or a stem ending in "*"), and the words that close the window.
-LEAVE_WINDOWS: dict[str, tuple[frozenset[str], frozenset[str], frozenset[str]]] = {
-    "en": (
-        frozenset({"never", "won't", "won’t", "wont", "wouldn't", "wouldn’t", "wouldnt", "nor",
-                   "refuse", "will not", "no longer", "no way", "not ever"}),
-        frozenset({"fly*", "flew", "flown", "book", "booking", "travel*", "use", "using",
-                   "choose", "choosing", "deal", "dealing", "step", "set"}),
-        frozenset({"again", "anymore", "ever"}),
-    ),
-}  # fmt: skip
-_SENTENCE = re.compile(r"[^.!?\n]+")
-#: Words that start a new clause inside a sentence: a window never spans them ("I never use
-#: the app, but the site broke again").
-_WINDOW_BREAKS = frozenset({"but", "because", "since", "although", "though", "while", "pero"})
-
-
-def _refusal_start(refusals: frozenset[str], words: list[tuple[int, str]], index: int) -> int:
-    """The offset where a refusal ends at words[index] begins (-1 if none does there)."""
-    offset, word = words[index]
-    if word in refusals:
-        return offset
-    if index and f"{words[index - 1][1]} {word}" in refusals:
-        return words[index - 1][0]
-    return -1
-
-
-def _is_verb(verbs: frozenset[str], word: str) -> bool:
-    return word in verbs or any(v.endswith(STEM_MARK) and word.startswith(v[:-1]) for v in verbs)
-
-
-def leave_windows(text: str, language: str) -> list[str]:
-    """Return each sentence span from a refusal to "again" with a travel verb between."""
-    window = LEAVE_WINDOWS.get(language)
-    if window is None:
-        return []
-    refusals, verbs, closers = window
-    found: list[str] = []
-    for sentence in _SENTENCE.finditer(text):
-        words = [(m.start(), fold(m.group())) for m in _LETTER_WORD.finditer(sentence.group())]
-        start, verb = -1, False
-        for index, (offset, word) in enumerate(words):
-            if word in _WINDOW_BREAKS:
-                start, verb = -1, False
-            elif start < 0:
-                start = _refusal_start(refusals, words, index)
-            elif not verb:
-                verb = _is_verb(verbs, word)
-            elif word in closers:
-                found.append(sentence.group()[start : offset + len(word)])
-                break
-    return found
 
 
 def angry_emoji(text: str) -> list[str]:
@@ -233,33 +176,78 @@ def angry_emoji(text: str) -> list[str]:
 
 
 def phrases_seen(
-    folded: FoldedText, lists: Mapping[str, tuple[str, ...]], language: str, name: str
+    folded: FoldedText,
+    lists: Mapping[str, tuple[str, ...]],
+    language: str,
+    name: str,
+    not_threats: Collection[Hit] = (),
+    negation: Negation = Negation(),  # noqa: B008  (frozen, so sharing it is safe)
 ) -> tuple[Signal, ...]:
     """Return one signal per distinct phrase of the language's list found in the text
-    (a strong word or word of anger turned round by a negator before it is not one)."""
+    (a strong word or word of anger turned round by a negator before it is not one, nor a
+    threat that overlaps one of `not_threats` or that someone else makes)."""
     seen: dict[str, Signal] = {}
+    threat = name in THREAT_GROUPS
     for hit in outermost(folded.find_all(lists.get(language, ()))):
-        threat = name in THREAT_GROUPS
-        if (name in NEGATABLE or threat) and _turned_round(folded, hit, language, threat):
+        if (name in NEGATABLE or threat) and _turned_round(folded, hit, negation, threat):
+            continue
+        if threat and (_overlaps(hit, not_threats) or _someone_else(folded, hit, language)):
             continue
         seen.setdefault(hit.words.casefold(), Signal(name, _quote(hit.words)))
     return tuple(seen.values())[:MAX_SIGNALS]
 
 
-#: A phrase that is itself negative ("nunca más", "never again") is not turned round by a
-#: negation before it: Spanish doubles negations for emphasis ("no vuelvas nunca más").
-_NEGATIVE_HEADS = frozenset(
-    {"no", "not", "never", "nor", "nunca", "jamas", "ni", "tampoco", "nada"}
+def _overlaps(hit: Hit, others: Collection[Hit]) -> bool:
+    return any(other.start < hit.end and hit.start < other.end for other in others)
+
+
+#: A threat right after one of these is someone else's ("my friend switched to your bank"),
+#: not the customer's. "They" is left out (often the company), and Spanish too: its verbs say
+#: who acts, and "él" folds to the article "el".
+THIRD_PERSONS = {
+    "en": frozenset(
+        {"he", "she", "he'd", "she'd", "he'll", "she'll", "he's", "she's", "friend", "friends",
+         "sister", "brother", "wife", "husband", "mother", "father", "mom", "mum", "dad", "son",
+         "daughter", "colleague", "neighbour", "neighbor", "cousin", "aunt", "uncle", "partner"}
+    ),
+}  # fmt: skip
+#: A verb's helper between the person and the threat ("my husband will never fly again").
+_AUXILIARIES = frozenset({"will", "would", "shall", "can", "could", "has", "had", "is", "was"})
+#: "He" or "she" a word or two before a threat is its subject ("she vows never to fly again")
+#: unless the customer speaks after it ("he said I should never fly you again" is the customer's).
+_HE_SHE = {"en": frozenset({"he", "she"})}
+_FIRST_PERSON = frozenset(
+    {"i", "we", "me", "us", "i'm", "i'll", "i've", "i'd", "we're", "we'll", "we've", "im", "ill"}
 )
+#: ...unless the customer is one of them ("my wife and I", "me and my husband").
+_WITH_ME = frozenset({"and", "&"})
 
 
-def _turned_round(folded: FoldedText, hit: Hit, language: str, threat: bool) -> bool:
-    """Say whether a negation before the hit turns it round (a hashtag never is)."""
+def _someone_else(folded: FoldedText, hit: Hit, language: str) -> bool:
+    """Say whether the hit's subject, just before it in its clause, is someone else: the
+    word right before ("my friend switched"), past a helper ("my husband will never"), or
+    "he" / "she" a word or two before with no "I" after ("she vows never to fly again")."""
+    clause = re.split(r"[,.;:!?¡¿()\n]", folded.original[max(0, hit.start - 40) : hit.start])[-1]
+    words = [fold(w) for w in _LETTER_WORD.findall(clause)]
+    if words and words[-1] in _AUXILIARIES:
+        words.pop()  # "my husband will never fly again"
+    others = THIRD_PERSONS.get(language, frozenset())
+    if words and words[-1] in others and not _WITH_ME & set(words[-4:-1]):
+        return True
+    near = words[-3:-1]
+    pronoun = [i for i, word in enumerate(near) if word in _HE_SHE.get(language, ())]
+    return bool(pronoun) and not _FIRST_PERSON & set(near[pronoun[-1] :] + words[-1:])
+
+
+def _turned_round(folded: FoldedText, hit: Hit, negation: Negation, threat: bool) -> bool:
+    """Say whether a negation before the hit turns it round: never a hashtag, nor a phrase
+    that is itself negative ("nunca más", "never again"; Spanish doubles negations for
+    emphasis: "no vuelvas nunca más")."""
     head = fold(hit.words.split()[0]) if hit.words.split() else ""
     hashtag = folded.original[max(0, hit.start - 1) : hit.start + 1].startswith(HASHTAG)
-    if hashtag or head in _NEGATIVE_HEADS:
+    if hashtag or head in negation.negative_heads:
         return False
-    return negated(folded.original, hit.start, language, threat)
+    return negated(folded.original, hit.start, negation, threat)
 
 
 def _tone_signals(folded: FoldedText, rules: ReadingRules, language: str) -> tuple[Signal, ...]:
@@ -269,7 +257,8 @@ def _tone_signals(folded: FoldedText, rules: ReadingRules, language: str) -> tup
         if kind in rules.kinds
         for cue in rules.kinds[kind].cues.get(language, ())
     ]
-    return phrases_seen(folded, {language: tuple(cues)}, language, "tone")
+    negation = rules.negation.get(language, Negation())
+    return phrases_seen(folded, {language: tuple(cues)}, language, "tone", (), negation)
 
 
 def _signals(name: str, details: list[str]) -> tuple[Signal, ...]:
@@ -323,12 +312,43 @@ def _groups(
         "dots": _signals("dots", sarcasm_dots(folded.original)),
         "tone": _tone_signals(folded, rules, language),
     }
+    exceptions = folded.find_all(rules.not_threats.get(language, ()))
+    negation = rules.negation.get(language, Negation())
     for name, field in PHRASE_GROUPS.items():
-        groups[name] = phrases_seen(folded, getattr(rules, field), language, name)
-    if not groups["leave-threat"]:
-        groups["leave-threat"] = _signals("leave-threat", leave_windows(folded.original, language))
+        lists = getattr(rules, field)
+        groups[name] = phrases_seen(folded, lists, language, name, exceptions, negation)
+    empty = [name for name in THREAT_GROUPS if not groups[name]]
+    if empty:
+        groups.update(_window_signals(folded, rules, language, empty, exceptions))
     groups["intensified"] = _intensified(folded, rules, language)
     return groups
+
+
+def _window_signals(
+    folded: FoldedText,
+    rules: ReadingRules,
+    language: str,
+    names: list[str],
+    not_threats: Collection[Hit],
+) -> dict[str, tuple[Signal, ...]]:
+    """The threats of the groups `names` whose words stand apart (the rules' windows),
+    filtered as phrases are."""
+    windows = rules.threat_windows.get(language, ())
+    negation = rules.negation.get(language, Negation())
+    hits = window_hits(folded, windows, [name.removesuffix("-threat") for name in names])
+    return {
+        f"{threat}-threat": _signals(
+            f"{threat}-threat",
+            [
+                hit.words
+                for hit in found
+                if not _turned_round(folded, hit, negation, True)
+                and not _overlaps(hit, not_threats)
+                and not _someone_else(folded, hit, language)
+            ],
+        )
+        for threat, found in hits.items()
+    }
 
 
 def _intensified(folded: FoldedText, rules: ReadingRules, language: str) -> tuple[Signal, ...]:
