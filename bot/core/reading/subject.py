@@ -52,7 +52,10 @@ def settle_subject(
     A subject may say (`moves`) that a complaint whose reason is, say, service, where the
     subject's own reason weighs less than half as much, is about another subject: a hotel review
     only about the staff is about no product (unknown, no evidence); one only about the
-    bill is about the charge (its evidence: the reason's words).
+    bill is about the charge (its evidence: the reason's words), if one of those words is the
+    charge's own ("nos cobraron", "el cargo"). A meal or a stay found too dear ("carísimo",
+    "un robo") is still about the meal or the stay: the labelling rules name a disputed bill
+    the invoice, not a price felt abusive (tests/data/real/README.md).
     """
     subject = found[0]
     rule = rules.subjects.get(subject)
@@ -62,4 +65,16 @@ def settle_subject(
     if own * MOVE_RATIO >= points.get(reason[0], 0):
         return found
     moved = rule.moves[reason[0]]
-    return moved, () if moved is Subject.UNKNOWN else reason[1]
+    if moved is Subject.UNKNOWN:
+        return moved, ()
+    return (moved, reason[1]) if _named(reason[1], moved, rules) else found
+
+
+def _named(evidence: tuple[Signal, ...], subject: Subject, rules: ReadingRules) -> bool:
+    """Say whether one of the reason's words names `subject` by one of its own words, in
+    any language ("nos cobraron" names the charge; "carísimo" names a price, not a bill)."""
+    target = rules.subjects.get(subject)
+    if target is None:
+        return False
+    words = tuple(word for words in target.keywords.values() for word in words)
+    return any(FoldedText.of(s.detail).find_all(words) for s in evidence)
