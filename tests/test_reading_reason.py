@@ -197,6 +197,19 @@ def test_a_review_only_about_the_staff_or_the_bill_moves_the_subject(
     assert (meal.reason, meal.subject) == (Reason.PRODUCT, Subject.PRODUCT)
 
 
+def test_a_review_that_names_only_the_dishes_is_about_the_meal(
+    detector: LanguageDetector,
+) -> None:
+    reading = read_complaint(
+        "Nunca más\n\nLas croquetas recalentadas, la paella sosa y los calamares duros.",
+        rules=RULES,
+        detector=detector,
+        default_language="es",
+    )
+    assert (reading.reason, reading.subject) == (Reason.PRODUCT, Subject.PRODUCT)
+    assert {"croquetas", "paella", "calamares"} <= {s.detail for s in reading.subject_evidence}
+
+
 def test_a_meal_found_too_dear_stays_the_meal_a_disputed_bill_is_the_charge(
     detector: LanguageDetector,
 ) -> None:
