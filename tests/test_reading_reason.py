@@ -197,7 +197,7 @@ def test_a_review_only_about_the_staff_or_the_bill_moves_the_subject(
     assert (meal.reason, meal.subject) == (Reason.PRODUCT, Subject.PRODUCT)
 
 
-def test_a_review_that_names_only_the_dishes_is_about_the_meal(
+def test_a_review_that_names_only_the_dishes_or_the_furniture_is_about_the_meal_or_stay(
     detector: LanguageDetector,
 ) -> None:
     reading = read_complaint(
@@ -208,6 +208,13 @@ def test_a_review_that_names_only_the_dishes_is_about_the_meal(
     )
     assert (reading.reason, reading.subject) == (Reason.PRODUCT, Subject.PRODUCT)
     assert {"croquetas", "paella", "calamares"} <= {s.detail for s in reading.subject_evidence}
+    stay = read_complaint(
+        "Horrible\n\nLa almohada manchada, el ascensor sin funcionar y las cortinas rotas.",
+        rules=RULES,
+        detector=detector,
+        default_language="es",
+    )
+    assert (stay.reason, stay.subject) == (Reason.PRODUCT, Subject.PRODUCT)
 
 
 def test_a_meal_found_too_dear_stays_the_meal_a_disputed_bill_is_the_charge(
