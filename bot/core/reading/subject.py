@@ -14,7 +14,7 @@ from collections.abc import Mapping
 
 from bot.core.base.model import Reason, Signal, Subject
 from bot.core.guidance.playbook import ReadingRules
-from bot.core.reading.reason import praised
+from bot.core.reading.reason import other_senses, praised, within
 from bot.core.reading.text import FoldedText, outermost
 
 
@@ -22,14 +22,16 @@ def read_subject(
     folded: FoldedText, rules: ReadingRules, language: str
 ) -> tuple[Subject, tuple[Signal, ...]]:
     """Return the subject whose words weigh most in the text, and those words; a word
-    next to praise ("el envío llegó rapidísimo") is not what the complaint is about."""
+    next to praise ("el envío llegó rapidísimo") is not what the complaint is about, nor
+    one in another sense ("según su página web" names where the customer read it)."""
     best: tuple[Subject, int, tuple[Signal, ...]] = (Subject.UNKNOWN, 0, ())
     praise = folded.find_all(rules.praise.get(language, ()))
+    senses = other_senses(folded, rules, language)
     for subject, rule in rules.subjects.items():
         found = [
             hit
             for hit in outermost(folded.find_all(rule.keywords.get(language, ())))
-            if not praised(hit, praise, folded.original)
+            if not praised(hit, praise, folded.original) and not within(hit, senses)
         ]
         points = sum(hit.weight for hit in found)
         if points > best[1]:

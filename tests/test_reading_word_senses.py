@@ -1,0 +1,80 @@
+"""Words read in the sense the customer meant (issue 14): a reason's or a subject's word
+inside a phrase where it means something else counts for nothing ("noche vieja" is New
+Year's Eve, not an old room; "just in case" is no phone case; "según su página web" is where
+the customer read something, not a website that failed).
+
+The real rules file and the real language detector; the texts are ours, not the corpus's.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.core.base.model import Reason, Subject
+from bot.core.base.ports import LanguageDetector
+from bot.core.reading.reader import read_complaint
+from bot.core.reading.reason import reason_points
+from bot.core.reading.text import FoldedText
+from playbooks.advice import load_advice_ids
+from playbooks.rules import RULES_FILE, load_rules
+
+RULES = load_rules(RULES_FILE, load_advice_ids())
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "subject"),
+    [
+        # dates and places: New Year's Eve, the afternoon, the old town, "formerly"
+        ("Pasamos la noche vieja en familia.", "es", Subject.PRODUCT),
+        ("Está en pleno casco antiguo, cerca de todo.", "es", Subject.PRODUCT),
+        ("Antiguamente veníamos cada verano.", "es", Subject.PRODUCT),
+        ("Llegamos a media tarde, con los niños.", "es", Subject.PRODUCT),
+        # idioms: to strike one, to take charge, what one may expect
+        ("Me llamó la atención, la verdad.", "es", Subject.PRODUCT),
+        ("Nadie se hizo cargo de nada.", "es", Subject.PRODUCT),
+        ("Es lo que cabe esperar, nada más.", "es", Subject.PRODUCT),
+        # the web as where the customer read or saw something
+        ("Según su página web abrían los lunes.", "es", Subject.PRODUCT),
+        ("Lo vimos en su web hace un mes.", "es", Subject.PRODUCT),
+        ("Las fotos de la web eran de otro sitio.", "es", Subject.PRODUCT),
+        # "case" that is no phone case; "charge", "pay" and "dirty" in other senses
+        ("Just in case, we came early.", "en", Subject.FLIGHT),
+        ("I have the case number right here.", "en", Subject.FLIGHT),
+        ("Who is in charge here?", "en", Subject.FLIGHT),
+        ("Pay attention, please.", "en", Subject.FLIGHT),
+        ("They did us dirty today.", "en", Subject.FLIGHT),
+    ],
+)  # fmt: skip
+def test_a_word_in_another_sense_counts_for_no_reason(
+    text: str, language: str, subject: Subject
+) -> None:
+    assert reason_points(FoldedText.of(text), RULES, language, subject) == {}
+
+
+def read(text: str, detector: LanguageDetector, language: str) -> tuple[Reason, Subject, list[str]]:
+    reading = read_complaint(text, rules=RULES, detector=detector, default_language=language)
+    assert reading.language == language
+    return reading.reason, reading.subject, [s.detail for s in reading.reason_evidence]
+
+
+def test_new_years_eve_is_no_old_room(detector: LanguageDetector) -> None:
+    text = "La cena de noche vieja fue un desastre: tardaron dos horas en servir el primer plato."
+    _, _, evidence = read(text, detector, "es")
+    assert "vieja" not in evidence and evidence
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Según su página web el hotel tenía piscina climatizada, pero estaba cerrada todo el "
+        "fin de semana.",
+        "Nos informamos a través de su página web de que abrían los lunes. Llegamos y estaba "
+        "cerrado, sin un cartel ni nada.",
+        "En la web ponía desayuno incluido y a la salida nos lo cobraron aparte.",
+    ],
+)
+def test_the_web_where_the_customer_read_something_is_no_technical_fault(
+    detector: LanguageDetector, text: str
+) -> None:
+    got, subject, evidence = read(text, detector, "es")
+    assert got is not Reason.TECHNICAL and subject not in (Subject.WEBSITE, Subject.APP), evidence
