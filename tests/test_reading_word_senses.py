@@ -78,3 +78,29 @@ def test_the_web_where_the_customer_read_something_is_no_technical_fault(
 ) -> None:
     got, subject, evidence = read(text, detector, "es")
     assert got is not Reason.TECHNICAL and subject not in (Subject.WEBSITE, Subject.APP), evidence
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("Just in case anyone wonders, @united made us wait five hours at the gate for nothing.",
+         Reason.SERVICE),
+        ("@united I have a case number from the airport police and still nobody has answered me.",
+         Reason.SERVICE),
+        # a case that holds something still is the product, and weighs more than the bag
+        ("@delta my phone case was cracked when my bag came off the belt.", Reason.PRODUCT),
+    ],
+)  # fmt: skip
+def test_a_case_on_a_flight_is_a_phone_case_not_in_case_or_a_case_number(
+    detector: LanguageDetector, text: str, reason: Reason
+) -> None:
+    got, subject, evidence = read(text, detector, "en")
+    assert (got, subject) == (reason, Subject.FLIGHT), evidence
+
+
+def test_losing_customers_is_the_companys_service_not_a_lost_parcel(
+    detector: LanguageDetector,
+) -> None:
+    text = "@united you lost two loyal customers and their rewards cards today."
+    got, _, evidence = read(text, detector, "en")
+    assert got is Reason.SERVICE and "lost two loyal customers" in evidence, evidence
