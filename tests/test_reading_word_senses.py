@@ -1,7 +1,8 @@
 """Words read in the sense the customer meant (issue 14): a reason's or a subject's word
 inside a phrase where it means something else counts for nothing ("noche vieja" is New
 Year's Eve, not an old room; "just in case" is no phone case; "según su página web" is where
-the customer read something, not a website that failed).
+the customer read something, not a website that failed), and a hotel's key card and wifi
+are the room's lock and the wifi, not a bank card and a broken room.
 
 The real rules file and the real language detector; the texts are ours, not the corpus's.
 """
@@ -104,3 +105,40 @@ def test_losing_customers_is_the_companys_service_not_a_lost_parcel(
     text = "@united you lost two loyal customers and their rewards cards today."
     got, _, evidence = read(text, detector, "en")
     assert got is Reason.SERVICE and "lost two loyal customers" in evidence, evidence
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "La tarjeta de la habitación no funcionaba y tuvimos que bajar a recepción cinco veces "
+        "por la noche.",
+        "Nos dieron una tarjeta para abrir la puerta que nunca funcionó, y la habitación olía "
+        "a humedad.",
+    ],
+)
+def test_a_hotels_key_card_is_the_rooms_not_a_bank_card(
+    detector: LanguageDetector, text: str
+) -> None:
+    got, subject, evidence = read(text, detector, "es")
+    assert (got, subject) == (Reason.PRODUCT, Subject.PRODUCT), evidence
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Servicio de internet pésimo: el wifi no funcionaba en la habitación en toda la semana.",
+        "El wifi no funcionaba en todo el hotel y nadie de recepción lo arreglaba.",
+    ],
+)
+def test_a_hotels_wifi_is_technical_and_the_stay_its_subject(
+    detector: LanguageDetector, text: str
+) -> None:
+    # the labelling rules (tests/data/real/README.md): "technical for wifi and similar"
+    got, subject, evidence = read(text, detector, "es")
+    assert (got, subject) == (Reason.TECHNICAL, Subject.PRODUCT), evidence
+
+
+def test_a_building_that_needs_work_is_the_product() -> None:
+    text = "Precisa mejoras."
+    points = reason_points(FoldedText.of(text), RULES, "es", Subject.PRODUCT)
+    assert set(points) == {Reason.PRODUCT}
