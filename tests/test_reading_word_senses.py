@@ -34,6 +34,8 @@ RULES = load_rules(RULES_FILE, load_advice_ids())
         ("Me llamó la atención, la verdad.", "es", Subject.PRODUCT),
         ("Nadie se hizo cargo de nada.", "es", Subject.PRODUCT),
         ("Es lo que cabe esperar, nada más.", "es", Subject.PRODUCT),
+        ("Pagamos la novatada el primer día.", "es", Subject.PRODUCT),
+        ("Nos quedamos más de la cuenta.", "es", Subject.PRODUCT),
         # the web as where the customer read or saw something
         ("Según su página web abrían los lunes.", "es", Subject.PRODUCT),
         ("Lo vimos en su web hace un mes.", "es", Subject.PRODUCT),
@@ -44,6 +46,7 @@ RULES = load_rules(RULES_FILE, load_advice_ids())
         ("Who is in charge here?", "en", Subject.FLIGHT),
         ("Pay attention, please.", "en", Subject.FLIGHT),
         ("They did us dirty today.", "en", Subject.FLIGHT),
+        ("I lost my patience with you today.", "en", Subject.FLIGHT),
     ],
 )  # fmt: skip
 def test_a_word_in_another_sense_counts_for_no_reason(
