@@ -55,6 +55,27 @@ def test_a_word_in_another_sense_counts_for_no_reason(
     assert reason_points(FoldedText.of(text), RULES, language, subject) == {}
 
 
+@pytest.mark.parametrize(
+    ("text", "language", "subject", "reason"),
+    [
+        # a quantity, not praise: the lift broken much of the time, a long wait
+        ("El ascensor estuvo estropeado buena parte del tiempo.", "es", Subject.PRODUCT,
+         Reason.PRODUCT),
+        ("Nos atendieron después de un buen rato de espera.", "es", Subject.PRODUCT,
+         Reason.SERVICE),
+        # what a reader may be looking for is no praise of what they will find
+        ("Si buscáis buena comida, no vayáis.", "es", Subject.PRODUCT, Reason.PRODUCT),
+        ("What kind of service is this?", "en", Subject.FLIGHT, Reason.SERVICE),
+        ("Quick question about my refund.", "en", Subject.FLIGHT, Reason.BILLING),
+    ],
+)  # fmt: skip
+def test_praise_in_another_sense_is_no_praise(
+    text: str, language: str, subject: Subject, reason: Reason
+) -> None:
+    points = reason_points(FoldedText.of(text), RULES, language, subject)
+    assert points.get(reason, 0) > 0, points
+
+
 def read(text: str, detector: LanguageDetector, language: str) -> tuple[Reason, Subject, list[str]]:
     reading = read_complaint(text, rules=RULES, detector=detector, default_language=language)
     assert reading.language == language

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 
 from bot.core.base.model import Reason, Signal, Subject
 from bot.core.guidance.playbook import ReadingRules
-from bot.core.reading.reason import other_senses, praised, within
+from bot.core.reading.reason import other_senses, praise_of, praised, within
 from bot.core.reading.text import FoldedText, outermost
 
 
@@ -25,8 +25,8 @@ def read_subject(
     next to praise ("el envío llegó rapidísimo") is not what the complaint is about, nor
     one in another sense ("según su página web" names where the customer read it)."""
     best: tuple[Subject, int, tuple[Signal, ...]] = (Subject.UNKNOWN, 0, ())
-    praise = folded.find_all(rules.praise.get(language, ()))
     senses = other_senses(folded, rules, language)
+    praise = praise_of(folded, rules, language, senses)
     for subject, rule in rules.subjects.items():
         found = [
             hit
