@@ -67,6 +67,8 @@ def test_a_word_in_another_sense_counts_for_no_reason(
         ("Si buscáis buena comida, no vayáis.", "es", Subject.PRODUCT, Reason.PRODUCT),
         ("What kind of service is this?", "en", Subject.FLIGHT, Reason.SERVICE),
         ("Quick question about my refund.", "en", Subject.FLIGHT, Reason.BILLING),
+        ("They want a Quick Ticket fee of $35 for a phone booking.", "en", Subject.FLIGHT,
+         Reason.BILLING),
     ],
 )  # fmt: skip
 def test_praise_in_another_sense_is_no_praise(
