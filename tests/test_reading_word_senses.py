@@ -168,3 +168,18 @@ def test_a_building_that_needs_work_is_the_product() -> None:
     text = "Precisa mejoras."
     points = reason_points(FoldedText.of(text), RULES, "es", Subject.PRODUCT)
     assert set(points) == {Reason.PRODUCT}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Fuimos a pagar la cena y no aceptaban tarjetas, tuvimos que ir al cajero a por efectivo.",
+        "No se puede pagar con tarjeta en este bar, y nadie te avisa hasta el final.",
+    ],
+)
+def test_paying_by_card_is_the_charge_not_the_customers_card(
+    detector: LanguageDetector, text: str
+) -> None:
+    # and "ir al cajero" is the cash machine, not a cashier's service
+    got, subject, evidence = read(text, detector, "es")
+    assert (got, subject) == (Reason.BILLING, Subject.CHARGE), evidence
