@@ -47,6 +47,9 @@ RULES = load_rules(RULES_FILE, load_advice_ids())
         ("Pay attention, please.", "en", Subject.FLIGHT),
         ("They did us dirty today.", "en", Subject.FLIGHT),
         ("I lost my patience with you today.", "en", Subject.FLIGHT),
+        ("We are paying customers too.", "en", Subject.FLIGHT),
+        ("I was willing to pay, you know.", "en", Subject.FLIGHT),
+        ("According to your website, it is allowed.", "en", Subject.FLIGHT),
     ],
 )  # fmt: skip
 def test_a_word_in_another_sense_counts_for_no_reason(
@@ -183,3 +186,9 @@ def test_paying_by_card_is_the_charge_not_the_customers_card(
     # and "ir al cajero" is the cash machine, not a cashier's service
     got, subject, evidence = read(text, detector, "es")
     assert (got, subject) == (Reason.BILLING, Subject.CHARGE), evidence
+
+
+def test_a_misspelt_inflight_tv_is_still_technical(detector: LanguageDetector) -> None:
+    text = "@united I paid for DirectTV on this flight and the screen shows nothing at all."
+    got, _, evidence = read(text, detector, "en")
+    assert got is Reason.TECHNICAL and "DirectTV" in evidence, evidence
