@@ -36,6 +36,7 @@ RULES = load_rules(RULES_FILE, load_advice_ids())
         ("Es lo que cabe esperar, nada más.", "es", Subject.PRODUCT),
         ("Pagamos la novatada el primer día.", "es", Subject.PRODUCT),
         ("Nos quedamos más de la cuenta.", "es", Subject.PRODUCT),
+        ("Nos miró con cara de no haber roto un plato.", "es", Subject.PRODUCT),
         # the web as where the customer read or saw something
         ("Según su página web abrían los lunes.", "es", Subject.PRODUCT),
         ("Lo vimos en su web hace un mes.", "es", Subject.PRODUCT),
