@@ -51,6 +51,8 @@ RULES = load_rules(RULES_FILE, load_advice_ids())
         ("We are paying customers too.", "en", Subject.FLIGHT),
         ("I was willing to pay, you know.", "en", Subject.FLIGHT),
         ("According to your website, it is allowed.", "en", Subject.FLIGHT),
+        ("No power outlets to charge my phone on a five hour trip.", "en", Subject.FLIGHT),
+        ("The charging ports at gate 4 are dead.", "en", Subject.FLIGHT),
     ],
 )  # fmt: skip
 def test_a_word_in_another_sense_counts_for_no_reason(
@@ -193,3 +195,9 @@ def test_a_misspelt_inflight_tv_is_still_technical(detector: LanguageDetector) -
     text = "@united I paid for DirectTV on this flight and the screen shows nothing at all."
     got, _, evidence = read(text, detector, "en")
     assert got is Reason.TECHNICAL and "DirectTV" in evidence, evidence
+
+
+def test_a_charger_is_a_thing_sold_not_a_charge() -> None:
+    text = "The phone charger is missing from the box."
+    points = reason_points(FoldedText.of(text), RULES, "en", Subject.PRODUCT)
+    assert Reason.BILLING not in points and points.get(Reason.PRODUCT, 0) > 0, points
