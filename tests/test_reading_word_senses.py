@@ -37,6 +37,7 @@ RULES = load_rules(RULES_FILE, load_advice_ids())
         ("Pagamos la novatada el primer día.", "es", Subject.PRODUCT),
         ("Nos quedamos más de la cuenta.", "es", Subject.PRODUCT),
         ("Nos miró con cara de no haber roto un plato.", "es", Subject.PRODUCT),
+        ("En mi opinión personal, no vale nada.", "es", Subject.PRODUCT),
         # the web as where the customer read or saw something
         ("Según su página web abrían los lunes.", "es", Subject.PRODUCT),
         ("Lo vimos en su web hace un mes.", "es", Subject.PRODUCT),
@@ -53,6 +54,7 @@ RULES = load_rules(RULES_FILE, load_advice_ids())
         ("According to your website, it is allowed.", "en", Subject.FLIGHT),
         ("No power outlets to charge my phone on a five hour trip.", "en", Subject.FLIGHT),
         ("The charging ports at gate 4 are dead.", "en", Subject.FLIGHT),
+        ("To their credit, they tried.", "en", Subject.FLIGHT),
     ],
 )  # fmt: skip
 def test_a_word_in_another_sense_counts_for_no_reason(
@@ -201,3 +203,9 @@ def test_a_charger_is_a_thing_sold_not_a_charge() -> None:
     text = "The phone charger is missing from the box."
     points = reason_points(FoldedText.of(text), RULES, "en", Subject.PRODUCT)
     assert Reason.BILLING not in points and points.get(Reason.PRODUCT, 0) > 0, points
+
+
+def test_a_boarding_pass_is_the_flights_not_a_bank_card() -> None:
+    text = "No me dejaron imprimir la tarjeta de embarque en el aeropuerto."
+    points = reason_points(FoldedText.of(text), RULES, "es", Subject.FLIGHT)
+    assert set(points) == {Reason.SERVICE}, points
