@@ -35,6 +35,7 @@ RULES_FILE = Path(__file__).with_name("reading.toml")
 _OPTIONAL_LISTS = (
     "polite", "strong_words", "displeasure", "repeat_contact", "legal_threats", "escalations",
     "short_shouts", "praise", "emphasis", "anger", "sarcasm", "intensifiers", "not_threats",
+    "senses",
 )  # fmt: skip
 _TOP_KEYS = frozenset(
     {"source", "languages", "advice", "order_with_ref", "order_without_ref", "reasons",
@@ -411,6 +412,7 @@ def load_rules(path: Path, advice_ids: frozenset[str]) -> ReadingRules:
         subjects=_subjects(check, data["subjects"]),
         praise=optional["praise"],
         emphasis=optional["emphasis"],
+        senses=optional["senses"],
         anger=optional["anger"],
         sarcasm=optional["sarcasm"],
         intensifiers=optional["intensifiers"],

@@ -197,6 +197,43 @@ def test_a_review_only_about_the_staff_or_the_bill_moves_the_subject(
     assert (meal.reason, meal.subject) == (Reason.PRODUCT, Subject.PRODUCT)
 
 
+def test_a_review_that_names_only_the_dishes_or_the_furniture_is_about_the_meal_or_stay(
+    detector: LanguageDetector,
+) -> None:
+    reading = read_complaint(
+        "Nunca más\n\nLas croquetas recalentadas, la paella sosa y los calamares duros.",
+        rules=RULES,
+        detector=detector,
+        default_language="es",
+    )
+    assert (reading.reason, reading.subject) == (Reason.PRODUCT, Subject.PRODUCT)
+    assert {"croquetas", "paella", "calamares"} <= {s.detail for s in reading.subject_evidence}
+    stay = read_complaint(
+        "Horrible\n\nLa almohada manchada, el ascensor sin funcionar y las cortinas rotas.",
+        rules=RULES,
+        detector=detector,
+        default_language="es",
+    )
+    assert (stay.reason, stay.subject) == (Reason.PRODUCT, Subject.PRODUCT)
+
+
+def test_a_meal_found_too_dear_stays_the_meal_a_disputed_bill_is_the_charge(
+    detector: LanguageDetector,
+) -> None:
+    def subject_of(text: str) -> tuple[Reason, Subject]:
+        reading = read_complaint(text, rules=RULES, detector=detector, default_language="es")
+        return reading.reason, reading.subject
+
+    # the price felt abusive, no charge named: the complaint is about the meal
+    assert subject_of(
+        "Carísimo\n\nUn restaurante de lo más normal, precios desorbitados, un robo."
+    ) == (Reason.BILLING, Subject.PRODUCT)
+    # the same, with the charge named: the bill itself is disputed
+    assert subject_of(
+        "Carísimo\n\nUn restaurante de lo más normal, nos cobraron precios desorbitados, un robo."
+    ) == (Reason.BILLING, Subject.CHARGE)
+
+
 def test_a_subjects_moves_are_checked_on_load(tmp_path: Path) -> None:
     old = 'moves = { service = "unknown", billing = "charge" }'
     with pytest.raises(PlaybookError) as caught:

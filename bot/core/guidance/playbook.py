@@ -365,6 +365,9 @@ class ReadingRules:
     #: Words with which a customer names the worst of it ("lo peor fue", "worst of all"):
     #: a reason's word right after one weighs more.
     emphasis: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    #: Phrases in which a reason's or a subject's word means something else ("noche vieja",
+    #: "según su página web"): the words inside one count for no reason and no subject.
+    senses: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     #: Anger said in words, without capitals or "!!!" ("I am seething", "estoy que echo
     #: humo"), and profanity about the company ("this sucks"): one point of anger.
     anger: Mapping[str, tuple[str, ...]] = field(default_factory=dict)

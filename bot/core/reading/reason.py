@@ -12,6 +12,9 @@ One word no longer decides it. Every word of a reason found in the text counts, 
   double;
 - by praise: a word right next to praise ("el personal, muy amable", "the crew were
   lovely") is not what the customer complains about and counts for nothing.
+- by sense: a word inside a phrase where it means something else (`[senses]`: "noche
+  vieja", "just in case", "según su página web") counts for nothing, and praise inside one
+  is no praise ("un buen rato", "kind of").
 
 With no word at all, the subject's own reason applies (a flight that went wrong is the
 airline's service; a room or a meal is the product), its evidence the subject's words;
@@ -103,10 +106,34 @@ def praised(hit: Hit, praise: Iterable[Hit], text: str) -> bool:
     return False
 
 
+def other_senses(folded: FoldedText, rules: ReadingRules, language: str) -> list[Hit]:
+    """The phrases in which a reason's or a subject's word means something else ("noche
+    vieja" is a date, not an old room; "según su página web" where the customer read it)."""
+    return folded.find_all(rules.senses.get(language, ()))
+
+
+def within(hit: Hit, spans: Iterable[Hit]) -> bool:
+    """Say whether the hit lies inside one of `spans` (or is one of them)."""
+    return any(span.start <= hit.start and hit.end <= span.end for span in spans)
+
+
+def praise_of(
+    folded: FoldedText, rules: ReadingRules, language: str, senses: list[Hit]
+) -> list[Hit]:
+    """The words of praise in the text, but for those in another sense ("buena parte del
+    tiempo" is much of it, "un buen rato" a long while, "kind of" no kindness)."""
+    return [p for p in folded.find_all(rules.praise.get(language, ())) if not within(p, senses)]
+
+
 def _hits(
-    folded: FoldedText, rules: ReadingRules, language: str, rule: SubjectRule | None
+    folded: FoldedText,
+    rules: ReadingRules,
+    language: str,
+    rule: SubjectRule | None,
+    senses: list[Hit],
 ) -> list[_Scored]:
-    """Every reason word in the text, the subject's own words first so they win a tie."""
+    """Every reason word in the text, the subject's own words first so they win a tie;
+    none inside a phrase of another sense."""
     found: list[tuple[Hit, Reason, int]] = []
     if rule is not None:
         for reason, words in rule.reason_words.items():
@@ -115,7 +142,7 @@ def _hits(
         target = rule.recast.get(reason, reason) if rule is not None else reason
         found += [(h, target, 1) for h in folded.find_all(keywords.get(language, ()))]
     found += [(h, Reason.BILLING, 1) for h in _amounts(folded.original)]
-    found = _own_inside(found, rule)
+    found = _own_inside([f for f in found if not within(f[0], senses)], rule)
     kept = {id(h) for h in outermost(h for h, _, _ in found)}
     head = head_end(folded.original)
     return [
@@ -202,9 +229,10 @@ def _counted(
     folded: FoldedText, rules: ReadingRules, language: str, rule: SubjectRule | None
 ) -> list[_Scored]:
     """The reason words that count: not those next to praise; double those named the worst."""
-    praise = folded.find_all(rules.praise.get(language, ()))
+    senses = other_senses(folded, rules, language)
+    praise = praise_of(folded, rules, language, senses)
     worst = folded.find_all(rules.emphasis.get(language, ()))
-    hits = _hits(folded, rules, language, rule)
+    hits = _hits(folded, rules, language, rule, senses)
     text = folded.original
     return [
         _Scored(s.hit, s.reason, s.points * EMPHASIS_FACTOR)

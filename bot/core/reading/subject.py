@@ -14,7 +14,7 @@ from collections.abc import Mapping
 
 from bot.core.base.model import Reason, Signal, Subject
 from bot.core.guidance.playbook import ReadingRules
-from bot.core.reading.reason import praised
+from bot.core.reading.reason import other_senses, praise_of, praised, within
 from bot.core.reading.text import FoldedText, outermost
 
 
@@ -22,14 +22,16 @@ def read_subject(
     folded: FoldedText, rules: ReadingRules, language: str
 ) -> tuple[Subject, tuple[Signal, ...]]:
     """Return the subject whose words weigh most in the text, and those words; a word
-    next to praise ("el envío llegó rapidísimo") is not what the complaint is about."""
+    next to praise ("el envío llegó rapidísimo") is not what the complaint is about, nor
+    one in another sense ("según su página web" names where the customer read it)."""
     best: tuple[Subject, int, tuple[Signal, ...]] = (Subject.UNKNOWN, 0, ())
-    praise = folded.find_all(rules.praise.get(language, ()))
+    senses = other_senses(folded, rules, language)
+    praise = praise_of(folded, rules, language, senses)
     for subject, rule in rules.subjects.items():
         found = [
             hit
             for hit in outermost(folded.find_all(rule.keywords.get(language, ())))
-            if not praised(hit, praise, folded.original)
+            if not praised(hit, praise, folded.original) and not within(hit, senses)
         ]
         points = sum(hit.weight for hit in found)
         if points > best[1]:
@@ -52,7 +54,10 @@ def settle_subject(
     A subject may say (`moves`) that a complaint whose reason is, say, service, where the
     subject's own reason weighs less than half as much, is about another subject: a hotel review
     only about the staff is about no product (unknown, no evidence); one only about the
-    bill is about the charge (its evidence: the reason's words).
+    bill is about the charge (its evidence: the reason's words), if one of those words is the
+    charge's own ("nos cobraron", "el cargo"). A meal or a stay found too dear ("carísimo",
+    "un robo") is still about the meal or the stay: the labelling rules name a disputed bill
+    the invoice, not a price felt abusive (tests/data/real/README.md).
     """
     subject = found[0]
     rule = rules.subjects.get(subject)
@@ -62,4 +67,16 @@ def settle_subject(
     if own * MOVE_RATIO >= points.get(reason[0], 0):
         return found
     moved = rule.moves[reason[0]]
-    return moved, () if moved is Subject.UNKNOWN else reason[1]
+    if moved is Subject.UNKNOWN:
+        return moved, ()
+    return (moved, reason[1]) if _named(reason[1], moved, rules) else found
+
+
+def _named(evidence: tuple[Signal, ...], subject: Subject, rules: ReadingRules) -> bool:
+    """Say whether one of the reason's words names `subject` by one of its own words, in
+    any language ("nos cobraron" names the charge; "carísimo" names a price, not a bill)."""
+    target = rules.subjects.get(subject)
+    if target is None:
+        return False
+    words = tuple(word for words in target.keywords.values() for word in words)
+    return any(FoldedText.of(s.detail).find_all(words) for s in evidence)
