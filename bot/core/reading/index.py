@@ -189,7 +189,8 @@ class TextMatches:
 
     def __init__(self, index: KeywordIndex, words: WordIndex, folded: str) -> None:
         self.words, self.folded, self.index = words, folded, index
-        held = words.at.keys()
+        # a set, not the dict's keys: `frozenset <= set` is one C call, with no view
+        held = set(words.at)
         needs = index.needs
         self.candidates: set[str] = {
             keyword for keyword in set().union(*map(index.starting, held)) if needs[keyword] <= held
