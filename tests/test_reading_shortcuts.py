@@ -8,7 +8,7 @@ import pytest
 from bot.core.reading import folding
 from bot.core.reading.folding import folded_with_origin
 from bot.core.reading.refs import find_order_ref
-from bot.core.reading.signals import shouted_phrases
+from bot.core.reading.signals import angry_emoji, sarcasm_dots, shouted_phrases
 
 
 @pytest.mark.parametrize(
@@ -51,3 +51,11 @@ def test_a_character_folds_to_its_origin_however_often_the_table_has_seen_it(
     monkeypatch.setattr(folding, "_MAX_FOLDS", 0)  # the table starts afresh before each text
     assert folded_with_origin("Maße ﬁn e\u0301") == expected
     assert folded_with_origin("Ñandú ß") == ("nandu ss", (0, 1, 2, 3, 4, 5, 6, 6))
+
+
+def test_emoji_and_dots_are_looked_for_only_where_they_can_be() -> None:
+    assert angry_emoji("ok 👎🏽😡 no, 🙄") == ["👎🏽😡", "🙄"]
+    assert angry_emoji("🏽 a skin tone alone, 😀 a smile") == []
+    assert angry_emoji("") == []
+    assert sarcasm_dots("wait.... ok…… …") == ["....", "……"]
+    assert sarcasm_dots("three... and one… only") == []

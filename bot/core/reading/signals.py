@@ -73,6 +73,8 @@ _ANGRY_EMOJI = re.compile(
 _DISBELIEF = re.compile(r"[?¿]+[!¡]+|[!¡]+[?¿]+")
 #: A run of four dots or more ("....") trailing off in sarcasm or exasperation.
 _DOTS = re.compile(r"\.{4,}|…{2,}")
+#: The lowest angry emoji (thumbs down): a run of them starts with one at least this high.
+_FIRST_ANGRY = "\U0001f44e"
 #: A negator turns round a phrase at most this many words after it (its words are the rules':
 #: `ReadingRules.negation`).
 NEGATION_REACH = 3
@@ -125,6 +127,8 @@ def exclamation_runs(text: str) -> list[str]:
 
 def sarcasm_dots(text: str) -> list[str]:
     """Return runs of four dots or more ("...."), read as sarcasm or exasperation."""
+    if "...." not in text and "……" not in text:  # (a substring test is far quicker)
+        return []
     return _DOTS.findall(text)
 
 
@@ -172,6 +176,8 @@ def _counterfactual(words: list[str], counterfactuals: frozenset[str]) -> bool:
 
 def angry_emoji(text: str) -> list[str]:
     """Return each run of angry emoji."""
+    if text.isascii() or max(text) < _FIRST_ANGRY:  # no character that far up: no emoji
+        return []
     return _ANGRY_EMOJI.findall(text)
 
 
