@@ -110,7 +110,9 @@ class KeywordIndex:
         self._snowball: dict[str, list[tuple[str, str]]] = {}
         self._words: dict[str, frozenset[str]] = {}
         self._numbers: dict[tuple[str, ...], int | None] = {}
-        self._by_id: dict[int, tuple[tuple[str, ...], int | None]] = {}
+        #: The lists compiled, by id (kept alive, so no other tuple takes the id): number
+        #: looks them up without hashing a long tuple, and so may `FoldedText.find_all`.
+        self.compiled: dict[int, tuple[tuple[str, ...], int | None]] = {}
         for keywords in lists:
             try:
                 compiled = [(keyword, heads(keyword)) for keyword in keywords]
@@ -122,7 +124,7 @@ class KeywordIndex:
                 self._learn(keyword, starts)
             # kept by identity too (and alive, so no other tuple takes its id); a list built
             # afresh for each text ("tone" joins several) is found by its value instead
-            self._by_id[id(keywords)] = (keywords, self.number(keywords))
+            self.compiled[id(keywords)] = (keywords, self.number(keywords))
         self._lengths = sorted({len(prefix) for prefix in self._prefix})
 
     @classmethod
@@ -166,7 +168,7 @@ class KeywordIndex:
     def number(self, keywords: tuple[str, ...]) -> int | None:
         """The list's number (a list of known keywords seen first gets the next one), or
         None if the index lacks some of its keywords."""
-        seen = self._by_id.get(id(keywords))
+        seen = self.compiled.get(id(keywords))
         if seen is not None and seen[0] is keywords:
             return seen[1]  # one of the lists compiled: no hashing of a long tuple
         number = self._numbers.get(keywords, -1)

@@ -100,4 +100,6 @@ def _score(
     folded: FoldedText, keywords: Mapping[str, tuple[str, ...]], language: str, name: str
 ) -> tuple[int, tuple[Signal, ...]]:
     found = outermost(folded.find_all(keywords.get(language, ())))
+    if not found:  # (most kinds' cues: nothing to weigh)
+        return 0, ()
     return sum(hit.weight for hit in found), tuple(Signal(name, hit.words) for hit in found)

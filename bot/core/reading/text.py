@@ -76,7 +76,10 @@ class FoldedText:
         """Return the first occurrence of each keyword found, in keyword order."""
         listed = keywords if isinstance(keywords, tuple) else tuple(keywords)
         index = self.keywords
-        number = index.number(listed) if index is not None else None
+        number = None
+        if index is not None:
+            seen = index.compiled.get(id(listed))  # (the rules' own lists, the common case)
+            number = seen[1] if seen is not None and seen[0] is listed else index.number(listed)
         if index is None or number is None:
             index = _one_list(listed)
             number = index.number(listed) or 0
