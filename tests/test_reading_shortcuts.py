@@ -59,3 +59,11 @@ def test_emoji_and_dots_are_looked_for_only_where_they_can_be() -> None:
     assert angry_emoji("") == []
     assert sarcasm_dots("wait.... ok…… …") == ["....", "……"]
     assert sarcasm_dots("three... and one… only") == []
+
+
+@pytest.mark.parametrize(
+    "text", ["never again", "NEVER Again", "pleeease", "siiii", "BBB", "zzz top", "a-b_c", ""]
+)
+def test_an_ascii_keyword_folds_as_the_texts_are_folded(text: str) -> None:
+    folding.fold.cache_clear()
+    assert folding.fold(text) == folded_with_origin(text)[0]

@@ -60,6 +60,10 @@ def folded_with_origin(text: str) -> tuple[str, tuple[int, ...]]:
 @lru_cache(maxsize=16384)
 def fold(text: str) -> str:
     """Return `text` without accents, casefolded (cached: keywords are folded again and again)."""
+    if text.isascii():  # what folded_with_origin gives, without the origin it builds
+        lowered = text.lower()
+        if _RUN.search(lowered) is None:
+            return lowered
     return folded_with_origin(text)[0]
 
 
