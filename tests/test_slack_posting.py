@@ -26,6 +26,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.core.base.cards import Action, ActionId, Card, CardKind
 from bot.core.base.outbox import OutboxItem, PermanentError, RateLimited, TransientError
+from handlers.slack import pooled
 from handlers.slack.messenger import SlackMessenger
 from handlers.slack.pooled import PooledWebClient
 from handlers.slack.render import blocks, fallback_text, message
@@ -148,6 +149,20 @@ async def test_debug_logging_takes_slack_sdks_own_path(
     with caplog.at_level(logging.DEBUG, logger="slack_sdk"):
         await SlackMessenger(client, post_interval=0).send(_item())
     assert any("Sending a request" in r.getMessage() for r in caplog.records)
+    assert len(recorder.requests) == 1
+
+
+async def test_a_slack_sdk_without_the_helpers_takes_its_own_path(
+    slack: tuple[Recorder, PooledWebClient], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    recorder, client = slack
+
+    async def never(*_args: Any) -> None:
+        raise AssertionError("the plain path ran without slack_sdk's helpers")
+
+    monkeypatch.setattr(pooled, "PLAIN_PATH", False)
+    monkeypatch.setattr(PooledWebClient, "_send_plain", never)
+    assert await SlackMessenger(client, post_interval=0).send(_item())
     assert len(recorder.requests) == 1
 
 

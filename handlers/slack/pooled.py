@@ -34,12 +34,18 @@ from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.state import RetryState
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.web.async_slack_response import AsyncSlackResponse
-from slack_sdk.web.deprecation import show_deprecation_warning_if_any
-from slack_sdk.web.internal_utils import (
-    _build_unexpected_body_error_message,
-    _get_url,
-    convert_bool_to_0_or_1,
-)
+
+try:  # slack_sdk's own helpers, some private: the plain path says and builds what it does
+    from slack_sdk.web.deprecation import show_deprecation_warning_if_any
+    from slack_sdk.web.internal_utils import (
+        _build_unexpected_body_error_message,
+        _get_url,
+        convert_bool_to_0_or_1,
+    )
+except ImportError:  # a slack_sdk that moved them: every call takes slack_sdk's own path
+    PLAIN_PATH = False
+else:
+    PLAIN_PATH = True
 
 #: At most this many tries of one call, whatever its retry handlers say (as slack_sdk).
 MAX_TRIES = 100
@@ -101,7 +107,8 @@ class PooledWebClient(AsyncWebClient):
         the same request, answered and retried the same way, without the work."""
         plain = files is None and data is None and not headers and auth is None
         if (
-            plain
+            PLAIN_PATH
+            and plain
             and (json is None) != (params is None)
             and (json is None or http_verb == "POST")
             and not self._logger.isEnabledFor(logging.DEBUG)
