@@ -20,7 +20,7 @@ import aiohttp
 import pytest
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.__main__ import SDK_LOGGERS, configure_logging
+from bot.__main__ import SDK_LOGGERS, SLACK_CLIENT_LOGGERS, configure_logging
 from bot.core.base.model import Actor
 from bot.records_cli import forget
 from bot.settings import Settings
@@ -54,7 +54,7 @@ def test_forgetting_a_customer_says_earlier_copies_still_hold_their_data(
 @pytest.fixture
 def restored_logging() -> Iterator[None]:
     """configure_logging changes process-wide levels: put them back."""
-    names = ["", *SDK_LOGGERS]
+    names = ["", *SDK_LOGGERS, *SLACK_CLIENT_LOGGERS]
     levels = {name: logging.getLogger(name).level for name in names}
     yield
     for name, level in levels.items():
