@@ -93,6 +93,19 @@ LONE_OUTBOX_INSERT = (
     "VALUES (?, ?, ?, NULL, ?, NULL, ?, NULL, 'pending', 0, ?)"
 )
 
+# The flood and merge checks of a new complaint, in one pass over the author's cases (see
+# SqliteStore.flood_probe): ?1 platform, ?2 customer, ?3..?4 the posting window, ?5 channel.
+_OPEN = "status IN ('new', 'in_progress')"
+_LAST_MESSAGE = "FROM events WHERE case_id = l.id AND kind = 'customer_message' ORDER BY id DESC"
+FLOOD_PROBE = (
+    f"SELECT l.id, l.recent, (SELECT details {_LAST_MESSAGE} LIMIT 1), "
+    f"(SELECT at {_LAST_MESSAGE} LIMIT 1), l.here "
+    f"FROM (SELECT coalesce(max(CASE WHEN {_OPEN} THEN id END), max(id)) AS id, "
+    "count(CASE WHEN posted_at BETWEEN ?3 AND ?4 THEN 1 END) AS recent, "
+    f"max(CASE WHEN channel_id = ?5 AND {_OPEN} THEN id END) AS here "
+    "FROM cases WHERE platform = ?1 AND customer_id = ?2) l"
+)
+
 # Changes of one row, by its key.
 STEP_UPDATE = (
     "UPDATE case_steps SET state = ?, actor_id = ?, actor_name = ?, via = ?, at = ? "

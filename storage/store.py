@@ -35,6 +35,7 @@ from storage.reports import ReportRows
 from storage.statements import (
     CASE_INSERT,
     EVENT_INSERT,
+    FLOOD_PROBE,
     LONE_OUTBOX_INSERT,
     OPENER_SENT,
     OUTBOX_FAILED,
@@ -248,28 +249,25 @@ class SqliteStore(InboxRows, ReminderRows, ReportRows, EditRows, StepPlans, Writ
         return int(row["n"]) if row else 0
 
     def flood_probe(
-        self, platform: str, customer_id: str, since: datetime, until: datetime
-    ) -> tuple[int | None, int, datetime | None]:
-        """One query for the flood check: the author's latest case as `latest_case_of`
-        chooses it, how many of their cases were posted in [since, until], and when the
-        latest case's last customer message was posted if it joined as a flood (else None)."""
-        mine = "FROM cases WHERE platform = ?1 AND customer_id = ?2"
-        last = "FROM events WHERE case_id = l.id AND kind = 'customer_message' ORDER BY id DESC"
-        row = self.db.conn.execute(
-            f"SELECT l.id, (SELECT count(*) {mine} AND posted_at BETWEEN ?3 AND ?4), "
-            f"(SELECT details {last} LIMIT 1), (SELECT at {last} LIMIT 1) "
-            f"FROM (SELECT coalesce((SELECT max(id) {mine} AND +status IN ('new', "
-            f"'in_progress')), (SELECT max(id) {mine})) AS id) l",
-            (platform, customer_id, ts(since), ts(until)),
-        ).fetchone()
-        latest, recent, details, at = row
-        if latest is None:
-            return None, int(recent or 0), None
-        found = json.loads(details) if details else {}
+        self,
+        platform: str,
+        customer_id: str,
+        since: datetime,
+        until: datetime,
+        channel_id: str | None = None,
+    ) -> tuple[int | None, int, datetime | None, int | None]:
+        """One pass over the author's cases for the flood and merge checks: their latest
+        case as `latest_case_of` chooses it, how many were posted in [since, until], when
+        the latest one's last customer message was posted if it joined as a flood (else
+        None), and the id `open_case_in_channel` finds in `channel_id` (None: none/not asked)."""
+        params = (platform, customer_id, ts(since), ts(until), channel_id)
+        latest, recent, details, at, here = self.db.conn.execute(FLOOD_PROBE, params).fetchone()
+        found = json.loads(details) if latest is not None and details else {}
         if not found.get("flood"):
-            return latest, int(recent or 0), None
+            return latest, int(recent or 0), None, here
         stamp = found.get("posted_at")
-        return latest, int(recent or 0), dt(stamp) if isinstance(stamp, str) else dt(at)
+        flood = dt(stamp) if isinstance(stamp, str) else dt(at)
+        return latest, int(recent or 0), flood, here
 
     def open_case_in_channel(self, platform: str, channel_id: str, customer_id: str) -> Case | None:
         """This customer's latest open case opened in this channel (None: none)."""

@@ -90,10 +90,16 @@ class CaseStore(Protocol):
         ...
 
     def flood_probe(
-        self, platform: str, customer_id: str, since: datetime, until: datetime
-    ) -> tuple[int | None, int, datetime | None]:
+        self,
+        platform: str,
+        customer_id: str,
+        since: datetime,
+        until: datetime,
+        channel_id: str | None = None,
+    ) -> tuple[int | None, int, datetime | None, int | None]:
         """(latest case id as `latest_case_of` picks it, cases posted in [since, until],
-        when that case's last customer message was posted if it joined as a flood)."""
+        when that case's last customer message was posted if it joined as a flood, the id
+        of the case `open_case_in_channel` finds in `channel_id` (None: none or not asked))."""
         ...
 
     def open_case_in_channel(

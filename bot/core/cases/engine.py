@@ -184,10 +184,11 @@ class Engine:
         with self.store.atomic():
             if msg.event_id and not self.store.remember_event(msg.platform, msg.event_id, now):
                 return None
-            flooded = floods.flood_target(self.store, self.config, msg, now)
+            here = merge.channel_to_join(msg) if join_open else None
+            flooded, open_here = floods.flood_target(self.store, self.config, msg, now, here)
             if flooded is not None:
                 floods.join(self.store, self.config, flooded, msg, now)
-            joined = merge.open_case_of(self.store, msg) if join_open and not flooded else None
+            joined = merge.open_case_of(self.store, open_here) if not flooded else None
             if joined is not None:
                 merge.join(self.store, self.config, joined, msg, now)
             case = (

@@ -36,20 +36,22 @@ WINDOW = timedelta(minutes=1)
 
 
 def flood_target(
-    store: CaseStore, config: EngineConfig, msg: Incoming, now: datetime
-) -> Case | None:
-    """The case this message joins because its author is flooding; None: open a case.
-    One probe of the store (`flood_probe`); the case is read only when it is joined."""
+    store: CaseStore, config: EngineConfig, msg: Incoming, now: datetime, channel_id: str | None
+) -> tuple[Case | None, int | None]:
+    """The case this message joins because its author is flooding (None: open a case), and
+    the id of the author's latest open case opened in `channel_id` (None: none, or no
+    channel asked), for `merge`. One probe of the store (`flood_probe`) answers both; the
+    case is read only when it is joined."""
     posted = posted_at(msg, now)
-    latest, recent, last_flood = store.flood_probe(
-        msg.platform, msg.author.user_id, posted - WINDOW, posted + WINDOW
+    latest, recent, last_flood, open_here = store.flood_probe(
+        msg.platform, msg.author.user_id, posted - WINDOW, posted + WINDOW, channel_id
     )
     if latest is None:
-        return None
+        return None, open_here
     joining = last_flood is not None and last_flood >= posted - WINDOW
     if recent >= config.flood_cases_per_minute or joining:
-        return store.get_case(latest)
-    return None
+        return store.get_case(latest), open_here
+    return None, open_here
 
 
 def join(

@@ -23,11 +23,16 @@ from bot.core.texts import t
 _QUOTED = 300  # the notice quotes the message's start; the timeline keeps all of it
 
 
-def open_case_of(store: CaseStore, msg: Incoming) -> Case | None:
-    """The open case this message's author has in its channel, which it joins (None: none)."""
-    if msg.thread_id is not None:
-        return None
-    return store.open_case_in_channel(msg.platform, msg.channel_id, msg.author.user_id)
+def channel_to_join(msg: Incoming) -> str | None:
+    """The channel in which the author's open case is looked for: the message's, when it
+    is top-level (None: a message in a thread joins nothing)."""
+    return msg.channel_id if msg.thread_id is None else None
+
+
+def open_case_of(store: CaseStore, case_id: int | None) -> Case | None:
+    """The open case a message joins, by the id the flood probe found for `channel_to_join`
+    (None: none)."""
+    return store.get_case(case_id) if case_id is not None else None
 
 
 def join(store: CaseStore, config: EngineConfig, case: Case, msg: Incoming, now: datetime) -> None:
