@@ -244,8 +244,13 @@ def selector(value: Any, place: Place) -> Selector:
     )
 
 
-CLOCK_FIELDS = ("first_response", "stalled_after", "followup_after", "escalate_after",
-                "improvement_after")
+CLOCK_FIELDS = (
+    "first_response",
+    "stalled_after",
+    "followup_after",
+    "escalate_after",
+    "improvement_after",
+)
 
 
 def clocks(value: Any, place: Place) -> dict[str, timedelta | None]:
@@ -256,8 +261,9 @@ def clocks(value: Any, place: Place) -> dict[str, timedelta | None]:
     for name, duration in raw.items():
         text = text_value(duration, place, name)
         try:
-            found[name] = (optional_duration(text) if name == "improvement_after"
-                           else parse_duration(text))
+            found[name] = (
+                optional_duration(text) if name == "improvement_after" else parse_duration(text)
+            )
         except ValueError as exc:
             raise place.error(name, str(exc)) from None
     return found

@@ -52,7 +52,6 @@ def app(settings: Settings, clock: FakeClock, detector: LanguageDetector) -> Ite
     built.close()
 
 
-
 @pytest.fixture
 async def fake() -> AsyncIterator[FakeSlack]:
     """The fake Slack Web API with the usual directory (Discord's tests use their own)."""
@@ -67,6 +66,7 @@ async def slack(
     """Sereno's real bolt app over HTTP, against `fake`, on a real SQLite file."""
     async with running(slack_settings(db_path, fake), fake, detector) as r:
         yield r
+
 
 AGENT = Actor("test", "U-ana", "ana", is_agent=True)
 OTHER_AGENT = Actor("test", "U-luis", "luis", is_agent=True)

@@ -100,11 +100,15 @@ def test_only_takes_groups_and_rows_in_the_suites_order() -> None:
 def test_the_served_table_says_the_cold_figures_differ_in_kind() -> None:
     """Sereno's cold figure is a median of fresh start-ups, Bolt's one start-up: the table says
     so, and gives the ratio the goal judges (Sereno's cold figure over its own p50)."""
-    sereno = {"cold_first_guidance_ms": 12.0, "first_guidance_p50_ms": 4.0,
-              "cold_samples_ms": [11.0, 12.0, 30.0]}
+    sereno = {
+        "cold_first_guidance_ms": 12.0,
+        "first_guidance_p50_ms": 4.0,
+        "cold_samples_ms": [11.0, 12.0, 30.0],
+    }
     reference = {"cold_first_guidance_ms": 3.0, "first_guidance_p50_ms": 2.0}
     ratio = {key: sereno[key] / reference[key] for key in reference}
-    text = table({"events": 3, "burst": 5, "sereno": sereno, "reference": reference,
-                  "ratio": ratio})
+    text = table(
+        {"events": 3, "burst": 5, "sereno": sereno, "reference": reference, "ratio": ratio}
+    )
     assert "median of 3 fresh start-ups" in text
     assert "its own p50: 3.00×" in text

@@ -234,9 +234,7 @@ def app_query():  # type: ignore[no-untyped-def]
     return CaseQuery()
 
 
-def test_first_response_time_is_kept_when_acting_on_an_old_copy(
-    app: App, clock: FakeClock
-) -> None:
+def test_first_response_time_is_kept_when_acting_on_an_old_copy(app: App, clock: FakeClock) -> None:
     stale = app.engine.open_case(complaint(EN))
     assert stale is not None
     clock.advance(minutes=2)
@@ -252,8 +250,7 @@ def test_a_nameless_customer_is_greeted_without_a_blank(app: App) -> None:
     nameless = Actor("test", "U-anon", "")
     case = app.engine.open_case(complaint(ES, author=nameless))
     assert case is not None
-    suggestion = next(i for i in app.store.outbox_for_case(case.id)
-                      if i.card.kind == "suggestion")
+    suggestion = next(i for i in app.store.outbox_for_case(case.id) if i.card.kind == "suggestion")
     assert suggestion.card.quote and suggestion.card.quote.startswith("Hola, entiendo")
     assert "[" not in suggestion.card.quote
 

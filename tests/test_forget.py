@@ -30,24 +30,37 @@ def raw_files(db_path: Path) -> bytes:
 
 
 def figures(app: App) -> list[tuple[object, ...]]:
-    return [tuple(r.values()) for r in app.store.db.query(
-        "SELECT id, status, reason, kind, intensity, impact, opened_at, first_response_at, "
-        "resolved_at, closed_at, (SELECT count(*) FROM events e WHERE e.case_id = c.id "
-        "AND kind != 'customer_forgotten') FROM cases c ORDER BY id")]
+    return [
+        tuple(r.values())
+        for r in app.store.db.query(
+            "SELECT id, status, reason, kind, intensity, impact, opened_at, first_response_at, "
+            "resolved_at, closed_at, (SELECT count(*) FROM events e WHERE e.case_id = c.id "
+            "AND kind != 'customer_forgotten') FROM cases c ORDER BY id"
+        )
+    ]
 
 
 def lucia_case(app: App, clock: FakeClock, n: int) -> int:
-    case = app.engine.open_case(complaint(
-        f"Soy Lucía Pérez y llevo TRES semanas esperando el {SECRET_WORDS}!!! (caso {n})",
-        f"m-{n}", author=LUCIA))
+    case = app.engine.open_case(
+        complaint(
+            f"Soy Lucía Pérez y llevo TRES semanas esperando el {SECRET_WORDS}!!! (caso {n})",
+            f"m-{n}",
+            author=LUCIA,
+        )
+    )
     assert case is not None
     ctx = Context(AGENT, "test", "C1", case.thread_id)
     clock.advance(minutes=3)
-    app.engine.conversation.record_thread_message(Incoming("test", "C1", f"r-{n}", LUCIA,
-                                              f"Sigo esperando, {SECRET_WORDS}", case.thread_id))
-    for command in ("claim", "note llamé a Lucía, reembolso aprobado",
-                    "remedy refund 20 EUR para Lucía", "resolve",
-                    "satisfied 4 Lucía dice que todo bien"):
+    app.engine.conversation.record_thread_message(
+        Incoming("test", "C1", f"r-{n}", LUCIA, f"Sigo esperando, {SECRET_WORDS}", case.thread_id)
+    )
+    for command in (
+        "claim",
+        "note llamé a Lucía, reembolso aprobado",
+        "remedy refund 20 EUR para Lucía",
+        "resolve",
+        "satisfied 4 Lucía dice que todo bien",
+    ):
         assert run(app.engine, app.times, command, ctx).ok, command
     return case.id
 
@@ -66,11 +79,14 @@ def test_forgetting_erases_name_handle_and_text_but_keeps_the_figures(
 
     settings = Settings.from_env({"SERENO_DB": str(db_path)})
     out = io.StringIO()
-    assert forget(settings, "test:U-lucia-perez", yes=False, ask=lambda _: "nope",
-                  out=out) == 1
+    assert forget(settings, "test:U-lucia-perez", yes=False, ask=lambda _: "nope", out=out) == 1
     assert "nothing changed" in out.getvalue()
-    assert forget(settings, "test:U-lucia-perez", yes=False,
-                  ask=lambda _: "test:U-lucia-perez", out=out) == 0
+    assert (
+        forget(
+            settings, "test:U-lucia-perez", yes=False, ask=lambda _: "test:U-lucia-perez", out=out
+        )
+        == 0
+    )
 
     fresh = build(settings, clock=clock, detector=app.engine.detector)
     assert figures(fresh) == before

@@ -25,8 +25,11 @@ def ctx(thread: str | None = None) -> Context:
 def files(app: App) -> list[tuple[str, bytes]]:
     rows = app.store.db.query("SELECT payload FROM outbox WHERE kind = 'report' ORDER BY id")
     cards = [json.loads(r["payload"]) for r in rows]
-    return [(c["attachment"]["name"], base64.b64decode(c["attachment"]["data"])) for c in cards
-            if c.get("attachment")]
+    return [
+        (c["attachment"]["name"], base64.b64decode(c["attachment"]["data"]))
+        for c in cards
+        if c.get("attachment")
+    ]
 
 
 def test_remedy_satisfaction_and_story(app: App) -> None:
@@ -35,10 +38,23 @@ def test_remedy_satisfaction_and_story(app: App) -> None:
     here = ctx(case.thread_id)
     assert run(app.engine, app.times, "remedy refund 25,5 eur broken on arrival", here).ok
     remedy = app.store.events(case.id)[-1].details
-    assert remedy == {"type": "refund", "amount": "25.50", "currency": "EUR",
-                      "note": "broken on arrival", "approved_by": "ana"}
-    for bad in ("remedy", "remedy gift 5 EUR", "remedy refund lots EUR", "remedy refund 5 E",
-                "remedy refund -3 EUR", "remedy refund NaN EUR", "satisfied 9", "satisfied"):
+    assert remedy == {
+        "type": "refund",
+        "amount": "25.50",
+        "currency": "EUR",
+        "note": "broken on arrival",
+        "approved_by": "ana",
+    }
+    for bad in (
+        "remedy",
+        "remedy gift 5 EUR",
+        "remedy refund lots EUR",
+        "remedy refund 5 E",
+        "remedy refund -3 EUR",
+        "remedy refund NaN EUR",
+        "satisfied 9",
+        "satisfied",
+    ):
         reply = run(app.engine, app.times, bad, here)
         assert not reply.ok and ("Usage" in reply.text or "amount" in reply.text), bad
     assert not run(app.engine, app.times, "story", here).ok  # not resolved yet
@@ -88,8 +104,9 @@ def test_team_report_is_posted_with_a_png_chart(app: App, clock: FakeClock) -> N
     assert reply.ok, reply.text
     name, png = files(app)[-1]
     assert name.endswith(".png") and png.startswith(b"\x89PNG\r\n\x1a\n")
-    card = json.loads(list(app.store.db.query(
-        "SELECT payload FROM outbox WHERE kind = 'report'"))[-1]["payload"])
+    card = json.loads(
+        list(app.store.db.query("SELECT payload FROM outbox WHERE kind = 'report'"))[-1]["payload"]
+    )
     assert "1" in card["title"] + " ".join(card["lines"])
     assert not run(app.engine, app.times, "report last tuesday-ish", ctx()).ok
 

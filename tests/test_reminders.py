@@ -24,14 +24,12 @@ EN = "My order 5521 arrived broken and nobody answers. I want a refund."
 
 
 def make_app(db: Path, clock: FakeClock, detector: LanguageDetector, **env: str) -> App:
-    return build(Settings.from_env({"SERENO_DB": str(db), **env}), clock=clock,
-                 detector=detector)
+    return build(Settings.from_env({"SERENO_DB": str(db), **env}), clock=clock, detector=detector)
 
 
 @pytest.fixture
 def app(db_path: Path, clock: FakeClock, detector: LanguageDetector) -> Iterator[App]:
-    built = make_app(db_path, clock, detector, SERENO_IMPROVEMENT_AFTER="21d",
-                     SERENO_SLACK_LEAD="")
+    built = make_app(db_path, clock, detector, SERENO_IMPROVEMENT_AFTER="21d", SERENO_SLACK_LEAD="")
     yield built
     built.close()
 
@@ -65,9 +63,7 @@ def test_an_agent_acting_stops_the_first_response_clock(app: App, clock: FakeClo
     assert pings(app) == []
 
 
-def test_stalled_pings_the_assignee_after_24h_without_activity(
-    app: App, clock: FakeClock
-) -> None:
+def test_stalled_pings_the_assignee_after_24h_without_activity(app: App, clock: FakeClock) -> None:
     case = app.engine.open_case(complaint(EN))
     assert case is not None
     app.engine.claim(case, AGENT)
@@ -208,8 +204,14 @@ def test_a_reminder_due_on_saturday_waits_for_monday(
     db_path: Path, detector: LanguageDetector
 ) -> None:
     clock = FakeClock(datetime(2026, 10, 23, 15, 0, tzinfo=UTC))  # Friday 17:00 Madrid
-    app = make_app(db_path, clock, detector, SERENO_BUSINESS_HOURS="mon-fri 09:00-18:00",
-                   SERENO_TIMEZONE="Europe/Madrid", SERENO_FIRST_RESPONSE="2h")
+    app = make_app(
+        db_path,
+        clock,
+        detector,
+        SERENO_BUSINESS_HOURS="mon-fri 09:00-18:00",
+        SERENO_TIMEZONE="Europe/Madrid",
+        SERENO_FIRST_RESPONSE="2h",
+    )
     app.engine.open_case(complaint(EN))
     clock.advance(hours=2)  # due at 19:00 Madrid, after closing
     assert app.scheduler.tick() == 0
@@ -226,11 +228,10 @@ def test_playbook_clocks_override_the_settings(
 ) -> None:
     team = tmp_path / "team"
     team.mkdir()
-    default = (Path(__file__).resolve().parent.parent / "playbooks" / "default.toml")
+    default = Path(__file__).resolve().parent.parent / "playbooks" / "default.toml"
     text = default.read_text(encoding="utf-8").replace('id = "default"', 'id = "vip"', 1)
     text = text.replace("priority = 0", "priority = 5", 1)
-    (team / "vip.toml").write_text(text + '\n[clocks]\nfirst_response = "5m"\n',
-                                   encoding="utf-8")
+    (team / "vip.toml").write_text(text + '\n[clocks]\nfirst_response = "5m"\n', encoding="utf-8")
     app = make_app(db_path, clock, detector, SERENO_PLAYBOOK_DIR=str(team))
     case = app.engine.open_case(complaint(EN))
     assert case is not None and case.playbook_id == "vip"
@@ -268,8 +269,10 @@ def test_agent_activity_moves_one_stalled_clock_instead_of_piling_up_rows(
     for n in range(5):
         clock.advance(minutes=10)
         app.engine.note(case, AGENT, f"update {n}")
-    rows = list(app.store.db.query(
-        "SELECT status, due_at FROM reminders WHERE case_id = ? AND kind = 'stalled'",
-        [case.id]))
+    rows = list(
+        app.store.db.query(
+            "SELECT status, due_at FROM reminders WHERE case_id = ? AND kind = 'stalled'", [case.id]
+        )
+    )
     assert len(rows) == 1 and rows[0]["status"] == "pending"
     assert rows[0]["due_at"].startswith((clock.now() + timedelta(hours=24)).date().isoformat())

@@ -247,8 +247,13 @@ async def test_burst_of_200_complaints_under_a_posting_rate(
 async def test_a_ping_in_the_thread_mentions_the_agents_and_a_reaction_finishes_it(
     fake: FakeSlack, db_path: Path, detector: LanguageDetector
 ) -> None:
-    settings = slack_settings(db_path, fake, SERENO_FIRST_RESPONSE="0s",
-                              SERENO_SLACK_AGENT_GROUP="SAGENTS", SERENO_SLACK_PING_DM="true")
+    settings = slack_settings(
+        db_path,
+        fake,
+        SERENO_FIRST_RESPONSE="0s",
+        SERENO_SLACK_AGENT_GROUP="SAGENTS",
+        SERENO_SLACK_PING_DM="true",
+    )
     fake.set_usergroup("SAGENTS", ["U-ana", "U-luis"])
     async with running(settings, fake, detector) as slack:
         ts = await open_case(slack)

@@ -60,7 +60,6 @@ async def test_socket_mode_end_to_end(
         app.close()
 
 
-
 async def _wait_listening(port: int, process: subprocess.Popen[bytes]) -> None:
     for _ in range(300):
         assert process.poll() is None, process.stderr.read() if process.stderr else ""

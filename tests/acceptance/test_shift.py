@@ -31,30 +31,64 @@ class Shift:
 
 
 COMPLAINTS = [
-    Shift("Lucía", "Llevo TRES semanas esperando el pedido 48213 y nadie me responde!!! "
-          "No vuelvo a comprar aquí y lo voy a contar en todas las redes."),
-    Shift("John", "Hello, I think I was charged twice on invoice 7781 this month. "
-          "Could you please check it? Thank you.", "invoice"),
-    Shift("Marta", "Buenas tardes. Os escribo porque el vuelo IB3021 de ayer se canceló y nadie "
-          "nos dio alternativa. Estuvimos seis horas en el aeropuerto con dos niños, sin comida "
-          "ni información, y luego nos dijeron que volviéramos hoy. Mi madre también viajaba, "
-          "tiene ochenta años y tuvo que dormir en un banco. Quiero saber qué vais a hacer.",
-          "flight"),
-    Shift("Kevin", "Your app logged me out AGAIN and now it won't accept my password. "
-          "This is useless, you idiots!!!", "app"),
-    Shift("Pilar", "Buenos días, quería preguntar por qué la factura de noviembre es más alta "
-          "de lo normal. Gracias de antemano.", "invoice"),
-    Shift("Sarah", "My parcel 99812 was marked delivered but it never arrived. "
-          "I want my money back or I'm calling my lawyer.", "parcel"),
-    Shift("Jordi", "Me habéis cobrado dos veces la suscripción y nadie contesta. "
-          "Es una vergüenza.", "subscription"),
-    Shift("Emma", "I booked an appointment for Tuesday and nobody showed up. I took the day "
-          "off work for this. Honestly I expected better.", "appointment"),
+    Shift(
+        "Lucía",
+        "Llevo TRES semanas esperando el pedido 48213 y nadie me responde!!! "
+        "No vuelvo a comprar aquí y lo voy a contar en todas las redes.",
+    ),
+    Shift(
+        "John",
+        "Hello, I think I was charged twice on invoice 7781 this month. "
+        "Could you please check it? Thank you.",
+        "invoice",
+    ),
+    Shift(
+        "Marta",
+        "Buenas tardes. Os escribo porque el vuelo IB3021 de ayer se canceló y nadie "
+        "nos dio alternativa. Estuvimos seis horas en el aeropuerto con dos niños, sin comida "
+        "ni información, y luego nos dijeron que volviéramos hoy. Mi madre también viajaba, "
+        "tiene ochenta años y tuvo que dormir en un banco. Quiero saber qué vais a hacer.",
+        "flight",
+    ),
+    Shift(
+        "Kevin",
+        "Your app logged me out AGAIN and now it won't accept my password. "
+        "This is useless, you idiots!!!",
+        "app",
+    ),
+    Shift(
+        "Pilar",
+        "Buenos días, quería preguntar por qué la factura de noviembre es más alta "
+        "de lo normal. Gracias de antemano.",
+        "invoice",
+    ),
+    Shift(
+        "Sarah",
+        "My parcel 99812 was marked delivered but it never arrived. "
+        "I want my money back or I'm calling my lawyer.",
+        "parcel",
+    ),
+    Shift(
+        "Jordi",
+        "Me habéis cobrado dos veces la suscripción y nadie contesta. Es una vergüenza.",
+        "subscription",
+    ),
+    Shift(
+        "Emma",
+        "I booked an appointment for Tuesday and nobody showed up. I took the day "
+        "off work for this. Honestly I expected better.",
+        "appointment",
+    ),
     Shift("Lucía", "Otra vez yo. El pedido 50110 también ha llegado roto. Estoy harta."),
-    Shift("Tom", "Your website keeps crashing at checkout, I've tried four times today.",
-          "website"),
-    Shift("Carmen", "La tarjeta me la bloquearon sin avisar y no puedo pagar nada. "
-          "Si no lo solucionáis hoy me cambio de banco.", "card"),
+    Shift(
+        "Tom", "Your website keeps crashing at checkout, I've tried four times today.", "website"
+    ),
+    Shift(
+        "Carmen",
+        "La tarjeta me la bloquearon sin avisar y no puedo pagar nada. "
+        "Si no lo solucionáis hoy me cambio de banco.",
+        "card",
+    ),
     Shift("John", "Me again. The refund for invoice 7781 still hasn't arrived.", "invoice"),
 ]
 
@@ -123,8 +157,9 @@ class Console:
         return "".join(self.transcript)
 
 
-STEP = re.compile(r"^\[(m\d+)\] Sereno \(#(\d+)\) › (?:Step|Paso) .*?/complaint done (\S+)",
-                  re.M | re.S)
+STEP = re.compile(
+    r"^\[(m\d+)\] Sereno \(#(\d+)\) › (?:Step|Paso) .*?/complaint done (\S+)", re.M | re.S
+)
 #: The steps that come after the fix (playbooks/default.toml): ticked after resolving.
 AFTER_CARE = {"show-resolution", "document", "follow-up", "offer-more", "share-improvements"}
 RESOLVED = "--- resolved ---\n"

@@ -102,9 +102,7 @@ class CaseStore(Protocol):
         of the case `open_case_in_channel` finds in `channel_id` (None: none or not asked))."""
         ...
 
-    def open_case_in_channel(
-        self, platform: str, channel_id: str, customer_id: str
-    ) -> Case | None:
+    def open_case_in_channel(self, platform: str, channel_id: str, customer_id: str) -> Case | None:
         """This customer's latest open case opened in this channel (None: none)."""
         ...
 

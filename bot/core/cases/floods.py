@@ -54,9 +54,7 @@ def flood_target(
     return None, open_here
 
 
-def join(
-    store: CaseStore, config: EngineConfig, case: Case, msg: Incoming, now: datetime
-) -> None:
+def join(store: CaseStore, config: EngineConfig, case: Case, msg: Incoming, now: datetime) -> None:
     """Put a flood message on the case's timeline; tell the lead when the flood begins."""
     posted = posted_at(msg, now)
     begins = not _joining(store, case, posted)
@@ -107,6 +105,4 @@ def _tell_lead(
     lang = config.guidance.agent_language
     title = t("flood.title", lang, who=msg.author.name, limit=limit)
     lines = (t("flood.joined", lang, ref=case.ref), t("flood.check", lang, ref=case.ref))
-    store.enqueue_to(
-        msg.platform, DIRECT + lead, None, Card(CardKind.NOTICE, title, lines), now
-    )
+    store.enqueue_to(msg.platform, DIRECT + lead, None, Card(CardKind.NOTICE, title, lines), now)

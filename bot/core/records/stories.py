@@ -39,8 +39,7 @@ def stories_markdown(
     """The period's success stories as Markdown, oldest resolution first; times in `zone`."""
     cases = sorted(story_cases(store, start, end), key=lambda c: (c.resolved_at, c.id))
     head = [
-        f"# Success stories, {when(in_zone(iso(start), zone))} to "
-        f"{when(in_zone(iso(end), zone))}",
+        f"# Success stories, {when(in_zone(iso(start), zone))} to {when(in_zone(iso(end), zone))}",
         "",
         f"_Generated {when(in_zone(iso(now), zone))}; "
         f"{len(cases)} {'story' if len(cases) == 1 else 'stories'}._",
