@@ -198,3 +198,17 @@ def test_a_pattern_is_filed_under_its_rarest_looking_word_or_choice() -> None:
     assert index.starting("never") == {"never .. (fly*|book*)"}  # a plain word, and long
     folded = FoldedText.of("Then we CALLED the cops", index)
     assert [h.words for h in folded.find_all((police,))] == ["we CALLED the cops"]
+
+
+def test_a_list_first_seen_after_the_walk_is_answered_as_the_rules_lists_are() -> None:
+    rules_list = ("late", "refund")
+    index = KeywordIndex([rules_list, ("lost",)])
+    folded = FoldedText.of("Late again, and no refund.", index)
+    assert folded.find_all(("lost",)) == []  # a rules' list with no candidate in the text
+    assert [h.words for h in folded.find_all(rules_list)] == ["Late", "refund"]
+    built = tuple(["refund", "late"])  # numbered now, after the text's walk
+    assert [h.words for h in folded.find_all(built)] == ["refund", "Late"]
+    assert [h.words for h in FoldedText.of("a refund, late", index).find_all(built)] == [
+        "refund",
+        "late",
+    ]

@@ -197,11 +197,13 @@ class TextMatches:
         self.candidates: set[str] = {
             keyword for keyword in set().union(*map(index.starting, held)) if needs[keyword] <= held
         }
-        self._counted = index.lists
-        self._by_list: dict[int, list[tuple[int, str]]] = {}
+        #: How many lists were numbered when the text was walked (`by_list` knows those).
+        self.counted = index.lists
+        #: The candidates of each list that has one: (place in the list, keyword).
+        self.by_list: dict[int, list[tuple[int, str]]] = {}
         for keyword in self.candidates:
             for number, place in index.member[keyword]:
-                self._by_list.setdefault(number, []).append((place, keyword))
+                self.by_list.setdefault(number, []).append((place, keyword))
         self._spans: dict[str, tuple[int, int] | None] = {}
 
     def span(self, keyword: str) -> tuple[int, int] | None:
@@ -242,7 +244,7 @@ class TextMatches:
 
     def found(self, number: int) -> list[tuple[int, str, tuple[int, int]]]:
         """Each keyword of list `number` found: its place in the list and span, in order."""
-        if number >= self._counted:  # a list numbered after this text was walked
+        if number >= self.counted:  # a list numbered after this text was walked
             entries = [
                 (place, keyword)
                 for keyword in self.candidates
@@ -250,9 +252,13 @@ class TextMatches:
                 if listed == number
             ]
         else:
-            entries = self._by_list.get(number, [])
+            entries = self.by_list.get(number, [])
         if not entries:  # most lists: none of their keywords is a candidate in this text
             return []
+        return self.spans_of(entries)
+
+    def spans_of(self, entries: list[tuple[int, str]]) -> list[tuple[int, str, tuple[int, int]]]:
+        """The entries (place, keyword) found, with their spans, in the list's order."""
         hits = []
         for place, keyword in entries:
             span = self.span(keyword)

@@ -72,29 +72,45 @@ class FoldedText:
             for m in pattern_regex(keyword).finditer(self.folded)
         ]
 
-    def find_all(self, keywords: Iterable[str]) -> list[Hit]:
-        """Return the first occurrence of each keyword found, in keyword order."""
-        listed = keywords if isinstance(keywords, tuple) else tuple(keywords)
-        index = self.keywords
-        number = None
-        if index is not None:
-            seen = index.compiled.get(id(listed))  # (the rules' own lists, the common case)
-            number = seen[1] if seen is not None and seen[0] is listed else index.number(listed)
-        if index is None or number is None:
-            index = _one_list(listed)
-            number = index.number(listed) or 0
+    @cached_property
+    def _walk(self) -> TextMatches | None:
+        """The walk of the rules' index, which nearly every look-up shares."""
+        return None if self.keywords is None else self._walk_of(self.keywords)
+
+    def _walk_of(self, index: KeywordIndex) -> TextMatches:
         walk = self._walks.get(index)
         if walk is None:
             walk = self._walks[index] = TextMatches(index, self.index, self.folded)
-        spans = walk.found(number)
-        if not spans:
-            return []
+        return walk
+
+    def find_all(self, keywords: Iterable[str]) -> list[Hit]:
+        """Return the first occurrence of each keyword found, in keyword order."""
+        walk = self._walk
+        if walk is not None:
+            # the rules' own lists, the common case, are found by id (the index keeps them
+            # alive, so no other object has their id); most have no candidate in the text
+            seen = walk.index.compiled.get(id(keywords))
+            number = -1 if seen is None or seen[1] is None else seen[1]
+            if 0 <= number < walk.counted:
+                entries = walk.by_list.get(number)
+                return [] if entries is None else self._hits(walk.spans_of(entries))
+        return self._hits(self._spans(keywords if isinstance(keywords, tuple) else tuple(keywords)))
+
+    def _hits(self, spans: list[tuple[int, str, tuple[int, int]]]) -> list[Hit]:
         found = []
         origin, original = self.origin, self.original
         for _, keyword, (start, end) in spans:
             first, last = origin[start], origin[end - 1] + 1
             found.append(Hit(keyword, original[first:last], first, last))
         return found
+
+    def _spans(self, listed: tuple[str, ...]) -> list[tuple[int, str, tuple[int, int]]]:
+        index = self.keywords
+        number = None if index is None else index.number(listed)
+        if index is None or number is None:
+            index = _one_list(listed)
+            number = index.number(listed) or 0
+        return self._walk_of(index).found(number)
 
 
 @lru_cache(maxsize=1024)
