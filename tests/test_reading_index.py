@@ -212,3 +212,21 @@ def test_a_list_first_seen_after_the_walk_is_answered_as_the_rules_lists_are() -
         "refund",
         "late",
     ]
+
+
+@pytest.mark.parametrize(
+    ("keyword", "text", "expected"),
+    [
+        ("me cobraron dos veces", "me cobraron una vez, luego me cobraron dos veces", (27, 48)),
+        ("no me devolv* nada", "no me devolvieron nada", (0, 22)),
+        ("no me devolv* nada", "no me devolvieron", None),  # the text ends first
+        ("charged twice", "charged, charged twice", (9, 22)),
+    ],
+)
+def test_a_phrase_is_found_where_its_words_first_follow_one_another(
+    keyword: str, text: str, expected: tuple[int, int] | None
+) -> None:
+    folded = FoldedText.of(text)
+    assert folded.index.first(keyword_words(keyword)) == expected
+    match = pattern_regex(keyword).search(folded.folded)
+    assert (match.span() if match else None) == expected

@@ -83,12 +83,24 @@ class WordIndex:
     def first(self, words: tuple[str, ...]) -> tuple[int, int] | None:
         """Return the folded span where the words first follow one another, or None."""
         last = len(words) - 1
+        rest = _plain_rest(words)
         for index in self.positions(words[0]):
             if index + last >= len(self.words):
                 break
-            if all(self._fits(index + k, word) for k, word in enumerate(words[1:], 1)):
+            if (
+                self.words[index + 1 : index + last + 1] == rest
+                if rest is not None
+                else all(self._fits(index + k, word) for k, word in enumerate(words[1:], 1))
+            ):
                 return self.spans[index][0], self.spans[index + last][1]
         return None
+
+
+@lru_cache(maxsize=16384)
+def _plain_rest(words: tuple[str, ...]) -> list[str] | None:
+    """The words after the first, when each must be the text's word itself (no stem)."""
+    rest = list(words[1:])
+    return None if any(word.endswith((STEM_MARK, SNOWBALL_MARK)) for word in rest) else rest
 
 
 class KeywordIndex:
@@ -208,10 +220,9 @@ class TextMatches:
 
     def span(self, keyword: str) -> tuple[int, int] | None:
         """The folded span of the keyword's first occurrence, or None."""
-        try:
-            return self._spans[keyword]
-        except KeyError:
-            pass
+        span = self._spans.get(keyword, _UNSEEN)
+        if span is not _UNSEEN:
+            return span  # type: ignore[return-value]
         if is_pattern(keyword):
             span = self._pattern_span(keyword)
         else:
@@ -227,10 +238,10 @@ class TextMatches:
         over the whole text finds, without running the regex at every character.
         """
         positions, held = self.words.positions, self.words.at.keys()
-        for plain, stems in _choices(keyword):  # cheaper than the regex; most fail here
-            if held.isdisjoint(plain) and not any(positions(stem) for stem in stems):
+        checks, starting = _pattern_plan(keyword)
+        for plain, stems in checks:  # cheaper than the regex; most fail here
+            if held.isdisjoint(plain) and not (stems and any(positions(stem) for stem in stems)):
                 return None
-        starting = heads(keyword)
         if len(starting) == 1:
             where: Iterable[int] = positions(starting[0])
         else:
@@ -288,6 +299,18 @@ def _commonness(words: tuple[str, ...]) -> int:
         2 ** max(0, 6 - len(word.rstrip(STEM_MARK))) * (2 if word.endswith(STEM_MARK) else 1)
         for word in words
     )
+
+
+#: A span not looked for yet (None says it was, and is not in the text).
+_UNSEEN = object()
+
+
+@lru_cache(maxsize=16384)
+def _pattern_plan(
+    keyword: str,
+) -> tuple[tuple[tuple[frozenset[str], tuple[str, ...]], ...], tuple[str, ...]]:
+    """What trying a pattern needs, found once: its choices (`_choices`) and its heads."""
+    return _choices(keyword), heads(keyword)
 
 
 @lru_cache(maxsize=16384)
