@@ -35,9 +35,11 @@ TUNE_ONLY = frozenset(
         "complaints_en_tune4.jsonl",
         "complaints_en_tune5.jsonl",
         "complaints_en_tune6.jsonl",
+        "complaints_en_tune7.jsonl",
         "complaints_es_tune2.jsonl",
         "complaints_es_tune3.jsonl",
         "complaints_es_tune4.jsonl",
+        "complaints_es_tune5.jsonl",
     }
 )
 
