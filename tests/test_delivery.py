@@ -211,6 +211,33 @@ async def test_fatal_ends_the_drainer(app: App, clock: FakeClock) -> None:
     assert app.store.db["outbox"].get(head)["status"] == "pending"  # kept for a new token
 
 
+async def test_a_lane_woken_while_an_event_is_worked_leaves_its_inbox_row_alone(
+    app: App, clock: FakeClock
+) -> None:
+    """A lane a wake starts inside an inbox event's work (the engine's notify) runs in the
+    drainer's own context: its transactions do not mark that event's row done again (the
+    event's own commit did), so marking a post sent writes nothing to the inbox."""
+    messenger = RecordingMessenger()
+    drainer = OutboxDrainer(app.store, messenger, clock)
+    task = asyncio.create_task(drainer.run_woken_by(app.engine.on_outbox, poll_seconds=60))
+    statements: list[str] = []
+    try:
+        await asyncio.sleep(0.01)  # running, idle
+        with app.store.inbox_processing(7, "worker-1", clock.now()):
+            app.engine.open_case(complaint("My order 1 never arrived!", "m-1"))  # wakes it
+        assert set(drainer._lanes) == {"C1"}  # started in the event's work
+        app.store.db.conn.set_trace_callback(statements.append)
+        await eventually(lambda: len(messenger.sent) == 3)
+        await eventually(lambda: not drainer._lanes)  # each row marked sent
+    finally:
+        app.store.db.conn.set_trace_callback(None)
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+    assert sum(s == "COMMIT" for s in statements) == 3  # each row marked sent
+    assert not [s for s in statements if "inbox" in s]
+
+
 async def test_an_idle_drainer_starts_a_new_cases_lane_as_it_is_woken(
     app: App, clock: FakeClock
 ) -> None:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
@@ -87,6 +88,10 @@ class OutboxDrainer:
         self._fatal: Fatal | None = None
         self._stopping = False
         self._running = False  # `run` is under way (an idle `wake` then starts lanes itself)
+        #: `run`'s own context, which every lane starts from: a lane a `wake` starts would
+        #: otherwise inherit its caller's, such as the inbox row an event's worker is on
+        #: (every transaction of that lane then tried to mark that row done again).
+        self._context: contextvars.Context | None = None
 
     @property
     def platform(self) -> str:
@@ -124,6 +129,7 @@ class OutboxDrainer:
     async def run(self, poll_seconds: float = 1.0) -> None:
         """Deliver until cancelled: a lane per busy channel, re-checked on every wake-up."""
         self._running = True
+        self._context = contextvars.copy_context()
         try:
             while True:
                 if self._lanes:
@@ -156,7 +162,10 @@ class OutboxDrainer:
         for channel in self._store.outbox_channels_due(self.platform, self._clock.now()):
             if channel in self._lanes or len(self._lanes) >= MAX_LANES:
                 continue
-            task = asyncio.create_task(self._lane(channel), name=f"{self.platform}-lane-{channel}")
+            context = self._context.copy() if self._context is not None else None
+            task = asyncio.create_task(
+                self._lane(channel), name=f"{self.platform}-lane-{channel}", context=context
+            )
             self._lanes[channel] = task
             task.add_done_callback(lambda done, c=channel: self._lane_done(c, done))
 
