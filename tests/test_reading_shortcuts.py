@@ -27,6 +27,23 @@ def test_a_word_with_no_capital_is_never_shouting(text: str, phrases: list) -> N
 
 
 @pytest.mark.parametrize(
+    ("text", "phrases"),
+    [
+        ("I am Mad, A B C", []),  # capitals, never two in one word
+        ("O'B'S fault", [("O'B'S", 1)]),  # two capitals parted by "'" (a four-character word)
+        ("A'B, said I", []),  # an acronym (three characters)
+        ("so ANGRY now", [("ANGRY", 1)]),
+        ("NOW", [("NOW", 1)]),  # a listed short word
+    ],
+)
+def test_an_ascii_text_without_two_capitals_in_a_row_shouts_nothing(
+    text: str, phrases: list
+) -> None:
+    # the shortcut skips a text with no "AB" or "A'B"; any other text is read word by word
+    assert shouted_phrases(text, frozenset({"now"})) == phrases
+
+
+@pytest.mark.parametrize(
     ("text", "ref"),
     [
         ("ſeguimiento 12345", "12345"),  # long s: a case-insensitive s, first letter or not

@@ -62,6 +62,8 @@ CONFRONTATIONAL_KINDS = (
 )
 
 _LETTER_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
+#: Two capitals a shouted ASCII word starts with (its letters only "'" may part).
+_ASCII_CAPITALS = re.compile(r"[A-Z]'?[A-Z]")
 _PUNCT_RUN = re.compile(r"[!¡?¿]{2,}")
 #: Emoji that show anger or contempt: pouting, cursing, angry, anger symbol, imp, steam
 #: from nose, eye roll, thumbs down (any skin tone).
@@ -102,6 +104,8 @@ def shouted_phrases(text: str, short_words: Collection[str] = ()) -> list[tuple[
 
     A short word in `short_words` (folded: "ya", "now") is shouting even on its own.
     """
+    if text.isascii() and not _ASCII_CAPITALS.search(text):
+        return []  # a shouted ASCII word starts with two capitals, or one, "'" and one
     phrases: list[tuple[str, int]] = []
     run: list[re.Match[str]] = []
     for match in [*_LETTER_WORD.finditer(text), None]:
@@ -192,9 +196,22 @@ def phrases_seen(
     """Return one signal per distinct phrase of the language's list found in the text
     (a strong word or word of anger turned round by a negator before it is not one, nor a
     threat that overlaps one of `not_threats` or that someone else makes)."""
+    hits = folded.find_all(lists.get(language, ()))
+    return _phrases(folded, hits, language, name, not_threats, negation) if hits else ()
+
+
+def _phrases(
+    folded: FoldedText,
+    hits: list[Hit],
+    language: str,
+    name: str,
+    not_threats: Collection[Hit],
+    negation: Negation,
+) -> tuple[Signal, ...]:
+    """`phrases_seen` of the hits of a list."""
     seen: dict[str, Signal] = {}
     threat = name in THREAT_GROUPS
-    for hit in outermost(folded.find_all(lists.get(language, ()))):
+    for hit in outermost(hits):
         if (name in NEGATABLE or threat) and _turned_round(folded, hit, negation, threat):
             continue
         if threat and (_overlaps(hit, not_threats) or _someone_else(folded, hit, language)):
@@ -257,14 +274,16 @@ def _turned_round(folded: FoldedText, hit: Hit, negation: Negation, threat: bool
 
 
 def _tone_signals(folded: FoldedText, rules: ReadingRules, language: str) -> tuple[Signal, ...]:
-    cues = [
-        cue
+    # each kind's cues looked up as the rules' list they are (what one joined list finds,
+    # in its order, without building and hashing it for every text)
+    hits = [
+        hit
         for kind in CONFRONTATIONAL_KINDS
         if kind in rules.kinds
-        for cue in rules.kinds[kind].cues.get(language, ())
+        for hit in folded.find_all(rules.kinds[kind].cues.get(language, ()))
     ]
     negation = rules.negation.get(language, Negation())
-    return phrases_seen(folded, {language: tuple(cues)}, language, "tone", (), negation)
+    return _phrases(folded, hits, language, "tone", (), negation) if hits else ()
 
 
 def _signals(name: str, details: list[str]) -> tuple[Signal, ...]:
