@@ -28,9 +28,12 @@ def read_subject(
     senses = other_senses(folded, rules, language)
     praise = praise_of(folded, rules, language, senses)
     for subject, rule in rules.subjects.items():
+        hits = folded.find_all(rule.keywords.get(language, ()))
+        if not hits:  # (most subjects: none of their words; nothing to weigh)
+            continue
         found = [
             hit
-            for hit in outermost(folded.find_all(rule.keywords.get(language, ())))
+            for hit in outermost(hits)
             if not praised(hit, praise, folded.original) and not within(hit, senses)
         ]
         points = sum(hit.weight for hit in found)
