@@ -7,8 +7,10 @@ import pytest
 
 from bot.core.reading import folding
 from bot.core.reading.folding import folded_with_origin
+from bot.core.reading.reason import _amounts, praised
 from bot.core.reading.refs import find_order_ref
 from bot.core.reading.signals import angry_emoji, sarcasm_dots, shouted_phrases
+from bot.core.reading.text import Hit
 
 
 @pytest.mark.parametrize(
@@ -84,3 +86,33 @@ def test_emoji_and_dots_are_looked_for_only_where_they_can_be() -> None:
 def test_an_ascii_keyword_folds_as_the_texts_are_folded(text: str) -> None:
     folding.fold.cache_clear()
     assert folding.fold(text) == folded_with_origin(text)[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "praised_"),
+    [
+        ("the staff, very kind", True),
+        ("the staff were really very kind", True),  # three words between
+        ("the staff were really not very kind", False),  # four
+        ("the staff. Kind", False),  # a sentence ends between
+        ("kind, the staff", False),  # praise, a comma, then the word: a clause ends
+        ("kind staff", True),
+        ("kind but staff", False),
+    ],
+)
+def test_praise_is_near_when_at_most_three_words_part_it_from_the_word(
+    text: str, praised_: bool
+) -> None:
+    start = text.index("staff")
+    hit = Hit("staff", "staff", start, start + 5)
+    kind = text.lower().index("kind")
+    assert praised(hit, [Hit("kind", text[kind : kind + 4], kind, kind + 4)], text) is praised_
+
+
+def test_a_sum_of_money_needs_its_currency_sign() -> None:
+    assert [h.words for h in _amounts("paid 200 then $ 35, 64€ and £3.50")] == [
+        "$ 35",
+        "64€",
+        "£3.50",
+    ]
+    assert _amounts("paid 200 euros, 64 dollars") == []

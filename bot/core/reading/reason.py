@@ -26,9 +26,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from itertools import islice
 
 from bot.core.base.model import Reason, Signal, Subject
 from bot.core.guidance.playbook import ReadingRules, SubjectRule
+from bot.core.reading.keywords import WORD
 from bot.core.reading.text import FoldedText, Hit, outermost, word_count
 
 #: At most this many words are quoted as evidence, the weightiest, in the text's order.
@@ -99,8 +101,10 @@ def praised(hit: Hit, praise: Iterable[Hit], text: str) -> bool:
         left, right = (hit.end, other.start) if after else (other.end, hit.start)
         between = text[left:right]
         # "el personal, muy amable" praises the staff; "agradable, el servicio" ends a clause
-        broken = _BREAK.search(between) or (not after and "," in between)
-        near = word_count(between) <= PRAISE_GAP and not broken
+        # (words counted only up to one too many: `between` may run to the text's end)
+        near = len(list(islice(WORD.finditer(between), PRAISE_GAP + 1))) <= PRAISE_GAP and not (
+            _BREAK.search(between) or (not after and "," in between)
+        )
         if near and not _negated(text, other.start):
             return True
     return False
