@@ -74,6 +74,8 @@ class _Scored:
 
 def _amounts(text: str) -> list[Hit]:
     """Each sum of money named ("$200", "64 €"): what a customer paid, or was asked to."""
+    if "$" not in text and "€" not in text and "£" not in text:
+        return []  # (every sum names its currency's sign)
     return [Hit("amount", m.group(), m.start(), m.end()) for m in _AMOUNT.finditer(text)]
 
 
@@ -141,11 +143,15 @@ def _hits(
     found: list[tuple[Hit, Reason, int]] = []
     if rule is not None:
         for reason, words in rule.reason_words.items():
-            found += [(h, reason, SUBJECT_FACTOR) for h in folded.find_all(words.get(language, ()))]
+            if hits := folded.find_all(words.get(language, ())):
+                found += [(h, reason, SUBJECT_FACTOR) for h in hits]
     for reason, keywords in rules.reasons.items():
-        target = rule.recast.get(reason, reason) if rule is not None else reason
-        found += [(h, target, 1) for h in folded.find_all(keywords.get(language, ()))]
+        if hits := folded.find_all(keywords.get(language, ())):
+            target = rule.recast.get(reason, reason) if rule is not None else reason
+            found += [(h, target, 1) for h in hits]
     found += [(h, Reason.BILLING, 1) for h in _amounts(folded.original)]
+    if not found:
+        return []
     found = _own_inside([f for f in found if not within(f[0], senses)], rule)
     kept = {id(h) for h in outermost(h for h, _, _ in found)}
     head = head_end(folded.original)
