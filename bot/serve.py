@@ -20,6 +20,7 @@ from bot.health import Readiness, beat, heartbeat_path, storage_ready
 from bot.settings import Settings
 from bot.supervisor import Job, Supervisor
 from bot.wiring import App, build, warm_up
+from storage.checkpoint import checkpoint_when_quiet
 from storage.db import watch_integrity
 
 log = logging.getLogger(__name__)
@@ -68,6 +69,11 @@ async def _trim_inbox(app: App) -> None:
         await asyncio.sleep(INBOX_TRIM_INTERVAL)
 
 
+async def _checkpoint(app: App) -> None:
+    """The log copied into the file in quiet moments, off the loop (`storage.checkpoint`)."""
+    await checkpoint_when_quiet(app.store.db, app.settings.db_path, app.engine.on_outbox)
+
+
 def _leads(settings: Settings) -> dict[str, str | None]:
     """Each platform's lead, when the lead is one person (a direct message can reach them)."""
     slack, discord = settings.slack_lead, settings.discord_lead
@@ -95,6 +101,7 @@ def core_jobs(app: App) -> list[Job]:
     return [
         Job("scheduler", lambda: app.scheduler.run(max_sleep=SCHEDULER_MAX_SLEEP)),
         Job("inbox-trim", lambda: _trim_inbox(app)),
+        Job("checkpoint", lambda: _checkpoint(app)),
         *(retention if app.settings.retention_days is not None else []),
         Job(
             "database-check",
