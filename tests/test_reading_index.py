@@ -230,3 +230,18 @@ def test_a_phrase_is_found_where_its_words_first_follow_one_another(
     assert folded.index.first(keyword_words(keyword)) == expected
     match = pattern_regex(keyword).search(folded.folded)
     assert (match.span() if match else None) == expected
+
+
+def test_a_word_s_keywords_are_sure_or_checked_and_forgotten_in_a_flood(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    index = KeywordIndex([("no me contestan", "contestan", "contest*")])
+    assert index.sure["contestan"] == {"contestan", "contest*"}  # they need nothing else
+    assert index.unsure["contestan"] == {"no me contestan"}  # needs "no" and "me" as well
+    monkeypatch.setattr("bot.core.reading.index.MAX_REMEMBERED", 2)
+    for word in ("uno", "dos", "tres"):
+        index.starting(word)
+    assert len(index.sure) <= 2 and len(index.unsure) <= 2
+    folded = FoldedText.of("contestan, no me contestan", index)
+    walk = TextMatches(index, folded.index, folded.folded)
+    assert walk.candidates == {"contestan", "contest*", "no me contestan"}

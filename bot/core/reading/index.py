@@ -12,7 +12,7 @@ many lists hold it; a list then asks which of its keywords were found.
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import fields, is_dataclass
 from functools import lru_cache
 from typing import Any
@@ -103,6 +103,19 @@ def _plain_rest(words: tuple[str, ...]) -> list[str] | None:
     return None if any(word.endswith((STEM_MARK, SNOWBALL_MARK)) for word in rest) else rest
 
 
+class _Remembered(dict[str, frozenset[str]]):
+    """Keywords by a text's word, learnt on a miss (`dict.__getitem__` stays C's own, so a
+    text's words are looked up in one `map`)."""
+
+    def __init__(self, learn: Callable[[str], None]) -> None:
+        super().__init__()
+        self._learn = learn
+
+    def __missing__(self, word: str) -> frozenset[str]:
+        self._learn(word)
+        return self[word]
+
+
 class KeywordIndex:
     """Keyword lists compiled once: for a text's word, the keywords it may belong to, and
     for each keyword, the lists that hold it (lists are numbered: a text sorts its hits by
@@ -120,7 +133,10 @@ class KeywordIndex:
         self._exact: dict[str, list[str]] = {}
         self._prefix: dict[str, list[str]] = {}
         self._snowball: dict[str, list[tuple[str, str]]] = {}
-        self._words: dict[str, frozenset[str]] = {}
+        #: For a text's word, the keywords `starting` gives that need no other word (a text
+        #: holding it holds what they need), and the others (remembered: words recur).
+        self.sure = _Remembered(self._remember)
+        self.unsure = _Remembered(self._remember)
         self._numbers: dict[tuple[str, ...], int | None] = {}
         #: The lists compiled, by id (kept alive, so no other tuple takes the id): number
         #: looks them up without hashing a long tuple, and so may `FoldedText.find_all`.
@@ -161,21 +177,26 @@ class KeywordIndex:
 
     def starting(self, word: str) -> frozenset[str]:
         """The keywords a text holding `word` may match (remembered: words recur)."""
-        found = self._words.get(word)
-        if found is None:
-            keywords = list(self._exact.get(word, ()))
-            for length in self._lengths:
-                if length > len(word):
-                    break
-                keywords += self._prefix.get(word[:length], ())
-            for base, keyword in self._snowball.get(word[:2], ()):
-                if same_stem(word, base):
-                    keywords.append(keyword)
-            found = frozenset(keywords)
-            if len(self._words) >= MAX_REMEMBERED:
-                self._words.clear()
-            self._words[word] = found
-        return found
+        return self.sure[word] | self.unsure[word]
+
+    def _remember(self, word: str) -> None:
+        """File what `starting` says of a word in `sure` and `unsure` (a flood of new words
+        does not grow them forever)."""
+        keywords = list(self._exact.get(word, ()))
+        for length in self._lengths:
+            if length > len(word):
+                break
+            keywords += self._prefix.get(word[:length], ())
+        for base, keyword in self._snowball.get(word[:2], ()):
+            if same_stem(word, base):
+                keywords.append(keyword)
+        alone = {word}
+        sure = frozenset(keyword for keyword in keywords if self.needs[keyword] <= alone)
+        if len(self.sure) >= MAX_REMEMBERED or len(self.unsure) >= MAX_REMEMBERED:
+            self.sure.clear()
+            self.unsure.clear()
+        self.sure[word] = sure
+        self.unsure[word] = frozenset(keywords) - sure
 
     def number(self, keywords: tuple[str, ...]) -> int | None:
         """The list's number (a list of known keywords seen first gets the next one), or
@@ -206,9 +227,10 @@ class TextMatches:
         # a set, not the dict's keys: `frozenset <= set` is one C call, with no view
         held = set(words.at)
         needs = index.needs
-        self.candidates: set[str] = {
-            keyword for keyword in set().union(*map(index.starting, held)) if needs[keyword] <= held
-        }
+        self.candidates: set[str] = set().union(*map(index.sure.__getitem__, held))
+        for keyword in set().union(*map(index.unsure.__getitem__, held)):
+            if needs[keyword] <= held:
+                self.candidates.add(keyword)
         #: How many lists were numbered when the text was walked (`by_list` knows those).
         self.counted = index.lists
         #: The candidates of each list that has one: (place in the list, keyword).
