@@ -38,6 +38,7 @@ TUNE_ONLY = frozenset(
         "complaints_es_tune2.jsonl",
         "complaints_es_tune3.jsonl",
         "complaints_es_tune4.jsonl",
+        "complaints_es_tune5.jsonl",
     }
 )
 
