@@ -460,3 +460,14 @@ def test_litotes_praise_and_tampoco(text: str, reason: Reason, points: int) -> N
 def test_how_a_reviews_staff_behaved_is_its_service(text: str) -> None:
     points = reason_points(FoldedText.of(text), RULES, "es", Subject.PRODUCT)
     assert points.get(Reason.SERVICE, 0) > 0, points
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Se lo dijimos al dueño y se rio.", "La respuesta del dueño fue un insulto.",
+     "El dueño nos gritó."],
+)  # fmt: skip
+def test_the_owner_is_the_staff_after_al_and_del_too(text: str) -> None:
+    # "al" and "del" are "a el" and "de el": the owner named after them is still the owner
+    points = reason_points(FoldedText.of(text), RULES, "es", Subject.PRODUCT)
+    assert points.get(Reason.SERVICE, 0) > 0, points
