@@ -460,3 +460,29 @@ def test_litotes_praise_and_tampoco(text: str, reason: Reason, points: int) -> N
 def test_how_a_reviews_staff_behaved_is_its_service(text: str) -> None:
     points = reason_points(FoldedText.of(text), RULES, "es", Subject.PRODUCT)
     assert points.get(Reason.SERVICE, 0) > 0, points
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Se lo dijimos al dueño y se rio.", "La respuesta del dueño fue un insulto.",
+     "El dueño nos gritó."],
+)  # fmt: skip
+def test_the_owner_is_the_staff_after_al_and_del_too(text: str) -> None:
+    # "al" and "del" are "a el" and "de el": the owner named after them is still the owner
+    points = reason_points(FoldedText.of(text), RULES, "es", Subject.PRODUCT)
+    assert points.get(Reason.SERVICE, 0) > 0, points
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["@united Was still lost. Your tracking system stinks as does the delivery system.",
+     "@JetBlue they promised to deliver it to my hotel last night and still nothing",
+     "@USAirways the flight is holding onto baggages for an hour already"],
+)  # fmt: skip
+def test_on_a_flight_tracking_and_delivering_are_the_bags(
+    detector: LanguageDetector, text: str
+) -> None:
+    # a flight recasts the general delivery words as its service ("late", "never arrived");
+    # a bag being tracked or delivered is still the bag
+    got, evidence = read(text, detector)
+    assert got is Reason.DELIVERY, evidence

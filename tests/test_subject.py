@@ -15,7 +15,7 @@ import pytest
 
 from bot.core.base.cards import CardKind
 from bot.core.base.case import reading_to_json
-from bot.core.base.model import Signal, Subject
+from bot.core.base.model import Reason, Signal, Subject
 from bot.core.base.ports import LanguageDetector
 from bot.core.cases import replies
 from bot.core.reading.reader import read_complaint
@@ -64,6 +64,32 @@ def test_the_reading_finds_the_subject_and_its_words(
     assert reading.subject is subject
     assert tuple(s.detail for s in reading.subject_evidence) == words
     assert all(s.name == "keyword" for s in reading.subject_evidence)
+
+
+@pytest.mark.parametrize(
+    ("text", "subject", "reason"),
+    [
+        # the account a tweet opens with is whom it is sent to; its own words say what about
+        ("@united my miles and status points never posted", Subject.CARD, None),
+        ("@AmericanAir @USAirways your website keeps failing me", Subject.WEBSITE,
+         Reason.TECHNICAL),
+        ("@united miles gone again, thanks", Subject.CARD, None),
+        (".@JetBlue the points I earned are gone and nobody answers", Subject.CARD, None),
+        # ... but a tweet about the flight, or about nothing named, stays the airline's flight
+        ("@united flight 1136 to Houston delayed three hours, no word from anyone",
+         Subject.FLIGHT, Reason.SERVICE),
+        ("@united still no answer to my email from last week", Subject.FLIGHT, None),
+        # and an airline named inside the text, not opening it, is still the flight's word
+        ("Miles gone again, thanks United", Subject.FLIGHT, None),
+    ],
+)  # fmt: skip
+def test_a_message_is_about_what_its_words_name_not_the_account_it_opens_with(
+    detector: LanguageDetector, text: str, subject: Subject, reason: Reason | None
+) -> None:
+    reading = read_complaint(text, rules=RULES, detector=detector, default_language="en")
+    assert reading.subject is subject, reading.subject_evidence
+    if reason is not None:  # the reason is read as before, with the airline's flight
+        assert reading.reason is reason, reading.reason_evidence
 
 
 def test_a_longer_phrase_outweighs_a_shorter_word_of_another_subject(

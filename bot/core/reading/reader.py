@@ -23,7 +23,7 @@ from bot.core.reading.kind import read_kind
 from bot.core.reading.reason import read_reason, weigh_reasons
 from bot.core.reading.refs import find_order_ref
 from bot.core.reading.signals import intensity_of, intensity_signals
-from bot.core.reading.subject import read_subject, settle_subject
+from bot.core.reading.subject import beyond_addressees, read_subject, settle_subject
 from bot.core.reading.text import FoldedText, KeywordIndex
 
 __all__ = [
@@ -111,6 +111,9 @@ def read_complaint(
     )
     subject, subject_evidence = settle_subject(
         (subject, subject_evidence), (reason, reason_evidence), points, rules
+    )
+    subject, subject_evidence = beyond_addressees(
+        (subject, subject_evidence), folded, rules, language
     )
     kind, kind_evidence = read_kind(folded, rules, language, groups["insult"])
     impact, impact_evidence = impact_of(intensity, groups, kind, history)
