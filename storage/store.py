@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
@@ -28,7 +27,7 @@ from storage.codec import (
     ts,
 )
 from storage.edits import EditRows
-from storage.inbox import InboxRows, unavailable
+from storage.inbox import InboxRows
 from storage.plans import StepPlans
 from storage.reminders import ReminderRows
 from storage.reports import ReportRows
@@ -49,6 +48,7 @@ from storage.statements import (
     Writes,
     first_steps_insert,
 )
+from storage.transaction import Transaction
 
 _OUTBOX_SELECT = (
     "SELECT o.*, t.platform_message_id AS edit_target, "
@@ -69,23 +69,14 @@ class SqliteStore(InboxRows, ReminderRows, ReportRows, EditRows, StepPlans, Writ
         #: Cards queued here, by outbox row id, with their stored text (see next_in_channel).
         self._queued_cards: dict[int, tuple[str, Card]] = {}
 
-    @contextmanager
-    def atomic(self) -> Iterator[Any]:
+    def atomic(self) -> Transaction:
         """A transaction. The outermost one also marks the inbox row being worked done, so an
         event's effects and its being done commit together.
 
         A nested call opens no savepoint: it joins the open transaction, and an error
         leaving it is undone with the whole transaction (every caller lets it go on up).
         A single statement that fails (a duplicate) undoes only itself, as SQLite does."""
-        if self.db.conn.in_transaction:
-            yield self.db
-            return
-        try:
-            with self.db.atomic() as db:
-                yield db
-                self.mark_working_row_done()
-        except sqlite3.OperationalError as exc:
-            raise (unavailable(exc) or exc) from exc
+        return Transaction(self)
 
     def close(self) -> None:
         """Close the connection."""
