@@ -150,7 +150,7 @@ class CatchUpRunner:
 
     Call `request` (synchronous, quick) when a new connection or session begins, before
     it keeps its first event; or `snapshot` then, and `start` once the client can serve
-    what is fed (Discord: the snapshot on ``on_connect``, the start on ``on_ready``,
+    what is fed (Discord: the snapshot as READY is parsed, the start on ``on_ready``,
     once the guilds are cached again). A request during a run is merged into the next
     run, so no gap is left behind and runs never overlap. `stop` cancels the run.
     """

@@ -78,7 +78,26 @@ class SerenoClient(discord.Client):
         if ingress is not None:
             ingress.install(self, self._connection.parsers)
         self._take_back_reply_forms()
+        self._snapshot_at_ready()
         guard_parsers(self._connection.parsers)
+
+    def _snapshot_at_ready(self) -> None:
+        """`on_connect` (the catch-up's snapshot of the cursors) runs as READY is parsed,
+        before any event behind it: discord.py's own ``on_connect`` is a task of its own,
+        so a message right behind READY in the same read of the socket was kept first
+        (moving its channel's cursor), and the catch-up then skipped what was posted while
+        Sereno was away. Only a new session's READY: a RESUME replays events itself."""
+        parsers = self._connection.parsers
+        parse = parsers["READY"]
+
+        def parse_ready(data: Any) -> Any:
+            try:
+                self._on_connect()
+            except Exception:  # the cursors are read again by the catch-up itself
+                log.exception("Discord: could not note where the catch-up starts")
+            return parse(data)
+
+        parsers["READY"] = parse_ready
 
     def _take_back_reply_forms(self) -> None:
         """A reply form opened before a restart is registered again as it is submitted."""
@@ -118,10 +137,6 @@ class SerenoClient(discord.Client):
         self.add_dynamic_items(SerenoButton, ReadingSelect)
         self.tree.add_command(ComplaintCommands(self.app))
         await sync_commands(self.tree, self.app.settings)  # a failure is logged, not fatal
-
-    async def on_connect(self) -> None:
-        """READY of a new session (never a RESUME, which replays events itself)."""
-        self._on_connect()
 
     async def on_ready(self) -> None:
         """Log where Sereno listens, let the outbox go, warn if pings would notify no one,

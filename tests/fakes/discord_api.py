@@ -91,6 +91,7 @@ class FakeDiscord(
         self.echo = echo  # dispatch MESSAGE_CREATE etc. for the bot's own REST writes
         self.recorded: list[RecordedRequest] = []
         self.gateway_frames: list[dict] = []
+        self.behind_ready: list[dict] = []  # MESSAGE_CREATEs sent right after the next READY
         self.messages: dict[int, dict] = {}
         self.dm_channels: dict[int, dict] = {}  # direct-message channels the bot opened
         self.reactions: dict[tuple[int, str], list[int]] = {}

@@ -50,6 +50,35 @@ class GatewayMixin:
                 await self._send_frame(frame)
         return frame["s"]
 
+    def _frame(self, event: str, data: dict) -> dict:
+        """The next DISPATCH of the session, kept for replay, not sent."""
+        assert self.session is not None
+        self.session.seq += 1
+        frame = {"op": 0, "t": event, "s": self.session.seq, "d": data}
+        self.session.sent.append(frame)
+        return frame
+
+    async def _together(self, frames: list[dict]) -> None:
+        """Send `frames` in one write to the socket (unmasked text frames, RFC 6455 5.2)."""
+        ws = self._ws
+        writer = getattr(ws, "_writer", None)
+        if ws is None or ws.closed or writer is None:
+            return
+        chunks = []
+        for frame in frames:
+            payload = json.dumps(frame).encode()
+            n = len(payload)
+            if n < 126:
+                head = bytes([0x81, n])
+            elif n < 1 << 16:
+                head = bytes([0x81, 126]) + n.to_bytes(2, "big")
+            else:
+                head = bytes([0x81, 127]) + n.to_bytes(8, "big")
+            chunks.append(head + payload)
+        async with self._send_lock:
+            writer.transport.write(b"".join(chunks))
+            self._delivered = frames[-1]["s"]
+
     async def _send_frame(self, frame: dict) -> None:
         if self._ws is not None and not self._ws.closed:
             await self._ws.send_str(json.dumps(frame))
@@ -115,8 +144,19 @@ class GatewayMixin:
         elif op == 2:
             self.session = GatewaySession(f"fake-session-{next(self._counter)}")
             ready = self.world.ready(self.session.session_id, self.gateway_url, d.get("shard"))
-            await self._dispatch("READY", ready, handshake=True)
-            await self._dispatch("GUILD_CREATE", self.world.guild_create(), handshake=True)
+            guild = self.world.guild_create()
+            # messages posted as the new session starts: right behind its READY, in the same
+            # write, so the client reads them in one go (as a busy client reads a socket
+            # that filled up meanwhile), before any task of its own has had a turn
+            if self.behind_ready:
+                await self._together(
+                    [self._frame("READY", ready), self._frame("GUILD_CREATE", guild)]
+                    + [self._frame("MESSAGE_CREATE", m) for m in self.behind_ready]
+                )
+                self.behind_ready.clear()
+            else:
+                await self._dispatch("READY", ready, handshake=True)
+                await self._dispatch("GUILD_CREATE", guild, handshake=True)
             await self._go_live()
         elif op == 6:
             await self._resume(d)
