@@ -460,3 +460,33 @@ def test_litotes_praise_and_tampoco(text: str, reason: Reason, points: int) -> N
 def test_how_a_reviews_staff_behaved_is_its_service(text: str) -> None:
     points = reason_points(FoldedText.of(text), RULES, "es", Subject.PRODUCT)
     assert points.get(Reason.SERVICE, 0) > 0, points
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("@AmericanAir I get an error message when I try to check in for my flight.",
+         ("error message",)),
+        ("@united your site gives an error code every time I pick a seat on my flight.",
+         ("site", "error code")),
+        ("@SouthwestAir both of your apps crash when I open my flight.", ("apps",)),
+    ],
+)  # fmt: skip
+def test_on_a_flight_the_airlines_site_apps_and_error_messages_are_technical(
+    detector: LanguageDetector, text: str, words: tuple[str, ...]
+) -> None:
+    # a flight recasts general technical words as its service ("connection", "update"): the
+    # site, the apps and the error message they show are the airline's software all the same
+    got, evidence = read(text, detector)
+    assert got is Reason.TECHNICAL, evidence
+    assert all(word in evidence for word in words), evidence
+
+
+def test_a_planes_mechanical_fault_is_why_it_is_late_not_its_screens(
+    detector: LanguageDetector,
+) -> None:
+    # the fault is why the customer waited (service); the screens are only where they waited
+    got, evidence = read(
+        "@united mechanical problems again. The screens on this plane are all dead.", detector
+    )
+    assert got is Reason.SERVICE and "mechanical problems" in evidence, evidence
