@@ -490,3 +490,29 @@ def test_a_planes_mechanical_fault_is_why_it_is_late_not_its_screens(
         "@united mechanical problems again. The screens on this plane are all dead.", detector
     )
     assert got is Reason.SERVICE and "mechanical problems" in evidence, evidence
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "@USAirways I've called about my dividend miles issue for a week. Please advise.",
+        "@SouthwestAir it should be easier to get help with issues in your rewards program.",
+        "@united are the miles going to be restructured? Help a silver status guy out!",
+        "@AmericanAir two months and still no exec platinum cards. What gives?",
+    ],
+)
+def test_a_loyalty_programme_named_is_the_customers_card_and_its_service(
+    detector: LanguageDetector, text: str
+) -> None:
+    # the programme outweighs the airline's name the tweet is sent to, and what goes wrong
+    # with it is the airline's service to a loyal customer, not a bill (labelling rules)
+    reading = read_complaint(text, rules=RULES, detector=detector, default_language="en")
+    assert (reading.subject, reading.reason) == (Subject.CARD, Reason.SERVICE), (
+        reading.subject_evidence, reading.reason_evidence
+    )
+
+
+def test_a_loyal_member_named_in_passing_keeps_the_flight(detector: LanguageDetector) -> None:
+    text = "@united I am a loyal Premier Platinum member, but the lack of communication was bad."
+    reading = read_complaint(text, rules=RULES, detector=detector, default_language="en")
+    assert reading.subject is Subject.FLIGHT, reading.subject_evidence
