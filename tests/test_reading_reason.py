@@ -467,7 +467,7 @@ def test_how_a_reviews_staff_behaved_is_its_service(text: str) -> None:
     [
         ("@AmericanAir I get an error message when I try to check in for my flight.",
          ("error message",)),
-        ("@united your site gives an error code every time I pick a seat on my flight.",
+        ("@united on your site I get an error code every time I pick a seat on my flight.",
          ("site", "error code")),
         ("@SouthwestAir both of your apps crash when I open my flight.", ("apps",)),
     ],
@@ -514,5 +514,29 @@ def test_a_loyalty_programme_named_is_the_customers_card_and_its_service(
 
 def test_a_loyal_member_named_in_passing_keeps_the_flight(detector: LanguageDetector) -> None:
     text = "@united I am a loyal Premier Platinum member, but the lack of communication was bad."
+    reading = read_complaint(text, rules=RULES, detector=detector, default_language="en")
+    assert reading.subject is Subject.FLIGHT, reading.subject_evidence
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "@VirginAmerica trying to book a flight and your website won't let me.",
+        "@united I've tried to book for a week and the page never loads.",
+    ],
+)
+def test_a_site_named_as_what_fails_outweighs_the_airline_the_tweet_is_sent_to(
+    detector: LanguageDetector, text: str
+) -> None:
+    reading = read_complaint(text, rules=RULES, detector=detector, default_language="en")
+    assert (reading.subject, reading.reason) == (Subject.WEBSITE, Reason.TECHNICAL), (
+        reading.subject_evidence, reading.reason_evidence
+    )
+
+
+def test_a_site_whose_policy_the_customer_quotes_is_no_website_complaint(
+    detector: LanguageDetector,
+) -> None:
+    text = "@united your agents say no standby with a checked bag. Your website policy says no."
     reading = read_complaint(text, rules=RULES, detector=detector, default_language="en")
     assert reading.subject is Subject.FLIGHT, reading.subject_evidence
