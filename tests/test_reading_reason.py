@@ -486,3 +486,57 @@ def test_on_a_flight_tracking_and_delivering_are_the_bags(
     # a bag being tracked or delivered is still the bag
     got, evidence = read(text, detector)
     assert got is Reason.DELIVERY, evidence
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("@AmericanAir I get an error message when I try to check in for my flight.",
+         ("error message",)),
+        ("@united on your site I get an error code every time I pick a seat on my flight.",
+         ("site", "error code")),
+        ("@SouthwestAir both of your apps crash when I open my flight.", ("apps",)),
+    ],
+)  # fmt: skip
+def test_on_a_flight_the_airlines_site_apps_and_error_messages_are_technical(
+    detector: LanguageDetector, text: str, words: tuple[str, ...]
+) -> None:
+    # a flight recasts general technical words as its service ("connection", "update"): the
+    # site, the apps and the error message they show are the airline's software all the same
+    got, evidence = read(text, detector)
+    assert got is Reason.TECHNICAL, evidence
+    assert all(word in evidence for word in words), evidence
+
+
+def test_a_planes_mechanical_fault_is_why_it_is_late_not_its_screens(
+    detector: LanguageDetector,
+) -> None:
+    # the fault is why the customer waited (service); the screens are only where they waited
+    got, evidence = read(
+        "@united mechanical problems again. The screens on this plane are all dead.", detector
+    )
+    assert got is Reason.SERVICE and "mechanical problems" in evidence, evidence
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I've called about my dividend miles issue for a week. Please advise.",
+        "It should be easier to get help with issues in your rewards program.",
+        "Are the miles going to be restructured? Help a silver status guy out!",
+        "Two months and still no exec platinum cards. What gives?",
+    ],
+)
+def test_what_goes_wrong_with_a_loyalty_programme_is_the_airlines_service(text: str) -> None:
+    # a loyalty account is the customer's card with the company, and what goes wrong with it
+    # is the airline's service to a loyal customer (labelling rules), not the card's bill
+    points = reason_points(FoldedText.of(text), RULES, "en", Subject.CARD)
+    assert max(points, key=lambda r: points[r]) is Reason.SERVICE, points
+
+
+@pytest.mark.parametrize(
+    "text", ["The page never loads.", "Your site is not loading again.", "It doesn't load at all."]
+)
+def test_a_page_that_does_not_load_is_technical(text: str) -> None:
+    points = reason_points(FoldedText.of(text), RULES, "en", Subject.WEBSITE)
+    assert set(points) == {Reason.TECHNICAL}, points

@@ -55,6 +55,13 @@ RULES = load_rules(RULES_FILE, load_advice_ids())
         ("No power outlets to charge my phone on a five hour trip.", "en", Subject.FLIGHT),
         ("The charging ports at gate 4 are dead.", "en", Subject.FLIGHT),
         ("To their credit, they tried.", "en", Subject.FLIGHT),
+        # a bag of snacks handed out is no checked bag
+        ("All they gave us was a bag of pretzels.", "en", Subject.FLIGHT),
+        # money words in idioms: how fast, what one suffers, whatever it takes, fairness
+        ("At this rate I will never get home tonight.", "en", Subject.FLIGHT),
+        ("We are paying the price for your mistakes again.", "en", Subject.FLIGHT),
+        ("I'll get to Dallas at all costs.", "en", Subject.FLIGHT),
+        ("I want to give credit where credit is due.", "en", Subject.FLIGHT),
     ],
 )  # fmt: skip
 def test_a_word_in_another_sense_counts_for_no_reason(
