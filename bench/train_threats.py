@@ -1,4 +1,4 @@
-"""Train and score a learned back-up to the threat rules (bot/core/reading/linear.py), on tune.
+"""Train and score a learned back-up to the threat rules (bench/linear_model.py), on tune.
 
 Run: .venv/bin/python -m bench.train_threats --cv [--skip BATCH]  leave one English tune file
                                                                  out at a time (BATCH never
@@ -11,7 +11,7 @@ Run: .venv/bin/python -m bench.train_threats --cv [--skip BATCH]  leave one Engl
                                                                  tune part, write the models
 
 A logistic regression for the leave threat in English, over the features of
-`linear.text_features` (pairs of neighbouring Snowball stems, and hashtags), trained by plain
+`linear_model.text_features` (pairs of neighbouring Snowball stems, and hashtags), trained by plain
 stochastic gradient descent with an L2 penalty: a fixed seed, features in sorted order,
 records in id order before the seeded shuffle, so the same data always gives the same
 weights. Features seen in fewer than MIN_COUNT training texts are left out; after a first fit
@@ -35,9 +35,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from bench.linear_model import FORMAT_VERSION, LinearModel, text_features
 from bench.real_corpus import load_split, prf, read_threats
 from bench.tune_real import batch_of
-from bot.core.reading.linear import FORMAT_VERSION, LinearModel, text_features
 from bot.core.reading.text import FoldedText
 
 LANGUAGE = "en"

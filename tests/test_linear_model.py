@@ -1,4 +1,4 @@
-"""The learned linear models (bot/core/reading/linear.py): their file, features, score, evidence,
+"""The learned linear models (bench/linear_model.py): their file, features, score, evidence,
 and the training script's determinism (bench/train_threats.py)."""
 
 from __future__ import annotations
@@ -11,11 +11,11 @@ from typing import Any
 
 import pytest
 
+from bench.linear_model import LinearModel, text_features
+from bench.linear_models import load_models, models_from_data
 from bench.train_threats import models_data
-from bot.core.reading.linear import LinearModel, text_features
 from bot.core.reading.text import FoldedText
 from playbooks.errors import PlaybookError
-from playbooks.linear_models import load_models, models_from_data
 
 
 def _model(**changes: Any) -> dict[str, Any]:

@@ -1,4 +1,4 @@
-"""Load and validate a file of learned linear models (`bot.core.reading.linear`), JSON.
+"""Load and validate a file of learned linear models (`bench.linear_model`), JSON.
 
 A models file is `{"version": 1, "models": [...]}`, each model an object that
 `linear.model_from_data` checks (name, language, features, bias, threshold, weights, and an
@@ -14,7 +14,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from bot.core.reading.linear import FORMAT_VERSION, LinearModel, ModelDataError, model_from_data
+from bench.linear_model import FORMAT_VERSION, LinearModel, ModelDataError, model_from_data
 from playbooks.errors import PlaybookError
 
 _TOP_KEYS = frozenset({"version", "models"})
