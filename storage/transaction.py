@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import sqlite3
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from sqlite_utils import Database
 
 from storage.inbox import unavailable
 
-if TYPE_CHECKING:
-    from storage.store import SqliteStore
+
+class Transactional(Protocol):
+    """What a transaction needs of its store (`SqliteStore`), without importing it."""
+
+    db: Database
+
+    def mark_working_row_done(self) -> None: ...
 
 
 class Transaction:
@@ -20,7 +25,7 @@ class Transaction:
 
     __slots__ = ("_outer", "_store")
 
-    def __init__(self, store: SqliteStore) -> None:
+    def __init__(self, store: Transactional) -> None:
         self._store = store
         self._outer = False
 
