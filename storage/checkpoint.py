@@ -52,9 +52,19 @@ def checkpoint(path: str | Path) -> tuple[int, int, int]:
 
 def start_log_afresh(conn: sqlite3.Connection) -> None:
     """After a checkpoint that copied the whole log: the write that starts it again (the
-    schema's user_version written as it is), made now rather than by the next commit."""
+    schema's user_version written as it is), made now rather than by the next commit.
+    It never waits for a lock (the event loop would wait with it): when another
+    connection writes at that moment, its own commit starts the log instead."""
     version = int(conn.execute("PRAGMA user_version").fetchone()[0])
-    conn.execute(f"PRAGMA user_version = {version}")
+    before = int(conn.execute("PRAGMA busy_timeout").fetchone()[0])
+    conn.execute("PRAGMA busy_timeout = 0")
+    try:
+        conn.execute(f"PRAGMA user_version = {version}")
+    except sqlite3.OperationalError as exc:
+        if "locked" not in str(exc) and "busy" not in str(exc):
+            raise
+    finally:
+        conn.execute(f"PRAGMA busy_timeout = {before}")
 
 
 async def checkpoint_when_quiet(

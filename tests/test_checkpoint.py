@@ -58,6 +58,24 @@ def test_a_checkpoint_copies_the_log_and_the_log_starts_afresh(db, tmp_path: Pat
     assert db.execute("SELECT count(*) FROM filler").fetchone()[0] == 21
 
 
+def test_starting_the_log_afresh_never_waits_for_another_writer(db, tmp_path: Path) -> None:
+    path = tmp_path / "sereno.db"
+    write(db)
+    assert ck.checkpoint(path)[0] == 0
+    other = sqlite3.connect(path, isolation_level=None)
+    try:
+        other.execute("BEGIN IMMEDIATE")  # another process holds the write lock
+        before = db.execute("PRAGMA busy_timeout").fetchone()[0]
+        assert before > 1000  # the served connection waits seconds for a lock
+        ck.start_log_afresh(db.conn)  # returns at once: that writer's commit starts the log
+        assert db.execute("PRAGMA busy_timeout").fetchone()[0] == before
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    write(db, rows=1)
+    assert db.execute("SELECT count(*) FROM filler").fetchone()[0] == 21
+
+
 def test_a_checkpoint_never_creates_a_database(tmp_path: Path) -> None:
     with pytest.raises(sqlite3.OperationalError):
         ck.checkpoint(tmp_path / "missing.db")
