@@ -28,6 +28,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import sys
 import tempfile
 import time
@@ -67,8 +68,12 @@ DATA = ROOT / "tests" / "data" / "complaints.toml"
 CUSTOMERS = {f"U{n:04d}": f"Customer {n}" for n in range(2 * (EVENTS + 1 + BURST))}
 
 
-def start_sereno(fake: FakeSlack, tmp: Path) -> Served:
-    """`sereno run` in Slack HTTP mode, from the environment alone (cwd has no .env)."""
+def start_sereno(
+    fake: FakeSlack, tmp: Path, module: str = "bot", extra: dict[str, str] | None = None
+) -> Served:
+    """`sereno run` in Slack HTTP mode, from the environment alone (cwd has no .env);
+    `module`: what `python -m` runs (`bench.stamped_sereno`: the same, with stamps),
+    `extra`: more variables for it."""
     port = free_port()
     env = base_env(fake, port) | {
         "SERENO_SLACK_HOST": "127.0.0.1",
@@ -79,7 +84,10 @@ def start_sereno(fake: FakeSlack, tmp: Path) -> Served:
         "SERENO_SLACK_POST_INTERVAL": "0s",
         "SERENO_DB": str(tmp / "sereno.db"),
     }
-    return spawn("sereno", [sys.executable, "-m", "bot", "run"], env, tmp, port)
+    env |= extra or {}
+    if module != "bot":  # run from the checkout, whatever the cwd
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    return spawn("sereno", [sys.executable, "-m", module, "run"], env, tmp, port)
 
 
 def _complaints() -> list[str]:
