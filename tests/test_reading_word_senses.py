@@ -216,3 +216,22 @@ def test_a_boarding_pass_is_the_flights_not_a_bank_card() -> None:
     text = "No me dejaron imprimir la tarjeta de embarque en el aeropuerto."
     points = reason_points(FoldedText.of(text), RULES, "es", Subject.FLIGHT)
     assert set(points) == {Reason.SERVICE}, points
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "evidence"),
+    [
+        ("El sistema de reservas no funciona y no puedo reservar mesa.", "es",
+         "sistema de reservas"),
+        ("Se cayó el sistema y nadie supo darnos la factura.", "es", "Se cayó el sistema"),
+        ("Your booking system keeps crashing when I try to change my seat.", "en",
+         "booking system"),
+        ("@united the site went down twice while I was paying for my seat.", "en",
+         "site went down"),
+    ],
+)  # fmt: skip
+def test_the_companys_system_named_as_what_fails_is_a_technical_fault(
+    detector: LanguageDetector, text: str, language: str, evidence: str
+) -> None:
+    got, _, found = read(text, detector, language)
+    assert got is Reason.TECHNICAL and evidence in found, found
