@@ -15,11 +15,11 @@ A keyword may also be a pattern, so one entry covers the ways people phrase it:
 from __future__ import annotations
 
 import re
-from functools import cache, lru_cache
+from functools import lru_cache
 from itertools import pairwise
-from typing import Any
 
 from bot.core.reading.folding import fold
+from bot.core.reading.stemmers import stemmer
 
 STEM_MARK = "*"
 #: A keyword word ending in this matches by Snowball stem (snowballstemmer: the Snowball
@@ -167,14 +167,7 @@ def literal(keyword: str) -> str:
 
 @lru_cache(maxsize=65536)
 def _stems_of(word: str) -> tuple[str, ...]:
-    return tuple(_stemmer(language).stemWord(word) for language in SNOWBALL_LANGUAGES)
-
-
-@cache
-def _stemmer(language: str) -> Any:
-    import snowballstemmer  # only a rules file that uses `~` needs it
-
-    return snowballstemmer.stemmer(language)
+    return tuple(stemmer(language).stemWord(word) for language in SNOWBALL_LANGUAGES)
 
 
 def same_stem(word: str, base: str) -> bool:
