@@ -40,6 +40,7 @@ TUNE_ONLY = frozenset(
         "complaints_es_tune3.jsonl",
         "complaints_es_tune4.jsonl",
         "complaints_es_tune5.jsonl",
+        "complaints_es_tune6.jsonl",
     }
 )
 
