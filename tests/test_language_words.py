@@ -100,6 +100,92 @@ def test_the_detector_reads_short_texts_lingua_s_trigrams_misread() -> None:
 def test_without_a_vote_the_detector_is_lingua_alone(tmp_path: Path) -> None:
     silent = FunctionWords({"en": frozenset(), "es": frozenset()}, 8)
     alone = LinguaDetector(["es", "en"], silent)
-    voting = LinguaDetector(["es", "en"])
     text = "Llevo tres semanas esperando el reembolso del pedido y nadie me responde."
-    assert alone.detect(text) == voting.detect(text)  # a long text is never put to the vote
+    assert alone.detect(text)[0] == "es"
+    assert alone.loaded  # no word settled it: lingua read it
+
+
+SETTLING = "settle_votes = 3\nsettle_share = 0.9\n" + VALID
+
+
+def test_a_longer_text_whose_function_words_agree_is_settled_without_lingua(
+    tmp_path: Path,
+) -> None:
+    detector = LinguaDetector(["es", "en"], load_function_words(write(tmp_path, SETTLING)))
+    spanish = "El pedido es del martes y está sin llegar, el repartidor dice que es culpa mía."
+    assert detector.detect(spanish) == ("es", 1.0)
+    english = "This is the third time it's late and the driver says this is my fault, it is not."
+    assert detector.detect(english) == ("en", 1.0)
+    assert not detector.loaded  # lingua's models were never needed
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # two function words only: too few to settle it
+        "Refund my money now, order 48213 never arrived and support keeps ignoring me.",
+        # both languages' words: the share falls under 0.9
+        "This is the order, el pedido es del martes, it is late y el repartidor no viene.",
+    ],
+)
+def test_too_few_or_mixed_function_words_leave_the_text_to_lingua(
+    tmp_path: Path, text: str
+) -> None:
+    words = load_function_words(write(tmp_path, SETTLING))
+    assert words.settle(text, ("es", "en")) is None
+    detector = LinguaDetector(["es", "en"], words)
+    detector.detect(text)
+    assert detector.loaded
+
+
+def test_a_short_text_is_never_settled_it_is_put_to_the_vote(tmp_path: Path) -> None:
+    words = load_function_words(write(tmp_path, SETTLING))
+    assert words.settle("This is the it's end", ("es", "en")) is None  # 5 words: short
+    assert words.vote("This is the it's end", ("es", "en")) == ("en", 1.0)
+
+
+def test_nothing_is_settled_among_languages_without_a_word_list(tmp_path: Path) -> None:
+    words = load_function_words(write(tmp_path, SETTLING))
+    text = "This is the third time it's late and the driver says this is my fault, it is not."
+    assert words.settle(text, ("en", "es")) == ("en", 1.0)
+    assert words.settle(text, ("en", "es", "fr")) is None  # French words would go unseen
+    detector = LinguaDetector(["en", "es", "fr"], words)
+    assert detector.detect(text)[0] == "en"
+    assert detector.loaded
+
+
+def test_the_shipped_file_settles_most_texts_and_agrees_with_lingua_on_them() -> None:
+    words = load_function_words(WORDS_FILE)
+    assert words.settle_votes is not None and 0.5 < words.settle_share <= 1
+    lingua = LinguaDetector(["es", "en"], FunctionWords(words.words, words.short_text_words))
+    texts = [
+        "Llevo tres semanas esperando el reembolso del pedido y nadie me responde.",
+        "I have been waiting three weeks for my refund and nobody answers my emails.",
+        "Me cobraron dos veces la factura de este mes y en la tienda no me dan una solución.",
+        "You charged me twice this month and the shop says there is nothing they can do.",
+    ]
+    for text in texts:
+        settled = words.settle(text, ("es", "en"))
+        assert settled is not None, text
+        assert settled[0] == lingua.detect(text)[0]
+
+
+@pytest.mark.parametrize(
+    ("extra", "field", "problem"),
+    [
+        ("settle_votes = 0", "settle_votes", "1 or more"),
+        ("settle_votes = true", "settle_votes", "1 or more"),
+        ('settle_votes = "5"', "settle_votes", "1 or more"),
+        ("settle_share = 0.5", "settle_share", "above 0.5"),
+        ("settle_share = 1.5", "settle_share", "above 0.5"),
+        ('settle_share = "most"', "settle_share", "above 0.5"),
+    ],
+)
+def test_bad_settling_thresholds_name_the_file_and_the_field(
+    tmp_path: Path, extra: str, field: str, problem: str
+) -> None:
+    with pytest.raises(PlaybookError) as error:
+        load_function_words(write(tmp_path, extra + "\n" + VALID))
+    assert error.value.file == "function_words.toml"
+    assert error.value.field == field
+    assert problem in error.value.problem
