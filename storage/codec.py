@@ -13,14 +13,25 @@ from bot.core.base.model import Status, StepState, Via
 from bot.core.base.outbox import OutboxItem
 from bot.core.base.reading_json import reading_from_compact
 
+#: The latest times written, as text: a new case writes the same few times a dozen times
+#: over (its row, steps, timeline entry, clocks and cards); an aware time is its instant.
+_WRITTEN: dict[datetime, str] = {}
+_WRITTEN_MAX = 64
+
 
 def ts(value: datetime | None) -> str | None:
     """Store a timezone-aware time as UTC ISO text (lexically sortable)."""
     if value is None:
         return None
-    if value.tzinfo is None:
-        raise ValueError("naive datetimes are not stored; use an aware UTC clock")
-    return value.astimezone(UTC).isoformat(timespec="microseconds")
+    text = _WRITTEN.get(value)  # (a naive time equals no aware one: it is never found)
+    if text is None:
+        if value.tzinfo is None:
+            raise ValueError("naive datetimes are not stored; use an aware UTC clock")
+        text = value.astimezone(UTC).isoformat(timespec="microseconds")
+        if len(_WRITTEN) >= _WRITTEN_MAX:
+            _WRITTEN.clear()
+        _WRITTEN[value] = text
+    return text
 
 
 def dt(value: str | None) -> datetime | None:
