@@ -13,7 +13,8 @@ as bench/heldout_score.py scores it; "where both agree" counts the texts whose i
 labels are equal).
 
 `--file` may be given more than once (e.g. with tests/data/real/relabel_fresh_es.jsonl, the
-rest of the two fresh Spanish batches); `--by-source` adds, per source tag ("es-coah3"), the
+rest of the two fresh Spanish batches, or tests/data/real/relabel_tune6_es.jsonl, all of the
+Spanish batch drawn the held-out way); `--by-source` adds, per source tag ("es-coah3"), the
 reason agreement and each labeller's count of every reason.
 
 Only tune texts are accepted: an id of the held-out third (or an unknown id) stops the script
@@ -51,6 +52,9 @@ DRAWN_FROM = (
 #: whether the labelling hand explains their different share of product (README).
 FRESH = CORPUS / "relabel_fresh_es.jsonl"
 FRESH_FROM = ("complaints_es_tune3.jsonl", "complaints_es_tune4.jsonl")
+#: The second labelling of every text of the Spanish batch drawn the held-out way (session 16).
+TUNE6 = CORPUS / "relabel_tune6_es.jsonl"
+TUNE6_FROM = "complaints_es_tune6.jsonl"
 
 
 class HeldOutIdError(ValueError):

@@ -40,6 +40,19 @@ def test_the_fresh_file_holds_every_other_text_of_the_two_fresh_spanish_batches(
     assert len(label_agreement.paired(label_agreement.FRESH)) == len(fresh)
 
 
+def test_the_tune6_file_labels_every_text_of_the_batch_drawn_the_held_out_way() -> None:
+    second = [json.loads(line) for line in label_agreement.TUNE6.read_text().splitlines()]
+    batch = label_agreement.CORPUS / label_agreement.TUNE6_FROM
+    first = [json.loads(line) for line in batch.read_text().splitlines() if line]
+    assert [s["id"] for s in second] == [r["id"] for r in first]
+    keys = ("by", "id", "intensity", "reason", "subject", "threats")
+    assert {tuple(sorted(s)) for s in second} == {keys}
+    assert {s["by"] for s in second} == {"second labeller, session 16"}
+    assert {s["reason"] for s in second} <= {"product", "service", "billing", "technical", "other"}
+    assert all(set(s["threats"]) <= {"leave", "public", "legal"} for s in second)
+    assert len(label_agreement.paired(label_agreement.TUNE6)) == len(second)
+
+
 def test_the_script_runs_on_the_file_and_prints_no_id(capsys: pytest.CaptureFixture[str]) -> None:
     assert label_agreement.main([]) == 0
     out = capsys.readouterr().out
