@@ -65,7 +65,25 @@ class Translator:
 
 def for_language(lang: str) -> Translator:
     """The translator for `lang` (English for a language with no catalogue)."""
-    return _translator(lang, LOCALE)
+    if _BOUND.locale is not LOCALE:  # (tests point LOCALE elsewhere)
+        _BOUND.by_language.clear()
+        _BOUND.locale = LOCALE
+    found = _BOUND.by_language.get(lang)
+    if found is None:
+        found = _BOUND.by_language[lang] = _translator(lang, LOCALE)
+    return found
+
+
+class _Bound:
+    """The translators of `LOCALE` by language: a case's cards ask for one about thirty
+    times, and `_translator`'s cache hashes its folder's path each time."""
+
+    def __init__(self) -> None:
+        self.locale: Path | None = None
+        self.by_language: dict[str, Translator] = {}
+
+
+_BOUND = _Bound()
 
 
 @cache
