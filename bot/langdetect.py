@@ -103,10 +103,8 @@ class FunctionWords:
         found = _WORD.findall(_fold(text))
         if len(found) < self.short_text_words:
             return None
-        votes = [(sum(w in self.words[code] for w in found), code) for code in languages]
-        most, code = max(votes)
-        total = sum(n for n, _ in votes)
-        if most < self.settle_votes or most < self.settle_share * total:
+        code, most, total = self._tally(found, languages)
+        if code is None or most < self.settle_votes or most < self.settle_share * total:
             return None
         return code, most / total
 
@@ -121,12 +119,18 @@ class FunctionWords:
         found = _WORD.findall(head if len(text) <= _HEAD_CHARS else _fold(text))
         if len(found) >= self.short_text_words:
             return None
+        code, most, total = self._tally(found, languages)
+        return None if code is None else (code, most / total)
+
+    def _tally(self, found: Sequence[str], languages: Sequence[str]) -> tuple[str | None, int, int]:
+        """The language most of the words `found` belong to (None: none does, or a tie), how
+        many of them are its, and how many are any language's."""
         votes = {code: sum(w in self.words.get(code, ()) for w in found) for code in languages}
         ranked = sorted(votes.items(), key=lambda item: item[1], reverse=True)
         total = sum(votes.values())
         if not total or (len(ranked) > 1 and ranked[0][1] == ranked[1][1]):
-            return None
-        return ranked[0][0], ranked[0][1] / total
+            return None, 0, total
+        return ranked[0][0], ranked[0][1], total
 
 
 def load_function_words(path: Path = WORDS_FILE) -> FunctionWords:
